@@ -1,0 +1,60 @@
+/**
+ * Disclosure control. Counts of children from 1 to threshold−1 are suppressed (primary), then enough further
+ * localities (secondary) that no suppressed cell can be recovered from the published total minus the other
+ * localities, nor can the suppressed group add up to a small number. Rates and percentages built on a
+ * suppressed count are suppressed too (derived). Zero is published: it identifies no one.
+ */
+import type { IndicatorDef } from '../config/types.js';
+import type { MeasureValue } from '../measures/types.js';
+import type { SuppressionRecord } from './types.js';
+
+/** The count that identifies children for a figure of this unit. */
+export function disclosiveCount(def: IndicatorDef, v: MeasureValue): number | null {
+  if (def.unit === 'count') return v.value;
+  if (def.unit === 'mean' || def.unit === 'days' || def.unit === 'ratio') return v.denominator;
+  return v.numerator;
+}
+
+const small = (x: number | null, threshold: number) => x !== null && x > 0 && x < threshold;
+
+/** Returns new values (marked `marker` where suppressed) and one record per suppressed cell with its reason. */
+export function applyDisclosureControl(def: IndicatorDef, values: MeasureValue[], threshold: number, marker: string): { values: MeasureValue[]; records: SuppressionRecord[] } {
+  if (!def.disclosure) return { values, records: [] };
+  const records: SuppressionRecord[] = [];
+  const byPeriod = new Map<string, MeasureValue[]>();
+  for (const v of values) (byPeriod.get(v.period) ?? byPeriod.set(v.period, []).get(v.period)!).push(v);
+  const suppressed = new Set<MeasureValue>();
+  for (const [period, cells] of byPeriod) {
+    const total = cells.find((c) => c.area === 'all');
+    const locals = cells.filter((c) => c.area !== 'all');
+    for (const c of cells) {
+      if (c.marker) continue;
+      if (small(disclosiveCount(def, c), threshold)) {
+        suppressed.add(c);
+        records.push({ indicator: def.id, period, area: c.area, reason: def.unit === 'count' ? 'primary' : 'derived' });
+      }
+    }
+    if (total && !suppressed.has(total) && !total.marker) {
+      // Secondary: one hidden locality is total − others; a hidden group that sums to a small count is disclosive too.
+      for (;;) {
+        const hidden = locals.filter((c) => suppressed.has(c) || c.marker);
+        if (!hidden.length) break;
+        const hiddenSum = hidden.reduce((s, c) => s + (disclosiveCount(def, c) ?? 0), 0);
+        const needMore = hidden.length === 1 || small(hiddenSum, threshold);
+        if (!needMore) break;
+        const candidates = locals.filter((c) => !suppressed.has(c) && !c.marker).sort((a, b) => (disclosiveCount(def, a) ?? 0) - (disclosiveCount(def, b) ?? 0) || a.area.localeCompare(b.area));
+        if (!candidates.length) {
+          suppressed.add(total);
+          records.push({ indicator: def.id, period, area: 'all', reason: 'secondary' });
+          break;
+        }
+        suppressed.add(candidates[0]);
+        records.push({ indicator: def.id, period, area: candidates[0].area, reason: 'secondary' });
+      }
+    }
+  }
+  return {
+    values: values.map((v) => (suppressed.has(v) ? { ...v, value: null, numerator: null, denominator: null, marker } : v)),
+    records,
+  };
+}

@@ -1,0 +1,123 @@
+/** Config as written → config as used: one normalize* per kind of value, snake_case → camelCase only here. */
+import path from 'node:path';
+import type { IndicatorSpec, MeasurePartSpec, ProjectSpec, SourceSpec } from './schema.js';
+import type { Config, IndicatorDef, MeasurePartDef, SourceDef, TargetRule } from './types.js';
+
+export function normalizeConfig(spec: ProjectSpec, root: string, configFile: string): Config {
+  const areas = spec.areas.map((a) => ({ id: a.id, name: a.name, code: a.code, aliases: a.aliases ?? [], isWhole: a.id === 'all' }));
+  areas.sort((a, b) => Number(b.isWhole) - Number(a.isWhole));
+  return {
+    root,
+    configFile,
+    partnership: { name: spec.partnership.name, shortName: spec.partnership.short_name ?? spec.partnership.name },
+    board: {
+      name: spec.board.name,
+      meeting: spec.board.meeting,
+      meetingDate: spec.board.meeting_date,
+      agendaItem: spec.board.agenda_item === undefined ? undefined : String(spec.board.agenda_item),
+      author: spec.board.author,
+      purpose: spec.board.purpose,
+      recommendation: spec.board.recommendation,
+      decision: spec.board.decision,
+      protectiveMarking: spec.board.protective_marking,
+    },
+    framework: { title: spec.framework.title, priorities: spec.framework.priorities.map((p) => ({ ...p })) },
+    areas,
+    sources: Object.entries(spec.sources).map(([id, s]) => normalizeSource(id, s, root)),
+    reporting: { periodType: spec.reporting.period_type, history: spec.reporting.history },
+    disclosure: { ...spec.disclosure },
+    warehousePath: path.resolve(root, spec.warehouse),
+    outputs: { dir: path.resolve(root, spec.outputs.dir), formats: spec.outputs.formats },
+    commentaryPath: spec.commentary ? path.resolve(root, spec.commentary) : undefined,
+    templatesDir: spec.templates ? path.resolve(root, spec.templates) : undefined,
+    browser: spec.browser,
+  };
+}
+
+export function normalizeSource(id: string, s: SourceSpec, root: string): SourceDef {
+  const format = s.format ?? (/\.xlsx$/i.test(s.path) ? 'xlsx' : 'csv');
+  return {
+    id,
+    title: s.title ?? id,
+    path: path.resolve(root, s.path),
+    relativePath: s.path,
+    format,
+    partner: s.partner,
+    frequency: s.frequency,
+    latenessDays: s.lateness_days,
+    table: s.table ?? id,
+    sheets: s.sheets,
+    headerRow: s.header_row,
+    skipRowsMatching: s.skip_rows_matching ?? [],
+    period: s.period ? { column: s.period.column, sheetName: s.period.sheet_name, fixed: s.period.fixed, type: s.period.type } : undefined,
+    areaColumn: s.area_column,
+    columns: Object.entries(s.columns).map(([name, c]) => ({
+      name,
+      type: c.type,
+      required: c.required,
+      aliases: c.aliases ?? [],
+      values: c.values,
+      identifier: c.identifier ?? false,
+    })),
+    encoding: s.encoding,
+    contractVersion: String(s.contract_version ?? 1),
+  };
+}
+
+function normalizePart(p: MeasurePartSpec, config: Config): MeasurePartDef {
+  const source = config.sources.find((s) => s.id === p.from);
+  const period: MeasurePartDef['period'] = !p.period || 'column' in p.period
+    ? { kind: 'column', column: (p.period && 'column' in p.period ? p.period.column : undefined) ?? 'period' }
+    : 'event' in p.period
+      ? { kind: 'event', column: p.period.event }
+      : { kind: 'snapshot', start: p.period.snapshot[0], end: p.period.snapshot[1] };
+  const area = p.area === undefined ? (source?.areaColumn ? 'area' : null) : p.area;
+  return { from: p.from, expr: p.expr, where: p.where, period, area };
+}
+
+function normalizeTarget(t: IndicatorSpec['targets'] extends Record<string, infer V> | undefined ? V : never, spec: IndicatorSpec): TargetRule {
+  const base = typeof t === 'number' ? { value: t } : { value: t.value, tolerancePct: t.tolerance_pct, toleranceAbs: t.tolerance_abs, amberValue: t.amber_value, blueMarginPct: t.blue_margin_pct };
+  return {
+    ...base,
+    tolerancePct: base.tolerancePct ?? spec.tolerance_pct,
+    toleranceAbs: base.toleranceAbs ?? spec.tolerance_abs,
+    blueMarginPct: base.blueMarginPct ?? spec.blue_margin_pct,
+  };
+}
+
+const DEFAULT_DECIMALS: Record<IndicatorDef['unit'], number> = {
+  count: 0, percent: 1, rate_per_1000: 1, rate_per_10000: 1, rate_per_100000: 1, mean: 1, days: 1, ratio: 2,
+};
+
+export function normalizeIndicator(spec: IndicatorSpec, file: string, config: Config): IndicatorDef {
+  return {
+    id: spec.id,
+    title: spec.title,
+    shortTitle: spec.short_title ?? spec.title,
+    description: spec.description ?? '',
+    kind: spec.kind,
+    question: spec.question,
+    priority: spec.priority,
+    result: spec.result,
+    thrive: spec.thrive,
+    polarity: spec.polarity,
+    unit: spec.unit,
+    decimals: spec.decimals ?? DEFAULT_DECIMALS[spec.unit],
+    frequency: spec.frequency,
+    periodType: spec.period_type,
+    numerator: spec.numerator ? normalizePart(spec.numerator, config) : undefined,
+    denominator: spec.denominator ? normalizePart(spec.denominator, config) : undefined,
+    sql: spec.sql,
+    baseline: spec.baseline,
+    targets: Object.fromEntries(Object.entries(spec.targets ?? {}).map(([k, v]) => [k, normalizeTarget(v, spec)])),
+    minDenominator: spec.min_denominator ?? 0,
+    disclosure: spec.disclosure,
+    comparators: (spec.comparators ?? []).map((c) => ({ ...c })),
+    spc: spec.spc ?? spec.period_type === 'fy_quarter',
+    owner: spec.owner,
+    dataProvider: spec.data_provider,
+    sourceNotes: spec.source_notes,
+    definitionVersion: String(spec.definition_version),
+    file,
+  };
+}

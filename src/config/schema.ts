@@ -1,0 +1,196 @@
+/**
+ * What the user writes (snake_case YAML), as zod schemas. `normalize.ts` turns these into the camelCase
+ * `Config` / `IndicatorDef` that cross stage boundaries. `boardpack schema` exports these as JSON Schema.
+ */
+import { z } from 'zod';
+import { PERIOD_TYPES } from '../core/periods.js';
+
+const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _ , starting with a letter');
+
+export const POLARITIES = ['higher_is_better', 'lower_is_better', 'none'] as const;
+export const UNITS = ['count', 'percent', 'rate_per_1000', 'rate_per_10000', 'rate_per_100000', 'mean', 'days', 'ratio'] as const;
+export const OBA_KINDS = ['population_indicator', 'performance_measure'] as const;
+export const OBA_QUESTIONS = ['how_much', 'how_well', 'better_off'] as const;
+export const THRIVE_LEVELS = ['thriving', 'getting_advice', 'getting_help', 'getting_more_help', 'getting_risk_support'] as const;
+export const FREQUENCIES = ['monthly', 'quarterly', 'termly', 'annual'] as const;
+export const COLUMN_TYPES = ['integer', 'decimal', 'percent', 'date', 'text', 'code'] as const;
+
+export const AreaSpec = z.strictObject({
+  id: z.string().regex(/^[a-z0-9_]+$/),
+  name: z.string(),
+  code: z.string().optional(),
+  /** Names and codes under which partners' extracts may spell this area. */
+  aliases: z.array(z.string()).optional(),
+});
+
+export const ColumnSpec = z.strictObject({
+  type: z.enum(COLUMN_TYPES).default('text'),
+  required: z.boolean().default(true),
+  /** Header names this column has had in earlier extracts. */
+  aliases: z.array(z.string()).optional(),
+  values: z.array(z.string()).optional(),
+  /** Personal identifier: loaded for counting, never copied to any output. */
+  identifier: z.boolean().optional(),
+  description: z.string().optional(),
+});
+
+export const PeriodFrom = z.strictObject({
+  /** A column holding the period (id, label or date), the sheet name, the file name, or fixed. */
+  column: z.string().optional(),
+  sheet_name: z.boolean().optional(),
+  fixed: z.string().optional(),
+  type: z.enum(PERIOD_TYPES),
+});
+
+export const SourceSpec = z.strictObject({
+  title: z.string().optional(),
+  /** File path or glob, relative to the project folder. */
+  path: z.string(),
+  format: z.enum(['csv', 'xlsx']).optional(),
+  partner: z.string(),
+  frequency: z.enum(FREQUENCIES).default('quarterly'),
+  /** Days after a period's end before its data counts as late. */
+  lateness_days: z.number().int().nonnegative().default(45),
+  /** Warehouse table name; defaults to the source id. */
+  table: id.optional(),
+  /** XLSX: sheet names to read (default: all); header row number (1-based) or `auto`. */
+  sheets: z.array(z.string()).optional(),
+  header_row: z.union([z.number().int().positive(), z.literal('auto')]).default('auto'),
+  /** Text in the first column that marks rows to skip (totals, notes). */
+  skip_rows_matching: z.array(z.string()).optional(),
+  period: PeriodFrom.optional(),
+  /** Column holding the locality (code, id, name or alias); omit for partnership-wide figures. */
+  area_column: z.string().optional(),
+  columns: z.record(z.string(), ColumnSpec),
+  encoding: z.enum(['utf-8', 'windows-1252']).default('utf-8'),
+  contract_version: z.union([z.string(), z.number()]).optional(),
+});
+
+export const PrioritySpec = z.strictObject({ id, title: z.string(), description: z.string().optional() });
+
+export const ProjectSpec = z.strictObject({
+  $schema: z.string().optional(),
+  partnership: z.strictObject({
+    name: z.string(),
+    short_name: z.string().optional(),
+  }),
+  board: z.strictObject({
+    name: z.string(),
+    meeting: z.string().optional(),
+    meeting_date: z.string().optional(),
+    agenda_item: z.union([z.string(), z.number()]).optional(),
+    author: z.string().optional(),
+    purpose: z.string().optional(),
+    recommendation: z.string().optional(),
+    decision: z.enum(['assurance', 'decision', 'information']).default('assurance'),
+    protective_marking: z.string().default('OFFICIAL'),
+  }),
+  framework: z.strictObject({
+    title: z.string(),
+    priorities: z.array(PrioritySpec).min(1),
+  }),
+  areas: z.array(AreaSpec).min(1),
+  /** Indicator files or folders, relative to the project; `preset:NAME` names a bundled framework. */
+  indicators: z.array(z.string()).min(1),
+  sources: z.record(id, SourceSpec),
+  reporting: z.strictObject({
+    /** Period type the pack reports on (its columns and "latest period"). */
+    period_type: z.enum(PERIOD_TYPES).default('fy_quarter'),
+    /** How many periods of history the charts and series show. */
+    history: z.number().int().positive().default(12),
+  }).default({ period_type: 'fy_quarter', history: 12 }),
+  disclosure: z.strictObject({
+    threshold: z.number().int().min(1).default(10),
+    marker: z.string().default('c'),
+  }).default({ threshold: 10, marker: 'c' }),
+  warehouse: z.string().default('.boardpack/warehouse.duckdb'),
+  outputs: z.strictObject({
+    dir: z.string().default('out'),
+    formats: z.array(z.enum(['html', 'pdf', 'xlsx', 'json'])).default(['html', 'pdf', 'xlsx', 'json']),
+  }).default({ dir: 'out', formats: ['html', 'pdf', 'xlsx', 'json'] }),
+  commentary: z.string().optional(),
+  templates: z.string().optional(),
+  browser: z.string().optional(),
+});
+
+/** One side of a ratio, compiled per period and area (see measures/compile.ts). */
+export const MeasurePart = z.strictObject({
+  /** Source id (warehouse table). */
+  from: id,
+  /** An aggregate SQL expression over the source's columns, e.g. `sum(live_births)` or `count(*)`. */
+  expr: z.string(),
+  where: z.string().optional(),
+  /**
+   * How a row falls in a period: `column` (the source's period column, the default), `event` (a date column
+   * falls inside the period) or `snapshot` (open at the period's end: start ≤ end of period and no end date
+   * or end date after it).
+   */
+  period: z.union([
+    z.strictObject({ column: z.string().default('period') }),
+    z.strictObject({ event: z.string() }),
+    z.strictObject({ snapshot: z.tuple([z.string(), z.string()]) }),
+  ]).optional(),
+  /** Area column; `null` for partnership-wide only. Defaults to the source's area column. */
+  area: z.string().nullable().optional(),
+});
+
+export const TargetValue = z.union([
+  z.number(),
+  z.strictObject({
+    value: z.number(),
+    tolerance_pct: z.number().nonnegative().optional(),
+    tolerance_abs: z.number().nonnegative().optional(),
+    amber_value: z.number().optional(),
+    blue_margin_pct: z.number().nonnegative().optional(),
+  }),
+]);
+
+export const ComparatorSpec = z.strictObject({
+  id,
+  label: z.string(),
+  /** Values by period id (or a year containing the period). */
+  values: z.record(z.string(), z.number()),
+  source: z.string().optional(),
+});
+
+export const IndicatorSpec = z.strictObject({
+  $schema: z.string().optional(),
+  id,
+  title: z.string(),
+  short_title: z.string().optional(),
+  description: z.string().optional(),
+  kind: z.enum(OBA_KINDS),
+  question: z.enum(OBA_QUESTIONS).optional(),
+  priority: id,
+  result: z.string().optional(),
+  thrive: z.enum(THRIVE_LEVELS).optional(),
+  polarity: z.enum(POLARITIES),
+  unit: z.enum(UNITS),
+  decimals: z.number().int().min(0).max(4).optional(),
+  frequency: z.enum(FREQUENCIES).default('quarterly'),
+  period_type: z.enum(PERIOD_TYPES).default('fy_quarter'),
+  numerator: MeasurePart.optional(),
+  denominator: MeasurePart.optional(),
+  /** Escape hatch: a SELECT returning period, area, numerator[, denominator] (see measures/README.md). */
+  sql: z.string().optional(),
+  baseline: z.strictObject({ period: z.string(), value: z.number(), source: z.string().optional() }).optional(),
+  targets: z.record(z.string(), TargetValue).optional(),
+  tolerance_pct: z.number().nonnegative().optional(),
+  tolerance_abs: z.number().nonnegative().optional(),
+  blue_margin_pct: z.number().nonnegative().optional(),
+  /** Minimum denominator (or count) to rate; below it the status is grey "too few to rate". */
+  min_denominator: z.number().int().nonnegative().optional(),
+  /** Counts that are not about individual children (e.g. a population) need no disclosure control. */
+  disclosure: z.boolean().default(true),
+  comparators: z.array(ComparatorSpec).optional(),
+  spc: z.boolean().optional(),
+  owner: z.string().optional(),
+  data_provider: z.string().optional(),
+  source_notes: z.string().optional(),
+  definition_version: z.union([z.string(), z.number()]).default(1),
+});
+
+export type ProjectSpec = z.infer<typeof ProjectSpec>;
+export type IndicatorSpec = z.infer<typeof IndicatorSpec>;
+export type SourceSpec = z.infer<typeof SourceSpec>;
+export type MeasurePartSpec = z.infer<typeof MeasurePart>;

@@ -1,0 +1,142 @@
+/**
+ * Config as used: every default filled in, camelCase, paths absolute. Only these types cross stage boundaries.
+ */
+import type { PeriodType } from '../core/periods.js';
+import type { COLUMN_TYPES, FREQUENCIES, OBA_KINDS, OBA_QUESTIONS, POLARITIES, THRIVE_LEVELS, UNITS } from './schema.js';
+
+export type Polarity = (typeof POLARITIES)[number];
+export type Unit = (typeof UNITS)[number];
+export type ObaKind = (typeof OBA_KINDS)[number];
+export type ObaQuestion = (typeof OBA_QUESTIONS)[number];
+export type ThriveLevel = (typeof THRIVE_LEVELS)[number];
+export type Frequency = (typeof FREQUENCIES)[number];
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
+export interface Area {
+  id: string;
+  name: string;
+  code?: string;
+  aliases: string[];
+  /** True for the partnership as a whole (area id `all`). */
+  isWhole: boolean;
+}
+
+export interface ColumnContract {
+  name: string;
+  type: ColumnType;
+  required: boolean;
+  aliases: string[];
+  values?: string[];
+  identifier: boolean;
+}
+
+export interface SourceDef {
+  id: string;
+  title: string;
+  /** Absolute glob/path. */
+  path: string;
+  /** Path as written, relative to the project. */
+  relativePath: string;
+  format: 'csv' | 'xlsx';
+  partner: string;
+  frequency: Frequency;
+  latenessDays: number;
+  table: string;
+  sheets?: string[];
+  headerRow: number | 'auto';
+  skipRowsMatching: string[];
+  period?: { column?: string; sheetName?: boolean; fixed?: string; type: PeriodType };
+  areaColumn?: string;
+  columns: ColumnContract[];
+  encoding: 'utf-8' | 'windows-1252';
+  contractVersion: string;
+}
+
+export interface Priority { id: string; title: string; description?: string }
+
+export interface TargetRule {
+  value: number;
+  tolerancePct?: number;
+  toleranceAbs?: number;
+  amberValue?: number;
+  blueMarginPct?: number;
+}
+
+export interface MeasurePartDef {
+  from: string;
+  expr: string;
+  where?: string;
+  period: { kind: 'column'; column: string } | { kind: 'event'; column: string } | { kind: 'snapshot'; start: string; end: string };
+  /** null: partnership-wide only. */
+  area: string | null;
+}
+
+export interface ComparatorDef { id: string; label: string; values: Record<string, number>; source?: string }
+
+export interface IndicatorDef {
+  id: string;
+  title: string;
+  shortTitle: string;
+  description: string;
+  kind: ObaKind;
+  question?: ObaQuestion;
+  priority: string;
+  result?: string;
+  thrive?: ThriveLevel;
+  polarity: Polarity;
+  unit: Unit;
+  decimals: number;
+  frequency: Frequency;
+  periodType: PeriodType;
+  numerator?: MeasurePartDef;
+  denominator?: MeasurePartDef;
+  sql?: string;
+  baseline?: { period: string; value: number; source?: string };
+  targets: Record<string, TargetRule>;
+  minDenominator: number;
+  disclosure: boolean;
+  comparators: ComparatorDef[];
+  spc: boolean;
+  owner?: string;
+  dataProvider?: string;
+  sourceNotes?: string;
+  definitionVersion: string;
+  /** Absolute path of the YAML file it came from, for messages. */
+  file: string;
+}
+
+export interface BoardInfo {
+  name: string;
+  meeting?: string;
+  meetingDate?: string;
+  agendaItem?: string;
+  author?: string;
+  purpose?: string;
+  recommendation?: string;
+  decision: 'assurance' | 'decision' | 'information';
+  protectiveMarking: string;
+}
+
+export interface Config {
+  /** Absolute project folder. */
+  root: string;
+  configFile: string;
+  partnership: { name: string; shortName: string };
+  board: BoardInfo;
+  framework: { title: string; priorities: Priority[] };
+  /** The whole partnership (`all`) first, then localities. */
+  areas: Area[];
+  sources: SourceDef[];
+  reporting: { periodType: PeriodType; history: number };
+  disclosure: { threshold: number; marker: string };
+  warehousePath: string;
+  outputs: { dir: string; formats: Array<'html' | 'pdf' | 'xlsx' | 'json'> };
+  commentaryPath?: string;
+  templatesDir?: string;
+  browser?: string;
+}
+
+export interface Project {
+  config: Config;
+  indicators: IndicatorDef[];
+}

@@ -1,0 +1,63 @@
+/** Matches an extract's header row to its contract: exact names, then aliases, case/space/punctuation-insensitive. */
+import { didYouMean, problem, type Problem } from '../core/errors.js';
+import type { SourceDef } from '../config/types.js';
+
+export const canonical = (s: string) => s.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+
+export interface HeaderMatch {
+  /** contract column name → index in the header row */
+  index: Map<string, number>;
+  problems: Problem[];
+}
+
+/** The columns a source needs beyond its contract's own: its period and area columns. */
+export function contractColumnNames(source: SourceDef): string[] {
+  const names = source.columns.map((c) => c.name);
+  for (const extra of [source.period?.column, source.areaColumn]) if (extra && !names.includes(extra)) names.push(extra);
+  return names;
+}
+
+export function matchHeaders(headers: string[], source: SourceDef, where: { file: string; sheet?: string; row?: number }): HeaderMatch {
+  const problems: Problem[] = [];
+  const index = new Map<string, number>();
+  const canon = headers.map((h) => canonical(String(h ?? '')));
+  const used = new Set<number>();
+  for (const name of contractColumnNames(source)) {
+    const col = source.columns.find((c) => c.name === name);
+    const candidates = [name, ...(col?.aliases ?? [])].map(canonical);
+    const i = canon.findIndex((h, j) => !used.has(j) && candidates.includes(h));
+    if (i >= 0) {
+      index.set(name, i);
+      used.add(i);
+      continue;
+    }
+    if (col && !col.required) continue;
+    const unmatched = headers.filter((_, j) => !used.has(j) && canon[j] !== '');
+    const suggestion = didYouMean(canonical(name), unmatched.map(canonical));
+    const original = suggestion ? unmatched[unmatched.map(canonical).indexOf(suggestion)] : undefined;
+    problems.push(problem(original ? 'BP_INGEST_RENAMED_COLUMN' : 'BP_INGEST_MISSING_COLUMN', original
+      ? `column "${name}" is missing; the extract has "${original}", which looks like a renamed header`
+      : `column "${name}" is missing`, {
+      ...where,
+      column: name,
+      expected: `a header named ${name}${col?.aliases.length ? ` (or ${col.aliases.join(', ')})` : ''}`,
+      value: headers.filter((h) => String(h ?? '').trim() !== '').join(', '),
+      fix: original
+        ? `add \`aliases: ["${original}"]\` to column ${name} in the source contract, or rename the header`
+        : `the extract's headers are listed above; ask the partner for the column, or mark it \`required: false\``,
+    }));
+  }
+  return { index, problems };
+}
+
+/** Picks the header row: the first of the first `limit` rows that matches most contract columns. */
+export function detectHeaderRow(rows: string[][], source: SourceDef, limit = 30): number {
+  const wanted = new Set(contractColumnNames(source).flatMap((n) => [n, ...(source.columns.find((c) => c.name === n)?.aliases ?? [])]).map(canonical));
+  let best = 0;
+  let bestScore = -1;
+  rows.slice(0, limit).forEach((r, i) => {
+    const score = r.filter((c) => wanted.has(canonical(String(c ?? '')))).length;
+    if (score > bestScore) { best = i; bestScore = score; }
+  });
+  return best;
+}

@@ -1,0 +1,164 @@
+/**
+ * Raw text → typed staging table, in SQL, the same for every format. Official markers (`c`, `x`, `z`, `u`,
+ * `low`) are kept in a `<column>__marker` column beside a NULL value, never turned into zero. Every cell that
+ * cannot be read becomes a coded problem naming file, sheet, row, column and value.
+ */
+import { problem, type Problem } from '../core/errors.js';
+import type { Area, ColumnContract, SourceDef } from '../config/types.js';
+import { quoteIdent, quoteLiteral, type Warehouse } from '../warehouse/db.js';
+import { RAW_TABLE } from './raw-table.js';
+import { parsePeriodLabel } from './period-labels.js';
+import { canonical } from './headers.js';
+
+export const MARKERS = ['c', 'x', 'z', 'u', 'low', '..'];
+export const TYPED_TABLE = 'bp_typed';
+const NUMERIC = new Set(['integer', 'decimal', 'percent']);
+
+const q = quoteIdent;
+
+function numberExpr(col: string, type: string): string {
+  const t = `trim(${q(col)})`;
+  const noThousands = `CASE WHEN regexp_full_match(${t}, '-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?%?') THEN replace(${t}, ',', '') ELSE ${t} END`;
+  const noPct = `regexp_replace(${noThousands}, '\\s*%$', '')`;
+  const num = `TRY_CAST(${noPct} AS DOUBLE)`;
+  if (type !== 'percent') return num;
+  // "93%" beside 0.93 in one column: a column whose plain values are all fractions is read as fractions of 1.
+  const isFractionColumn = `(max(CASE WHEN ${t} NOT LIKE '%\\%%' ESCAPE '\\' THEN abs(${num}) END) OVER () <= 1)`;
+  return `CASE WHEN ${t} LIKE '%\\%%' ESCAPE '\\' THEN ${num} WHEN ${isFractionColumn} THEN ${num} * 100 ELSE ${num} END`;
+}
+
+function dateExpr(col: string): string {
+  const t = `trim(${q(col)})`;
+  const fmts = ['%Y-%m-%d', '%d/%m/%Y', '%Y-%m-%d %H:%M:%S', '%d %B %Y', '%d %b %Y', '%d-%b-%Y', '%d-%b-%y'];
+  return `COALESCE(${fmts.map((f) => `TRY_STRPTIME(${t}, '${f}')`).join(', ')})::DATE`;
+}
+
+const markerExpr = (col: string) => `CASE WHEN lower(trim(${q(col)})) IN (${MARKERS.map(quoteLiteral).join(', ')}) THEN lower(trim(${q(col)})) END`;
+
+export interface StageResult {
+  problems: Problem[];
+  /** Periods found, sorted. */
+  periods: string[];
+  rows: number;
+}
+
+/** Builds the typed table from the raw one and checks every cell; `maxErrors` caps the listing per check, never the checking. */
+export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[], maxErrors = 200): Promise<StageResult> {
+  const problems: Problem[] = [];
+  const rawCols = new Set((await wh.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE ${RAW_TABLE})`)).map((c) => c.column_name));
+
+  // Periods and areas: map each distinct written value once, in JS, then join.
+  const periodMap = new Map<string, string>();
+  if (source.period) {
+    const periodSql = source.period.fixed !== undefined ? quoteLiteral(source.period.fixed)
+      : source.period.sheetName ? '_sheet' : q(source.period.column ?? 'period');
+    await wh.run(`CREATE OR REPLACE TEMP TABLE bp_raw_p AS SELECT *, trim(${periodSql}) AS _period_raw FROM ${RAW_TABLE}`);
+    const distinct = await wh.all<{ v: string | null; n: number; first_file: string; first_sheet: string | null; first_row: number }>(
+      `SELECT _period_raw AS v, count(*)::INTEGER AS n, min(_file) AS first_file, min(_sheet) AS first_sheet, min(_row) AS first_row FROM bp_raw_p GROUP BY 1 ORDER BY 1 NULLS FIRST`);
+    for (const d of distinct) {
+      const id = d.v ? parsePeriodLabel(d.v, source.period.type) : undefined;
+      if (id) periodMap.set(d.v!, id);
+      else problems.push(problem(d.v ? 'BP_INGEST_BAD_PERIOD' : 'BP_INGEST_EMPTY_REQUIRED', d.v ? `"${d.v}" is not a ${source.period.type.replace('_', ' ')} (${d.n} row${d.n > 1 ? 's' : ''})` : `the period is empty (${d.n} rows)`, {
+        file: d.first_file, sheet: d.first_sheet ?? undefined, row: d.first_row, column: source.period.column ?? (source.period.sheetName ? '(sheet name)' : '(fixed)'), value: d.v,
+        expected: { fy_quarter: 'e.g. 2024-25-Q1 or 2024/25 Q1', fy: 'e.g. 2024-25 or 2024/25', academic_year: 'e.g. AY2024-25 or 2024/25', term: 'e.g. Autumn 2024 or AY2024-25-T1', month: 'e.g. 2024-04 or April 2024', calendar_year: 'e.g. 2024' }[source.period.type],
+        fix: 'correct the period in the extract, or the `period:` rule in the source contract',
+      }));
+    }
+  } else {
+    await wh.run(`CREATE OR REPLACE TEMP TABLE bp_raw_p AS SELECT *, NULL::VARCHAR AS _period_raw FROM ${RAW_TABLE}`);
+  }
+  await wh.run(`CREATE OR REPLACE TEMP TABLE bp_period_map (raw VARCHAR, period VARCHAR)`);
+  for (const [raw, id] of periodMap) await wh.run(`INSERT INTO bp_period_map VALUES (?, ?)`, [raw, id]);
+
+  const areaLookup = new Map<string, string>();
+  for (const a of areas) for (const k of [a.id, a.name, a.code, ...a.aliases]) if (k) areaLookup.set(canonical(k), a.id);
+  await wh.run(`CREATE OR REPLACE TEMP TABLE bp_area_map (raw VARCHAR, area VARCHAR)`);
+  if (source.areaColumn) {
+    const distinct = await wh.all<{ v: string | null; n: number; first_file: string; first_sheet: string | null; first_row: number }>(
+      `SELECT trim(${q(source.areaColumn)}) AS v, count(*)::INTEGER AS n, min(_file) AS first_file, min(_sheet) AS first_sheet, min(_row) AS first_row FROM ${RAW_TABLE} GROUP BY 1 ORDER BY 1 NULLS FIRST`);
+    for (const d of distinct) {
+      const id = d.v ? areaLookup.get(canonical(d.v)) : undefined;
+      if (id) await wh.run(`INSERT INTO bp_area_map VALUES (?, ?)`, [d.v, id]);
+      else if (d.v && /^(total|all|grand total)$/i.test(d.v)) await wh.run(`INSERT INTO bp_area_map VALUES (?, ?)`, [d.v, '__total__']);
+      else problems.push(problem(d.v ? 'BP_INGEST_UNKNOWN_AREA' : 'BP_INGEST_EMPTY_REQUIRED', d.v ? `unknown area "${d.v}" (${d.n} row${d.n > 1 ? 's' : ''})` : `the area is empty (${d.n} rows)`, {
+        file: d.first_file, sheet: d.first_sheet ?? undefined, row: d.first_row, column: source.areaColumn, value: d.v,
+        expected: `one of ${areas.filter((a) => !a.isWhole).map((a) => a.name).join(', ')}`,
+        fix: `add "${d.v}" to the \`aliases:\` of the right area in boardpack.yaml`,
+      }));
+    }
+  }
+
+  const typedCols: string[] = ['_file', '_sheet', '_row'];
+  if (source.period) typedCols.push('pm.period AS period');
+  if (source.areaColumn) typedCols.push('am.area AS area');
+  for (const c of source.columns) {
+    if (!rawCols.has(c.name)) {
+      typedCols.push(`NULL AS ${q(c.name)}`);
+      continue;
+    }
+    typedCols.push(`trim(${q(c.name)}) AS ${q(`${c.name}__raw`)}`);
+    if (NUMERIC.has(c.type)) {
+      typedCols.push(`${numberExpr(c.name, c.type)} AS ${q(c.name)}`, `${markerExpr(c.name)} AS ${q(`${c.name}__marker`)}`);
+    } else if (c.type === 'date') {
+      typedCols.push(`${dateExpr(c.name)} AS ${q(c.name)}`);
+    } else {
+      typedCols.push(`NULLIF(trim(${q(c.name)}), '') AS ${q(c.name)}`);
+    }
+  }
+  await wh.run(`CREATE OR REPLACE TEMP TABLE ${TYPED_TABLE} AS SELECT ${typedCols.join(', ')} FROM bp_raw_p r
+    LEFT JOIN bp_period_map pm ON pm.raw = r._period_raw
+    ${source.areaColumn ? `LEFT JOIN bp_area_map am ON am.raw = trim(r.${q(source.areaColumn)})` : ''}`);
+  if (source.areaColumn) await wh.run(`DELETE FROM ${TYPED_TABLE} WHERE area = '__total__'`);
+
+  for (const c of source.columns.filter((c) => rawCols.has(c.name))) problems.push(...(await checkColumn(wh, c, maxErrors)));
+
+  const [{ n }] = await wh.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${TYPED_TABLE}`);
+  return { problems, periods: [...new Set(periodMap.values())].sort(), rows: n };
+}
+
+async function checkColumn(wh: Warehouse, c: ColumnContract, maxErrors: number): Promise<Problem[]> {
+  const out: Problem[] = [];
+  const raw = q(`${c.name}__raw`);
+  const col = q(c.name);
+  const report = async (code: string, where: string, message: (v: string) => string, expected: string, fix: (v: string) => string) => {
+    const rows = await wh.all<{ _file: string; _sheet: string | null; _row: number; v: string; total: number }>(
+      `SELECT _file, _sheet, _row, ${raw} AS v, count(*) OVER ()::INTEGER AS total FROM ${TYPED_TABLE} WHERE ${where} ORDER BY _file, _sheet, _row LIMIT ${maxErrors}`);
+    for (const r of rows) out.push(problem(code, message(r.v), { file: r._file, sheet: r._sheet ?? undefined, row: r._row, column: c.name, value: r.v, expected, fix: fix(r.v) }));
+  };
+  if (c.required) {
+    await report('BP_INGEST_EMPTY_REQUIRED', `(${raw} IS NULL OR ${raw} = '')`, () => 'a required cell is empty', `a ${c.type} value or an official marker (c, x, z, u, low)`,
+      () => 'fill it in, or write the marker `x` (not available) — never 0 for missing');
+  }
+  if (NUMERIC.has(c.type)) {
+    await report('BP_INGEST_BAD_NUMBER', `${raw} <> '' AND ${col} IS NULL AND ${q(`${c.name}__marker`)} IS NULL`,
+      (v) => /^-?\d+,\d+$/.test(v) ? `"${v}" uses a decimal comma` : `"${v}" is not a number`,
+      c.type === 'percent' ? 'a percentage such as 93% or 0.93' : 'a number, or an official marker (c, x, z, u, low)',
+      (v) => /^-?\d+,\d+$/.test(v) ? `write ${v.replace(',', '.')} (a point as decimal separator)` : 'correct the cell, or use a marker for a suppressed or missing value');
+    if (c.type === 'integer') {
+      await report('BP_INGEST_NOT_INTEGER', `${col} IS NOT NULL AND ${col} <> round(${col})`, (v) => `"${v}" is not a whole number`, 'a whole number (a count)', () => 'counts are whole numbers: check the column holds counts, or declare it `type: decimal`');
+    }
+    if (c.type === 'integer' || c.type === 'percent') {
+      await report('BP_INGEST_NEGATIVE', `${col} < 0`, (v) => `"${v}" is negative`, 'zero or more', () => 'correct the cell');
+    }
+  } else if (c.type === 'date') {
+    await report('BP_INGEST_BAD_DATE', `${raw} <> '' AND ${col} IS NULL`, (v) => `"${v}" is not a date (or an impossible one)`, 'a date as 2024-04-30, 30/04/2024 or 30 April 2024',
+      () => 'correct the date; day/month order is day first (UK)');
+  } else if (c.values?.length) {
+    const list = c.values.map(quoteLiteral).join(', ');
+    await report('BP_INGEST_NOT_ALLOWED', `${col} IS NOT NULL AND ${col} NOT IN (${list})`, (v) => `"${v}" is not an allowed value`, `one of ${c.values.join(', ')}`,
+      () => `use one of ${c.values!.join(', ')}, or add the value to \`values:\` in the source contract`);
+  }
+  return out;
+}
+
+/** The columns that go into the warehouse table (raw text copies are dropped). */
+export function warehouseColumns(source: SourceDef, present: Set<string>): string[] {
+  const cols = ['_file', '_sheet', '_row'];
+  if (source.period) cols.push('period');
+  if (source.areaColumn) cols.push('area');
+  for (const c of source.columns) {
+    cols.push(c.name);
+    if (NUMERIC.has(c.type) && present.has(`${c.name}__marker`)) cols.push(`${c.name}__marker`);
+  }
+  return cols;
+}

@@ -1,0 +1,80 @@
+/**
+ * Definition → one SQL statement yielding the indicator for every period and area at once (see README.md).
+ * Pure: takes the definition and the warehouse's table/column list, returns text. The compiled SQL is
+ * written to `out/target/compiled/<id>.sql` so anyone can inspect and re-run it.
+ */
+import type { PeriodType } from '../core/periods.js';
+import type { Config, IndicatorDef, MeasurePartDef, Unit } from '../config/types.js';
+import { quoteIdent as q, quoteLiteral } from '../warehouse/db.js';
+
+export const UNIT_MULTIPLIER: Record<Unit, number | null> = {
+  count: null, percent: 100, rate_per_1000: 1000, rate_per_10000: 10000, rate_per_100000: 100000, mean: 1, days: 1, ratio: 1,
+};
+
+export type TableColumns = Record<string, string[]>;
+
+function referencedMarkers(expr: string, columns: string[]): string[] {
+  return columns.filter((c) => c.endsWith('__marker') && new RegExp(`\\b${c.slice(0, -'__marker'.length)}\\b`).test(expr));
+}
+
+function compilePart(name: string, part: MeasurePartDef, periodType: PeriodType, config: Config, tables: TableColumns): string {
+  const source = config.sources.find((s) => s.id === part.from);
+  const table = source?.table ?? part.from;
+  const cols = tables[table] ?? [];
+  const markers = referencedMarkers(part.expr, cols);
+  const marker = markers.length ? `COALESCE(${markers.map((m) => `max(s.${q(m)})`).join(', ')})` : 'NULL::VARCHAR';
+  const pt = quoteLiteral(periodType);
+  let join: string;
+  let bound = '';
+  switch (part.period.kind) {
+    case 'column': {
+      const sourceType = source?.period?.type ?? periodType;
+      join = sourceType === periodType
+        ? `JOIN bp_periods p ON p.period_type = ${pt} AND p.period_id = s.${q(part.period.column)}`
+        // A yearly denominator serves each quarter inside its year; monthly rows add up into their quarter.
+        : `JOIN bp_periods sp ON sp.period_type = ${quoteLiteral(sourceType)} AND sp.period_id = s.${q(part.period.column)}
+    JOIN bp_periods p ON p.period_type = ${pt} AND ((p.start_date >= sp.start_date AND p.end_date <= sp.end_date) OR (sp.start_date >= p.start_date AND sp.end_date <= p.end_date))`;
+      break;
+    }
+    case 'event':
+      join = `JOIN bp_periods p ON p.period_type = ${pt} AND s.${q(part.period.column)} BETWEEN p.start_date AND p.end_date`;
+      break;
+    case 'snapshot': {
+      const [st, en] = [q(part.period.start), q(part.period.end)];
+      join = `JOIN bp_periods p ON p.period_type = ${pt} AND s.${st} <= p.end_date AND (s.${en} IS NULL OR s.${en} > p.end_date)`;
+      // Only periods the extract covers: up to its latest start or end date.
+      bound = `AND p.start_date <= (SELECT greatest(max(${st}), max(${en})) FROM ${q(table)})`;
+      break;
+    }
+  }
+  const area = part.area ? `s.${q(part.area)}` : null;
+  const groupBy = area ? `GROUP BY GROUPING SETS ((p.period_id, ${area}), (p.period_id))` : 'GROUP BY p.period_id';
+  const areaSel = area ? `CASE WHEN GROUPING(${area}) = 1 THEN 'all' ELSE ${area} END` : `'all'`;
+  return `${name} AS (
+  SELECT p.period_id AS period, ${areaSel} AS area, (${part.expr})::DOUBLE AS v, ${marker} AS marker
+  FROM ${q(table)} s
+    ${join}
+  WHERE (${part.where ?? 'TRUE'}) ${bound}
+  ${groupBy}
+)`;
+}
+
+/** The SQL for one indicator: columns period, area, numerator, denominator, value, marker. */
+export function compileIndicator(def: IndicatorDef, config: Config, tables: TableColumns): string {
+  const mult = UNIT_MULTIPLIER[def.unit];
+  const header = `-- boardpack compiled SQL for indicator.${def.id} (definition version ${def.definitionVersion})\n-- ${def.title}\n`;
+  if (def.sql) {
+    return `${header}WITH user_sql AS (\n${def.sql.trim().replace(/;\s*$/, '')}\n)\nSELECT period::VARCHAR AS period, area::VARCHAR AS area, numerator::DOUBLE AS numerator, ${def.unit === 'count' ? 'NULL::DOUBLE' : 'denominator::DOUBLE'} AS denominator, NULL::VARCHAR AS marker FROM user_sql ORDER BY period, area`;
+  }
+  const parts = [compilePart('num', def.numerator!, def.periodType, config, tables)];
+  if (def.denominator) parts.push(compilePart('den', def.denominator, def.periodType, config, tables));
+  const valueExpr = mult === null || !def.denominator
+    ? 'num.v'
+    : `CASE WHEN den.v IS NULL OR den.v = 0 THEN NULL ELSE num.v / den.v * ${mult} END`;
+  return `${header}WITH ${parts.join(',\n')}
+SELECT num.period, num.area, num.v AS numerator, ${def.denominator ? 'den.v' : 'NULL::DOUBLE'} AS denominator,
+  ${valueExpr} AS value,
+  ${def.denominator ? 'COALESCE(num.marker, den.marker)' : 'num.marker'} AS marker
+FROM num${def.denominator ? '\n  LEFT JOIN den ON den.period = num.period AND den.area = num.area' : ''}
+ORDER BY num.period, num.area`;
+}

@@ -1,0 +1,70 @@
+/**
+ * Measures: compile every indicator, check each binds against the warehouse (so a wrong column is reported
+ * with the extract's real columns before anything is computed), then compute the ones that bind.
+ * One bad indicator is reported and dropped; the others still compute.
+ */
+import { problem, BoardpackError } from '../core/errors.js';
+import type { Config, IndicatorDef } from '../config/types.js';
+import { enrichDuckDbError, type Warehouse } from '../warehouse/db.js';
+import { tableColumns } from '../warehouse/meta.js';
+import { compileIndicator, UNIT_MULTIPLIER } from './compile.js';
+import type { MeasuresOutput, MeasureValue } from './types.js';
+
+export * from './types.js';
+export { compileIndicator } from './compile.js';
+
+export async function computeMeasures(wh: Warehouse, config: Config, indicators: IndicatorDef[]): Promise<MeasuresOutput> {
+  const tables = await tableColumns(wh);
+  const out: MeasuresOutput = { values: [], compiled: [], failures: [] };
+  for (const def of indicators) {
+    const sql = compileIndicator(def, config, tables);
+    out.compiled.push({ indicator: def.id, sql });
+    const used = [def.numerator?.from, def.denominator?.from].filter(Boolean) as string[];
+    const missing = used.map((s) => config.sources.find((x) => x.id === s)?.table ?? s).filter((t) => !tables[t]);
+    if (missing.length) {
+      out.failures.push({ indicator: def.id, problem: problem('BP_MEASURE_NO_DATA', `indicator ${def.id}: source table ${missing.join(', ')} has not been loaded`, {
+        file: def.file, yamlPath: `indicators.${def.id}.numerator.from`, fix: 'fix the ingest errors reported for that source, or supply its extract',
+      }) });
+      continue;
+    }
+    const context = { what: `indicator ${def.id}`, file: def.file, yamlPath: `indicators.${def.id}.${def.sql ? 'sql' : 'numerator.expr'}`, tables: Object.fromEntries(used.map((s) => { const t = config.sources.find((x) => x.id === s)?.table ?? s; return [t, (tables[t] ?? []).filter((c) => !c.startsWith('_'))]; })) };
+    try {
+      // Binding only (no rows computed): catches unknown tables/columns before any computation runs.
+      await wh.all(`DESCRIBE ${sql.replace(/^--.*\n/gm, '')}`);
+    } catch (e) {
+      out.failures.push({ indicator: def.id, problem: enrichDuckDbError(e, context).problems[0] });
+      continue;
+    }
+  }
+  const failed = new Set(out.failures.map((f) => f.indicator));
+  for (const def of indicators) {
+    if (failed.has(def.id)) continue;
+    const sql = out.compiled.find((c) => c.indicator === def.id)!.sql;
+    try {
+      const rows = await wh.all<{ period: string; area: string; numerator: number | null; denominator: number | null; value?: number | null; marker: string | null }>(sql);
+      for (const r of rows) out.values.push(toMeasureValue(def, r));
+    } catch (e) {
+      const err = e instanceof BoardpackError ? e : enrichDuckDbError(e, { what: `indicator ${def.id}`, file: def.file, yamlPath: `indicators.${def.id}` });
+      out.failures.push({ indicator: def.id, problem: err.problems[0] });
+    }
+  }
+  return out;
+}
+
+function toMeasureValue(def: IndicatorDef, r: { period: string; area: string; numerator: number | null; denominator: number | null; value?: number | null; marker: string | null }): MeasureValue {
+  const mult = UNIT_MULTIPLIER[def.unit];
+  let value = r.value ?? null;
+  if (r.value === undefined) {
+    value = mult === null || r.denominator === null ? r.numerator : r.denominator === 0 ? null : (r.numerator! / r.denominator) * mult;
+  }
+  const marker = r.marker ?? null;
+  return {
+    indicator: def.id,
+    period: r.period,
+    area: r.area,
+    numerator: marker ? null : r.numerator,
+    denominator: marker ? null : r.denominator,
+    value: marker || value === null || !Number.isFinite(value) ? null : value,
+    marker,
+  };
+}

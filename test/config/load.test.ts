@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { loadProject } from '../../src/config/load.js';
+import { editFile, makeProject } from '../helpers/project.js';
+
+async function problemsAfter(edit: (root: string) => void) {
+  const root = await makeProject();
+  edit(root);
+  const res = await loadProject(root);
+  return { res, errors: res.problems.filter((p) => p.severity === 'error'), warnings: res.problems.filter((p) => p.severity === 'warning') };
+}
+
+describe('loadProject', () => {
+  it('loads the init project cleanly, normalised to camelCase with defaults', async () => {
+    const root = await makeProject();
+    const res = await loadProject(root);
+    expect(res.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(res.indicators.map((i) => i.id).sort()).toEqual(['low_birth_weight', 'open_early_help', 'two_year_old_take_up']);
+    expect(res.config!.areas[0]).toMatchObject({ id: 'all', isWhole: true });
+    expect(res.config!.disclosure.threshold).toBe(10);
+    const take = res.indicators.find((i) => i.id === 'two_year_old_take_up')!;
+    expect(take.targets.default).toEqual({ value: 75, tolerancePct: 5, toleranceAbs: undefined, amberValue: undefined, blueMarginPct: undefined });
+    expect(take.numerator).toMatchObject({ from: 'schools', area: 'area', period: { kind: 'column', column: 'period' } });
+  });
+
+  it('reports a missing boardpack.yaml with a fix', async () => {
+    const res = await loadProject('/nonexistent-folder-for-test');
+    expect(res.problems[0].code).toBe('BP_CONFIG_MISSING');
+    expect(res.problems[0].fix).toMatch(/init/);
+  });
+
+  it('suggests lower_is_better for a misspelt polarity, with file, line and YAML path', async () => {
+    const { errors } = await problemsAfter((r) => editFile(r, 'indicators/low_birth_weight.yaml', 'polarity: lower_is_better', 'polarity: lower_is_beter'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'BP_INDICATOR_INVALID_VALUE', yamlPath: 'indicators.low_birth_weight.polarity', value: 'lower_is_beter', line: 6 });
+    expect(errors[0].message).toContain('did you mean lower_is_better?');
+  });
+
+  it('reports every problem at once, across files', async () => {
+    const { errors } = await problemsAfter((r) => {
+      editFile(r, 'indicators/low_birth_weight.yaml', 'unit: percent', 'unit: percentage');
+      editFile(r, 'indicators/two_year_old_take_up.yaml', 'priority: best_start', 'priority: best_strat');
+      editFile(r, 'indicators/open_early_help.yaml', 'from: early_help', 'from: earlyhelp');
+    });
+    expect(errors.map((e) => e.code).sort()).toEqual(['BP_INDICATOR_INVALID_VALUE', 'BP_INDICATOR_UNKNOWN_PRIORITY', 'BP_INDICATOR_UNKNOWN_SOURCE']);
+    expect(errors.find((e) => e.code === 'BP_INDICATOR_UNKNOWN_PRIORITY')!.message).toContain('did you mean best_start?');
+    expect(errors.find((e) => e.code === 'BP_INDICATOR_UNKNOWN_SOURCE')!.message).toContain('did you mean early_help?');
+  });
+
+  it('names an unknown key and suggests the right one', async () => {
+    const { errors } = await problemsAfter((r) => editFile(r, 'boardpack.yaml', 'protective_marking: OFFICIAL', 'protective_markng: OFFICIAL'));
+    expect(errors[0]).toMatchObject({ code: 'BP_CONFIG_UNKNOWN_KEY', yamlPath: 'board.protective_markng' });
+    expect(errors[0].message).toContain('did you mean protective_marking?');
+  });
+
+  it('reports YAML syntax errors with a line', async () => {
+    const { res } = await problemsAfter((r) => editFile(r, 'boardpack.yaml', 'partnership:\n', 'partnership:\n  bad: [unclosed\n'));
+    expect(res.problems[0]).toMatchObject({ code: 'BP_YAML_SYNTAX' });
+    expect(res.problems[0].line).toBeGreaterThan(0);
+  });
+
+  it('refuses a YAML alias bomb', async () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`)].join('\n');
+    const root = await makeProject({ 'boardpack.yaml': bomb });
+    const res = await loadProject(root);
+    expect(res.problems[0].code).toBe('BP_YAML_ALIAS_BOMB');
+  });
+
+  it('flags duplicate indicator ids and keeps the first', async () => {
+    const root = await makeProject();
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    writeFileSync(`${root}/indicators/copy.yaml`, readFileSync(`${root}/indicators/low_birth_weight.yaml`));
+    const res = await loadProject(root);
+    expect(res.problems.find((p) => p.code === 'BP_INDICATOR_DUPLICATE')).toMatchObject({ yamlPath: 'indicators.low_birth_weight.id' });
+    expect(res.indicators.filter((i) => i.id === 'low_birth_weight')).toHaveLength(1);
+  });
+
+  it('requires a question on a performance measure and a denominator on a percent', async () => {
+    const { errors } = await problemsAfter((r) => {
+      editFile(r, 'indicators/two_year_old_take_up.yaml', 'question: how_well\n', '');
+      editFile(r, 'indicators/low_birth_weight.yaml', /denominator:.*\n/, '');
+    });
+    expect(errors.map((e) => e.code).sort()).toEqual(['BP_INDICATOR_NO_DENOMINATOR', 'BP_INDICATOR_NO_QUESTION']);
+  });
+
+  it('rejects a target keyed by something that is not a period', async () => {
+    const { errors } = await problemsAfter((r) => editFile(r, 'indicators/two_year_old_take_up.yaml', 'default: { value: 75', '"2024/25": { value: 75'));
+    expect(errors[0]).toMatchObject({ code: 'BP_INDICATOR_TARGET_PERIOD', yamlPath: 'indicators.two_year_old_take_up.targets.2024/25' });
+  });
+
+  it('warns (OBA lint) when a population indicator has a target', async () => {
+    const { warnings, errors } = await problemsAfter((r) => editFile(r, 'indicators/low_birth_weight.yaml', 'owner:', 'targets: { default: 8 }\nowner:'));
+    expect(errors).toEqual([]);
+    expect(warnings.map((w) => w.code)).toContain('BP_LINT_POPULATION_TARGET');
+  });
+
+  it('reports a wrong type with the value found', async () => {
+    const { errors } = await problemsAfter((r) => editFile(r, 'boardpack.yaml', 'partnership:\n', 'disclosure: { threshold: ten }\npartnership:\n'));
+    expect(errors[0]).toMatchObject({ code: 'BP_CONFIG_INVALID_TYPE', yamlPath: 'disclosure.threshold', value: 'ten' });
+  });
+});
