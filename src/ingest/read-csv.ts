@@ -46,8 +46,11 @@ export async function readCsvToRaw(wh: Warehouse, file: string, relFile: string,
   }
   const headerIdx = source.headerRow === 'auto' ? detectHeaderRow(sample, source) : source.headerRow - 1;
   const encoding = source.encoding === 'windows-1252' ? 'latin-1' : 'utf-8';
+  // The delimiter is taken from the header line itself, so a ragged data row cannot mislead the sniffer.
+  const headerLine = headLines.split(/\r?\n/)[headerIdx] ?? '';
+  const delim = [',', ';', '\t', '|'].map((d) => [d, headerLine.split(d).length] as const).sort((a, b) => b[1] - a[1])[0][0];
   try {
-    await wh.run(`CREATE OR REPLACE TEMP TABLE bp_csv_in AS SELECT * FROM read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, skip = ${headerIdx}, encoding = '${encoding}', null_padding = true, strict_mode = true)`);
+    await wh.run(`CREATE OR REPLACE TEMP TABLE bp_csv_in AS SELECT * FROM read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, skip = ${headerIdx}, delim = ${quoteLiteral(delim)}, quote = '"', escape = '"', encoding = '${encoding}', null_padding = true, strict_mode = true)`);
   } catch (e) {
     const msg = (e as Error).message;
     const line = /line\s*:?\s*(\d+)/i.exec(msg)?.[1];

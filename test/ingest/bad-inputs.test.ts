@@ -1,0 +1,116 @@
+/**
+ * The catalogue of broken inputs: each case breaks one extract of the init project and asserts the coded
+ * problem with its row and column, and that the source's previously loaded data is still there.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openWarehouse } from '../../src/warehouse/db.js';
+import { makeProject, readText } from '../helpers/project.js';
+import { ingestFolder } from '../helpers/ingest.js';
+
+const SCHOOLS = 'extracts/schools.csv';
+const HEADER = 'term,locality,eligible_2yo,taking_place';
+
+interface Case { name: string; file: string; content: string | Uint8Array; code: string; row?: number; column?: string }
+
+const cases: Case[] = [
+  { name: 'text in a number', file: SCHOOLS, content: `${HEADER}\nAutumn 2023/24,East,two hundred,150\n`, code: 'BP_INGEST_BAD_NUMBER', row: 2, column: 'eligible_2yo' },
+  { name: 'decimal comma', file: SCHOOLS, content: `${HEADER}\nAutumn 2023/24,East,"12,5",10\n`, code: 'BP_INGEST_BAD_NUMBER', row: 2, column: 'eligible_2yo' },
+  { name: 'missing column', file: SCHOOLS, content: 'term,locality,eligible_2yo\nAutumn 2023/24,East,200\n', code: 'BP_INGEST_MISSING_COLUMN', column: 'taking_place' },
+  { name: 'renamed column without alias', file: SCHOOLS, content: 'term,locality,eligible_2yo,taking_places\nAutumn 2023/24,East,200,150\n', code: 'BP_INGEST_RENAMED_COLUMN', column: 'taking_place' },
+  { name: 'unknown area', file: SCHOOLS, content: `${HEADER}\nAutumn 2023/24,East,200,150\nAutumn 2023/24,Narnia,200,150\n`, code: 'BP_INGEST_UNKNOWN_AREA', row: 3, column: 'locality' },
+  { name: 'bad period', file: SCHOOLS, content: `${HEADER}\nAutumn 2023/24,East,200,150\nWinter 2023,West,200,150\n`, code: 'BP_INGEST_BAD_PERIOD', row: 3, column: 'term' },
+  { name: 'empty file', file: SCHOOLS, content: '', code: 'BP_INGEST_EMPTY_FILE' },
+  { name: 'header-only file', file: SCHOOLS, content: `${HEADER}\n`, code: 'BP_INGEST_NO_ROWS' },
+  { name: 'a workbook saved as .csv', file: SCHOOLS, content: Buffer.from('PK\u0003\u0004rest-of-zip'), code: 'BP_INGEST_WRONG_FORMAT' },
+  { name: 'more fields than the header', file: SCHOOLS, content: `${HEADER}\nAutumn 2023/24,East,200,150\nAutumn 2023/24,West,200,150,99,98\n`, code: 'BP_INGEST_CSV_MALFORMED' },
+  { name: 'negative count', file: SCHOOLS, content: `${HEADER}\nAutumn 2023/24,East,-5,1\n`, code: 'BP_INGEST_NEGATIVE', row: 2, column: 'eligible_2yo' },
+  { name: 'fraction in a count', file: SCHOOLS, content: `${HEADER}\nAutumn 2023/24,East,200.5,1\n`, code: 'BP_INGEST_NOT_INTEGER', row: 2, column: 'eligible_2yo' },
+  { name: 'empty required cell', file: SCHOOLS, content: `${HEADER}\nAutumn 2023/24,East,,1\n`, code: 'BP_INGEST_EMPTY_REQUIRED', row: 2, column: 'eligible_2yo' },
+  { name: 'impossible date', file: 'extracts/early-help-episodes.csv', content: 'child_id,locality,start_date,end_date\nA1,East,2024-02-30,\n', code: 'BP_INGEST_BAD_DATE', row: 2, column: 'start_date' },
+  { name: 'text that is not a date', file: 'extracts/early-help-episodes.csv', content: 'child_id,locality,start_date,end_date\nA1,East,2024-01-03,\nA2,West,soon,\n', code: 'BP_INGEST_BAD_DATE', row: 3, column: 'start_date' },
+  { name: 'a CSV saved as .xlsx', file: 'extracts/health.xlsx', content: 'quarter,locality\n', code: 'BP_INGEST_WRONG_FORMAT' },
+  { name: 'password-protected workbook', file: 'extracts/health.xlsx', content: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0]), code: 'BP_INGEST_XLSX_ENCRYPTED' },
+  { name: 'truncated workbook', file: 'extracts/health.xlsx', content: 'TRUNCATE', code: 'BP_INGEST_XLSX_UNREADABLE' },
+];
+
+describe('broken inputs', () => {
+  for (const c of cases) {
+    it(`${c.name} → ${c.code}, previous data kept`, async () => {
+      const root = await makeProject();
+      const before = await ingestFolder(root);
+      expect(before.report.problems.filter((p) => p.severity === 'error')).toEqual([]);
+      const source = before.config.sources.find((s) => path.resolve(root, s.relativePath) === path.resolve(root, c.file))!;
+      let content = c.content;
+      if (content === 'TRUNCATE') {
+        const { readFileSync } = await import('node:fs');
+        const full = readFileSync(path.join(root, c.file));
+        content = full.subarray(0, Math.floor(full.length / 2));
+      }
+      writeFileSync(path.join(root, c.file), content);
+      const after = await ingestFolder(root, { sources: [source.id] });
+      const s = after.report.sources[0];
+      expect(s.status).toBe('failed');
+      const p = s.problems.find((x) => x.code === c.code);
+      expect(p, JSON.stringify(s.problems)).toBeDefined();
+      expect(p!.file).toBe(c.file);
+      if (c.row !== undefined) expect(p!.row).toBe(c.row);
+      if (c.column !== undefined) expect(p!.column).toBe(c.column);
+      expect(p!.fix).toBeTruthy();
+      // The previous good load of that source is untouched.
+      const wh = await openWarehouse(before.config.warehousePath);
+      try {
+        const [{ n }] = await wh.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${source.table}`);
+        expect(n).toBe(before.report.sources.find((x) => x.source === source.id)!.rowsLoaded);
+      } finally {
+        wh.close();
+      }
+    });
+  }
+
+  it('keeps official markers as markers beside a NULL, never as zero', async () => {
+    const root = await makeProject({ [SCHOOLS]: `${HEADER}\nAutumn 2023/24,East,200,c\nAutumn 2023/24,West,"1,200",x\n` });
+    const { config } = await ingestFolder(root, { sources: ['schools'] });
+    const wh = await openWarehouse(config.warehousePath);
+    const rows = await wh.all(`SELECT area, eligible_2yo, taking_place, taking_place__marker FROM schools ORDER BY area`);
+    wh.close();
+    expect(rows).toEqual([
+      { area: 'east', eligible_2yo: 200, taking_place: null, taking_place__marker: 'c' },
+      { area: 'west', eligible_2yo: 1200, taking_place: null, taking_place__marker: 'x' },
+    ]);
+  });
+
+  it('reads a BOM, Windows-1252 text and "93%" beside 0.93', async () => {
+    const root = await makeProject();
+    const { editFile } = await import('../helpers/project.js');
+    editFile(root, 'boardpack.yaml', '      taking_place: { type: integer }\n', '      taking_place: { type: integer }\n      rate: { type: percent, required: false }\n      note: { type: text, required: false }\n');
+    editFile(root, 'boardpack.yaml', '    partner: Example Council Education\n', '    partner: Example Council Education\n    encoding: windows-1252\n');
+    const latin = Buffer.from(`${HEADER},rate,note\nAutumn 2023/24,East,200,150,93%,caf\u00e9\nAutumn 2023/24,West,100,50,50%,na\u00efve\n`, 'latin1');
+    writeFileSync(path.join(root, SCHOOLS), latin);
+    const { config, report } = await ingestFolder(root, { sources: ['schools'] });
+    expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const wh = await openWarehouse(config.warehousePath);
+    const rows = await wh.all(`SELECT area, rate, note FROM schools ORDER BY area`);
+    wh.close();
+    expect(rows).toEqual([{ area: 'east', rate: 93, note: 'café' }, { area: 'west', rate: 50, note: 'naïve' }]);
+
+    const root2 = await makeProject();
+    editFile(root2, 'boardpack.yaml', '      taking_place: { type: integer }\n', '      taking_place: { type: integer }\n      rate: { type: percent }\n');
+    writeFileSync(path.join(root2, SCHOOLS), `\uFEFF${HEADER},rate\nAutumn 2023/24,East,200,150,0.93\nAutumn 2023/24,West,100,50,0.5\n`);
+    const r2 = await ingestFolder(root2, { sources: ['schools'] });
+    expect(r2.report.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const wh2 = await openWarehouse(r2.config.warehousePath);
+    expect(await wh2.all(`SELECT area, rate FROM schools ORDER BY area`)).toEqual([{ area: 'east', rate: 93 }, { area: 'west', rate: 50 }]);
+    wh2.close();
+  });
+
+  it('loading the same files twice changes nothing', async () => {
+    const root = await makeProject();
+    const first = await ingestFolder(root);
+    const second = await ingestFolder(root);
+    expect(second.report.sources.map((s) => s.status)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect(second.report.sources.map((s) => s.rowsLoaded)).toEqual(first.report.sources.map((s) => s.rowsLoaded));
+    expect(readText(root, SCHOOLS)).toContain('term,locality');
+  });
+});
