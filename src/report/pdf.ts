@@ -1,0 +1,217 @@
+/**
+ * Print the pack's HTML to PDF in the shared headless browser.
+ *
+ * The page is sealed: JavaScript is off and every request except `data:` URLs is aborted, so printing can
+ * neither reach the network nor read local files, whatever the HTML (which carries user-written commentary)
+ * contains. Charts and images must therefore be inline (SVG or `data:` URLs).
+ * Each call uses its own page and closes it, because one browser serves the whole run.
+ */
+import type { Browser, Page } from 'puppeteer-core';
+import { BoardpackError, problem } from '../core/errors.js';
+
+export interface PdfOptions {
+  /** Document title (PDF /Title). The HTML's `<title>` should say the same; this one wins. */
+  title: string;
+  author?: string;
+  subject?: string;
+  keywords?: string[];
+  /** Running header, e.g. partnership and meeting on the left, the meeting date on the right. */
+  headerLeft?: string;
+  headerRight?: string;
+  /** The protective marking (e.g. `OFFICIAL`), printed in every footer. */
+  footerLeft?: string;
+  /** Whole-render budget in milliseconds (default 60 s). */
+  timeoutMs?: number;
+  /** Ignored when the HTML sets `@page { size: … }` (preferCSSPageSize). */
+  landscape?: boolean;
+  /** Called with the URL of every request that was blocked (images or styles not inlined). */
+  onBlockedRequest?: (url: string) => void;
+}
+
+/**
+ * Page margins when the HTML sets none. The header and footer are drawn inside the top and bottom margins,
+ * so these must leave room for them; an `@page { margin }` in the HTML takes precedence.
+ */
+const DEFAULT_MARGIN = { top: '20mm', bottom: '18mm', left: '15mm', right: '15mm' };
+const TEMPLATE_STYLE =
+  'box-sizing:border-box;width:100%;padding:0 15mm;display:flex;justify-content:space-between;gap:8mm;' +
+  'font-family:Arial,Helvetica,sans-serif;font-size:8pt;color:#333;-webkit-print-color-adjust:exact;';
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+export function renderHeaderTemplate(left = '', right = ''): string {
+  return `<div style="${TEMPLATE_STYLE}"><span>${escapeHtml(left)}</span><span>${escapeHtml(right)}</span></div>`;
+}
+
+export function renderFooterTemplate(marking = ''): string {
+  return (
+    `<div style="${TEMPLATE_STYLE}"><span style="font-weight:bold;">${escapeHtml(marking)}</span>` +
+    `<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`
+  );
+}
+
+/** Render one HTML document to PDF bytes. Throws BP_PDF_TIMEOUT or BP_PDF_FAILED; the caller still writes the HTML. */
+export async function renderPdf(browser: Browser, html: string, options: PdfOptions): Promise<Uint8Array> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  let page: Page | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  const work = (async () => {
+    page = await browser.newPage();
+    page.setDefaultTimeout(timeoutMs);
+    await page.setJavaScriptEnabled(false);
+    await page.setRequestInterception(true);
+    page.on('request', (request) => {
+      if (request.isInterceptResolutionHandled()) return;
+      const url = request.url();
+      if (url.startsWith('data:')) {
+        request.continue().catch(() => undefined);
+      } else {
+        options.onBlockedRequest?.(url);
+        request.abort('blockedbyclient').catch(() => undefined);
+      }
+    });
+    await page.setContent(html, { waitUntil: 'load', timeout: timeoutMs });
+    return page.pdf({
+      format: 'A4',
+      landscape: options.landscape ?? false,
+      printBackground: true,
+      displayHeaderFooter: true,
+      headerTemplate: renderHeaderTemplate(options.headerLeft, options.headerRight),
+      footerTemplate: renderFooterTemplate(options.footerLeft),
+      margin: DEFAULT_MARGIN,
+      preferCSSPageSize: true,
+      tagged: true,
+      outline: true,
+      timeout: timeoutMs,
+    });
+  })();
+  // Backstop for a browser that stops answering altogether (puppeteer's own timeouts cover each step).
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PdfDeadline()), timeoutMs + 1_000);
+  });
+  work.catch(() => undefined); // the race below reports it; this stops an unhandled rejection after a deadline
+
+  try {
+    const pdf = await Promise.race([work, deadline]);
+    return setPdfInfo(pdf, { title: options.title, author: options.author, subject: options.subject, keywords: options.keywords });
+  } catch (err) {
+    throw toPdfError(err, timeoutMs);
+  } finally {
+    clearTimeout(timer);
+    const p = page as Page | undefined;
+    if (p) {
+      // A hung browser may never answer close(); do not let that hang the run.
+      await Promise.race([p.close().catch(() => undefined), new Promise((r) => setTimeout(r, 5_000).unref())]);
+    }
+  }
+}
+
+class PdfDeadline extends Error {
+  constructor() {
+    super('the browser stopped responding');
+    this.name = 'TimeoutError';
+  }
+}
+
+function toPdfError(err: unknown, timeoutMs: number): BoardpackError {
+  if (err instanceof BoardpackError) return err;
+  const e = err as Error | undefined;
+  const message = e?.message?.split('\n')[0] ?? String(err);
+  const timedOut = e?.name === 'TimeoutError' || /timed? ?out/i.test(message);
+  if (timedOut) {
+    return new BoardpackError(
+      problem('BP_PDF_TIMEOUT', `printing the PDF took longer than ${formatSeconds(timeoutMs)} and was stopped (${message}); the HTML pack is still written`, {
+        fix: 'open the HTML pack to check for very long tables, or allow more time for the PDF',
+      }),
+      { cause: err },
+    );
+  }
+  return new BoardpackError(
+    problem('BP_PDF_FAILED', `the browser failed while printing the PDF (${message}); the HTML pack is still written`, {
+      fix: 'run again; if it keeps failing, try another browser via BOARDPACK_BROWSER or `browser:` in the config',
+    }),
+    { cause: err },
+  );
+}
+
+function formatSeconds(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+}
+
+export interface PdfInfo {
+  title?: string;
+  author?: string;
+  subject?: string;
+  keywords?: string[];
+}
+
+/**
+ * Set the PDF document information (/Title, /Author, /Subject, /Keywords) by appending an incremental update:
+ * a new version of the Info dictionary, a one-entry xref section and a trailer pointing back at the old one.
+ * The original bytes are untouched, so nothing Chromium wrote (tags, outline, fonts) can be damaged.
+ * Chromium only fills /Title (from `<title>`); there is no printToPDF option for the rest.
+ * Returns the input unchanged when the file is not the plain classic-xref layout Chromium writes.
+ */
+export function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Uint8Array {
+  const entries: Array<[string, string]> = [];
+  if (info.title) entries.push(['Title', info.title]);
+  if (info.author) entries.push(['Author', info.author]);
+  if (info.subject) entries.push(['Subject', info.subject]);
+  if (info.keywords?.length) entries.push(['Keywords', info.keywords.join(', ')]);
+  if (entries.length === 0) return pdf;
+
+  const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1');
+  const tail = text.slice(-4096);
+  const startxref = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
+  const trailerAt = text.lastIndexOf('trailer');
+  if (!startxref || trailerAt < 0) return pdf;
+  const trailer = /^trailer\s*<<([\s\S]*?)>>\s*startxref/.exec(text.slice(trailerAt))?.[1];
+  if (!trailer || /\/Encrypt\b/.test(trailer)) return pdf;
+  const size = /\/Size\s+(\d+)/.exec(trailer);
+  const root = /\/Root\s+(\d+\s+\d+\s+R)/.exec(trailer);
+  if (!size || !root) return pdf;
+  const id = /\/ID\s*(\[[^\]]*\])/.exec(trailer)?.[1];
+  const oldInfo = /\/Info\s+(\d+)\s+(\d+)\s+R/.exec(trailer);
+
+  let num = Number(size[1]);
+  let gen = 0;
+  let newSize = num + 1;
+  const keep: string[] = [];
+  if (oldInfo) {
+    num = Number(oldInfo[1]);
+    gen = Number(oldInfo[2]);
+    newSize = Number(size[1]);
+    let objAt = -1; // the last definition wins; `(?<!\d)` keeps `1 0 obj` from matching `641 0 obj`
+    for (const m of text.matchAll(new RegExp(`(?<!\\d)${num} ${gen} obj`, 'g'))) objAt = m.index;
+    const body = objAt >= 0 ? text.slice(objAt, text.indexOf('endobj', objAt)) : '';
+    const replaced = new Set(entries.map(([k]) => k));
+    const field = /\/(Creator|Producer|CreationDate|ModDate|Title|Author|Subject|Keywords)\s*(\((?:\\[\s\S]|[^\\()])*\)|<[0-9A-Fa-f\s]*>)/g;
+    for (const m of body.matchAll(field)) if (!replaced.has(m[1])) keep.push(`/${m[1]} ${m[2]}`);
+  }
+
+  const dict = [...entries.map(([k, v]) => `/${k} ${pdfTextString(v)}`), ...keep].join('\n');
+  const sep = text.endsWith('\n') ? '' : '\n';
+  const object = `${num} ${gen} obj\n<<${dict}>>\nendobj\n`;
+  const objectOffset = pdf.byteLength + sep.length;
+  const xrefOffset = objectOffset + object.length; // ASCII only, so characters = bytes
+  const update =
+    sep +
+    object +
+    `xref\n${num} 1\n${String(objectOffset).padStart(10, '0')} ${String(gen).padStart(5, '0')} n \n` +
+    `trailer\n<</Size ${newSize}\n/Root ${root[1]}\n/Info ${num} ${gen} R${id ? `\n/ID ${id}` : ''}\n/Prev ${startxref[1]}>>\n` +
+    `startxref\n${xrefOffset}\n%%EOF\n`;
+  const out = new Uint8Array(pdf.byteLength + update.length);
+  out.set(pdf, 0);
+  out.set(Buffer.from(update, 'latin1'), pdf.byteLength);
+  return out;
+}
+
+/** A PDF text string as UTF-16BE hex with a byte-order mark: exact for any Unicode, no escaping rules. */
+function pdfTextString(value: string): string {
+  let hex = 'FEFF';
+  for (let i = 0; i < value.length; i++) hex += value.charCodeAt(i).toString(16).padStart(4, '0').toUpperCase();
+  return `<${hex}>`;
+}
