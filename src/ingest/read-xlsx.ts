@@ -68,7 +68,7 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
       if (source.sheets && !source.sheets.includes(sheetName)) continue;
       const buffered: string[][] = [];
       const rowNumbers: number[] = [];
-      let headerIdx: number | undefined = source.headerRow === 'auto' ? undefined : source.headerRow - 1;
+      let headerIdx = 0;
       let index: Map<string, number> | undefined;
       const emit = (values: string[], rowNumber: number) => {
         if (values.every((v) => v.trim() === '')) return;
@@ -85,7 +85,9 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
         rows++;
       };
       const settleHeader = () => {
-        if (headerIdx === undefined) headerIdx = detectHeaderRow(buffered, source);
+        // An explicit header row is a worksheet row number; empty rows are not streamed, so look it up.
+        if (source.headerRow !== 'auto') headerIdx = Math.max(0, rowNumbers.indexOf(source.headerRow));
+        else headerIdx = detectHeaderRow(buffered, source);
         const m = matchHeaders(buffered[headerIdx] ?? [], source, { file: relFile, sheet: sheetName, row: rowNumbers[headerIdx] });
         problems.push(...m.problems);
         index = m.index;
@@ -103,7 +105,7 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
           // Rows before the header is known are kept, so a title block above the header can be skipped.
           buffered.push(values);
           rowNumbers.push(r.number);
-          if (buffered.length >= 30 || (headerIdx !== undefined && buffered.length > headerIdx)) {
+          if (buffered.length >= 30 || (source.headerRow !== 'auto' && r.number > source.headerRow)) {
             ok = settleHeader();
             if (!ok) break;
           }

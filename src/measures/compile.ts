@@ -50,12 +50,22 @@ function compilePart(name: string, part: MeasurePartDef, periodType: PeriodType,
   const area = part.area ? `s.${q(part.area)}` : null;
   const groupBy = area ? `GROUP BY GROUPING SETS ((p.period_id, ${area}), (p.period_id))` : 'GROUP BY p.period_id';
   const areaSel = area ? `CASE WHEN GROUPING(${area}) = 1 THEN 'all' ELSE ${area} END` : `'all'`;
-  return `${name} AS (
-  SELECT p.period_id AS period, ${areaSel} AS area, (${part.expr})::DOUBLE AS v, ${marker} AS marker
+  const body = `SELECT p.period_id AS period, ${areaSel} AS area, (${part.expr})::DOUBLE AS v, ${marker} AS marker
   FROM ${q(table)} s
     ${join}
   WHERE (${part.where ?? 'TRUE'}) ${bound}
-  ${groupBy}
+  ${groupBy}`;
+  if (part.period.kind === 'column') return `${name} AS (\n  ${body}\n)`;
+  // Record-level: an area with no matching records in a covered period has a count of zero, not a gap.
+  const areaIds = part.area ? config.areas.map((a) => a.id) : ['all'];
+  return `${name}_rows AS (
+  ${body}
+),
+${name} AS (
+  SELECT per.period, a.area, COALESCE(r.v, 0) AS v, r.marker
+  FROM (SELECT DISTINCT period FROM ${name}_rows) per
+    CROSS JOIN (VALUES ${areaIds.map((id) => `(${quoteLiteral(id)})`).join(', ')}) a(area)
+    LEFT JOIN ${name}_rows r ON r.period = per.period AND r.area = a.area
 )`;
 }
 

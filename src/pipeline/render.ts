@@ -40,7 +40,7 @@ export async function renderPack(config: Config, assessment: Assessment, options
   if (formats.includes('html')) await write('html', 'board-pack.html', html);
   if (formats.includes('xlsx')) {
     const { renderXlsx } = await import('../report/xlsx.js');
-    await write('xlsx', 'scorecard.xlsx', await renderXlsx(assessment, { partnership: config.partnership.name, generatedAt: options.generatedAt }));
+    await write('xlsx', 'scorecard.xlsx', await renderXlsx(assessment, { partnership: config.partnership.name, generatedAt: options.generatedAt, priorities: config.framework.priorities, areas: config.areas }));
   }
   if (formats.includes('pdf')) {
     const { resolveBrowser, launchBrowser } = await import('../report/browser.js');

@@ -1,0 +1,697 @@
+/**
+ * The report model: everything the pack prints, as preformatted strings and trusted chart SVG, built by one
+ * pure function from the config and the assessment. Templates only place these fields; they never compute,
+ * format or judge (so a partnership's own templates cannot get a polarity or a suppression wrong).
+ *
+ * Judgements (RAG, direction, significance, SPC, turning the curve) come from assess; this module only words
+ * them and chooses what goes where: exceptions first, then the scorecard, report cards, turn-the-curve pages,
+ * localities and the appendix.
+ */
+import path from 'node:path';
+import { formatLocation, type Problem } from '../core/errors.js';
+import { tryParsePeriodId } from '../core/periods.js';
+import type { AssessedValue, Assessment, IndicatorAssessment, Rag, SuppressionRecord } from '../assess/types.js';
+import type { Config, IndicatorDef, ObaQuestion, Priority } from '../config/types.js';
+import { renderBarChart, renderLineChart, renderSparkline, renderXmrChart, type TrustedSvg } from './charts.js';
+import {
+  ASSURANCE_LABEL, DECISION_LABEL, FORECAST_STATUS_LABEL, KIND_LABEL, MARKER_TEXT, PERIOD_TYPE_LABEL, POLARITY_LABEL, QUESTION_LABEL,
+  RAG_ORDER, SIGNIFICANCE_TEXT, UNIT_LABEL, VARIATION_LABEL, directionView, figureView, formatBare, formatDate, formatDateTime, formatValue,
+  isSpcConcern, plural, ragView, SPC_CONCERN_TEXT, type DirectionView, type FigureView, type RagView,
+} from './format.js';
+import { GLOSSARY } from './glossary.js';
+
+export type { DirectionView, FigureView, RagView, TrustedSvg };
+
+export interface Commentary { story?: string; actions?: string; updatedAt?: string }
+
+export interface ReportMeta {
+  /** ISO timestamp of the run. */
+  generatedAt: string;
+  /** ISO date the data is as at (usually the report period's end). */
+  dataAsAt: string;
+  toolVersion: string;
+  /** Keyed by indicator id (turn-the-curve and report-card text) or priority id (report-card story). */
+  commentary?: Record<string, Commentary>;
+}
+
+export interface ChartView {
+  /** SVG produced by `charts.ts`: the only markup templates print unescaped. */
+  svg: TrustedSvg;
+  /** The chart's accessible name, also printed as its caption where useful. */
+  alt: string;
+}
+
+export interface ComparatorView { label: string; value: string; significance: string; className: string }
+
+/** One indicator, everything the scorecard, cards and pages print about it. */
+export interface IndicatorView {
+  id: string;
+  /** HTML ids: the indicator's report-card entry and, for population indicators, its turn-the-curve page. */
+  anchor: string;
+  ttcAnchor: string | null;
+  title: string;
+  shortTitle: string;
+  description: string;
+  kind: string;
+  question: string | null;
+  priorityTitle: string;
+  polarity: string;
+  unit: string;
+  periodLabel: string;
+  value: FigureView;
+  target: string;
+  rag: RagView;
+  ragReason: string;
+  ragRule: string;
+  previous: string;
+  sameLastYear: string;
+  direction: DirectionView;
+  directionYoY: DirectionView;
+  comparators: ComparatorView[];
+  /** "95% confidence interval 58.1% to 63.4% (Wilson score)", or null. */
+  interval: string | null;
+  /** SPC variation and assurance in words, or null when no SPC chart. */
+  spc: { variation: string; assurance: string | null; concern: boolean } | null;
+  /** Turning the curve, for population indicators with a forecast. */
+  curve: { status: string; explanation: string; method: string } | null;
+  sentence: string;
+  failed: boolean;
+  failure: string | null;
+  sparkline: ChartView;
+}
+
+export interface ExceptionView {
+  indicator: IndicatorView;
+  /** Why it is an exception, most serious first: "Red: …", "Deteriorating: …". */
+  reasons: string[];
+}
+
+export interface ScorecardGroup {
+  /** `population`, `how_much`, `how_well`, `better_off`, or `other`. */
+  key: string;
+  label: string;
+  caption: string;
+  rows: IndicatorView[];
+}
+
+export interface PriorityView {
+  id: string;
+  anchor: string;
+  title: string;
+  description: string | null;
+  groups: ScorecardGroup[];
+}
+
+export interface ReportCardMeasure {
+  indicator: IndicatorView;
+  chart: ChartView;
+  spcChart: ChartView | null;
+}
+
+export interface ReportCardView {
+  id: string;
+  anchor: string;
+  title: string;
+  description: string | null;
+  /** Counts of the priority's ratings: "2 green, 1 red". */
+  summary: string;
+  measures: ReportCardMeasure[];
+  story: string[];
+  partners: string[];
+}
+
+export interface TurnTheCurveView {
+  indicator: IndicatorView;
+  anchor: string;
+  chart: ChartView;
+  spcChart: ChartView | null;
+  localityChart: ChartView | null;
+  /** "Baseline: 61.5% (2023/24), source …", or null. */
+  baseline: string | null;
+  forecast: { status: string; explanation: string; method: string; baselinePeriods: string } | null;
+  story: string[];
+  actions: string[];
+  hasCommentary: boolean;
+  commentaryUpdated: string | null;
+  partners: Array<{ role: string; name: string }>;
+}
+
+export interface LocalityCell { area: string; value: FigureView; rag: RagView | null }
+
+export interface LocalityRow {
+  indicator: IndicatorView;
+  periodLabel: string;
+  whole: LocalityCell;
+  cells: LocalityCell[];
+}
+
+export interface LocalityView {
+  areas: Array<{ id: string; name: string }>;
+  wholeName: string;
+  caption: string;
+  rows: LocalityRow[];
+  charts: Array<{ title: string; chart: ChartView }>;
+  /** Markers used in the table, explained. */
+  key: Array<{ marker: string; meaning: string }>;
+}
+
+export interface DefinitionView {
+  id: string;
+  anchor: string;
+  title: string;
+  fields: Array<{ label: string; value: string }>;
+}
+
+export interface ReportModel {
+  meta: {
+    /** Document title: "Partnership: Board performance report, 2024/25 Q4". */
+    title: string;
+    partnership: string;
+    shortName: string;
+    board: string;
+    framework: string;
+    periodId: string;
+    periodLabel: string;
+    generatedAt: string;
+    generatedAtIso: string;
+    dataAsAt: string;
+    toolVersion: string;
+    protectiveMarking: string;
+    lang: 'en-GB';
+  };
+  nav: Array<{ id: string; label: string }>;
+  cover: {
+    id: string;
+    title: string;
+    subtitle: string;
+    protectiveMarking: string;
+    decision: string;
+    /** The board-paper form, in order: only fields that have a value. */
+    fields: Array<{ label: string; value: string }>;
+    purpose: string | null;
+    recommendation: string | null;
+  };
+  summary: {
+    id: string;
+    headline: string;
+    detail: string;
+    counts: Array<{ rag: RagView; count: number; label: string }>;
+    exceptions: ExceptionView[];
+    exceptionsIntro: string;
+    noExceptions: string | null;
+    dataIssues: Array<{ indicator: IndicatorView; text: string }>;
+  };
+  scorecard: { id: string; intro: string; priorities: PriorityView[] };
+  reportCards: { id: string; cards: ReportCardView[] };
+  turnTheCurve: { id: string; intro: string; pages: TurnTheCurveView[]; none: string | null };
+  locality: LocalityView & { id: string };
+  appendix: {
+    id: string;
+    definitions: DefinitionView[];
+    ragKey: RagView[];
+    ragRules: Array<{ title: string; anchor: string; target: string; rule: string }>;
+    dataQuality: Array<{ severity: string; code: string; message: string; where: string; fix: string | null; className: string }>;
+    noDataQuality: string | null;
+    suppression: {
+      summary: string;
+      byReason: Array<{ reason: string; count: number }>;
+      byIndicator: Array<{ title: string; count: number; periods: string }>;
+    };
+    glossary: Array<{ term: string; definition: string }>;
+  };
+}
+
+const QUESTION_ORDER: ObaQuestion[] = ['better_off', 'how_well', 'how_much'];
+
+const SUPPRESSION_REASON: Record<SuppressionRecord['reason'], string> = {
+  primary: 'Primary: a small count',
+  secondary: 'Secondary: so that a total cannot reveal a small count',
+  derived: 'Derived: a figure calculated from a suppressed count',
+  input_marker: 'Suppressed by the data provider',
+};
+
+const anchorOf = (prefix: string, id: string) => `${prefix}-${id.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+
+/** Split free text into paragraphs on blank lines; line breaks inside a paragraph become spaces. */
+function paragraphs(text: string | undefined): string[] {
+  if (!text) return [];
+  return text.split(/\r?\n\s*\r?\n/).map((p) => p.replace(/\s*\r?\n\s*/g, ' ').trim()).filter(Boolean);
+}
+
+/** Absolute paths of the machine that ran the pack do not belong in a board paper: show them project-relative. */
+function relativeTo(root: string, problem: Problem): Problem {
+  if (!problem.file || !path.isAbsolute(problem.file)) return problem;
+  const rel = path.relative(root, problem.file);
+  return { ...problem, file: rel.startsWith('..') ? path.basename(problem.file) : rel };
+}
+
+export function buildReportModel(config: Config, assessment: Assessment, meta: ReportMeta): ReportModel {
+  const commentary = meta.commentary ?? {};
+  const priorities = new Map<string, Priority>(config.framework.priorities.map((p) => [p.id, p]));
+  const whole = config.areas.find((a) => a.isWhole);
+  const wholeName = whole?.name ?? config.partnership.shortName;
+  const localities = config.areas.filter((a) => !a.isWhole);
+  const areaName = new Map(config.areas.map((a) => [a.id, a.name]));
+  const areaNames: AreaNames = { names: areaName, whole: wholeName };
+
+  const views = new Map<string, IndicatorView>();
+  for (const ia of assessment.indicators) views.set(ia.indicator.id, indicatorView(ia, priorities));
+  const viewOf = (ia: IndicatorAssessment) => views.get(ia.indicator.id)!;
+
+  // Priorities in framework order; indicators whose priority is not in the framework go to a last group.
+  const byPriority = new Map<string, IndicatorAssessment[]>();
+  for (const p of config.framework.priorities) byPriority.set(p.id, []);
+  for (const ia of assessment.indicators) {
+    const key = priorities.has(ia.indicator.priority) ? ia.indicator.priority : '__other';
+    if (!byPriority.has(key)) byPriority.set(key, []);
+    byPriority.get(key)!.push(ia);
+  }
+  const priorityList = [...byPriority.entries()]
+    .filter(([, list]) => list.length > 0)
+    .map(([id, list]) => ({ id, priority: priorities.get(id) ?? { id, title: 'Other indicators' }, list }));
+
+  const title = `${config.partnership.name}: ${config.board.name} performance report, ${assessment.period.label}`;
+  const sections = {
+    cover: 'cover', summary: 'summary', scorecard: 'scorecard', reportCards: 'report-cards',
+    turnTheCurve: 'turn-the-curve', locality: 'localities', appendix: 'appendix',
+  } as const;
+
+  // Cover: the board-paper form.
+  const board = config.board;
+  const coverFields: Array<{ label: string; value: string | undefined }> = [
+    { label: 'Partnership', value: config.partnership.name },
+    { label: 'Board', value: board.name },
+    { label: 'Meeting', value: board.meeting },
+    { label: 'Date of meeting', value: board.meetingDate ? formatDate(board.meetingDate) : undefined },
+    { label: 'Agenda item', value: board.agendaItem },
+    { label: 'Report author', value: board.author },
+    { label: 'Report for', value: DECISION_LABEL[board.decision] },
+    { label: 'Reporting period', value: assessment.period.label },
+    { label: 'Data as at', value: formatDate(meta.dataAsAt) },
+    { label: 'Protective marking', value: board.protectiveMarking },
+  ];
+
+  // Summary and exceptions.
+  const c = assessment.counts;
+  const exceptions: Array<ExceptionView & { rank: number; order: number }> = [];
+  assessment.indicators.forEach((ia, order) => {
+    const v = viewOf(ia);
+    const reasons: Array<[number, string]> = [];
+    const fmt = (x: number | null) => formatValue(ia.indicator, x);
+    if (ia.latest.rag === 'red') reasons.push([0, `Red: ${ia.latest.ragReason}`]);
+    if (ia.latest.direction === 'deteriorating') reasons.push([1, `Worse than the previous period (${fmt(ia.latest.previousValue)})`]);
+    if (ia.latest.directionYoY === 'deteriorating') reasons.push([1, `Worse than the same period last year (${fmt(ia.latest.sameLastYearValue)})`]);
+    for (const cmp of ia.latest.comparators) {
+      if (cmp.significance === 'worse') reasons.push([2, `Significantly worse than ${cmp.label} (${fmt(cmp.value)})`]);
+    }
+    if (ia.spc && isSpcConcern(ia.spc.variation)) reasons.push([3, `Special cause of concern (SPC): ${SPC_CONCERN_TEXT[ia.spc.variation] ?? VARIATION_LABEL[ia.spc.variation] ?? ia.spc.variation}`]);
+    if (reasons.length) exceptions.push({ indicator: v, reasons: reasons.map((r) => r[1]), rank: Math.min(...reasons.map((r) => r[0])), order });
+  });
+  exceptions.sort((a, b) => a.rank - b.rank || a.order - b.order);
+  const dataIssues = assessment.indicators
+    .filter((ia) => viewOf(ia).failed || ia.latest.status === 'awaiting_data')
+    .map((ia) => ({
+      indicator: viewOf(ia),
+      text: viewOf(ia).failed ? `could not be computed: ${ia.failure?.message ?? 'see the data-quality notes'}` : `awaiting data for ${ia.latest.periodLabel}`,
+    }));
+
+  // Scorecard groups by OBA question.
+  const groupsOf = (list: IndicatorAssessment[], priorityTitle: string): ScorecardGroup[] => {
+    const groups: ScorecardGroup[] = [];
+    const add = (key: string, label: string, rows: IndicatorAssessment[]) => {
+      if (rows.length) groups.push({ key, label, caption: `${priorityTitle}: ${label.replace(/\?$/, '')}`, rows: rows.map(viewOf) });
+    };
+    add('population', 'Population indicators', list.filter(isPopulation));
+    const perf = list.filter((ia) => !isPopulation(ia));
+    for (const q of ['how_much', 'how_well', 'better_off'] as const) add(q, QUESTION_LABEL[q], perf.filter((ia) => ia.indicator.question === q));
+    add('other', 'Other performance measures', perf.filter((ia) => !ia.indicator.question));
+    return groups;
+  };
+
+  // Report cards: population indicators, then "better off", "how well", "how much": impact first.
+  const weight = (def: IndicatorDef) => (def.kind === 'population_indicator' ? 0 : def.question ? 1 + QUESTION_ORDER.indexOf(def.question) : 4);
+  const cards: ReportCardView[] = priorityList.map(({ id, priority, list }) => {
+    const ordered = [...list].sort((a, b) => weight(a.indicator) - weight(b.indicator));
+    const tally = RAG_ORDER.map((r) => [r, list.filter((ia) => ia.latest.rag === r).length] as const).filter(([, n]) => n > 0);
+    const partners = [...new Set(list.flatMap((ia) => [ia.indicator.dataProvider, ia.indicator.owner]).filter((x): x is string => !!x))];
+    return {
+      id,
+      anchor: anchorOf('card', id),
+      title: priority.title,
+      description: priority.description ?? null,
+      summary: `${plural(list.length, 'indicator')}: ${tally.map(([r, n]) => `${n} ${ragView(r).word.toLowerCase()}`).join(', ')}`,
+      measures: ordered.map((ia) => ({
+        indicator: viewOf(ia),
+        chart: historyChart(ia, `card-${ia.indicator.id}`, false),
+        spcChart: ia.spc ? xmrChart(ia, `card-spc-${ia.indicator.id}`) : null,
+      })),
+      story: paragraphs(commentary[id]?.story),
+      partners,
+    };
+  });
+
+  // Turn-the-curve pages.
+  const pages: TurnTheCurveView[] = assessment.indicators.filter(isPopulation).map((ia) => {
+    const def = ia.indicator;
+    const note = commentary[def.id];
+    const baselineLabel = def.baseline ? `Baseline ${formatValue(def, def.baseline.value)}` : null;
+    const fc = ia.forecast;
+    const labelOf = new Map(ia.series.map((s) => [s.period, s.periodLabel]));
+    return {
+      indicator: viewOf(ia),
+      anchor: anchorOf('ttc', def.id),
+      chart: historyChart(ia, `ttc-${def.id}`, true),
+      spcChart: ia.spc ? xmrChart(ia, `ttc-spc-${def.id}`) : null,
+      localityChart: ia.byArea.length ? localityChart(ia, `ttc-loc-${def.id}`, areaNames) : null,
+      baseline: def.baseline && baselineLabel
+        ? `${baselineLabel} (${labelOf.get(def.baseline.period) ?? periodLabelOf(def.baseline.period)})${def.baseline.source ? `, source: ${def.baseline.source}` : ''}`
+        : null,
+      forecast: fc ? {
+        status: FORECAST_STATUS_LABEL[fc.status],
+        explanation: fc.explanation,
+        method: `Forecast method: ${fc.method}.`,
+        baselinePeriods: fc.baselinePeriods.length
+          ? `Baseline periods: ${labelOf.get(fc.baselinePeriods[0]) ?? fc.baselinePeriods[0]} to ${labelOf.get(fc.baselinePeriods[fc.baselinePeriods.length - 1]) ?? fc.baselinePeriods[fc.baselinePeriods.length - 1]} (${plural(fc.baselinePeriods.length, 'period')}).`
+          : 'No baseline periods.',
+      } : null,
+      story: paragraphs(note?.story),
+      actions: paragraphs(note?.actions),
+      hasCommentary: !!(note?.story || note?.actions),
+      commentaryUpdated: note?.updatedAt ? formatDate(note.updatedAt) : null,
+      partners: [
+        ...(def.owner ? [{ role: 'Indicator owner', name: def.owner }] : []),
+        ...(def.dataProvider ? [{ role: 'Data provider', name: def.dataProvider }] : []),
+      ],
+    };
+  });
+
+  // Localities.
+  const cellOf = (ia: IndicatorAssessment, v: AssessedValue | undefined, area: string): LocalityCell => ({
+    area: areaName.get(area) ?? area,
+    value: viewOf(ia).failed ? figureView(ia.indicator, { status: 'failed', value: null, marker: null }) : figureView(ia.indicator, v),
+    rag: v && v.rag !== 'grey' ? ragView(v.rag) : null,
+  });
+  const localityRows: LocalityRow[] = assessment.indicators.map((ia) => {
+    const byId = new Map(ia.byArea.map((v) => [v.area, v]));
+    const wholeValue = wholeBesideLocalities(ia);
+    return {
+      indicator: viewOf(ia),
+      periodLabel: wholeValue.periodLabel,
+      whole: cellOf(ia, wholeValue, 'all'),
+      cells: localities.map((l) => cellOf(ia, byId.get(l.id), l.id)),
+    };
+  });
+  const markersUsed = new Set<string>();
+  for (const row of localityRows) for (const cell of [row.whole, ...row.cells]) if (!cell.value.isValue) markersUsed.add(cell.value.text);
+  const localityCharts = assessment.indicators
+    .filter((ia) => ia.byArea.some((v) => v.value !== null))
+    .map((ia) => ({ title: ia.indicator.title, chart: localityChart(ia, `loc-${ia.indicator.id}`, areaNames) }));
+
+  // Appendix.
+  const definitions: DefinitionView[] = assessment.indicators.map((ia) => {
+    const def = ia.indicator;
+    const lastWithData = [...ia.series].reverse().find((s) => s.status === 'ok');
+    const fields: Array<{ label: string; value: string | undefined }> = [
+      { label: 'Definition', value: def.description },
+      { label: 'Type', value: def.kind === 'performance_measure' && def.question ? `${KIND_LABEL[def.kind]}: ${QUESTION_LABEL[def.question]}` : KIND_LABEL[def.kind] },
+      { label: 'Priority', value: priorities.get(def.priority)?.title ?? def.priority },
+      { label: 'Unit', value: UNIT_LABEL[def.unit] },
+      { label: 'Polarity', value: POLARITY_LABEL[def.polarity] },
+      { label: 'Period', value: `${PERIOD_TYPE_LABEL[def.periodType]} (${def.frequency})` },
+      { label: 'Source', value: def.sourceNotes },
+      { label: 'Data provider', value: def.dataProvider },
+      { label: 'Owner', value: def.owner },
+      { label: 'Data as at', value: lastWithData ? `latest figure ${lastWithData.periodLabel}` : 'no figures yet' },
+      { label: 'Baseline', value: def.baseline ? `${formatValue(def, def.baseline.value)} (${periodLabelOf(def.baseline.period)})` : undefined },
+      { label: 'Comparators', value: def.comparators.length ? def.comparators.map((x) => x.label).join(', ') : undefined },
+      { label: 'Small numbers', value: def.disclosure ? `counts under ${config.disclosure.threshold} shown as ${config.disclosure.marker}${def.minDenominator ? `; not rated below a denominator of ${def.minDenominator}` : ''}` : 'not subject to suppression' },
+      { label: 'Statistical process control', value: def.spc ? 'XmR chart' : undefined },
+      { label: 'Definition version', value: def.definitionVersion },
+      { label: 'Indicator id', value: def.id },
+    ];
+    return { id: def.id, anchor: anchorOf('def', def.id), title: def.title, fields: fields.filter((f): f is { label: string; value: string } => !!f.value) };
+  });
+
+  const root = config.root;
+  const dataQuality = assessment.dataQuality.map((p0) => {
+    const p = relativeTo(root, p0);
+    return {
+      severity: p.severity === 'error' ? 'Error' : 'Warning',
+      code: p.code,
+      message: p.message,
+      where: formatLocation(p),
+      fix: p.fix ?? null,
+      className: `dq dq-${p.severity}`,
+    };
+  });
+
+  const supp = assessment.suppressions;
+  const byReason = (Object.keys(SUPPRESSION_REASON) as SuppressionRecord['reason'][])
+    .map((r) => ({ reason: SUPPRESSION_REASON[r], count: supp.filter((s) => s.reason === r).length }))
+    .filter((r) => r.count > 0);
+  const byIndicator = assessment.indicators
+    .map((ia) => {
+      const recs = supp.filter((s) => s.indicator === ia.indicator.id);
+      const labels = new Map(ia.series.map((s) => [s.period, s.periodLabel]));
+      const periods = [...new Set(recs.map((r) => r.period))].map((p) => labels.get(p) ?? periodLabelOf(p));
+      return { title: ia.indicator.title, count: recs.length, periods: periods.join(', ') };
+    })
+    .filter((r) => r.count > 0);
+
+  return {
+    meta: {
+      title,
+      partnership: config.partnership.name,
+      shortName: config.partnership.shortName,
+      board: config.board.name,
+      framework: config.framework.title,
+      periodId: assessment.period.id,
+      periodLabel: assessment.period.label,
+      generatedAt: formatDateTime(meta.generatedAt),
+      generatedAtIso: meta.generatedAt,
+      dataAsAt: formatDate(meta.dataAsAt),
+      toolVersion: meta.toolVersion,
+      protectiveMarking: config.board.protectiveMarking,
+      lang: 'en-GB',
+    },
+    nav: [
+      { id: sections.cover, label: 'Cover sheet' },
+      { id: sections.summary, label: 'Summary and exceptions' },
+      { id: sections.scorecard, label: 'Scorecard' },
+      { id: sections.reportCards, label: 'Report cards' },
+      { id: sections.turnTheCurve, label: 'Turning the curve' },
+      { id: sections.locality, label: 'Localities' },
+      { id: sections.appendix, label: 'Appendix' },
+    ],
+    cover: {
+      id: sections.cover,
+      title: `${config.framework.title}: performance report`,
+      subtitle: `${config.board.name}, ${assessment.period.label}`,
+      protectiveMarking: config.board.protectiveMarking,
+      decision: DECISION_LABEL[board.decision],
+      fields: coverFields.filter((f): f is { label: string; value: string } => !!f.value),
+      purpose: board.purpose ?? null,
+      recommendation: board.recommendation ?? null,
+    },
+    summary: {
+      id: sections.summary,
+      headline: `${c.onTarget} of ${plural(c.total, 'indicator')} on or better than target`,
+      detail: `${plural(c.rated, 'indicator')} rated against a target; ${c.total - c.rated} not rated (population indicators, no target, no polarity, or no figure).`,
+      counts: RAG_ORDER.map((r) => ({ rag: ragView(r), count: c[r], label: `${ragView(r).word}: ${c[r]}` })),
+      exceptions: exceptions.map(({ indicator, reasons }) => ({ indicator, reasons })),
+      exceptionsIntro: exceptions.length
+        ? `${plural(exceptions.length, 'indicator needs', 'indicators need')} the board's attention: red ratings first, then deteriorating figures, figures significantly worse than a comparator, and special causes of concern.`
+        : '',
+      noExceptions: exceptions.length ? null : 'No indicator is red, deteriorating, significantly worse than a comparator or showing a special cause of concern this period.',
+      dataIssues,
+    },
+    scorecard: {
+      id: sections.scorecard,
+      intro: `Latest figure for each indicator in ${assessment.period.label}, grouped by priority and by the Outcomes-Based Accountability question it answers. Ratings are against the target for the period; the rule for each indicator is in the appendix.`,
+      priorities: priorityList.map(({ id, priority, list }) => ({
+        id,
+        anchor: anchorOf('priority', id),
+        title: priority.title,
+        description: priority.description ?? null,
+        groups: groupsOf(list, priority.title),
+      })),
+    },
+    reportCards: { id: sections.reportCards, cards },
+    turnTheCurve: {
+      id: sections.turnTheCurve,
+      intro: 'Population indicators have a baseline and a forecast (where the line goes if nothing more is done) rather than a target: success is turning the curve away from the forecast.',
+      pages,
+      none: pages.length ? null : 'There are no population indicators in this framework.',
+    },
+    locality: {
+      id: sections.locality,
+      areas: localities.map((l) => ({ id: l.id, name: l.name })),
+      wholeName,
+      caption: `Latest figure by locality, with ${wholeName} as a whole for comparison`,
+      rows: localityRows,
+      charts: localityCharts,
+      key: [...markersUsed].sort().map((m) => ({ marker: m, meaning: MARKER_TEXT[m] ?? markerMeaning(m) })),
+    },
+    appendix: {
+      id: sections.appendix,
+      definitions,
+      ragKey: RAG_ORDER.map(ragView),
+      ragRules: assessment.indicators.map((ia) => ({
+        title: ia.indicator.title,
+        anchor: anchorOf('def', ia.indicator.id),
+        target: ia.latest.target !== null ? formatValue(ia.indicator, ia.latest.target) : 'none',
+        rule: ia.latest.ragRule,
+      })),
+      dataQuality,
+      noDataQuality: dataQuality.length ? null : 'No data-quality problems were found in this run.',
+      suppression: {
+        summary: supp.length
+          ? `${plural(supp.length, 'figure was', 'figures were')} suppressed to protect small numbers (counts under ${config.disclosure.threshold}, shown as "${config.disclosure.marker}"), across ${plural(byIndicator.length, 'indicator')}.`
+          : `No figure needed suppression this period (counts under ${config.disclosure.threshold} would be shown as "${config.disclosure.marker}").`,
+        byReason,
+        byIndicator,
+      },
+      glossary: GLOSSARY,
+    },
+  };
+}
+
+const isPopulation = (ia: IndicatorAssessment) => ia.indicator.kind === 'population_indicator';
+
+/** The partnership's figure for the period the localities show (the indicator's own latest period). */
+function wholeBesideLocalities(ia: IndicatorAssessment): AssessedValue {
+  const period = ia.byArea[0]?.period ?? ia.latest.period;
+  return ia.series.find((s) => s.period === period) ?? ia.latest;
+}
+
+function markerMeaning(text: string): string {
+  switch (text) {
+    case 'awaiting data': return 'the figure for this period has not arrived yet';
+    case 'not computed': return 'the indicator could not be computed; see the data-quality notes';
+    case 'no figure': return 'no figure for this period';
+    default: return 'not available';
+  }
+}
+
+/** Label of a period id that is not in a series (e.g. a baseline year): the id itself when it does not parse. */
+function periodLabelOf(id: string): string {
+  return tryParsePeriodId(id)?.label ?? id;
+}
+
+function indicatorView(ia: IndicatorAssessment, priorities: Map<string, Priority>): IndicatorView {
+  const def = ia.indicator;
+  const l = ia.latest;
+  const failed = !!ia.failure || l.status === 'failed';
+  return {
+    id: def.id,
+    anchor: anchorOf('ind', def.id),
+    ttcAnchor: def.kind === 'population_indicator' ? anchorOf('ttc', def.id) : null,
+    title: def.title,
+    shortTitle: def.shortTitle,
+    description: def.description,
+    kind: KIND_LABEL[def.kind],
+    question: def.question && def.kind === 'performance_measure' ? QUESTION_LABEL[def.question] : null,
+    priorityTitle: priorities.get(def.priority)?.title ?? def.priority,
+    polarity: POLARITY_LABEL[def.polarity],
+    unit: UNIT_LABEL[def.unit],
+    periodLabel: l.periodLabel,
+    value: failed ? figureView(def, { status: 'failed', value: null, marker: null }) : figureView(def, l),
+    target: l.target !== null ? formatValue(def, l.target) : 'none',
+    rag: ragView(l.rag),
+    ragReason: l.ragReason,
+    ragRule: l.ragRule,
+    previous: formatValue(def, l.previousValue),
+    sameLastYear: formatValue(def, l.sameLastYearValue),
+    direction: directionView(l.direction, l.value, l.previousValue, def, 'the previous period'),
+    directionYoY: directionView(l.directionYoY, l.value, l.sameLastYearValue, def, 'the same period last year'),
+    comparators: l.comparators.map((cmp) => ({
+      label: cmp.label,
+      value: formatValue(def, cmp.value),
+      significance: SIGNIFICANCE_TEXT[cmp.significance],
+      className: `sig sig-${cmp.significance.replace('_', '-')}`,
+    })),
+    interval: l.ci ? `${Math.round(l.ci.level * 1000) / 10}% confidence interval ${formatValue(def, l.ci.lower)} to ${formatValue(def, l.ci.upper)} (${l.ci.method})` : null,
+    spc: ia.spc ? {
+      variation: VARIATION_LABEL[ia.spc.variation] ?? ia.spc.variation,
+      assurance: ia.spc.assurance ? ASSURANCE_LABEL[ia.spc.assurance] ?? ia.spc.assurance : null,
+      concern: isSpcConcern(ia.spc.variation),
+    } : null,
+    curve: ia.forecast ? { status: FORECAST_STATUS_LABEL[ia.forecast.status], explanation: ia.forecast.explanation, method: ia.forecast.method } : null,
+    sentence: l.sentence,
+    failed,
+    failure: ia.failure?.message ?? null,
+    sparkline: {
+      svg: renderSparkline({ id: `spark-${def.id}`, ariaLabel: `Trend: ${l.sentence}`, values: ia.series.map((s) => s.value) }),
+      alt: `Trend: ${l.sentence}`,
+    },
+  };
+}
+
+const axisFormat = (def: IndicatorDef) => (n: number) => `${formatBare({ decimals: Math.min(def.decimals, 1) }, n)}${def.unit === 'percent' ? '%' : ''}`;
+
+/** History line: targets per period; on turn-the-curve pages also the baseline and forecast band. */
+function historyChart(ia: IndicatorAssessment, id: string, withForecast: boolean): ChartView {
+  const def = ia.indicator;
+  const labels = ia.series.map((s) => s.periodLabel);
+  const fc = withForecast ? ia.forecast : undefined;
+  const fcBy = new Map((fc?.points ?? []).map((p) => [p.period, p]));
+  const labelOf = new Map(ia.series.map((s) => [s.period, s.periodLabel]));
+  const alt = ia.latest.sentence + (fc ? ` ${fc.explanation}` : '');
+  const svg = renderLineChart({
+    id,
+    ariaLabel: alt,
+    categories: labels,
+    values: ia.series.map((s) => s.value),
+    targets: ia.series.map((s) => s.target),
+    forecast: fc ? ia.series.map((s) => fcBy.get(s.period) ?? null) : undefined,
+    baselineCategories: fc ? fc.baselinePeriods.map((p) => labelOf.get(p) ?? p) : undefined,
+    baselineValue: withForecast && def.baseline ? { value: def.baseline.value, label: `Baseline ${formatValue(def, def.baseline.value)}` } : undefined,
+    format: (n) => formatValue(def, n),
+    formatAxis: axisFormat(def),
+  });
+  return { svg, alt };
+}
+
+function xmrChart(ia: IndicatorAssessment, id: string): ChartView {
+  const spc = ia.spc!;
+  const def = ia.indicator;
+  const by = new Map(spc.points.map((p) => [p.period, p]));
+  const alt = `Statistical process control (XmR) chart. ${VARIATION_LABEL[spc.variation] ?? spc.variation}.${spc.assurance ? ` ${ASSURANCE_LABEL[spc.assurance] ?? spc.assurance}.` : ''} Mean ${formatValue(def, spc.mean)}, limits ${formatValue(def, spc.lowerLimit)} to ${formatValue(def, spc.upperLimit)}.`;
+  const svg = renderXmrChart({
+    id,
+    ariaLabel: alt,
+    categories: ia.series.map((s) => s.periodLabel),
+    values: ia.series.map((s) => by.get(s.period)?.value ?? null),
+    specialCause: ia.series.map((s) => by.get(s.period)?.specialCause ?? false),
+    mean: spc.mean,
+    lowerLimit: spc.lowerLimit,
+    upperLimit: spc.upperLimit,
+    target: ia.latest.target,
+    format: (n) => formatValue(def, n),
+    formatAxis: axisFormat(def),
+  });
+  return { svg, alt };
+}
+
+interface AreaNames { names: Map<string, string>; whole: string }
+
+function localityChart(ia: IndicatorAssessment, id: string, areas: AreaNames): ChartView {
+  const def = ia.indicator;
+  const wholeValue = wholeBesideLocalities(ia);
+  const period = wholeValue.periodLabel;
+  const name = (area: string) => areas.names.get(area) ?? area;
+  const parts = ia.byArea.map((v) => `${name(v.area)}: ${figureView(def, v).text}`);
+  const alt = `${def.title} by locality, ${period}. ${parts.join('; ')}.`;
+  const svg = renderBarChart({
+    id,
+    ariaLabel: alt,
+    categories: ia.byArea.map((v) => name(v.area)),
+    values: ia.byArea.map((v) => v.value),
+    missingText: ia.byArea.map((v) => (v.value === null ? figureView(def, v).text : null)),
+    reference: wholeValue.value !== null ? { value: wholeValue.value, label: `${areas.whole} ${formatValue(def, wholeValue.value)}` } : null,
+    target: wholeValue.target,
+    format: (n) => formatValue(def, n),
+    formatAxis: axisFormat(def),
+  });
+  return { svg, alt };
+}

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { buildReportModel, type ReportModel } from '../../src/report/index.js';
+import { directionView, figureView, formatDate, formatDateTime, ragView } from '../../src/report/format.js';
+import { fixtureAssessment, fixtureConfig, fixtureMeta } from './fixture.js';
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+const model: ReportModel = buildReportModel(deepFreeze(fixtureConfig()), deepFreeze(fixtureAssessment()), fixtureMeta());
+const row = (id: string) => model.scorecard.priorities.flatMap((p) => p.groups.flatMap((g) => g.rows)).find((r) => r.id === id)!;
+
+describe('buildReportModel', () => {
+  it('is plain data: survives a JSON round trip unchanged (no functions, no undefined)', () => {
+    expect(JSON.parse(JSON.stringify(model))).toEqual(model);
+  });
+
+  it('does not mutate its inputs (they are frozen above) and gives the same model twice', () => {
+    const again = buildReportModel(fixtureConfig(), fixtureAssessment(), fixtureMeta());
+    expect(again).toEqual(model);
+  });
+
+  it('formats values by unit and says why a figure is missing', () => {
+    expect(row('low_birth_weight').value.text).toBe('7.3%');
+    expect(row('cin_rate').value.text).toBe('374.6 per 10,000');
+    expect(row('health_visits').value.text).toBe('1,274');
+    expect(row('parenting_completions').value).toMatchObject({ text: 'awaiting data', isValue: false, status: 'awaiting_data' });
+    expect(row('attendance').value).toMatchObject({ text: 'not computed', status: 'failed' });
+    expect(row('attendance').failure).toMatch(/sessions_possible/);
+  });
+
+  it('words RAG with word, shape and class, and direction with arrow and word', () => {
+    expect(row('re_referrals').rag).toMatchObject({ word: 'Red', glyph: '■', shape: 'square', className: 'rag rag-red' });
+    expect(row('two_year_take_up').rag.word).toBe('Amber');
+    expect(row('eh_improved').rag.word).toBe('Blue');
+    expect(row('low_birth_weight').rag.word).toBe('Not rated');
+    // Lower is better and the figure fell: the arrow follows the value, the word the judgement.
+    expect(row('low_birth_weight').direction.text).toBe('↓ improving');
+    expect(row('re_referrals').direction.text).toBe('↑ deteriorating');
+    expect(row('two_year_take_up').direction.text).toBe('↓ deteriorating');
+    expect(row('health_visits').direction.text).toBe('↑ higher');
+    expect(row('parenting_completions').direction.text).toBe('– not available');
+  });
+
+  it('cover: the board-paper form, in order, with only the fields that have a value', () => {
+    const labels = model.cover.fields.map((f) => f.label);
+    expect(labels).toEqual(['Partnership', 'Board', 'Meeting', 'Date of meeting', 'Agenda item', 'Report author', 'Report for', 'Reporting period', 'Data as at', 'Protective marking']);
+    expect(model.cover.fields.find((f) => f.label === 'Date of meeting')!.value).toBe('12 June 2025');
+    expect(model.cover.fields.find((f) => f.label === 'Data as at')!.value).toBe('31 March 2025');
+    expect(model.cover.decision).toBe('For assurance');
+    expect(model.meta.generatedAt).toBe('2 June 2025, 10:30'); // 09:30 UTC is 10:30 BST
+  });
+
+  it('summary: headline count, counts by rating, exceptions worst first', () => {
+    expect(model.summary.headline).toBe('1 of 8 indicators on or better than target');
+    expect(model.summary.counts.map((c) => [c.rag.rag, c.count])).toEqual([['red', 1], ['amber', 1], ['green', 0], ['blue', 1], ['grey', 5]]);
+    expect(model.summary.exceptions.map((e) => e.indicator.id)).toEqual(['re_referrals', 'two_year_take_up', 'cin_rate']);
+    const [red, amber, cin] = model.summary.exceptions;
+    expect(red.reasons[0]).toMatch(/^Red: /);
+    expect(amber.reasons).toContain('Worse than the previous period (74.0%)');
+    expect(amber.reasons.some((r) => r.startsWith('Special cause of concern (SPC)'))).toBe(true);
+    expect(cin.reasons).toContain('Significantly worse than England (332.9 per 10,000)');
+    expect(model.summary.dataIssues.map((d) => d.indicator.id)).toEqual(['parenting_completions', 'attendance']);
+  });
+
+  it('scorecard: grouped by priority, then population indicators and the three OBA questions', () => {
+    const shape = model.scorecard.priorities.map((p) => [p.id, p.groups.map((g) => [g.key, g.rows.map((r) => r.id)])]);
+    expect(shape).toEqual([
+      ['best_start', [['population', ['low_birth_weight']], ['how_much', ['health_visits']], ['how_well', ['two_year_take_up']]]],
+      ['early_help', [['population', ['cin_rate']], ['how_much', ['parenting_completions']], ['how_well', ['re_referrals']], ['better_off', ['eh_improved', 'attendance']]]],
+    ]);
+  });
+
+  it('report cards put impact first and carry the priority story', () => {
+    const help = model.reportCards.cards.find((c) => c.id === 'early_help')!;
+    expect(help.measures.map((m) => m.indicator.id)).toEqual(['cin_rate', 'eh_improved', 'attendance', 're_referrals', 'parenting_completions']);
+    expect(help.story).toEqual(['Demand at the front door rose again this quarter, mostly from schools.']);
+    const best = model.reportCards.cards.find((c) => c.id === 'best_start')!;
+    expect(best.measures.find((m) => m.indicator.id === 'two_year_take_up')!.spcChart).not.toBeNull();
+  });
+
+  it('turn-the-curve: one page per population indicator with baseline, forecast and story paragraphs', () => {
+    expect(model.turnTheCurve.pages.map((p) => p.indicator.id)).toEqual(['low_birth_weight', 'cin_rate']);
+    const [lbw, cin] = model.turnTheCurve.pages;
+    expect(lbw.story).toEqual(['The smoking-in-pregnancy service moved into family hubs in 2023.', 'Midwives now refer at booking, and take-up has doubled.']);
+    expect(lbw.actions).toHaveLength(2);
+    expect(lbw.baseline).toBe('Baseline 8.4% (2022/23), source: Maternity services data set');
+    expect(lbw.forecast!.status).toBe('Curve turning');
+    expect(lbw.commentaryUpdated).toBe('28 May 2025');
+    expect(cin.forecast!.status).toBe('Not turning the curve');
+    expect(cin.hasCommentary).toBe(false);
+  });
+
+  it('localities: every indicator × locality, suppressed cells marked, markers explained', () => {
+    expect(model.locality.areas.map((a) => a.name)).toEqual(['North', 'Central', 'South', 'West and Moorlands']);
+    const cin = model.locality.rows.find((r) => r.indicator.id === 'cin_rate')!;
+    expect(cin.cells.map((c) => c.value.text)).toEqual(['404.6 per 10,000', '430.8 per 10,000', 'c', 'c']);
+    expect(cin.cells[3].value).toMatchObject({ status: 'suppressed', isValue: false, note: 'suppressed to protect small numbers' });
+    expect(cin.whole.value.text).toBe('374.6 per 10,000');
+    expect(model.locality.key.map((k) => k.marker)).toEqual(['awaiting data', 'c', 'not computed']);
+  });
+
+  it('appendix: definitions, rules, data quality with project-relative paths, suppression summary, glossary', () => {
+    const lbw = model.appendix.definitions.find((d) => d.id === 'low_birth_weight')!;
+    expect(Object.fromEntries(lbw.fields.map((f) => [f.label, f.value]))).toMatchObject({
+      'Data provider': 'Riverside NHS Foundation Trust', Owner: 'Director of Public Health', Source: 'Maternity services data set, quarterly extract',
+      'Data as at': 'latest figure 2024/25 Q4', Polarity: 'Lower is better',
+    });
+    expect(model.appendix.ragRules.find((r) => r.title.startsWith('Re-referrals'))!.rule).toMatch(/green at or below target 20.0%/);
+    const late = model.appendix.dataQuality.find((d) => d.code === 'BP_LATE_RETURN')!;
+    expect(late.where).toBe('extracts/family-hubs-2024-25-Q4.csv');
+    expect(JSON.stringify(model.appendix.dataQuality)).not.toContain('/projects/riverside');
+    expect(model.appendix.suppression.byReason).toEqual([
+      { reason: 'Primary: a small count', count: 1 },
+      { reason: 'Secondary: so that a total cannot reveal a small count', count: 1 },
+    ]);
+    expect(model.appendix.suppression.summary).toMatch(/^2 figures were suppressed/);
+    expect(model.appendix.glossary.map((g) => g.term)).toEqual(expect.arrayContaining(['Turning the curve', 'RAG rating', 'Special cause variation', 'XmR chart']));
+  });
+});
+
+describe('format', () => {
+  it('figureView covers every status', () => {
+    const pct = { unit: 'percent' as const, decimals: 1 };
+    expect(figureView(pct, { status: 'ok', value: 62.34, marker: null }).text).toBe('62.3%');
+    expect(figureView(pct, { status: 'suppressed', value: null, marker: 'c' }).text).toBe('c');
+    expect(figureView(pct, { status: 'marked', value: null, marker: 'z' })).toMatchObject({ text: 'z', note: 'not applicable' });
+    expect(figureView(pct, undefined).text).toBe('awaiting data');
+    expect(figureView({ unit: 'rate_per_10000', decimals: 1 }, { status: 'ok', value: 98.06, marker: null }).text).toBe('98.1 per 10,000');
+  });
+
+  it('ragView: every rating has a distinct word and shape', () => {
+    const views = (['red', 'amber', 'green', 'blue', 'grey'] as const).map(ragView);
+    expect(new Set(views.map((v) => v.word)).size).toBe(5);
+    expect(new Set(views.map((v) => v.shape)).size).toBe(5);
+  });
+
+  it('directionView: arrow by movement, word by judgement', () => {
+    const pct = { unit: 'percent' as const, decimals: 1 };
+    expect(directionView('improving', 5, 6, pct, 'the previous period')).toMatchObject({ text: '↓ improving', description: 'improving: down from the previous period (6.0%)' });
+    expect(directionView('no_change', 6, 6, pct, 'x').text).toBe('→ no change');
+    expect(directionView('no_judgement', 7, 6, pct, 'x').text).toBe('↑ higher');
+  });
+
+  it('dates: ISO dates in words, timestamps in UK time, anything else as written', () => {
+    expect(formatDate('2025-03-04')).toBe('4 March 2025');
+    expect(formatDate('Thursday 12 June')).toBe('Thursday 12 June');
+    expect(formatDateTime('2025-01-15T16:05:00Z')).toBe('15 January 2025, 16:05');
+  });
+});
