@@ -55,6 +55,7 @@ export function buildProgram(): Command {
     .addOption(outOpt('out'))
     .addOption(periodOpt())
     .addOption(new Option('--browser <path>', 'Chrome/Chromium/Edge executable for the PDF (default: found automatically)'))
+    .addOption(new Option('--no-pdf', 'skip the PDF (HTML, XLSX and JSON only)'))
     .action(lazy(() => import('./commands/demo.js')));
 
   program.command('run')

@@ -33,7 +33,7 @@ export function matchHeaders(headers: string[], source: SourceDef, where: { file
     }
     if (col && !col.required) continue;
     const unmatched = headers.filter((_, j) => !used.has(j) && canon[j] !== '');
-    const suggestion = didYouMean(canonical(name), unmatched.map(canonical));
+    const suggestion = didYouMean(canonical(name), unmatched.map(canonical)) ?? sharedPrefix(canonical(name), unmatched.map(canonical));
     const original = suggestion ? unmatched[unmatched.map(canonical).indexOf(suggestion)] : undefined;
     problems.push(problem(original ? 'BP_INGEST_RENAMED_COLUMN' : 'BP_INGEST_MISSING_COLUMN', original
       ? `column "${name}" is missing; the extract has "${original}", which looks like a renamed header`
@@ -60,4 +60,11 @@ export function detectHeaderRow(rows: string[][], source: SourceDef, limit = 30)
     if (score > bestScore) { best = i; bestScore = score; }
   });
   return best;
+}
+
+/** The one unmatched header sharing the longest first part (≥ 4 characters) with a missing column's name. */
+function sharedPrefix(name: string, candidates: string[]): string | undefined {
+  const len = (c: string) => { let i = 0; while (i < c.length && c[i] === name[i]) i++; return i; };
+  const scored = candidates.map((c) => [c, len(c)] as const).filter(([, n]) => n >= 4).sort((a, b) => b[1] - a[1]);
+  return scored.length && (scored.length === 1 || scored[0][1] > scored[1][1]) ? scored[0][0] : undefined;
 }

@@ -65,6 +65,8 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
   const tableExists = (await wh.all(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?`, [source.table])).length > 0;
   if (!options.force && tableExists && prev[0]?.fingerprint === fingerprint) {
     result.status = 'unchanged';
+    const loads = await wh.all<{ file: string; rows_read: number }>(`SELECT file, rows_read FROM bp_loads WHERE source = ?`, [source.id]);
+    for (const f of result.files) f.rows = loads.find((l) => l.file === f.path)?.rows_read ?? 0;
     result.periods = prev[0].periods ? prev[0].periods.split(',') : [];
     const [{ n }] = await wh.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${quoteIdent(source.table)}`);
     result.rowsLoaded = n;

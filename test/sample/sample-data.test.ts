@@ -14,9 +14,13 @@ import { generateSample, SAMPLE_DIR } from '../../scripts/generate-sample.js';
 import { IndicatorSpec, ProjectSpec } from '../../src/config/schema.js';
 import { tryParsePeriodId } from '../../src/core/periods.js';
 
+/** What running boardpack leaves in a project folder (git-ignored): not part of the generated sample. */
+const RUN_OUTPUTS = new Set(['.boardpack', 'out']);
+
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (!prefix && RUN_OUTPUTS.has(e.name)) continue;
     const rel = prefix ? `${prefix}/${e.name}` : e.name;
     if (e.isDirectory()) out.push(...(await listFiles(path.join(dir, e.name), rel)));
     else out.push(rel);
