@@ -1,9 +1,12 @@
 /** Config as written → config as used: one normalize* per kind of value, snake_case → camelCase only here. */
 import path from 'node:path';
-import type { IndicatorSpec, MeasurePartSpec, ProjectSpec, SourceSpec } from './schema.js';
+import type { IndicatorSpec, MeasurePartSpec, PresetSpec, ProjectSpec, SourceSpec } from './schema.js';
 import type { Config, IndicatorDef, MeasurePartDef, SourceDef, TargetRule } from './types.js';
 
-export function normalizeConfig(spec: ProjectSpec, root: string, configFile: string): Config {
+/** `presets`: the preset.yaml of every preset the project names, which supply a missing title and priorities. */
+export function normalizeConfig(spec: ProjectSpec, root: string, configFile: string, presets: PresetSpec[] = []): Config {
+  const priorities = (spec.framework.priorities ?? []).map((p) => ({ ...p }));
+  for (const preset of presets) for (const p of preset.priorities) if (!priorities.some((x) => x.id === p.id)) priorities.push({ ...p });
   const areas = spec.areas.map((a) => ({ id: a.id, name: a.name, code: a.code, aliases: a.aliases ?? [], isWhole: a.id === 'all' }));
   areas.sort((a, b) => Number(b.isWhole) - Number(a.isWhole));
   return {
@@ -21,7 +24,7 @@ export function normalizeConfig(spec: ProjectSpec, root: string, configFile: str
       decision: spec.board.decision,
       protectiveMarking: spec.board.protective_marking,
     },
-    framework: { title: spec.framework.title, priorities: spec.framework.priorities.map((p) => ({ ...p })) },
+    framework: { title: spec.framework.title ?? presets[0]?.title ?? `${spec.partnership.name} outcomes framework`, priorities },
     areas,
     sources: Object.entries(spec.sources).map(([id, s]) => normalizeSource(id, s, root)),
     reporting: { periodType: spec.reporting.period_type, history: spec.reporting.history },
@@ -42,16 +45,16 @@ export function normalizeSource(id: string, s: SourceSpec, root: string): Source
     path: path.resolve(root, s.path),
     relativePath: s.path,
     format,
-    partner: s.partner,
+    partner: s.partner ?? '',
     frequency: s.frequency,
     latenessDays: s.lateness_days,
     table: s.table ?? id,
     sheets: s.sheets,
     headerRow: s.header_row,
     skipRowsMatching: s.skip_rows_matching ?? [],
-    period: s.period ? { column: s.period.column, sheetName: s.period.sheet_name, fixed: s.period.fixed, type: s.period.type } : undefined,
+    period: s.period ? { column: s.period.column, sheetName: s.period.sheet_name, fixed: s.period.fixed, fileName: s.period.file_name, type: s.period.type } : undefined,
     areaColumn: s.area_column,
-    columns: Object.entries(s.columns).map(([name, c]) => ({
+    columns: Object.entries(s.columns ?? {}).map(([name, c]) => ({
       name,
       type: c.type,
       required: c.required,
@@ -61,6 +64,11 @@ export function normalizeSource(id: string, s: SourceSpec, root: string): Source
     })),
     encoding: s.encoding,
     contractVersion: String(s.contract_version ?? 1),
+    skipRows: s.skip_rows,
+    wide: s.wide ? { columns: s.wide.columns, namesTo: s.wide.names_to, valuesTo: s.wide.values_to } : undefined,
+    key: s.key,
+    historyCheck: s.history_check,
+    expectAllAreas: s.expect_all_areas,
   };
 }
 

@@ -39,15 +39,24 @@ export const PeriodFrom = z.strictObject({
   column: z.string().optional(),
   sheet_name: z.boolean().optional(),
   fixed: z.string().optional(),
+  /** The file name holds the period (`true`), or a regular expression whose first group does. */
+  file_name: z.union([z.literal(true), z.string()]).optional(),
   type: z.enum(PERIOD_TYPES),
 });
 
-export const SourceSpec = z.strictObject({
+const sourceFields = {
   title: z.string().optional(),
+  /**
+   * Take the rest of this contract from a preset or a contracts file: `preset:NAME` (the source of the same id
+   * in that preset's sources.yaml), `preset:NAME#other_id`, or a path relative to the project. Keys written
+   * here win over the contract's.
+   */
+  contract: z.string().optional(),
   /** File path or glob, relative to the project folder. */
   path: z.string(),
   format: z.enum(['csv', 'xlsx']).optional(),
-  partner: z.string(),
+  /** The partner that sends this extract (shown in the data-quality appendix). */
+  partner: z.string().optional(),
   frequency: z.enum(FREQUENCIES).default('quarterly'),
   /** Days after a period's end before its data counts as late. */
   lateness_days: z.number().int().nonnegative().default(45),
@@ -61,12 +70,52 @@ export const SourceSpec = z.strictObject({
   period: PeriodFrom.optional(),
   /** Column holding the locality (code, id, name or alias); omit for partnership-wide figures. */
   area_column: z.string().optional(),
-  columns: z.record(z.string(), ColumnSpec),
+  /** The columns the extract must have (required unless the source names a `contract:` that has them). */
+  columns: z.record(z.string(), ColumnSpec).optional(),
   encoding: z.enum(['utf-8', 'windows-1252']).default('utf-8'),
   contract_version: z.union([z.string(), z.number()]).optional(),
+  /** Rows at the top of each file (or sheet) to ignore before the header is looked for: a title block. */
+  skip_rows: z.number().int().nonnegative().optional(),
+  /**
+   * Wide layout: the headers listed (or matching the regular expression) are unpivoted into two columns,
+   * `names_to` (the header, e.g. a period) and `values_to` (the cell), both declared under `columns:`.
+   */
+  wide: z.strictObject({
+    columns: z.union([z.array(z.string()).min(1), z.string()]),
+    names_to: z.string(),
+    values_to: z.string(),
+  }).optional(),
+  /** Columns that identify one row; two rows with the same key are an error (BP_INGEST_DUPLICATE_KEY). */
+  key: z.array(z.string()).min(1).optional(),
+  /** Warn when a value is far outside the history already loaded for the same series (default: on). */
+  history_check: z.boolean().optional(),
+  /** Warn when a locality has no rows in a period loaded (default: on when `area_column` is set). */
+  expect_all_areas: z.boolean().optional(),
+};
+
+/** A source as written in boardpack.yaml (after its `contract:` has been merged in). */
+export const SourceSpec = z.strictObject(sourceFields);
+
+/** A source contract as a preset ships it: everything but where the files are (the project says that). */
+export const SourceContractSpec = z.strictObject({ ...sourceFields, path: z.string().optional(), contract: z.never().optional() });
+
+/** A preset's (or any shared) `sources.yaml`: the extracts its indicators expect, by source id. */
+export const SourceContractsFile = z.strictObject({
+  $schema: z.string().optional(),
+  sources: z.record(id, SourceContractSpec),
 });
 
 export const PrioritySpec = z.strictObject({ id, title: z.string(), description: z.string().optional() });
+
+/** `preset.yaml` of a preset folder: the framework it comes from, its priorities (results) and the document. */
+export const PresetSpec = z.strictObject({
+  $schema: z.string().optional(),
+  title: z.string(),
+  description: z.string().optional(),
+  /** The published document the preset transcribes (title, body, year). */
+  document: z.string().optional(),
+  priorities: z.array(PrioritySpec).min(1),
+});
 
 export const ProjectSpec = z.strictObject({
   $schema: z.string().optional(),
@@ -85,10 +134,14 @@ export const ProjectSpec = z.strictObject({
     decision: z.enum(['assurance', 'decision', 'information']).default('assurance'),
     protective_marking: z.string().default('OFFICIAL'),
   }),
+  /**
+   * The framework's title and priorities. Either may be left out when the indicators come from a preset: the
+   * preset's `preset.yaml` supplies them (priorities written here are kept and come first).
+   */
   framework: z.strictObject({
-    title: z.string(),
-    priorities: z.array(PrioritySpec).min(1),
-  }),
+    title: z.string().optional(),
+    priorities: z.array(PrioritySpec).optional(),
+  }).default({}),
   areas: z.array(AreaSpec).min(1),
   /** Indicator files or folders, relative to the project; `preset:NAME` names a bundled framework. */
   indicators: z.array(z.string()).min(1),
@@ -153,7 +206,7 @@ export const ComparatorSpec = z.strictObject({
   source: z.string().optional(),
 });
 
-export const IndicatorSpec = z.strictObject({
+const indicatorFields = {
   $schema: z.string().optional(),
   id,
   title: z.string(),
@@ -188,9 +241,34 @@ export const IndicatorSpec = z.strictObject({
   data_provider: z.string().optional(),
   source_notes: z.string().optional(),
   definition_version: z.union([z.string(), z.number()]).default(1),
+};
+
+/** One indicator, as validated (after any `extends:` has been merged in). */
+export const IndicatorSpec = z.strictObject(indicatorFields);
+
+/**
+ * An indicator written as changes to another: `extends: <file>[#id]` or `preset:NAME/<file>[#id]`. The base's
+ * keys are taken, keys written here replace them whole, and a key set to `null` removes the base's value.
+ */
+export const IndicatorOverride = z.strictObject({
+  ...Object.fromEntries(Object.entries(indicatorFields).map(([k, v]) => [k, (v as z.ZodType).nullable().optional()])) as { [K in keyof typeof indicatorFields]: z.ZodOptional<z.ZodNullable<(typeof indicatorFields)[K]>> },
+  extends: z.string(),
 });
+
+/** What an indicator file may hold: one indicator, one override, or a set of them under `indicators:`. */
+export const IndicatorFile = z.union([
+  IndicatorSpec,
+  IndicatorOverride,
+  z.strictObject({
+    $schema: z.string().optional(),
+    /** A title for the set, e.g. the priority or document section these indicators come from. */
+    title: z.string().optional(),
+    indicators: z.array(z.union([IndicatorSpec, IndicatorOverride])).min(1),
+  }),
+]);
 
 export type ProjectSpec = z.infer<typeof ProjectSpec>;
 export type IndicatorSpec = z.infer<typeof IndicatorSpec>;
 export type SourceSpec = z.infer<typeof SourceSpec>;
+export type PresetSpec = z.infer<typeof PresetSpec>;
 export type MeasurePartSpec = z.infer<typeof MeasurePart>;

@@ -45,11 +45,21 @@ export interface SourceDef {
   sheets?: string[];
   headerRow: number | 'auto';
   skipRowsMatching: string[];
-  period?: { column?: string; sheetName?: boolean; fixed?: string; type: PeriodType };
+  period?: { column?: string; sheetName?: boolean; fixed?: string; fileName?: true | string; type: PeriodType };
   areaColumn?: string;
   columns: ColumnContract[];
   encoding: 'utf-8' | 'windows-1252';
   contractVersion: string;
+  /** Rows at the top of each file or sheet ignored before the header is looked for. */
+  skipRows?: number;
+  /** Wide layout: these headers (a list, or a regular expression) are unpivoted into namesTo / valuesTo. */
+  wide?: { columns: string[] | string; namesTo: string; valuesTo: string };
+  /** Columns identifying one row (duplicates are errors). */
+  key?: string[];
+  /** Warn on values far outside the series' loaded history (default true). */
+  historyCheck?: boolean;
+  /** Warn when a locality is missing from a loaded period (default true with an area column). */
+  expectAllAreas?: boolean;
 }
 
 export interface Priority { id: string; title: string; description?: string }
