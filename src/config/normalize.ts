@@ -34,6 +34,7 @@ export function normalizeConfig(spec: ProjectSpec, root: string, configFile: str
     commentaryPath: spec.commentary ? path.resolve(root, spec.commentary) : undefined,
     templatesDir: spec.templates ? path.resolve(root, spec.templates) : undefined,
     browser: spec.browser,
+    ...(spec.report?.sections ? { report: { sections: spec.report.sections.map((x) => (typeof x === 'string' ? { id: x } : { id: x.section, orientation: x.orientation })) } } : {}),
   };
 }
 

@@ -14,6 +14,14 @@ export const OBA_QUESTIONS = ['how_much', 'how_well', 'better_off'] as const;
 export const THRIVE_LEVELS = ['thriving', 'getting_advice', 'getting_help', 'getting_more_help', 'getting_risk_support'] as const;
 export const FREQUENCIES = ['monthly', 'quarterly', 'termly', 'annual'] as const;
 export const COLUMN_TYPES = ['integer', 'decimal', 'percent', 'date', 'text', 'code'] as const;
+/** Sections of the board pack, in their default order (report/README.md). */
+export const REPORT_SECTIONS = ['cover', 'summary', 'scorecard', 'report_cards', 'turn_the_curve', 'localities', 'appendix'] as const;
+
+/** One section of the pack: its name, or the name with the page orientation it prints on. */
+export const ReportSectionSpec = z.union([
+  z.enum(REPORT_SECTIONS),
+  z.strictObject({ section: z.enum(REPORT_SECTIONS), orientation: z.enum(['portrait', 'landscape']).optional() }),
+]);
 
 export const AreaSpec = z.strictObject({
   id: z.string().regex(/^[a-z0-9_]+$/),
@@ -164,6 +172,10 @@ export const ProjectSpec = z.strictObject({
   commentary: z.string().optional(),
   templates: z.string().optional(),
   browser: z.string().optional(),
+  /** Which sections the pack has and in what order (default: all, in REPORT_SECTIONS order). */
+  report: z.strictObject({
+    sections: z.array(ReportSectionSpec).min(1).optional(),
+  }).optional(),
 });
 
 /** One side of a ratio, compiled per period and area (see measures/compile.ts). */

@@ -2,7 +2,7 @@
  * Config as used: every default filled in, camelCase, paths absolute. Only these types cross stage boundaries.
  */
 import type { PeriodType } from '../core/periods.js';
-import type { COLUMN_TYPES, FREQUENCIES, OBA_KINDS, OBA_QUESTIONS, POLARITIES, THRIVE_LEVELS, UNITS } from './schema.js';
+import type { COLUMN_TYPES, FREQUENCIES, OBA_KINDS, OBA_QUESTIONS, POLARITIES, REPORT_SECTIONS, THRIVE_LEVELS, UNITS } from './schema.js';
 
 export type Polarity = (typeof POLARITIES)[number];
 export type Unit = (typeof UNITS)[number];
@@ -11,6 +11,8 @@ export type ObaQuestion = (typeof OBA_QUESTIONS)[number];
 export type ThriveLevel = (typeof THRIVE_LEVELS)[number];
 export type Frequency = (typeof FREQUENCIES)[number];
 export type ColumnType = (typeof COLUMN_TYPES)[number];
+export type ReportSectionId = (typeof REPORT_SECTIONS)[number];
+export interface ReportSection { id: ReportSectionId; orientation?: 'portrait' | 'landscape' }
 
 export interface Area {
   id: string;
@@ -142,6 +144,8 @@ export interface Config {
   warehousePath: string;
   outputs: { dir: string; formats: Array<'html' | 'pdf' | 'xlsx' | 'json'> };
   commentaryPath?: string;
+  /** The pack's sections in order (absent: all, in the default order). */
+  report?: { sections?: ReportSection[] };
   templatesDir?: string;
   browser?: string;
 }
