@@ -42,6 +42,8 @@ export interface AssessedValue {
   comparators: Array<{ id: string; label: string; value: number | null; significance: Significance }>;
   /** Plain-English status sentence; doubles as the accessible text for charts. */
   sentence: string;
+  /** Set when this figure differs from the one the previous run published (issue #8): shown with the `r` marker. */
+  revisedFrom?: number;
 }
 
 export interface SpcSummary {
@@ -88,4 +90,24 @@ export interface Assessment {
   /** Data-quality notes: late/missing returns, validation problems, failed indicators. */
   dataQuality: Problem[];
   counts: Record<Rag, number> & { total: number; onTarget: number; rated: number };
+  /** What changed since the previous run made from different inputs (issue #8); absent on a first run. */
+  changes?: ChangeSet;
+}
+
+/** An indicator whose rating moved into red, or into green/blue, since the previous run. */
+export interface RagChange { indicator: string; title: string; period: string; periodLabel: string; from: Rag | null; to: Rag }
+
+/** A figure for a period both runs show whose value changed: printed with the official `r` (revised) marker. */
+export interface Revision { indicator: string; title: string; period: string; periodLabel: string; area: string; previous: number; current: number; marker: 'r' }
+
+/** "What changed" since the previous pack (the pipeline fills it from the warehouse's run history). */
+export interface ChangeSet {
+  since: { runId: string; period: string; periodLabel: string; generatedAt: string };
+  newlyRed: RagChange[];
+  newlyGreen: RagChange[];
+  revised: Revision[];
+  added: Array<{ indicator: string; title: string }>;
+  removed: Array<{ indicator: string; title: string }>;
+  /** True when nothing above changed. */
+  none: boolean;
 }
