@@ -4,6 +4,7 @@
  * term `AY2016-17-T1` (autumn, spring, summer), month `2016-04`, calendar year `2016`.
  * Dates are ISO `YYYY-MM-DD` strings (inclusive start and end) so no time zone can shift a boundary.
  */
+import Holidays from 'date-holidays';
 import { BoardpackError, problem } from './errors.js';
 
 export const PERIOD_TYPES = ['fy_quarter', 'fy', 'academic_year', 'term', 'month', 'calendar_year'] as const;
@@ -147,4 +148,240 @@ export function periodOfDate(type: PeriodType, date: string): Period {
 
 export function comparePeriods(a: Period, b: Period): number {
   return a.start < b.start ? -1 : a.start > b.start ? 1 : a.end < b.end ? -1 : a.end > b.end ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Same period last year, conversions between period types, rolling, year-to-date and cumulative series
+// (issue #6). Counts are summed; rates and percentages are recomputed from summed numerators and
+// denominators, never averaged.
+
+/** Whether `outer` wholly contains `inner` (both inclusive ISO ranges). */
+export function periodContains(outer: Period, inner: Period): boolean {
+  return outer.start <= inner.start && inner.end <= outer.end;
+}
+
+/**
+ * The period types a figure of `from` can be added up into: months into quarters, financial, calendar and
+ * academic years and terms; quarters into financial years; terms into academic years. Anything else (a
+ * quarter into a calendar year, a term into a financial year) would split a period, so it is refused.
+ */
+export const CONVERTIBLE: Record<PeriodType, PeriodType[]> = {
+  month: ['fy_quarter', 'fy', 'calendar_year', 'term', 'academic_year'],
+  fy_quarter: ['fy'],
+  term: ['academic_year'],
+  fy: [],
+  academic_year: [],
+  calendar_year: [],
+};
+
+export function canConvert(from: PeriodType, to: PeriodType): boolean {
+  return from === to || CONVERTIBLE[from].includes(to);
+}
+
+/** The periods of type `from` that make up `outer`, in order (e.g. the 3 months of a quarter). */
+export function constituentPeriods(outer: Period, from: PeriodType): Period[] {
+  if (!canConvert(from, outer.type)) {
+    throw new BoardpackError(problem('BP_PERIOD_CONVERSION', `a ${from} figure cannot be added up into a ${outer.type}: its periods do not nest`, {
+      value: `${from} → ${outer.type}`,
+      expected: `one of ${CONVERTIBLE[from].join(', ') || '(none)'}`,
+    }));
+  }
+  return periodsBetween(from, outer.start, outer.end);
+}
+
+/** How the numerator and denominator of a figure add up over time. */
+export interface AggregationRule {
+  /** `sum` for flows (referrals in the quarter); `last` for stocks at period end (children in care on 31 March). */
+  numerator: 'sum' | 'last';
+  /** `sum` for flows (births in the quarter); `last` or `mean` for a population (the year's population, not 4×). */
+  denominator: 'sum' | 'last' | 'mean';
+  /** Value = numerator / denominator × multiplier; omit for counts (value = numerator). */
+  multiplier?: number;
+}
+
+export const SUM_COUNTS: AggregationRule = { numerator: 'sum', denominator: 'sum' };
+
+export interface PeriodFigure {
+  period: string;
+  numerator: number | null;
+  denominator?: number | null;
+}
+
+export interface AggregatedFigure {
+  /** Id of the period the figure covers (for rolling/YTD/cumulative series, the last period in it). */
+  period: string;
+  label: string;
+  /** First and last constituent period ids. */
+  from: string;
+  to: string;
+  numerator: number | null;
+  denominator: number | null;
+  value: number | null;
+  /** Constituent periods with a figure / expected; `complete` when every one is there. */
+  parts: number;
+  expected: number;
+  complete: boolean;
+}
+
+function combine(rule: AggregationRule, parts: Array<PeriodFigure | undefined>): Pick<AggregatedFigure, 'numerator' | 'denominator' | 'value' | 'parts' | 'complete'> {
+  const present = parts.filter((p): p is PeriodFigure => !!p && p.numerator !== null && p.numerator !== undefined);
+  const complete = present.length === parts.length && parts.length > 0;
+  if (!complete) return { numerator: null, denominator: null, value: null, parts: present.length, complete };
+  const nums = present.map((p) => p.numerator as number);
+  const dens = present.map((p) => p.denominator ?? null);
+  const numerator = rule.numerator === 'sum' ? nums.reduce((s, x) => s + x, 0) : nums[nums.length - 1];
+  let denominator: number | null = null;
+  if (rule.multiplier !== undefined) {
+    if (dens.some((d) => d === null)) return { numerator, denominator: null, value: null, parts: present.length, complete: false };
+    const ds = dens as number[];
+    denominator = rule.denominator === 'sum' ? ds.reduce((s, x) => s + x, 0) : rule.denominator === 'last' ? ds[ds.length - 1] : ds.reduce((s, x) => s + x, 0) / ds.length;
+  }
+  const value = rule.multiplier === undefined ? numerator : denominator ? (numerator / denominator) * rule.multiplier : null;
+  return { numerator, denominator, value, parts: present.length, complete };
+}
+
+function indexFigures(figures: PeriodFigure[]): Map<string, PeriodFigure> {
+  return new Map(figures.map((f) => [f.period, f]));
+}
+
+/**
+ * Adds figures of one period type up into a longer type (months → quarters → years): every target period
+ * touched by a figure, in order. A period with any constituent missing is returned incomplete with a null
+ * value, so a partial year is never shown as a year.
+ */
+export function aggregateToPeriodType(figures: PeriodFigure[], to: PeriodType, rule: AggregationRule = SUM_COUNTS): AggregatedFigure[] {
+  if (!figures.length) return [];
+  const parsed = figures.map((f) => parsePeriodId(f.period));
+  const from = parsed[0].type;
+  for (const p of parsed) if (p.type !== from) throw new BoardpackError(problem('BP_PERIOD_MIXED', `figures of different period types (${from}, ${p.type}) cannot be added up together`, { value: p.id }));
+  const byId = indexFigures(figures);
+  const targets = new Map<string, Period>();
+  for (const p of parsed) {
+    const t = periodOfDate(to, p.start);
+    targets.set(t.id, t);
+  }
+  return [...targets.values()].sort(comparePeriods).map((t) => {
+    const parts = constituentPeriods(t, from);
+    return { period: t.id, label: t.label, from: parts[0].id, to: parts[parts.length - 1].id, expected: parts.length, ...combine(rule, parts.map((p) => byId.get(p.id))) };
+  });
+}
+
+function windowSeries(figures: PeriodFigure[], rule: AggregationRule, windowOf: (end: Period) => Period[], labelOf: (end: Period, first: Period) => string): AggregatedFigure[] {
+  const byId = indexFigures(figures);
+  return figures
+    .map((f) => parsePeriodId(f.period))
+    .sort(comparePeriods)
+    .map((end) => {
+      const parts = windowOf(end);
+      return { period: end.id, label: labelOf(end, parts[0]), from: parts[0].id, to: end.id, expected: parts.length, ...combine(rule, parts.map((p) => byId.get(p.id))) };
+    });
+}
+
+/** Rolling 12 months (or 4 quarters, 3 terms: one year) ending at each period. */
+export function rollingYear(figures: PeriodFigure[], rule: AggregationRule = SUM_COUNTS): AggregatedFigure[] {
+  return windowSeries(
+    figures, rule,
+    (end) => Array.from({ length: end.perYear }, (_, i) => shiftPeriod(end, i - end.perYear + 1)),
+    (end) => `12 months to ${end.type === 'month' ? end.label : `the end of ${end.label}`}`,
+  );
+}
+
+/** Year to date: from the start of the containing year (financial for months and quarters, academic for terms). */
+export function yearToDate(figures: PeriodFigure[], rule: AggregationRule = SUM_COUNTS): AggregatedFigure[] {
+  return windowSeries(
+    figures, rule,
+    (end) => {
+      const year = containingYear(end);
+      return periodsBetween(end.type, year.start, end.end).filter((p) => p.start >= year.start);
+    },
+    (end, first) => (first.id === end.id ? `${end.label} (year to date)` : `${first.label} to ${end.label} (year to date)`),
+  );
+}
+
+/** Cumulative from the first figure given (or from `since`, a period id of the same type). */
+export function cumulative(figures: PeriodFigure[], rule: AggregationRule = SUM_COUNTS, since?: string): AggregatedFigure[] {
+  const sorted = figures.map((f) => parsePeriodId(f.period)).sort(comparePeriods);
+  if (!sorted.length) return [];
+  const first = since ? parsePeriodId(since) : sorted[0];
+  return windowSeries(
+    figures.filter((f) => comparePeriods(parsePeriodId(f.period), first) >= 0), rule,
+    (end) => periodsBetween(end.type, first.start, end.end).filter((p) => p.start >= first.start),
+    (end) => `${first.label} to ${end.label} (cumulative)`,
+  );
+}
+
+/**
+ * The latest period of `type` that has a figure and had ended by `asOf` (ISO date; default: no limit), so
+ * a quarter still in progress, or one whose return has not arrived, is never taken for the latest.
+ */
+export function latestCompletePeriod(type: PeriodType, figures: Array<{ period: string; value?: number | null; marker?: string | null }>, asOf?: string): Period | undefined {
+  let best: Period | undefined;
+  for (const f of figures) {
+    if ((f.value === null || f.value === undefined) && !f.marker) continue;
+    const p = tryParsePeriodId(f.period);
+    if (!p || p.type !== type || (asOf && p.end > asOf)) continue;
+    if (!best || comparePeriods(p, best) > 0) best = p;
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Working days: weekends and England & Wales bank holidays (public holidays of date-holidays' GB/ENG rules,
+// including substitute days) are excluded. "Within 30 working days" counts from the day after the start.
+
+const holidayCache = new Map<number, Set<string>>();
+let holidaysLib: InstanceType<typeof Holidays> | undefined;
+
+/** England & Wales bank holidays of a calendar year, as ISO dates. */
+export function bankHolidays(year: number): string[] {
+  let set = holidayCache.get(year);
+  if (!set) {
+    holidaysLib ??= new Holidays('GB', 'ENG');
+    set = new Set(holidaysLib.getHolidays(year).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)));
+    holidayCache.set(year, set);
+  }
+  return [...set].sort();
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 86_400_000;
+function toUtc(date: string): number {
+  if (!ISO_DATE.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
+    throw new BoardpackError(problem('BP_DATE', `"${date}" is not an ISO date`, { value: date, expected: 'YYYY-MM-DD' }));
+  }
+  return Date.parse(`${date}T00:00:00Z`);
+}
+const isoOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export function isWorkingDay(date: string): boolean {
+  const d = new Date(toUtc(date));
+  const dow = d.getUTCDay();
+  if (dow === 0 || dow === 6) return false;
+  bankHolidays(d.getUTCFullYear());
+  return !holidayCache.get(d.getUTCFullYear())!.has(date);
+}
+
+/**
+ * Working days after `from` up to and including `to` (0 when `to` is on or before `from`, negative when
+ * `to` is earlier): a referral on Friday answered on Monday took 1 working day.
+ */
+export function workingDaysBetween(from: string, to: string): number {
+  const a = toUtc(from);
+  const b = toUtc(to);
+  if (b === a) return 0;
+  const [lo, hi, sign] = b > a ? [a, b, 1] : [b, a, -1];
+  let n = 0;
+  for (let t = lo + DAY_MS; t <= hi; t += DAY_MS) if (isWorkingDay(isoOf(t))) n++;
+  return sign * n;
+}
+
+/** The date `n` working days after `date` (n ≥ 0); e.g. the deadline of "within 30 working days". */
+export function addWorkingDays(date: string, n: number): string {
+  let t = toUtc(date);
+  let left = n;
+  while (left > 0) {
+    t += DAY_MS;
+    if (isWorkingDay(isoOf(t))) left--;
+  }
+  return isoOf(t);
 }
