@@ -8,13 +8,27 @@ import type { Config, IndicatorDef } from '../config/types.js';
 import { enrichDuckDbError, type Warehouse } from '../warehouse/db.js';
 import { tableColumns } from '../warehouse/meta.js';
 import { compileIndicator, UNIT_MULTIPLIER } from './compile.js';
+import { checkFragment, checkStatement, confineWarehouse, runChecked, DEFAULT_QUERY_TIMEOUT_MS, type CheckedStatement } from './confine.js';
 import type { MeasuresOutput, MeasureValue } from './types.js';
 
 export * from './types.js';
 export { compileIndicator } from './compile.js';
+export { openMeasuresWarehouse, confineWarehouse, isConfined, statementKeywords, hasStatementSeparator, CONFINEMENT_SETTINGS } from './confine.js';
 
-export async function computeMeasures(wh: Warehouse, config: Config, indicators: IndicatorDef[]): Promise<MeasuresOutput> {
+export interface ComputeOptions {
+  /** Time limit for each indicator's query (default 120 s). */
+  queryTimeoutMs?: number;
+}
+
+/**
+ * Computes every indicator on `wh`. The instance is confined first if it is not already (external access and
+ * extensions off, configuration locked: see confine.ts), so indicator SQL can never reach a file, URL or other
+ * database whoever calls this; the pipeline passes a read-only instance opened by `openMeasuresWarehouse`.
+ */
+export async function computeMeasures(wh: Warehouse, config: Config, indicators: IndicatorDef[], options: ComputeOptions = {}): Promise<MeasuresOutput> {
+  await confineWarehouse(wh);
   const tables = await tableColumns(wh);
+  const checked = new Map<string, CheckedStatement>();
   const out: MeasuresOutput = { values: [], compiled: [], failures: [] };
   for (const def of indicators) {
     const sql = compileIndicator(def, config, tables);
@@ -29,23 +43,33 @@ export async function computeMeasures(wh: Warehouse, config: Config, indicators:
     }
     const context = { what: `indicator ${def.id}`, file: def.file, yamlPath: `indicators.${def.id}.${def.sql ? 'sql' : 'numerator.expr'}`, tables: Object.fromEntries(used.map((s) => { const t = config.sources.find((x) => x.id === s)?.table ?? s; return [t, (tables[t] ?? []).filter((c) => !c.startsWith('_'))]; })) };
     try {
-      // Binding only (no rows computed): catches unknown tables/columns before any computation runs.
-      await wh.all(`DESCRIBE ${sql.replace(/^--.*\n/gm, '')}`);
+      // A hand-written `sql:` is checked on its own first, so "COPY …" is named as such rather than reported
+      // as a syntax error inside the compiled wrapper. Then the compiled statement: exactly one query, bound
+      // (no rows computed) so unknown tables/columns are reported before any computation runs.
+      for (const [part, key] of [[def.numerator, 'numerator'], [def.denominator, 'denominator']] as const) {
+        checkFragment(part?.expr, { ...context, yamlPath: `indicators.${def.id}.${key}.expr` });
+        checkFragment(part?.where, { ...context, yamlPath: `indicators.${def.id}.${key}.where` });
+      }
+      if (def.sql) (await checkStatement(wh, def.sql.trim().replace(/;\s*$/, ''), context)).prepared.destroySync();
+      checked.set(def.id, await checkStatement(wh, sql, context));
     } catch (e) {
-      out.failures.push({ indicator: def.id, problem: enrichDuckDbError(e, context).problems[0] });
+      out.failures.push({ indicator: def.id, problem: (e instanceof BoardpackError ? e : enrichDuckDbError(e, context)).problems[0] });
       continue;
     }
   }
   const failed = new Set(out.failures.map((f) => f.indicator));
   for (const def of indicators) {
     if (failed.has(def.id)) continue;
-    const sql = out.compiled.find((c) => c.indicator === def.id)!.sql;
+    const ctx = { what: `indicator ${def.id}`, file: def.file, yamlPath: `indicators.${def.id}` };
     try {
-      const rows = await wh.all<{ period: string; area: string; numerator: number | null; denominator: number | null; value?: number | null; marker: string | null }>(sql);
+      const rows = await runChecked<{ period: string; area: string; numerator: number | null; denominator: number | null; value?: number | null; marker: string | null }>(
+        wh, checked.get(def.id)!, ctx, options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS);
       for (const r of rows) out.values.push(toMeasureValue(def, r));
     } catch (e) {
-      const err = e instanceof BoardpackError ? e : enrichDuckDbError(e, { what: `indicator ${def.id}`, file: def.file, yamlPath: `indicators.${def.id}` });
+      const err = e instanceof BoardpackError ? e : enrichDuckDbError(e, ctx);
       out.failures.push({ indicator: def.id, problem: err.problems[0] });
+    } finally {
+      checked.get(def.id)!.prepared.destroySync();
     }
   }
   return out;
