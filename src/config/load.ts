@@ -7,14 +7,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BoardpackError, didYouMean, problem, type Problem } from '../core/errors.js';
 import { tryParsePeriodId } from '../core/periods.js';
-import { IndicatorSpec, ProjectSpec } from './schema.js';
+import { IndicatorSpec, PresetSpec, ProjectSpec, SourceContractsFile } from './schema.js';
 import { normalizeConfig, normalizeIndicator } from './normalize.js';
 import { lintIndicators } from './lint.js';
 import type { Config, IndicatorDef, Project } from './types.js';
 import { readYamlFile, type YamlFile } from './yaml.js';
+import { mergeSpec, resolveRef } from './refs.js';
 import { zodIssuesToProblems } from './zod-problems.js';
 
 export const CONFIG_FILE = 'boardpack.yaml';
+/** In a preset folder: the framework's title and priorities, and the source contracts its indicators expect. */
+export const PRESET_FILE = 'preset.yaml';
+export const CONTRACTS_FILE = 'sources.yaml';
 
 export interface LoadResult {
   project?: Project;
@@ -47,16 +51,19 @@ export async function loadProject(dir: string): Promise<LoadResult> {
     if (e instanceof BoardpackError) return { indicators: [], problems: e.problems };
     throw e;
   }
+  problems.push(...(await mergeSourceContracts(yaml, root)));
   const parsed = ProjectSpec.safeParse(yaml.data ?? {}, { reportInput: true });
   if (!parsed.success) {
-    return { indicators: [], problems: zodIssuesToProblems(ProjectSpec, parsed.error.issues, yaml, 'BP_CONFIG') };
+    return { indicators: [], problems: [...problems, ...zodIssuesToProblems(ProjectSpec, parsed.error.issues, yaml, 'BP_CONFIG')] };
   }
-  const config = normalizeConfig(parsed.data, root, configFile);
+  const presets = await readPresets(parsed.data.indicators, yaml, problems);
+  const config = normalizeConfig(parsed.data, root, configFile, presets);
   problems.push(...validateConfig(config, yaml));
 
   const files = listIndicatorFiles(parsed.data.indicators, root, yaml, problems);
   const indicators: IndicatorDef[] = [];
   const seen = new Map<string, string>();
+  const sameMeasure = new Map<string, IndicatorDef>();
   for (const file of files) {
     let iy: YamlFile;
     try {
@@ -66,11 +73,15 @@ export async function loadProject(dir: string): Promise<LoadResult> {
       throw e;
     }
     const docs = Array.isArray((iy.data as { indicators?: unknown })?.indicators) ? (iy.data as { indicators: unknown[] }).indicators : [iy.data];
+    // `extends:` is resolved on the data as written, before validation, so the merged result is checked whole.
+    const resolvedDocs = await Promise.all(docs.map((doc) => resolveExtends(doc, file)));
     docs.forEach((doc, i) => {
       const prefix = docs.length > 1 || doc !== iy.data ? ['indicators', String(i)] : [];
       const idGuess = typeof (doc as { id?: unknown })?.id === 'string' ? (doc as { id: string }).id : path.basename(file).replace(/\.ya?ml$/, '');
-      const res = IndicatorSpec.safeParse(doc ?? {}, { reportInput: true });
       const sub: YamlFile = prefix.length ? { ...iy, lineOf: (p) => iy.lineOf([...prefix, ...p]) } : iy;
+      const resolved = resolvedDocs[i];
+      if (!resolved.ok) { problems.push(...resolved.problems.map((p) => ({ ...p, line: p.line ?? sub.lineOf(['extends']), yamlPath: p.yamlPath ?? `indicators.${idGuess}.extends` }))); return; }
+      const res = IndicatorSpec.safeParse(resolved.doc ?? {}, { reportInput: true });
       if (!res.success) {
         problems.push(...zodIssuesToProblems(IndicatorSpec, res.error.issues, sub, 'BP_INDICATOR', ['indicators', idGuess]));
         return;
@@ -85,12 +96,24 @@ export async function loadProject(dir: string): Promise<LoadResult> {
         return;
       }
       seen.set(def.id, file);
+      // The same measure under two ids (the Stockport strategy lists one injury measure as both N and P).
+      const key = measureKey(def);
+      const twin = sameMeasure.get(key);
+      if (twin) {
+        problems.push(problem('BP_INDICATOR_SAME_MEASURE', `indicator "${def.id}" computes exactly the same figure as "${twin.id}"`, {
+          file, line: sub.lineOf(['numerator']) ?? sub.lineOf(['sql']), yamlPath: `indicators.${def.id}`, value: def.title,
+          fix: `keep one of the two (the other is in ${twin.file}); if both belong in the pack, give them different definitions`,
+        }));
+        return;
+      }
+      sameMeasure.set(key, def);
       const own = validateIndicator(def, config, sub);
       problems.push(...own);
       if (!own.some((p) => p.severity === 'error')) indicators.push(def);
     });
   }
   problems.push(...lintIndicators(indicators, config));
+  await addLines(problems);
   const failed = problems.some((p) => p.severity === 'error' && p.code.startsWith('BP_CONFIG'));
   return { project: failed ? undefined : { config, indicators }, config, indicators, problems };
 }
@@ -118,7 +141,13 @@ function listIndicatorFiles(entries: string[], root: string, yaml: YamlFile, pro
       return;
     }
     if (statSync(abs).isDirectory()) {
-      for (const f of readdirSync(abs).sort()) if (/\.ya?ml$/.test(f) && !f.startsWith('_')) files.push(path.join(abs, f));
+      // A preset folder's own preset.yaml and sources.yaml are not indicator files.
+      const isPreset = existsSync(path.join(abs, PRESET_FILE));
+      for (const f of readdirSync(abs).sort()) {
+        if (!/\.ya?ml$/.test(f) || f.startsWith('_')) continue;
+        if (isPreset && (f === PRESET_FILE || f === CONTRACTS_FILE)) continue;
+        files.push(path.join(abs, f));
+      }
     } else files.push(abs);
   });
   return files;
@@ -126,6 +155,23 @@ function listIndicatorFiles(entries: string[], root: string, yaml: YamlFile, pro
 
 function validateConfig(config: Config, yaml: YamlFile): Problem[] {
   const out: Problem[] = [];
+  if (!config.framework.priorities.length) {
+    out.push(problem('BP_CONFIG_NO_PRIORITIES', 'the framework has no priorities, so no indicator can belong to one', {
+      file: yaml.file, line: yaml.lineOf(['framework']), yamlPath: 'framework.priorities',
+      fix: 'list them under framework.priorities (`- {id: best_start, title: Best start in life}`), or name a preset under `indicators:`',
+    }));
+  }
+  for (const s of config.sources) {
+    const at = ['sources', s.id];
+    if (!s.partner) out.push(problem('BP_CONFIG_REQUIRED', `source "${s.id}" does not say which partner sends it`, { file: yaml.file, line: yaml.lineOf(at), yamlPath: `sources.${s.id}.partner`, fix: 'add `partner: <organisation>` (or a `contract:` that has one)' }));
+    if (!s.columns.length) out.push(problem('BP_CONFIG_REQUIRED', `source "${s.id}" has no column contract`, { file: yaml.file, line: yaml.lineOf(at), yamlPath: `sources.${s.id}.columns`, fix: 'list the extract\'s columns under `columns:`, or take them from a preset with `contract: preset:NAME`' }));
+  }
+  const tables = new Map<string, string>();
+  for (const s of config.sources) {
+    const other = tables.get(s.table);
+    if (other) out.push(problem('BP_CONFIG_DUPLICATE_TABLE', `sources "${other}" and "${s.id}" would both load into table "${s.table}"`, { file: yaml.file, line: yaml.lineOf(['sources', s.id, 'table']), yamlPath: `sources.${s.id}.table`, value: s.table, fix: 'give each source its own `table:` (or leave it out: it defaults to the source id)' }));
+    tables.set(s.table, s.id);
+  }
   if (!config.areas.some((a) => a.isWhole)) {
     out.push(problem('BP_CONFIG_NO_WHOLE_AREA', 'areas must include the whole partnership with id "all"', {
       file: yaml.file, line: yaml.lineOf(['areas']), yamlPath: 'areas', fix: 'add `- {id: all, name: <partnership name>}` as the first area',
@@ -181,3 +227,146 @@ function validateIndicator(def: IndicatorDef, config: Config, y: YamlFile): Prob
   return out;
 }
 
+
+/** Two indicators with this same key compute the same figure. */
+function measureKey(d: IndicatorDef): string {
+  return JSON.stringify([d.numerator, d.denominator, d.sql?.replace(/\s+/g, ' ').trim(), d.unit, d.periodType]);
+}
+
+/** A `preset:NAME` entry or a folder path → its absolute folder (or file). */
+export function resolveIndicatorEntry(entry: string, root: string): string {
+  return entry.startsWith('preset:') ? path.join(PACKAGE_ROOT, 'indicators', entry.slice('preset:'.length)) : path.resolve(root, entry);
+}
+
+/** The preset.yaml of every folder named under `indicators:` that has one. */
+async function readPresets(entries: string[], yaml: YamlFile, problems: Problem[]): Promise<PresetSpec[]> {
+  const out: PresetSpec[] = [];
+  for (const entry of entries) {
+    const file = path.join(resolveIndicatorEntry(entry, path.dirname(yaml.file)), PRESET_FILE);
+    if (!existsSync(file)) continue;
+    try {
+      const py = await readYamlFile(file);
+      const res = PresetSpec.safeParse(py.data ?? {}, { reportInput: true });
+      if (res.success) out.push(res.data);
+      else problems.push(...zodIssuesToProblems(PresetSpec, res.error.issues, py, 'BP_PRESET'));
+    } catch (e) {
+      if (e instanceof BoardpackError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  return out;
+}
+
+/**
+ * `sources.X.contract: preset:NAME[#id]` (or a path): merge that contract under what the project wrote, in
+ * place on the YAML data, so the merged source is validated whole by ProjectSpec.
+ */
+async function mergeSourceContracts(yaml: YamlFile, root: string): Promise<Problem[]> {
+  const out: Problem[] = [];
+  const sources = (yaml.data as { sources?: unknown })?.sources;
+  if (!sources || typeof sources !== 'object') return out;
+  const cache = new Map<string, YamlFile | Problem[]>();
+  for (const [id, entry] of Object.entries(sources as Record<string, unknown>)) {
+    const ref = (entry as { contract?: unknown })?.contract;
+    if (typeof ref !== 'string') continue;
+    const at = { file: yaml.file, line: yaml.lineOf(['sources', id, 'contract']), yamlPath: `sources.${id}.contract`, value: ref };
+    const [target, wanted = id] = ref.split('#');
+    const file = target.startsWith('preset:')
+      ? path.join(PACKAGE_ROOT, 'indicators', target.slice('preset:'.length), CONTRACTS_FILE)
+      : existsSync(path.resolve(root, target)) && statSync(path.resolve(root, target)).isDirectory() ? path.join(path.resolve(root, target), CONTRACTS_FILE) : path.resolve(root, target);
+    if (!cache.has(file)) {
+      if (!existsSync(file)) cache.set(file, [problem('BP_CONFIG_CONTRACT_MISSING', `no source contracts at ${file}`, { ...at, fix: `presets with contracts: ${listPresets().filter((p) => existsSync(path.join(PACKAGE_ROOT, 'indicators', p, CONTRACTS_FILE))).map((p) => `preset:${p}`).join(', ') || 'none'}` })]);
+      else {
+        try {
+          const cy = await readYamlFile(file);
+          const res = SourceContractsFile.safeParse(cy.data ?? {}, { reportInput: true });
+          cache.set(file, res.success ? cy : zodIssuesToProblems(SourceContractsFile, res.error.issues, cy, 'BP_CONTRACT'));
+        } catch (e) {
+          if (e instanceof BoardpackError) cache.set(file, e.problems); else throw e;
+        }
+      }
+    }
+    const got = cache.get(file)!;
+    if (Array.isArray(got)) { if (!out.some((p) => got.includes(p))) out.push(...got); continue; }
+    const contracts = (got.data as { sources: Record<string, unknown> }).sources;
+    if (!contracts[wanted]) {
+      const s = didYouMean(wanted, Object.keys(contracts));
+      out.push(problem('BP_CONFIG_CONTRACT_MISSING', `${path.relative(root, file) || file} has no source "${wanted}"${s ? `; did you mean ${s}?` : ''}`, {
+        ...at, expected: `one of ${Object.keys(contracts).join(', ')}`, fix: s ? `write ${target}#${s}` : `name the contract as ${target}#<source id>`,
+      }));
+      continue;
+    }
+    const { contract: _drop, ...own } = entry as Record<string, unknown>;
+    (sources as Record<string, unknown>)[id] = mergeSpec(contracts[wanted] as Record<string, unknown>, own);
+  }
+  return out;
+}
+
+export function listPresets(): string[] {
+  const dir = path.join(PACKAGE_ROOT, 'indicators');
+  return existsSync(dir) ? readdirSync(dir).filter((p) => existsSync(path.join(dir, p, PRESET_FILE))).sort() : [];
+}
+
+type Resolved = { ok: true; doc: unknown } | { ok: false; problems: Problem[] };
+
+/** Follows `extends:` chains (file[#id] or preset:NAME/file[#id]), detecting cycles, and merges them. */
+async function resolveExtends(doc: unknown, file: string, chain: string[] = []): Promise<Resolved> {
+  const ref = (doc as { extends?: unknown })?.extends;
+  if (typeof ref !== 'string') return { ok: true, doc };
+  const here = `${file}#${(doc as { id?: string }).id ?? ''}`;
+  const target = resolveRef(ref, file, PACKAGE_ROOT);
+  const key = `${target.file}#${target.id ?? ''}`;
+  const seen = [...chain, here];
+  if (seen.some((k) => k === key || (target.id === undefined && k.startsWith(`${target.file}#`)))) {
+    return { ok: false, problems: [problem('BP_INDICATOR_CIRCULAR', `\`extends: ${ref}\` leads back to itself`, {
+      file, value: ref, expected: 'a chain of extends that ends in a full definition',
+      fix: `the chain is ${[...seen, key].map((k) => path.basename(k)).join(' → ')}; make one of them a full definition`,
+    })] };
+  }
+  if (!existsSync(target.file)) {
+    return { ok: false, problems: [problem('BP_INDICATOR_EXTENDS_MISSING', `\`extends: ${ref}\`: no such file ${target.file}`, {
+      file, value: ref, fix: 'give a path relative to this file, or preset:NAME/<file> (see `indicators/` in the package)',
+    })] };
+  }
+  let base: YamlFile;
+  try { base = await readYamlFile(target.file); } catch (e) {
+    if (e instanceof BoardpackError) return { ok: false, problems: e.problems };
+    throw e;
+  }
+  const list = Array.isArray((base.data as { indicators?: unknown })?.indicators) ? (base.data as { indicators: unknown[] }).indicators : [base.data];
+  const picked = target.id === undefined && list.length === 1 ? list[0] : list.find((d) => (d as { id?: unknown })?.id === target.id);
+  if (!picked) {
+    const ids = list.map((d) => String((d as { id?: unknown })?.id));
+    return { ok: false, problems: [problem('BP_INDICATOR_EXTENDS_MISSING', `\`extends: ${ref}\`: ${path.basename(target.file)} has no indicator "${target.id ?? ''}"`, {
+      file, value: ref, expected: `one of ${ids.map((i) => `#${i}`).join(', ')}`, fix: 'name the indicator after a # (file.yaml#id)',
+    })] };
+  }
+  const inner = await resolveExtends(picked, target.file, seen);
+  if (!inner.ok) return inner;
+  const { extends: _x, ...own } = doc as Record<string, unknown>;
+  return { ok: true, doc: mergeSpec(inner.doc as Record<string, unknown>, own) };
+}
+
+/**
+ * Fills in the line of problems that know their file and YAML path but not the line (the OBA lint and the SQL
+ * check work on normalised definitions, which no longer know where they were written).
+ */
+export async function addLines(problems: Problem[]): Promise<void> {
+  const cache = new Map<string, YamlFile | null>();
+  for (const p of problems) {
+    if (p.line !== undefined || !p.file || !p.yamlPath || !/\.ya?ml$/i.test(p.file)) continue;
+    if (!cache.has(p.file)) cache.set(p.file, await readYamlFile(p.file).catch(() => null));
+    const y = cache.get(p.file);
+    if (!y) continue;
+    const parts: Array<string | number> = p.yamlPath.split('.');
+    let at = parts;
+    if (parts[0] === 'indicators' && path.basename(p.file) !== CONFIG_FILE) {
+      const list = (y.data as { indicators?: unknown })?.indicators;
+      at = Array.isArray(list) ? ['indicators', list.findIndex((d) => (d as { id?: unknown })?.id === parts[1]), ...parts.slice(2)] : parts.slice(2);
+    } else if (parts[0] === 'framework' && parts[1] === 'priorities' && parts[2] !== undefined) {
+      const list = (y.data as { framework?: { priorities?: unknown } })?.framework?.priorities;
+      if (Array.isArray(list)) at = ['framework', 'priorities', list.findIndex((d) => (d as { id?: unknown })?.id === parts[2])];
+    }
+    p.line = y.lineOf(at);
+  }
+}

@@ -1,7 +1,7 @@
 /** Config as written → config as used: one normalize* per kind of value, snake_case → camelCase only here. */
 import path from 'node:path';
 import type { IndicatorSpec, MeasurePartSpec, PresetSpec, ProjectSpec, SourceSpec } from './schema.js';
-import type { Config, IndicatorDef, MeasurePartDef, SourceDef, TargetRule } from './types.js';
+import type { ComparatorDef, Config, IndicatorDef, MeasurePartDef, SourceDef, TargetRule } from './types.js';
 
 /** `presets`: the preset.yaml of every preset the project names, which supply a missing title and priorities. */
 export function normalizeConfig(spec: ProjectSpec, root: string, configFile: string, presets: PresetSpec[] = []): Config {
@@ -121,12 +121,41 @@ export function normalizeIndicator(spec: IndicatorSpec, file: string, config: Co
     targets: Object.fromEntries(Object.entries(spec.targets ?? {}).map(([k, v]) => [k, normalizeTarget(v, spec)])),
     minDenominator: spec.min_denominator ?? 0,
     disclosure: spec.disclosure,
-    comparators: (spec.comparators ?? []).map((c) => ({ ...c })),
+    comparators: (spec.comparators ?? []).map((c) => normalizeComparator(c, config)),
     spc: spec.spc ?? spec.period_type === 'fy_quarter',
+    ...(spec.spc_options ? { spcOptions: {
+      baselinePeriods: spec.spc_options.baseline_periods,
+      recalculateAt: spec.spc_options.recalculate_at ?? [],
+      excludeLargeMovingRanges: spec.spc_options.exclude_large_moving_ranges ?? true,
+    } } : {}),
+    ...(spec.direction_of_travel ? { noChange: {
+      relative: spec.direction_of_travel.no_change_pct === undefined ? undefined : spec.direction_of_travel.no_change_pct / 100,
+      absolute: spec.direction_of_travel.no_change_abs,
+    } } : {}),
     owner: spec.owner,
     dataProvider: spec.data_provider,
     sourceNotes: spec.source_notes,
     definitionVersion: String(spec.definition_version),
     file,
   };
+}
+
+/** Comparator as written → as used (#6): table paths and the neighbour model resolved against the project. */
+function normalizeComparator(c: NonNullable<IndicatorSpec['comparators']>[number], config: Config): ComparatorDef {
+  const out: ComparatorDef = { id: c.id, label: c.label, values: { ...(c.values ?? {}) } };
+  if (c.source !== undefined) out.source = c.source;
+  if (c.table) {
+    out.table = {
+      path: path.resolve(config.root, c.table.path),
+      periodColumn: c.table.period_column,
+      periodFormat: c.table.period_format,
+      areaColumn: c.table.area_column,
+      valueColumn: c.table.value_column,
+      where: { ...(c.table.where ?? {}) },
+    };
+  }
+  if (c.statistic) out.statistic = c.statistic;
+  if (c.area_code) out.areaCode = c.area_code;
+  if (c.neighbours_model) out.neighboursModel = path.resolve(config.root, c.neighbours_model);
+  return out;
 }

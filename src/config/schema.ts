@@ -210,12 +210,35 @@ export const TargetValue = z.union([
   }),
 ]);
 
+/** A published table of every authority's values (e.g. a DfE or Fingertips CSV), read by the assess stage (#6). */
+export const ComparatorTableSpec = z.strictObject({
+  /** CSV file, relative to the project folder. */
+  path: z.string(),
+  period_column: z.string().default('period'),
+  /** How the period column is written: a period id, a year (financial year ending / starting, academic year starting, calendar) or DfE's `202425`. */
+  period_format: z.enum(['id', 'fy_end_year', 'fy_start_year', 'academic_start_year', 'calendar_year', 'dfe_year']).default('id'),
+  area_column: z.string().default('area_code'),
+  value_column: z.string().default('value'),
+  /** Keep only rows whose columns equal these values, e.g. `{ geographic_level: Local authority }`. */
+  where: z.record(z.string(), z.string()).optional(),
+});
+
+export const COMPARATOR_STATISTICS = ['value', 'neighbours_mean', 'neighbours_weighted', 'rank'] as const;
+
 export const ComparatorSpec = z.strictObject({
   id,
   label: z.string(),
-  /** Values by period id (or a year containing the period). */
-  values: z.record(z.string(), z.number()),
+  /** Values by period id (or a year containing the period). Optional when a `table` supplies them (#6). */
+  values: z.record(z.string(), z.number()).optional(),
   source: z.string().optional(),
+  /** Read the comparator from a table of all authorities instead of typing values (#6). */
+  table: ComparatorTableSpec.optional(),
+  /** From the table: one area's `value` (e.g. England), the statistical neighbours' mean or closeness-weighted mean, or only our `rank` among all areas. */
+  statistic: z.enum(COMPARATOR_STATISTICS).optional(),
+  /** The area code to read (`value`), or our own LA code in the neighbour model; default: the partnership's code. */
+  area_code: z.string().optional(),
+  /** The DfE statistical neighbour model (wide CSV), relative to the project folder. */
+  neighbours_model: z.string().optional(),
 });
 
 const indicatorFields = {
@@ -249,6 +272,17 @@ const indicatorFields = {
   disclosure: z.boolean().default(true),
   comparators: z.array(ComparatorSpec).optional(),
   spc: z.boolean().optional(),
+  /** SPC chart settings (#6): limits from the first n points, recalculation points, screening of large moving ranges. */
+  spc_options: z.strictObject({
+    baseline_periods: z.number().int().min(2).optional(),
+    recalculate_at: z.array(z.string()).optional(),
+    exclude_large_moving_ranges: z.boolean().optional(),
+  }).optional(),
+  /** Direction of travel (#6): a change within this % of the earlier value (or these points) is "no change". */
+  direction_of_travel: z.strictObject({
+    no_change_pct: z.number().nonnegative().optional(),
+    no_change_abs: z.number().nonnegative().optional(),
+  }).optional(),
   owner: z.string().optional(),
   data_provider: z.string().optional(),
   source_notes: z.string().optional(),
