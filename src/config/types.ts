@@ -83,7 +83,32 @@ export interface MeasurePartDef {
   area: string | null;
 }
 
-export interface ComparatorDef { id: string; label: string; values: Record<string, number>; source?: string }
+export interface ComparatorTableDef {
+  /** Absolute path. */
+  path: string;
+  periodColumn: string;
+  periodFormat: 'id' | 'fy_end_year' | 'fy_start_year' | 'academic_start_year' | 'calendar_year' | 'dfe_year';
+  areaColumn: string;
+  valueColumn: string;
+  where: Record<string, string>;
+}
+
+export interface ComparatorDef {
+  id: string;
+  label: string;
+  values: Record<string, number>;
+  source?: string;
+  /** Where `values` (and `peers`) come from when read from a table (#6); filled by the assess stage. */
+  table?: ComparatorTableDef;
+  statistic?: 'value' | 'neighbours_mean' | 'neighbours_weighted' | 'rank';
+  areaCode?: string;
+  /** Absolute path of the statistical neighbour model. */
+  neighboursModel?: string;
+  /** The peer group's values by period, to rank our figure among ("8th of 11 among statistical neighbours"). */
+  peers?: Record<string, number[]>;
+  /** "statistical neighbours", "all authorities". */
+  peerGroup?: string;
+}
 
 export interface IndicatorDef {
   id: string;
@@ -109,6 +134,10 @@ export interface IndicatorDef {
   disclosure: boolean;
   comparators: ComparatorDef[];
   spc: boolean;
+  /** SPC settings (#6); absent: limits from every point, large moving ranges screened out. */
+  spcOptions?: { baselinePeriods?: number; recalculateAt: string[]; excludeLargeMovingRanges: boolean };
+  /** Direction of travel's "no change" band (#6); absent: 1% of the earlier value. */
+  noChange?: { relative?: number; absolute?: number };
   owner?: string;
   dataProvider?: string;
   sourceNotes?: string;
