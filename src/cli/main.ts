@@ -1,7 +1,8 @@
 /**
  * The command line: commander parses and dispatches; each command lives in its own file and is imported
  * only when it runs, so `boardpack --help` stays instant. One top-level handler turns every error into
- * a message and an exit code: 0 ok, 1 a failure the user can fix, 2 wrong usage.
+ * a message and an exit code: 0 ok, 1 a failure the user can fix, 2 wrong usage, 3 a --strict gate failed.
+ * Paths and the browser can also come from BOARDPACK_* environment variables (for CI); a flag always wins.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
@@ -30,9 +31,13 @@ function lazy(load: () => Promise<{ default: Action }>) {
     const cmd = params[params.length - 1] as Command;
     const opts = { ...cmd.optsWithGlobals() } as Record<string, unknown>;
     const args = cmd.args;
-    const log = createLogger({ quiet: Boolean(opts.quiet), debug: Boolean(opts.debug) });
+    const log = createLogger({ quiet: Boolean(opts.quiet), debug: Boolean(opts.debug), progress: opts.progress !== false });
     const mod = await load();
-    process.exitCode = await mod.default(log, opts, args);
+    try {
+      process.exitCode = await mod.default(log, opts, args);
+    } finally {
+      log.done();
+    }
   };
 }
 
@@ -43,29 +48,45 @@ export function buildProgram(): Command {
     .helpOption('-h, --help', 'show help for a command')
     .addOption(new Option('--debug', 'show stack traces and internal detail on errors'))
     .addOption(new Option('-q, --quiet', 'print only errors and the final summary'))
+    .addOption(new Option('--no-progress', 'never draw a progress bar or colour (they are drawn only on a terminal, and never when CI=true)'))
     .showSuggestionAfterError(true)
     .exitOverride();
 
-  const projectOpt = () => new Option('-p, --project <dir>', 'project folder holding boardpack.yaml').default('.', 'current folder');
-  const outOpt = (def: string) => new Option('-o, --out <dir>', 'folder for the board pack and its artifacts').default(def);
-  const periodOpt = () => new Option('--period <id>', 'report period id, e.g. 2026-27-Q2 (default: latest with data)');
+  const projectOpt = () => new Option('-p, --project <dir>', 'project folder holding boardpack.yaml').default('.', 'current folder').env('BOARDPACK_PROJECT');
+  const outOpt = (def: string) => new Option('-o, --out <dir>', 'folder for the board pack and its artifacts').default(def).env('BOARDPACK_OUT');
+  const periodOpt = () => new Option('--period <id>', 'report period id, e.g. 2026-27-Q2 (default: latest with data)').env('BOARDPACK_PERIOD');
+  const browserOpt = () => new Option('--browser <path>', 'Chrome/Chromium/Edge executable for the PDF (default: found automatically)').env('BOARDPACK_BROWSER');
+  const strictOpt = () => new Option('--strict', 'exit 3 when any gate fails: a source late or missing for the period, an indicator not computed, an error (also BOARDPACK_STRICT=1)');
+  const jsonOpt = () => new Option('--json', 'print one machine-readable summary of the run on stdout (files with sha256, counts, gates, timings)');
 
   program.command('demo')
     .description('build the board pack of the bundled sample partnership into out/ and print where the files are')
     .addOption(outOpt('out'))
     .addOption(periodOpt())
-    .addOption(new Option('--browser <path>', 'Chrome/Chromium/Edge executable for the PDF (default: found automatically)'))
+    .addOption(browserOpt())
     .addOption(new Option('--no-pdf', 'skip the PDF (HTML, XLSX and JSON only)'))
+    .addOption(strictOpt())
+    .addOption(jsonOpt())
     .action(lazy(() => import('./commands/demo.js')));
 
   program.command('run')
     .description('ingest a project\'s extracts, compute and assess every indicator, and render the board pack')
     .addOption(projectOpt())
     .addOption(periodOpt())
-    .addOption(new Option('-o, --out <dir>', 'output folder (default: outputs.dir in boardpack.yaml, else out/)'))
-    .addOption(new Option('--browser <path>', 'Chrome/Chromium/Edge executable for the PDF (default: found automatically)'))
+    .addOption(new Option('-o, --out <dir>', 'output folder (default: outputs.dir in boardpack.yaml, else out/)').env('BOARDPACK_OUT'))
+    .addOption(new Option('--warehouse <file>', 'warehouse file (default: warehouse in boardpack.yaml, else .boardpack/warehouse.duckdb)').env('BOARDPACK_WAREHOUSE'))
+    .addOption(browserOpt())
     .addOption(new Option('--no-pdf', 'skip the PDF (HTML, XLSX and JSON only)'))
+    .addOption(strictOpt())
+    .addOption(jsonOpt())
     .action(lazy(() => import('./commands/run.js')));
+
+  program.command('verify')
+    .description('check a pack against its manifest.json: every output (and every input still present) must have the recorded sha256')
+    .argument('[dir]', 'the pack\'s folder (holding manifest.json)', 'out')
+    .addOption(new Option('--json', 'print the result as JSON on stdout'))
+    .addOption(new Option('--no-inputs', 'check only the pack\'s own files, not the project\'s inputs and definitions'))
+    .action(lazy(() => import('./commands/verify.js')));
 
   program.command('init')
     .description('write a small working project (config, three indicators, one extract of each kind) into DIR')
@@ -83,9 +104,16 @@ export function buildProgram(): Command {
     .description('load the project\'s extracts into its warehouse (only what changed) and report problems')
     .addOption(projectOpt())
     .addOption(new Option('--source <id...>', 'only these sources'))
+    .addOption(new Option('--file <path...>', 'only these files (each loads into the source whose path it matches, or the one --source)'))
     .addOption(new Option('--force', 'reload even when files are unchanged'))
-    .addOption(new Option('--max-errors <n>', 'list at most this many problems per check (all are still checked)').default('200'))
+    .addOption(new Option('--max-errors <n>', 'list at most this many problems (all are still checked, counted and written to the validation report)').default('50'))
     .action(lazy(() => import('./commands/ingest.js')));
+
+  program.command('status')
+    .description('show per source and period what is loaded, missing or late, and what the last load changed')
+    .addOption(projectOpt())
+    .addOption(new Option('--json', 'print the status as JSON on stdout'))
+    .action(lazy(() => import('./commands/status.js')));
 
   program.command('schema')
     .description('write JSON Schema files for boardpack.yaml, indicator files and source contracts')

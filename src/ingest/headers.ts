@@ -17,12 +17,29 @@ export function contractColumnNames(source: SourceDef): string[] {
   return names;
 }
 
-export function matchHeaders(headers: string[], source: SourceDef, where: { file: string; sheet?: string; row?: number }): HeaderMatch {
+/** The columns found by header: a wide layout's `names_to` / `values_to` columns are made by unpivoting instead. */
+export function headerColumnNames(source: SourceDef): string[] {
+  const made = source.wide ? [source.wide.namesTo, source.wide.valuesTo] : [];
+  return contractColumnNames(source).filter((n) => !made.includes(n));
+}
+
+/** Indices of the headers a wide layout unpivots (a list of header names, or a regular expression). */
+export function wideColumnIndices(headers: string[], source: SourceDef, used: Set<number>): number[] {
+  if (!source.wide) return [];
+  const spec = source.wide.columns;
+  const re = typeof spec === 'string' ? new RegExp(spec, 'i') : undefined;
+  const names = Array.isArray(spec) ? spec.map(canonical) : [];
+  return headers.map((h, i) => [String(h ?? '').trim(), i] as const)
+    .filter(([h, i]) => h !== '' && !used.has(i) && (re ? re.test(h) : names.includes(canonical(h))))
+    .map(([, i]) => i);
+}
+
+export function matchHeaders(headers: string[], source: SourceDef, where: { file: string; sheet?: string; row?: number }): HeaderMatch & { wide: number[] } {
   const problems: Problem[] = [];
   const index = new Map<string, number>();
   const canon = headers.map((h) => canonical(String(h ?? '')));
   const used = new Set<number>();
-  for (const name of contractColumnNames(source)) {
+  for (const name of headerColumnNames(source)) {
     const col = source.columns.find((c) => c.name === name);
     const candidates = [name, ...(col?.aliases ?? [])].map(canonical);
     const i = canon.findIndex((h, j) => !used.has(j) && candidates.includes(h));
@@ -47,12 +64,20 @@ export function matchHeaders(headers: string[], source: SourceDef, where: { file
         : `the extract's headers are listed above; ask the partner for the column, or mark it \`required: false\``,
     }));
   }
-  return { index, problems };
+  const wide = wideColumnIndices(headers, source, used);
+  if (source.wide && !wide.length) {
+    problems.push(problem('BP_INGEST_WIDE_NO_COLUMNS', 'no header matches the wide layout\'s columns', {
+      ...where, column: source.wide.valuesTo, value: headers.filter((h) => String(h ?? '').trim() !== '').join(', '),
+      expected: typeof source.wide.columns === 'string' ? `headers matching /${source.wide.columns}/` : source.wide.columns.join(', '),
+      fix: 'correct `wide.columns` in the source contract (a list of headers, or a regular expression)',
+    }));
+  }
+  return { index, problems, wide };
 }
 
 /** Picks the header row: the first of the first `limit` rows that matches most contract columns. */
 export function detectHeaderRow(rows: string[][], source: SourceDef, limit = 30): number {
-  const wanted = new Set(contractColumnNames(source).flatMap((n) => [n, ...(source.columns.find((c) => c.name === n)?.aliases ?? [])]).map(canonical));
+  const wanted = new Set(headerColumnNames(source).flatMap((n) => [n, ...(source.columns.find((c) => c.name === n)?.aliases ?? [])]).map(canonical));
   let best = 0;
   let bestScore = -1;
   rows.slice(0, limit).forEach((r, i) => {

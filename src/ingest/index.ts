@@ -1,7 +1,8 @@
 /**
- * Ingest: every source's files → one warehouse table per source, replaced as a unit inside a transaction.
- * A source whose files and contract are unchanged (same fingerprint) is skipped; a source with any error
- * is not loaded and its previous good data stays untouched.
+ * Ingest: each source's files → its warehouse table. The periods a load brings replace the same periods of
+ * that source as one unit inside one transaction (a source without a period is replaced whole); a source
+ * whose files and contract are unchanged (same fingerprint) is skipped; a source with any error is not
+ * loaded, and what was loaded before stays untouched. Every attempt is recorded in `bp_loads`.
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -10,12 +11,26 @@ import { expandFileGlob } from '../core/glob.js';
 import { sha256File, sha256Text } from '../core/hash.js';
 import type { Config, SourceDef } from '../config/types.js';
 import { quoteIdent, type Warehouse } from '../warehouse/db.js';
-import { createRawTable } from './raw-table.js';
+import { nextLoadId, recordLoad, tableExists, type PeriodChange } from '../warehouse/meta.js';
+import { createRawTable, RAW_TABLE } from './raw-table.js';
 import { readCsvToRaw } from './read-csv.js';
 import { readXlsxToRaw } from './read-xlsx.js';
-import { stageSource, TYPED_TABLE, warehouseColumns } from './stage.js';
+import { stageSource, TYPED_TABLE, warehouseColumns, type Omitted } from './stage.js';
+import { checkHistory, checkMissingAreas, diffPeriods } from './compare.js';
 
-export interface IngestedFile { path: string; sha256: string; size: number; rows: number }
+export type { Omitted } from './stage.js';
+export type { PeriodChange } from '../warehouse/meta.js';
+
+export interface IngestedFile {
+  path: string;
+  sha256: string;
+  size: number;
+  /** Rows read from the file (a wide file counts one per unpivoted cell). */
+  rows: number;
+  rowsLoaded: number;
+  /** XLSX: the sheets read. */
+  sheets: string[];
+}
 
 export interface SourceIngest {
   source: string;
@@ -24,33 +39,63 @@ export interface SourceIngest {
   rowsLoaded: number;
   periods: string[];
   problems: Problem[];
+  /** Problems counted but not listed one by one. */
+  omitted: Omitted[];
+  loadId?: number;
+  /** Per period replaced: rows before and after, added, removed, revised. */
+  changes: PeriodChange[];
 }
 
 export interface IngestReport { sources: SourceIngest[]; problems: Problem[] }
 
+export interface IngestProgress { source: string; file: string; fileIndex: number; files: number; rows: number; phase: 'reading' | 'checking' | 'loading' }
+
 export interface IngestOptions {
   sources?: string[];
+  /** Only these files (absolute paths); each goes to the source whose path it matches (or the one source chosen). */
+  files?: string[];
   force?: boolean;
-  maxErrors?: number;
+  /** How many problems of one check are listed (the rest are counted). */
+  listLimit?: number;
   now?: () => string;
   log?: (line: string) => void;
+  progress?: (p: IngestProgress) => void;
 }
 
 export async function ingestProject(wh: Warehouse, config: Config, options: IngestOptions = {}): Promise<IngestReport> {
   const out: SourceIngest[] = [];
-  for (const source of config.sources) {
-    if (options.sources && !options.sources.includes(source.id)) continue;
-    const res = await ingestSource(wh, config, source, options);
-    options.log?.(`${source.id}: ${res.status}${res.status === 'loaded' ? ` ${res.rowsLoaded} rows from ${res.files.length} file(s)` : ''}${res.problems.length ? ` (${res.problems.filter((p) => p.severity === 'error').length} errors, ${res.problems.filter((p) => p.severity === 'warning').length} warnings)` : ''}`);
+  const chosen = config.sources.filter((s) => !options.sources || options.sources.includes(s.id));
+  const unknown = (options.sources ?? []).filter((id) => !config.sources.some((s) => s.id === id));
+  const extra: Problem[] = unknown.map((id) => problem('BP_INGEST_UNKNOWN_SOURCE', `no source "${id}" in boardpack.yaml`, {
+    value: id, expected: config.sources.map((s) => s.id).join(', '), fix: 'use one of the source ids under `sources:` in boardpack.yaml',
+  }));
+  const fileFor = new Map<string, string[]>();
+  if (options.files) {
+    for (const f of options.files.map((x) => path.resolve(x))) {
+      const owners = chosen.length === 1 ? chosen : chosen.filter((s) => expandFileGlob(s.path).map((p) => path.resolve(p)).includes(f));
+      if (!owners.length) {
+        extra.push(problem('BP_INGEST_FILE_NO_SOURCE', 'the file matches no source\'s `path:`', {
+          file: f, fix: 'name the source with --source ID, or put the file where a source\'s `path:` points',
+        }));
+      }
+      for (const o of owners) fileFor.set(o.id, [...(fileFor.get(o.id) ?? []), f]);
+    }
+  }
+  for (const source of chosen) {
+    if (options.files && !fileFor.has(source.id)) continue;
+    const res = await ingestSource(wh, config, source, { ...options, files: fileFor.get(source.id) });
+    const errors = res.problems.filter((p) => p.severity === 'error').length + res.omitted.filter((o) => o.severity === 'error').reduce((a, o) => a + o.count, 0);
+    const warnings = res.problems.filter((p) => p.severity === 'warning').length;
+    options.log?.(`${source.id}: ${res.status}${res.status === 'loaded' ? ` ${res.rowsLoaded} rows from ${res.files.length} file(s)` : ''}${errors || warnings ? ` (${errors} errors, ${warnings} warnings)` : ''}`);
     out.push(res);
   }
-  return { sources: out, problems: out.flatMap((s) => s.problems) };
+  return { sources: out, problems: [...extra, ...out.flatMap((s) => s.problems)] };
 }
 
 export async function ingestSource(wh: Warehouse, config: Config, source: SourceDef, options: IngestOptions = {}): Promise<SourceIngest> {
   const rel = (f: string) => path.relative(config.root, f) || f;
-  const files = expandFileGlob(source.path);
-  const result: SourceIngest = { source: source.id, status: 'failed', files: [], rowsLoaded: 0, periods: [], problems: [] };
+  const files = options.files ?? expandFileGlob(source.path);
+  const result: SourceIngest = { source: source.id, status: 'failed', files: [], rowsLoaded: 0, periods: [], problems: [], omitted: [], changes: [] };
   if (!files.length) {
     result.status = 'missing';
     result.problems.push(problem('BP_INGEST_FILE_MISSING', `no file matches ${source.relativePath}`, {
@@ -59,14 +104,21 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
     }));
     return result;
   }
-  for (const f of files) result.files.push({ path: rel(f), sha256: await sha256File(f), size: statSync(f).size, rows: 0 });
+  for (const f of files) result.files.push({ path: rel(f), sha256: await sha256File(f), size: statSync(f).size, rows: 0, rowsLoaded: 0, sheets: [] });
   const fingerprint = sha256Text(JSON.stringify({ contract: { ...source, path: source.relativePath }, areas: config.areas, files: result.files.map((f) => [f.path, f.sha256]) }));
-  const prev = await wh.all<{ fingerprint: string; periods: string }>(`SELECT fingerprint, periods FROM bp_sources WHERE source = ?`, [source.id]);
-  const tableExists = (await wh.all(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?`, [source.table])).length > 0;
-  if (!options.force && tableExists && prev[0]?.fingerprint === fingerprint) {
+  const prev = await wh.all<{ fingerprint: string; periods: string; last_load_id: number | null }>(`SELECT fingerprint, periods, last_load_id FROM bp_sources WHERE source = ?`, [source.id]);
+  const exists = await tableExists(wh, source.table);
+  if (!options.force && exists && prev[0]?.fingerprint === fingerprint) {
     result.status = 'unchanged';
-    const loads = await wh.all<{ file: string; rows_read: number }>(`SELECT file, rows_read FROM bp_loads WHERE source = ?`, [source.id]);
-    for (const f of result.files) f.rows = loads.find((l) => l.file === f.path)?.rows_read ?? 0;
+    const loads = await wh.all<{ file: string; rows_read: number; rows_loaded: number; sheet: string | null }>(
+      `SELECT file, rows_read, rows_loaded, sheet FROM bp_loads WHERE source = ? AND status = 'loaded' AND load_id = ?`, [source.id, prev[0].last_load_id ?? -1]);
+    for (const f of result.files) {
+      const l = loads.find((x) => x.file === f.path);
+      f.rows = l?.rows_read ?? 0;
+      f.rowsLoaded = l?.rows_loaded ?? 0;
+      f.sheets = l?.sheet ? l.sheet.split(',') : [];
+    }
+    result.loadId = prev[0].last_load_id ?? undefined;
     result.periods = prev[0].periods ? prev[0].periods.split(',') : [];
     const [{ n }] = await wh.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${quoteIdent(source.table)}`);
     result.rowsLoaded = n;
@@ -75,39 +127,81 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
 
   const cols = await createRawTable(wh, source);
   for (const [i, f] of files.entries()) {
+    const progress = (rows: number) => options.progress?.({ source: source.id, file: result.files[i].path, fileIndex: i + 1, files: files.length, rows, phase: 'reading' });
+    progress(0);
     try {
       const r = source.format === 'xlsx'
-        ? await readXlsxToRaw(wh, f, result.files[i].path, source, cols)
+        ? await readXlsxToRaw(wh, f, result.files[i].path, source, cols, progress)
         : await readCsvToRaw(wh, f, result.files[i].path, source);
       result.files[i].rows = r.rows;
+      result.files[i].sheets = 'sheets' in r ? (r.sheets as string[]) : [];
       result.problems.push(...r.problems);
+      progress(r.rows);
     } catch (e) {
       if (!(e instanceof BoardpackError)) throw e;
       result.problems.push(...e.problems);
     }
   }
-  if (result.problems.some((p) => p.severity === 'error')) return result;
+  const loadedAt = options.now?.() ?? new Date().toISOString();
+  const failed = async () => {
+    await wh.run(`DROP TABLE IF EXISTS ${TYPED_TABLE}`);
+    await wh.run(`DROP TABLE IF EXISTS ${RAW_TABLE}`);
+    const loadId = await nextLoadId(wh);
+    await recordLoad(wh, { loadId, source, fingerprint, loadedAt, status: 'failed', files: result.files, periods: result.periods, problems: result.problems, omitted: result.omitted });
+    result.loadId = loadId;
+    return result;
+  };
+  const hasError = () => result.problems.some((p) => p.severity === 'error');
+  if (hasError()) return failed();
 
-  const staged = await stageSource(wh, source, config.areas, options.maxErrors);
+  options.progress?.({ source: source.id, file: '', fileIndex: files.length, files: files.length, rows: result.files.reduce((a, f) => a + f.rows, 0), phase: 'checking' });
+  const staged = await stageSource(wh, source, config.areas, options.listLimit);
   result.problems.push(...staged.problems);
+  result.omitted.push(...staged.omitted);
   result.periods = staged.periods;
-  if (result.problems.some((p) => p.severity === 'error')) return result;
+  if (hasError()) return failed();
+
+  // Warnings, reported and loaded: values far outside their history, localities missing from a period.
+  if (exists && source.period && source.historyCheck !== false) result.problems.push(...(await checkHistory(wh, source, staged.periods, options.listLimit)));
+  if (source.areaColumn && source.expectAllAreas !== false) result.problems.push(...(await checkMissingAreas(wh, source, config.areas)));
 
   const present = new Set((await wh.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE ${TYPED_TABLE})`)).map((c) => c.column_name));
   const keep = warehouseColumns(source, present).filter((c) => present.has(c));
-  const loadedAt = options.now?.() ?? new Date().toISOString();
+  const perFile = await wh.all<{ f: string; n: number }>(`SELECT _file AS f, count(*)::INTEGER AS n FROM ${TYPED_TABLE} GROUP BY 1`);
+  for (const f of result.files) f.rowsLoaded = perFile.find((x) => x.f === f.path)?.n ?? 0;
+  result.changes = exists ? await diffPeriods(wh, source, keep) : staged.periods.map((p) => ({ period: p, rowsBefore: 0, rowsAfter: 0, added: 0, removed: 0, revised: 0 }));
+  if (!exists) {
+    const counts = await wh.all<{ p: string | null; n: number }>(`SELECT ${source.period ? 'period' : "''"} AS p, count(*)::INTEGER AS n FROM ${TYPED_TABLE} GROUP BY 1`);
+    result.changes = counts.map((c) => ({ period: c.p ?? '', rowsBefore: 0, rowsAfter: c.n, added: c.n, removed: 0, revised: 0 }));
+  }
+
+  options.progress?.({ source: source.id, file: '', fileIndex: files.length, files: files.length, rows: staged.rows, phase: 'loading' });
+  const loadId = await nextLoadId(wh);
+  const table = quoteIdent(source.table);
+  const next = quoteIdent(`${source.table}__bp_next`);
+  const oldCols = exists ? new Set((await wh.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE ${table})`)).map((c) => c.column_name)) : new Set<string>();
+  const fresh = `SELECT ${keep.map(quoteIdent).join(', ')}, ${loadId}::INTEGER AS _load_id FROM ${TYPED_TABLE}`;
+  // One transaction: build the next table (older periods kept, the loaded periods replaced), swap it in,
+  // and record the load. A crash anywhere before COMMIT leaves the previous table and lineage as they were.
   await wh.transaction(async () => {
-    await wh.run(`CREATE OR REPLACE TABLE ${quoteIdent(source.table)} AS SELECT ${keep.map(quoteIdent).join(', ')} FROM ${TYPED_TABLE}`);
-    await wh.run(`DELETE FROM bp_loads WHERE source = ?`, [source.id]);
-    for (const f of result.files) {
-      await wh.run(`INSERT INTO bp_loads VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
-        [source.id, f.path, f.sha256, f.size, f.rows, f.rows, staged.periods.join(','), loadedAt, source.contractVersion, fingerprint]);
+    await wh.run(`DROP TABLE IF EXISTS ${next}`);
+    if (exists && source.period && oldCols.has('period')) {
+      await wh.run(`CREATE TABLE ${next} AS SELECT * FROM ${table} WHERE period IS NULL OR period NOT IN (SELECT DISTINCT period FROM ${TYPED_TABLE} WHERE period IS NOT NULL)
+        UNION ALL BY NAME ${fresh}`);
+    } else {
+      await wh.run(`CREATE TABLE ${next} AS ${fresh}`);
     }
-    await wh.run(`INSERT OR REPLACE INTO bp_sources VALUES (?, ?, ?, ?, ?)`, [source.id, source.table, fingerprint, loadedAt, staged.periods.join(',')]);
+    await wh.run(`DROP TABLE IF EXISTS ${table}`);
+    await wh.run(`ALTER TABLE ${next} RENAME TO ${table}`);
+    const all = source.period
+      ? (await wh.all<{ p: string }>(`SELECT DISTINCT period AS p FROM ${table} WHERE period IS NOT NULL ORDER BY 1`)).map((r) => r.p)
+      : [];
+    await recordLoad(wh, { loadId, source, fingerprint, loadedAt, status: 'loaded', files: result.files, periods: staged.periods, allPeriods: all, problems: result.problems, omitted: result.omitted, changes: result.changes });
   });
   await wh.run(`DROP TABLE IF EXISTS ${TYPED_TABLE}`);
+  await wh.run(`DROP TABLE IF EXISTS ${RAW_TABLE}`);
   result.status = 'loaded';
+  result.loadId = loadId;
   result.rowsLoaded = staged.rows;
   return result;
 }
-

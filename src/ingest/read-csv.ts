@@ -44,7 +44,8 @@ export async function readCsvToRaw(wh: Warehouse, file: string, relFile: string,
   } catch {
     sample = headLines.split(/\r?\n/).slice(0, 40).map((l) => l.split(','));
   }
-  const headerIdx = source.headerRow === 'auto' ? detectHeaderRow(sample, source) : source.headerRow - 1;
+  const skip = source.skipRows ?? 0;
+  const headerIdx = source.headerRow === 'auto' ? skip + detectHeaderRow(sample.slice(skip), source) : source.headerRow - 1;
   const encoding = source.encoding === 'windows-1252' ? 'latin-1' : 'utf-8';
   // The delimiter is taken from the header line itself, so a ragged data row cannot mislead the sniffer.
   const headerLine = headLines.split(/\r?\n/)[headerIdx] ?? '';
@@ -64,8 +65,20 @@ export async function readCsvToRaw(wh: Warehouse, file: string, relFile: string,
   const match = matchHeaders(headers, source, { file: relFile, row: headerIdx + 1 });
   if (match.problems.some((p) => p.severity === 'error')) return { rows: 0, problems: match.problems };
   const select = [...match.index.entries()].map(([name, i]) => `${quoteIdent(headers[i])} AS ${quoteIdent(name)}`);
+  // Rows to skip (totals, notes): text in the first column, as for XLSX.
+  const skipWhere = source.skipRowsMatching.length
+    ? `WHERE NOT (${source.skipRowsMatching.map((m) => `coalesce(${quoteIdent(headers[0])}, '') ILIKE ${quoteLiteral(`%${m}%`)}`).join(' OR ')})`
+    : '';
   // rowid is the insertion position, so rowid + header line + 2 is the line a person sees in a spreadsheet.
-  await wh.run(`INSERT INTO ${RAW_TABLE} BY NAME SELECT ${quoteLiteral(relFile)} AS _file, NULL AS _sheet, (rowid + ${headerIdx + 2})::INTEGER AS _row, ${select.join(', ')} FROM bp_csv_in`);
+  const base = `SELECT ${[`${quoteLiteral(relFile)} AS _file`, 'NULL AS _sheet', `(rowid + ${headerIdx + 2})::INTEGER AS _row`, ...select].join(', ')}`;
+  if (source.wide) {
+    // Wide layout: one raw row per (row, unpivoted header), the header text in names_to, the cell in values_to.
+    const wideCols = match.wide.map((i) => quoteIdent(headers[i])).join(', ');
+    await wh.run(`INSERT INTO ${RAW_TABLE} BY NAME SELECT * EXCLUDE (_wname, _wvalue), _wname AS ${quoteIdent(source.wide.namesTo)}, _wvalue AS ${quoteIdent(source.wide.valuesTo)}
+      FROM (UNPIVOT (${base}, ${wideCols} FROM bp_csv_in ${skipWhere}) ON ${wideCols} INTO NAME _wname VALUE _wvalue)`);
+  } else {
+    await wh.run(`INSERT INTO ${RAW_TABLE} BY NAME ${base} FROM bp_csv_in ${skipWhere}`);
+  }
   const [{ n }] = await wh.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM bp_csv_in`);
   await wh.run('DROP TABLE bp_csv_in');
   if (n === 0) {

@@ -35,31 +35,54 @@ function dateExpr(col: string): string {
 
 const markerExpr = (col: string) => `CASE WHEN lower(trim(${q(col)})) IN (${MARKERS.map(quoteLiteral).join(', ')}) THEN lower(trim(${q(col)})) END`;
 
+/** Problems found but not listed one by one (beyond the listing cap of one check); counted in the summary. */
+export interface Omitted { code: string; severity: 'error' | 'warning'; file: string; column?: string; count: number }
+
 export interface StageResult {
   problems: Problem[];
+  omitted: Omitted[];
   /** Periods found, sorted. */
   periods: string[];
   rows: number;
 }
 
-/** Builds the typed table from the raw one and checks every cell; `maxErrors` caps the listing per check, never the checking. */
-export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[], maxErrors = 200): Promise<StageResult> {
+/** What a problem shows instead of a personal identifier's value: identifiers never leave the warehouse. */
+export const WITHHELD = '(personal identifier withheld)';
+
+/** How many problems of one check are kept for the report; the rest are counted (see `Omitted`). */
+export const LIST_LIMIT = 1000;
+
+/** The text a period is read from when it is in the file name: the base name without extension, `_` as space. */
+export function periodTextFromFileName(file: string, rule: true | string): string | undefined {
+  const base = file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+  if (rule === true) return base.replace(/[_.]+/g, ' ');
+  const m = new RegExp(rule, 'i').exec(base);
+  return m ? (m[1] ?? m[0]) : undefined;
+}
+
+/** Builds the typed table from the raw one and checks every cell. Each check lists at most `limit` problems and counts the rest. */
+export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[], limit = LIST_LIMIT): Promise<StageResult> {
   const problems: Problem[] = [];
+  const omitted: Omitted[] = [];
+  const maxErrors = limit;
   const rawCols = new Set((await wh.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE ${RAW_TABLE})`)).map((c) => c.column_name));
 
   // Periods and areas: map each distinct written value once, in JS, then join.
   const periodMap = new Map<string, string>();
   if (source.period) {
     const periodSql = source.period.fixed !== undefined ? quoteLiteral(source.period.fixed)
+      : source.period.fileName !== undefined ? '_file'
       : source.period.sheetName ? '_sheet' : q(source.period.column ?? 'period');
+    const fileRule = source.period.fileName;
     await wh.run(`CREATE OR REPLACE TEMP TABLE bp_raw_p AS SELECT *, trim(${periodSql}) AS _period_raw FROM ${RAW_TABLE}`);
     const distinct = await wh.all<{ v: string | null; n: number; first_file: string; first_sheet: string | null; first_row: number }>(
       `SELECT _period_raw AS v, count(*)::INTEGER AS n, min(_file) AS first_file, min(_sheet) AS first_sheet, min(_row) AS first_row FROM bp_raw_p GROUP BY 1 ORDER BY 1 NULLS FIRST`);
     for (const d of distinct) {
-      const id = d.v ? parsePeriodLabel(d.v, source.period.type) : undefined;
+      const text = d.v && fileRule !== undefined ? periodTextFromFileName(d.v, fileRule) : d.v;
+      const id = text ? parsePeriodLabel(text, source.period.type) : undefined;
       if (id) periodMap.set(d.v!, id);
       else problems.push(problem(d.v ? 'BP_INGEST_BAD_PERIOD' : 'BP_INGEST_EMPTY_REQUIRED', d.v ? `"${d.v}" is not a ${source.period.type.replace('_', ' ')} (${d.n} row${d.n > 1 ? 's' : ''})` : `the period is empty (${d.n} rows)`, {
-        file: d.first_file, sheet: d.first_sheet ?? undefined, row: d.first_row, column: source.period.column ?? (source.period.sheetName ? '(sheet name)' : '(fixed)'), value: d.v,
+        file: d.first_file, sheet: d.first_sheet ?? undefined, row: d.first_row, column: source.period.column ?? (fileRule !== undefined ? '(file name)' : source.period.sheetName ? '(sheet name)' : '(fixed)'), value: d.v,
         expected: { fy_quarter: 'e.g. 2024-25-Q1 or 2024/25 Q1', fy: 'e.g. 2024-25 or 2024/25', academic_year: 'e.g. AY2024-25 or 2024/25', term: 'e.g. Autumn 2024 or AY2024-25-T1', month: 'e.g. 2024-04 or April 2024', calendar_year: 'e.g. 2024' }[source.period.type],
         fix: 'correct the period in the extract, or the `period:` rule in the source contract',
       }));
@@ -110,20 +133,68 @@ export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[
     ${source.areaColumn ? `LEFT JOIN bp_area_map am ON am.raw = trim(r.${q(source.areaColumn)})` : ''}`);
   if (source.areaColumn) await wh.run(`DELETE FROM ${TYPED_TABLE} WHERE area = '__total__'`);
 
-  for (const c of source.columns.filter((c) => rawCols.has(c.name))) problems.push(...(await checkColumn(wh, c, maxErrors)));
+  for (const c of source.columns.filter((c) => rawCols.has(c.name))) {
+    const checked = await checkColumn(wh, c, maxErrors);
+    problems.push(...checked.problems);
+    omitted.push(...checked.omitted);
+  }
+  if (source.key?.length) {
+    const dup = await checkDuplicateKeys(wh, source, maxErrors);
+    problems.push(...dup.problems);
+    omitted.push(...dup.omitted);
+  }
 
   const [{ n }] = await wh.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${TYPED_TABLE}`);
-  return { problems, periods: [...new Set(periodMap.values())].sort(), rows: n };
+  return { problems, omitted, periods: [...new Set(periodMap.values())].sort(), rows: n };
 }
 
-async function checkColumn(wh: Warehouse, c: ColumnContract, maxErrors: number): Promise<Problem[]> {
+/** The typed-table column a contract column name stands for (the period and area columns are typed as `period` / `area`). */
+export function typedColumn(source: SourceDef, name: string): string {
+  if (source.period?.column === name && !source.columns.some((c) => c.name === name && c.type !== 'text' && c.type !== 'code')) return 'period';
+  if (source.areaColumn === name) return 'area';
+  return name;
+}
+
+/** Two rows with the same key: the second (and later) is an error naming the first. Rows are compared after typing. */
+async function checkDuplicateKeys(wh: Warehouse, source: SourceDef, limit: number): Promise<{ problems: Problem[]; omitted: Omitted[] }> {
+  const keyCols = source.key!.map((k) => typedColumn(source, k));
+  const present = new Set((await wh.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE ${TYPED_TABLE})`)).map((c) => c.column_name));
+  const missing = keyCols.filter((k) => !present.has(k));
+  if (missing.length) {
+    return { problems: [problem('BP_INGEST_KEY_UNKNOWN', `the key names column(s) not in the contract: ${missing.join(', ')}`, {
+      column: missing.join(', '), fix: 'list only columns declared under `columns:` (or the period and area columns) in `key:`',
+    })], omitted: [] };
+  }
+  const identifiers = new Set(source.columns.filter((c) => c.identifier).map((c) => c.name));
+  const keyList = keyCols.map(q).join(', ');
+  const rows = await wh.all<Record<string, unknown> & { _file: string; _sheet: string | null; _row: number; first_file: string; first_row: number; total: number }>(
+    `WITH k AS (SELECT _file, _sheet, _row, ${keyList}, row_number() OVER w AS rn, first_value(_file) OVER w AS first_file, first_value(_row) OVER w AS first_row
+       FROM ${TYPED_TABLE} WINDOW w AS (PARTITION BY ${keyList} ORDER BY _file, _sheet, _row))
+     SELECT *, count(*) OVER ()::INTEGER AS total FROM k WHERE rn > 1 ORDER BY _file, _sheet, _row LIMIT ${limit}`);
+  const problems = rows.map((r) => problem('BP_INGEST_DUPLICATE_KEY', `a second row for the same ${source.key!.join(' + ')} (first at ${r.first_file === r._file ? '' : `${r.first_file} `}row ${r.first_row})`, {
+    file: r._file, sheet: r._sheet ?? undefined, row: r._row, column: source.key!.join(', '),
+    value: source.key!.map((k, i) => identifiers.has(k) ? WITHHELD : String(r[keyCols[i]] ?? '')).join(' | '),
+    expected: `one row per ${source.key!.join(' + ')}`,
+    fix: 'remove the repeated row (or add the missing part of the key to `key:` in the source contract)',
+  }));
+  const total = rows[0]?.total ?? 0;
+  return { problems, omitted: total > rows.length ? [{ code: 'BP_INGEST_DUPLICATE_KEY', severity: 'error', file: rows[0]._file, column: source.key!.join(', '), count: total - rows.length }] : [] };
+}
+
+async function checkColumn(wh: Warehouse, c: ColumnContract, maxErrors: number): Promise<{ problems: Problem[]; omitted: Omitted[] }> {
   const out: Problem[] = [];
+  const omitted: Omitted[] = [];
   const raw = q(`${c.name}__raw`);
   const col = q(c.name);
   const report = async (code: string, where: string, message: (v: string) => string, expected: string, fix: (v: string) => string) => {
     const rows = await wh.all<{ _file: string; _sheet: string | null; _row: number; v: string; total: number }>(
       `SELECT _file, _sheet, _row, ${raw} AS v, count(*) OVER ()::INTEGER AS total FROM ${TYPED_TABLE} WHERE ${where} ORDER BY _file, _sheet, _row LIMIT ${maxErrors}`);
-    for (const r of rows) out.push(problem(code, message(r.v), { file: r._file, sheet: r._sheet ?? undefined, row: r._row, column: c.name, value: r.v, expected, fix: fix(r.v) }));
+    // A personal identifier's value never appears in a message, a report or any other output.
+    for (const r of rows) {
+      const shown = c.identifier ? WITHHELD : r.v;
+      out.push(problem(code, c.identifier ? message('').replace('""', 'the value') : message(r.v), { file: r._file, sheet: r._sheet ?? undefined, row: r._row, column: c.name, value: shown, expected, fix: c.identifier ? fix('') : fix(r.v) }));
+    }
+    if (rows.length && rows[0].total > rows.length) omitted.push({ code, severity: 'error', file: rows[0]._file, column: c.name, count: rows[0].total - rows.length });
   };
   if (c.required) {
     await report('BP_INGEST_EMPTY_REQUIRED', `(${raw} IS NULL OR ${raw} = '')`, () => 'a required cell is empty', `a ${c.type} value or an official marker (c, x, z, u, low)`,
@@ -148,7 +219,7 @@ async function checkColumn(wh: Warehouse, c: ColumnContract, maxErrors: number):
     await report('BP_INGEST_NOT_ALLOWED', `${col} IS NOT NULL AND ${col} NOT IN (${list})`, (v) => `"${v}" is not an allowed value`, `one of ${c.values.join(', ')}`,
       () => `use one of ${c.values!.join(', ')}, or add the value to \`values:\` in the source contract`);
   }
-  return out;
+  return { problems: out, omitted };
 }
 
 /** The columns that go into the warehouse table (raw text copies are dropped). */

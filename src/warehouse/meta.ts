@@ -2,7 +2,28 @@
  * The warehouse's own tables: the period calendar every indicator joins to, and the lineage of every load.
  */
 import { makePeriod, PERIOD_TYPES } from '../core/periods.js';
+import type { Problem } from '../core/errors.js';
+import type { SourceDef } from '../config/types.js';
 import type { Warehouse } from './db.js';
+
+/** What one load changed in one period of a source (period '' for a source without periods). */
+export interface PeriodChange { period: string; rowsBefore: number; rowsAfter: number; added: number; removed: number; revised: number }
+
+export interface LoadRecord {
+  loadId: number;
+  source: SourceDef;
+  fingerprint: string;
+  loadedAt: string;
+  status: 'loaded' | 'failed';
+  files: Array<{ path: string; sha256: string; size: number; rows: number; rowsLoaded: number; sheets: string[] }>;
+  /** Periods this load brought. */
+  periods: string[];
+  /** Every period in the source's table after this load. */
+  allPeriods?: string[];
+  problems: Problem[];
+  omitted: Array<{ severity: string; count: number }>;
+  changes?: PeriodChange[];
+}
 
 export const CALENDAR_FIRST_YEAR = 2000;
 export const CALENDAR_LAST_YEAR = 2045;
@@ -12,6 +33,12 @@ export async function ensureMeta(wh: Warehouse): Promise<void> {
     source VARCHAR, file VARCHAR, sha256 VARCHAR, size BIGINT, rows_read INTEGER, rows_loaded INTEGER,
     rows_rejected INTEGER, periods VARCHAR, loaded_at VARCHAR, contract_version VARCHAR, fingerprint VARCHAR)`);
   await wh.run(`CREATE TABLE IF NOT EXISTS bp_sources (source VARCHAR PRIMARY KEY, table_name VARCHAR, fingerprint VARCHAR, loaded_at VARCHAR, periods VARCHAR)`);
+  // Lineage columns added after the first slice: added in place so an older warehouse keeps its history.
+  for (const [col, type] of [['load_id', 'INTEGER'], ['sheet', 'VARCHAR'], ['status', "VARCHAR DEFAULT 'loaded'"], ['errors', 'INTEGER DEFAULT 0'], ['warnings', 'INTEGER DEFAULT 0']]) {
+    await wh.run(`ALTER TABLE bp_loads ADD COLUMN IF NOT EXISTS ${col} ${type}`);
+  }
+  await wh.run(`ALTER TABLE bp_sources ADD COLUMN IF NOT EXISTS last_load_id INTEGER`);
+  await wh.run(`CREATE TABLE IF NOT EXISTS bp_changes (load_id INTEGER, source VARCHAR, period VARCHAR, rows_before INTEGER, rows_after INTEGER, added INTEGER, removed INTEGER, revised INTEGER)`);
   const [{ n }] = await wh.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'bp_periods'`);
   if (n === 0) {
     await wh.transaction(async () => {
@@ -38,4 +65,31 @@ export async function tableColumns(wh: Warehouse): Promise<Record<string, string
   const out: Record<string, string[]> = {};
   for (const r of rows) (out[r.table_name] ??= []).push(r.column_name);
   return out;
+}
+
+export async function tableExists(wh: Warehouse, table: string): Promise<boolean> {
+  return (await wh.all(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?`, [table])).length > 0;
+}
+
+export async function nextLoadId(wh: Warehouse): Promise<number> {
+  const [{ n }] = await wh.all<{ n: number }>(`SELECT (coalesce(max(load_id), 0) + 1)::INTEGER AS n FROM bp_loads`);
+  return n;
+}
+
+/** Records one load (one row per file in `bp_loads`); a successful one also its changes and the source's state. */
+export async function recordLoad(wh: Warehouse, r: LoadRecord): Promise<void> {
+  const errors = r.problems.filter((p) => p.severity === 'error').length + r.omitted.filter((o) => o.severity === 'error').reduce((a, o) => a + o.count, 0);
+  const warnings = r.problems.filter((p) => p.severity === 'warning').length + r.omitted.filter((o) => o.severity === 'warning').reduce((a, o) => a + o.count, 0);
+  for (const f of r.files) {
+    const loaded = r.status === 'loaded' ? f.rowsLoaded : 0;
+    await wh.run(`INSERT INTO bp_loads (load_id, source, file, sha256, size, sheet, rows_read, rows_loaded, rows_rejected, periods, loaded_at, contract_version, fingerprint, status, errors, warnings)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [r.loadId, r.source.id, f.path, f.sha256, f.size, f.sheets.join(',') || null, f.rows, loaded, Math.max(0, f.rows - loaded), r.periods.join(','), r.loadedAt, r.source.contractVersion, r.fingerprint, r.status, errors, warnings]);
+  }
+  if (r.status !== 'loaded') return;
+  for (const c of r.changes ?? []) {
+    await wh.run(`INSERT INTO bp_changes VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [r.loadId, r.source.id, c.period, c.rowsBefore, c.rowsAfter, c.added, c.removed, c.revised]);
+  }
+  await wh.run(`INSERT OR REPLACE INTO bp_sources (source, table_name, fingerprint, loaded_at, periods, last_load_id) VALUES (?, ?, ?, ?, ?, ?)`,
+    [r.source.id, r.source.table, r.fingerprint, r.loadedAt, (r.allPeriods ?? r.periods).join(','), r.loadId]);
 }

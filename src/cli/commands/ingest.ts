@@ -1,24 +1,70 @@
+/**
+ * `boardpack ingest [--project DIR] [--source ID…] [--file PATH…] [--force] [--max-errors N]`: loads what
+ * changed, prints a summary table of problems (per code and file), lists at most N problems (every cell is
+ * still checked), and writes the full validation report to the project's `.boardpack/` folder.
+ */
 import path from 'node:path';
-import { formatProblem } from '../../core/errors.js';
+import { formatProblem, UsageError } from '../../core/errors.js';
 import { loadProjectOrThrow } from '../../config/load.js';
-import { ingestProject } from '../../ingest/index.js';
+import { ingestProject, type IngestProgress } from '../../ingest/index.js';
+import { renderSummaryTable, summarize, writeValidationReport } from '../../ingest/report.js';
 import { openWarehouse } from '../../warehouse/db.js';
 import { ensureMeta } from '../../warehouse/meta.js';
 import type { CliLogger } from '../log.js';
 
-export default async function ingest(log: CliLogger, opts: { project?: string; source?: string[]; force?: boolean; maxErrors?: string }): Promise<number> {
+/** Progress on a terminal only: one line rewritten in place; never with CI=true or when stderr is redirected. */
+export function progressReporter(stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env) {
+  const live = Boolean(stream.isTTY) && !env.CI;
+  let last = 0;
+  let shown = false;
+  return {
+    update(p: IngestProgress) {
+      if (!live) return;
+      const now = Date.now();
+      if (now - last < 100 && p.phase === 'reading' && p.rows > 0) return;
+      last = now;
+      const what = p.phase === 'reading' ? `file ${p.fileIndex}/${p.files} ${p.file}` : p.phase;
+      stream.write(`\r\x1b[2K${p.source}: ${what} — ${p.rows.toLocaleString('en-GB')} rows`);
+      shown = true;
+    },
+    clear() {
+      if (live && shown) stream.write('\r\x1b[2K');
+      shown = false;
+    },
+  };
+}
+
+export default async function ingest(log: CliLogger, opts: { project?: string; source?: string[]; file?: string[]; force?: boolean; maxErrors?: string }): Promise<number> {
+  const maxErrors = Number(opts.maxErrors ?? 50);
+  if (!Number.isInteger(maxErrors) || maxErrors < 0) throw new UsageError(`--max-errors must be a whole number, not "${opts.maxErrors}"`, 'e.g. --max-errors 100');
   const { project } = await loadProjectOrThrow(path.resolve(opts.project ?? '.'));
-  const wh = await openWarehouse(project.config.warehousePath);
+  const config = project.config;
+  const wh = await openWarehouse(config.warehousePath);
+  const progress = progressReporter();
+  let report;
   try {
     await ensureMeta(wh);
-    const report = await ingestProject(wh, project.config, { sources: opts.source, force: opts.force, maxErrors: Number(opts.maxErrors ?? 200), log: (l) => log.info(l) });
-    for (const p of report.problems) log.warn(formatProblem(p));
-    const errors = report.problems.filter((p) => p.severity === 'error').length;
-    const loaded = report.sources.filter((s) => s.status === 'loaded').length;
-    const unchanged = report.sources.filter((s) => s.status === 'unchanged').length;
-    log.summary(`Ingested ${loaded} source(s), ${unchanged} unchanged, ${report.sources.length - loaded - unchanged} not loaded; ${errors} error(s)`);
-    return errors ? 1 : 0;
+    report = await ingestProject(wh, config, {
+      sources: opts.source, files: opts.file?.map((f) => path.resolve(f)), force: opts.force,
+      log: (l) => { progress.clear(); log.info(l); }, progress: (p) => progress.update(p),
+    });
   } finally {
+    progress.clear();
     wh.close();
   }
+  const listed = report.problems.slice(0, maxErrors);
+  for (const p of listed) log.warn(formatProblem(p));
+  const dir = path.dirname(config.warehousePath);
+  const files = await writeValidationReport(dir, report, { title: `Validation report: ${config.partnership.name}`, generatedAt: new Date().toISOString() });
+  const summary = summarize(report);
+  const total = summary.reduce((a, r) => a + r.count, 0);
+  if (total > listed.length) log.warn(`… ${total - listed.length} more problem(s) not listed here (--max-errors ${maxErrors}); all are in ${path.relative(process.cwd(), files.csv) || files.csv}`);
+  if (summary.length) log.warn(renderSummaryTable(summary));
+  log.info(`Validation report: ${files.csv} and ${files.html}`);
+  const errors = summary.filter((r) => r.severity === 'error').reduce((a, r) => a + r.count, 0);
+  const warnings = total - errors;
+  const loaded = report.sources.filter((s) => s.status === 'loaded').length;
+  const unchanged = report.sources.filter((s) => s.status === 'unchanged').length;
+  log.summary(`Ingested ${loaded} source(s), ${unchanged} unchanged, ${report.sources.length - loaded - unchanged} not loaded; ${errors} error(s), ${warnings} warning(s)`);
+  return errors ? 1 : 0;
 }
