@@ -33,7 +33,11 @@ export function buildResultsJson(config: Config, a: Assessment, meta: ResultsJso
       marker: r.marker,
       lower95: r.ci ? stable(r.ci.lower) : null,
       upper95: r.ci ? stable(r.ci.upper) : null,
+      // Only on figures the previous run published with another value (the official `r` marker).
+      ...(r.revisedFrom !== undefined ? { revisedFrom: stable(r.revisedFrom) } : {}),
     })),
+    // What changed since the previous run made from different inputs; absent on a first run.
+    ...(a.changes ? { changes: a.changes } : {}),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
