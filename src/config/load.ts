@@ -51,14 +51,15 @@ export async function loadProject(dir: string): Promise<LoadResult> {
     if (e instanceof BoardpackError) return { indicators: [], problems: e.problems };
     throw e;
   }
-  problems.push(...(await mergeSourceContracts(yaml, root)));
+  const unresolved = new Set<string>();
+  problems.push(...(await mergeSourceContracts(yaml, root, unresolved)));
   const parsed = ProjectSpec.safeParse(yaml.data ?? {}, { reportInput: true });
   if (!parsed.success) {
     return { indicators: [], problems: [...problems, ...zodIssuesToProblems(ProjectSpec, parsed.error.issues, yaml, 'BP_CONFIG')] };
   }
   const presets = await readPresets(parsed.data.indicators, yaml, problems);
   const config = normalizeConfig(parsed.data, root, configFile, presets);
-  problems.push(...validateConfig(config, yaml));
+  problems.push(...validateConfig(config, yaml, unresolved));
 
   const files = listIndicatorFiles(parsed.data.indicators, root, yaml, problems);
   const indicators: IndicatorDef[] = [];
@@ -153,7 +154,7 @@ function listIndicatorFiles(entries: string[], root: string, yaml: YamlFile, pro
   return files;
 }
 
-function validateConfig(config: Config, yaml: YamlFile): Problem[] {
+function validateConfig(config: Config, yaml: YamlFile, unresolved = new Set<string>()): Problem[] {
   const out: Problem[] = [];
   if (!config.framework.priorities.length) {
     out.push(problem('BP_CONFIG_NO_PRIORITIES', 'the framework has no priorities, so no indicator can belong to one', {
@@ -162,6 +163,7 @@ function validateConfig(config: Config, yaml: YamlFile): Problem[] {
     }));
   }
   for (const s of config.sources) {
+    if (unresolved.has(s.id)) continue; // its contract's own problem is reported instead
     const at = ['sources', s.id];
     if (!s.partner) out.push(problem('BP_CONFIG_REQUIRED', `source "${s.id}" does not say which partner sends it`, { file: yaml.file, line: yaml.lineOf(at), yamlPath: `sources.${s.id}.partner`, fix: 'add `partner: <organisation>` (or a `contract:` that has one)' }));
     if (!s.columns.length) out.push(problem('BP_CONFIG_REQUIRED', `source "${s.id}" has no column contract`, { file: yaml.file, line: yaml.lineOf(at), yamlPath: `sources.${s.id}.columns`, fix: 'list the extract\'s columns under `columns:`, or take them from a preset with `contract: preset:NAME`' }));
@@ -261,7 +263,7 @@ async function readPresets(entries: string[], yaml: YamlFile, problems: Problem[
  * `sources.X.contract: preset:NAME[#id]` (or a path): merge that contract under what the project wrote, in
  * place on the YAML data, so the merged source is validated whole by ProjectSpec.
  */
-async function mergeSourceContracts(yaml: YamlFile, root: string): Promise<Problem[]> {
+async function mergeSourceContracts(yaml: YamlFile, root: string, unresolved: Set<string>): Promise<Problem[]> {
   const out: Problem[] = [];
   const sources = (yaml.data as { sources?: unknown })?.sources;
   if (!sources || typeof sources !== 'object') return out;
@@ -287,9 +289,10 @@ async function mergeSourceContracts(yaml: YamlFile, root: string): Promise<Probl
       }
     }
     const got = cache.get(file)!;
-    if (Array.isArray(got)) { if (!out.some((p) => got.includes(p))) out.push(...got); continue; }
+    if (Array.isArray(got)) { unresolved.add(id); if (!out.some((p) => got.includes(p))) out.push(...got); continue; }
     const contracts = (got.data as { sources: Record<string, unknown> }).sources;
     if (!contracts[wanted]) {
+      unresolved.add(id);
       const s = didYouMean(wanted, Object.keys(contracts));
       out.push(problem('BP_CONFIG_CONTRACT_MISSING', `${path.relative(root, file) || file} has no source "${wanted}"${s ? `; did you mean ${s}?` : ''}`, {
         ...at, expected: `one of ${Object.keys(contracts).join(', ')}`, fix: s ? `write ${target}#${s}` : `name the contract as ${target}#<source id>`,

@@ -62,6 +62,9 @@ export async function checkIndicatorSql(config: Config, indicators: IndicatorDef
       tables[s.table] = cols.map(([n]) => n);
     }
     for (const def of indicators) {
+      // A source without a column contract has already been reported; binding against it would only repeat that.
+      const parts = [def.numerator, def.denominator].filter((p) => p !== undefined);
+      if (parts.some((p) => !config.sources.find((s) => s.id === p.from)?.columns.length)) continue;
       const sql = compileIndicator(def, config, tables);
       compiled.push({ indicator: def.id, sql });
       const used = [def.numerator?.from, def.denominator?.from].filter(Boolean) as string[];
