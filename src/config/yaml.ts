@@ -37,11 +37,16 @@ export function parseYamlText(text: string, file: string): YamlFile {
   const lineCounter = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
-    const problems: Problem[] = doc.errors.map((err) => problem('BP_YAML_SYNTAX', `YAML syntax error: ${err.message.split('\n')[0]}`, {
-      file,
-      line: err.linePos?.[0]?.line,
-      fix: 'check indentation and quoting on that line (strings containing ": " or "#" need quotes)',
-    }));
+    const problems: Problem[] = doc.errors.map((err) => /Maximum call stack/i.test(err.message)
+      // The yaml parser reports a stack overflow on absurdly deep nesting as a syntax error (issue #10).
+      ? problem('BP_YAML_TOO_DEEP', 'the YAML nests lists or mappings too deeply to read', {
+        file, line: err.linePos?.[0]?.line, fix: 'a boardpack file needs only a few levels of nesting: check for runaway [ or { brackets',
+      })
+      : problem('BP_YAML_SYNTAX', `YAML syntax error: ${err.message.split('\n')[0]}`, {
+        file,
+        line: err.linePos?.[0]?.line,
+        fix: 'check indentation and quoting on that line (strings containing ": " or "#" need quotes)',
+      }));
     throw new BoardpackError(problems);
   }
   let data: unknown;
