@@ -2,7 +2,11 @@
  * CSV through DuckDB's own reader: everything as text first (all_varchar), so a bad cell becomes a reported
  * problem in `stage.ts` rather than a failed load. A title block above the header is found by `detectHeaderRow`.
  */
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse/sync';
 import { BoardpackError, problem, type Problem } from '../core/errors.js';
 import type { SourceDef } from '../config/types.js';
@@ -44,17 +48,51 @@ export async function readCsvToRaw(wh: Warehouse, file: string, relFile: string,
   } catch {
     sample = headLines.split(/\r?\n/).slice(0, 40).map((l) => l.split(','));
   }
+  // Windows-1252 is not Latin-1 (0x80–0x9F are curly quotes, the euro sign, dashes): transcode to UTF-8 first.
+  let readFrom = file;
+  let cleanup = () => {};
+  if (source.encoding === 'windows-1252') {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bp-cp1252-'));
+    readFrom = path.join(dir, 'utf8.csv');
+    cleanup = () => rmSync(dir, { recursive: true, force: true });
+    const decoder = new TextDecoder('windows-1252');
+    await pipeline(createReadStream(file), async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const c of chunks) yield Buffer.from(decoder.decode(c, { stream: true }), 'utf8');
+      yield Buffer.from(decoder.decode(), 'utf8');
+    }, createWriteStream(readFrom));
+  }
+  try {
+    return await readCsvFile(wh, readFrom, relFile, source, headLines, sample);
+  } finally {
+    cleanup();
+  }
+}
+
+async function readCsvFile(wh: Warehouse, file: string, relFile: string, source: SourceDef, headLines: string, sample: string[][]): Promise<{ rows: number; problems: Problem[] }> {
+  const encoding = 'utf-8';
   const skip = source.skipRows ?? 0;
   const headerIdx = source.headerRow === 'auto' ? skip + detectHeaderRow(sample.slice(skip), source) : source.headerRow - 1;
-  const encoding = source.encoding === 'windows-1252' ? 'latin-1' : 'utf-8';
   // The delimiter is taken from the header line itself, so a ragged data row cannot mislead the sniffer.
   const headerLine = headLines.split(/\r?\n/)[headerIdx] ?? '';
   const delim = [',', ';', '\t', '|'].map((d) => [d, headerLine.split(d).length] as const).sort((a, b) => b[1] - a[1])[0][0];
+  const readSql = (parallel: boolean) => `CREATE OR REPLACE TEMP TABLE bp_csv_in AS SELECT * FROM read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, skip = ${headerIdx}, delim = ${quoteLiteral(delim)}, quote = '"', escape = '"', encoding = '${encoding}', null_padding = true, strict_mode = true${parallel ? '' : ', parallel = false'})`;
   try {
-    await wh.run(`CREATE OR REPLACE TEMP TABLE bp_csv_in AS SELECT * FROM read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, skip = ${headerIdx}, delim = ${quoteLiteral(delim)}, quote = '"', escape = '"', encoding = '${encoding}', null_padding = true, strict_mode = true)`);
+    try {
+      await wh.run(readSql(true));
+    } catch (e) {
+      // Quoted line breaks inside cells (a description column) need DuckDB's single-threaded reader.
+      if (!/parallel\s*=\s*false/i.test((e as Error).message)) throw e;
+      await wh.run(readSql(false));
+    }
   } catch (e) {
     const msg = (e as Error).message;
     const line = /line\s*:?\s*(\d+)/i.exec(msg)?.[1];
+    if (/not utf-8 encoded|invalid unicode|utf-?8/i.test(msg)) {
+      throw new BoardpackError(problem('BP_INGEST_ENCODING', 'the file is not UTF-8 text', {
+        file: relFile, row: line ? Number(line) : undefined, expected: 'UTF-8 text',
+        fix: 'if it was saved by Excel on Windows, add `encoding: windows-1252` to the source contract; or save it as "CSV UTF-8"',
+      }), { cause: e });
+    }
     throw new BoardpackError(problem('BP_INGEST_CSV_MALFORMED', `the CSV cannot be read: ${msg.split('\n')[0]}`, {
       file: relFile, row: line ? Number(line) : undefined,
       fix: /expected|columns|fields/i.test(msg) ? 'a row has more fields than the header: check for unquoted commas in text values' : 'check the file opens as plain CSV text',

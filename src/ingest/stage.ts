@@ -90,12 +90,12 @@ export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[
   } else {
     await wh.run(`CREATE OR REPLACE TEMP TABLE bp_raw_p AS SELECT *, NULL::VARCHAR AS _period_raw FROM ${RAW_TABLE}`);
   }
-  await wh.run(`CREATE OR REPLACE TEMP TABLE bp_period_map (raw VARCHAR, period VARCHAR)`);
+  await wh.run(`CREATE OR REPLACE TEMP TABLE bp_period_map (_pm_raw VARCHAR, _pm_period VARCHAR)`);
   for (const [raw, id] of periodMap) await wh.run(`INSERT INTO bp_period_map VALUES (?, ?)`, [raw, id]);
 
   const areaLookup = new Map<string, string>();
   for (const a of areas) for (const k of [a.id, a.name, a.code, ...a.aliases]) if (k) areaLookup.set(canonical(k), a.id);
-  await wh.run(`CREATE OR REPLACE TEMP TABLE bp_area_map (raw VARCHAR, area VARCHAR)`);
+  await wh.run(`CREATE OR REPLACE TEMP TABLE bp_area_map (_am_raw VARCHAR, _am_area VARCHAR)`);
   if (source.areaColumn) {
     const distinct = await wh.all<{ v: string | null; n: number; first_file: string; first_sheet: string | null; first_row: number }>(
       `SELECT trim(${q(source.areaColumn)}) AS v, count(*)::INTEGER AS n, min(_file) AS first_file, min(_sheet) AS first_sheet, min(_row) AS first_row FROM ${RAW_TABLE} GROUP BY 1 ORDER BY 1 NULLS FIRST`);
@@ -112,9 +112,11 @@ export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[
   }
 
   const typedCols: string[] = ['_file', '_sheet', '_row'];
-  if (source.period) typedCols.push('pm.period AS period');
-  if (source.areaColumn) typedCols.push('am.area AS area');
+  if (source.period) typedCols.push('pm._pm_period AS period');
+  if (source.areaColumn) typedCols.push('am._am_area AS area');
   for (const c of source.columns) {
+    // An extract's own column called "period" or "area" that holds the period / area: the typed id takes its place.
+    if ((c.name === 'period' && source.period) || (c.name === 'area' && source.areaColumn)) continue;
     if (!rawCols.has(c.name)) {
       typedCols.push(`NULL AS ${q(c.name)}`);
       continue;
@@ -129,11 +131,12 @@ export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[
     }
   }
   await wh.run(`CREATE OR REPLACE TEMP TABLE ${TYPED_TABLE} AS SELECT ${typedCols.join(', ')} FROM bp_raw_p r
-    LEFT JOIN bp_period_map pm ON pm.raw = r._period_raw
-    ${source.areaColumn ? `LEFT JOIN bp_area_map am ON am.raw = trim(r.${q(source.areaColumn)})` : ''}`);
+    LEFT JOIN bp_period_map pm ON pm._pm_raw = r._period_raw
+    ${source.areaColumn ? `LEFT JOIN bp_area_map am ON am._am_raw = trim(r.${q(source.areaColumn)})` : ''}`);
   if (source.areaColumn) await wh.run(`DELETE FROM ${TYPED_TABLE} WHERE area = '__total__'`);
 
-  for (const c of source.columns.filter((c) => rawCols.has(c.name))) {
+  const replaced = (name: string) => (name === 'period' && source.period) || (name === 'area' && source.areaColumn);
+  for (const c of source.columns.filter((c) => rawCols.has(c.name) && !replaced(c.name))) {
     const checked = await checkColumn(wh, c, maxErrors);
     problems.push(...checked.problems);
     omitted.push(...checked.omitted);
@@ -231,5 +234,5 @@ export function warehouseColumns(source: SourceDef, present: Set<string>): strin
     cols.push(c.name);
     if (NUMERIC.has(c.type) && present.has(`${c.name}__marker`)) cols.push(`${c.name}__marker`);
   }
-  return cols;
+  return [...new Set(cols)];
 }

@@ -7,32 +7,11 @@ import path from 'node:path';
 import { formatProblem, UsageError } from '../../core/errors.js';
 import { loadProjectOrThrow } from '../../config/load.js';
 import { ingestProject, type IngestProgress } from '../../ingest/index.js';
+
 import { renderSummaryTable, summarize, writeValidationReport } from '../../ingest/report.js';
 import { openWarehouse } from '../../warehouse/db.js';
 import { ensureMeta } from '../../warehouse/meta.js';
 import type { CliLogger } from '../log.js';
-
-/** Progress on a terminal only: one line rewritten in place; never with CI=true or when stderr is redirected. */
-export function progressReporter(stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env) {
-  const live = Boolean(stream.isTTY) && !env.CI;
-  let last = 0;
-  let shown = false;
-  return {
-    update(p: IngestProgress) {
-      if (!live) return;
-      const now = Date.now();
-      if (now - last < 100 && p.phase === 'reading' && p.rows > 0) return;
-      last = now;
-      const what = p.phase === 'reading' ? `file ${p.fileIndex}/${p.files} ${p.file}` : p.phase;
-      stream.write(`\r\x1b[2K${p.source}: ${what} — ${p.rows.toLocaleString('en-GB')} rows`);
-      shown = true;
-    },
-    clear() {
-      if (live && shown) stream.write('\r\x1b[2K');
-      shown = false;
-    },
-  };
-}
 
 export default async function ingest(log: CliLogger, opts: { project?: string; source?: string[]; file?: string[]; force?: boolean; maxErrors?: string }): Promise<number> {
   const maxErrors = Number(opts.maxErrors ?? 50);
@@ -40,16 +19,23 @@ export default async function ingest(log: CliLogger, opts: { project?: string; s
   const { project } = await loadProjectOrThrow(path.resolve(opts.project ?? '.'));
   const config = project.config;
   const wh = await openWarehouse(config.warehousePath);
-  const progress = progressReporter();
+  // Progress (files, rows) is drawn by the logger on a terminal only: never with CI=true or when redirected.
+  let lastDraw = 0;
+  const progress = (p: IngestProgress) => {
+    const now = Date.now();
+    if (p.phase === 'reading' && p.rows > 0 && now - lastDraw < 100) return;
+    lastDraw = now;
+    const what = p.phase === 'reading' ? `${p.source}: ${p.file}` : `${p.source}: ${p.phase}`;
+    log.progress(`${what} — ${p.rows.toLocaleString('en-GB')} rows`, p.fileIndex, p.files);
+  };
   let report;
   try {
     await ensureMeta(wh);
     report = await ingestProject(wh, config, {
       sources: opts.source, files: opts.file?.map((f) => path.resolve(f)), force: opts.force,
-      log: (l) => { progress.clear(); log.info(l); }, progress: (p) => progress.update(p),
+      log: (l) => log.info(l), progress,
     });
   } finally {
-    progress.clear();
     wh.close();
   }
   const listed = report.problems.slice(0, maxErrors);
