@@ -67,6 +67,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--no-pdf', 'skip the PDF (HTML, XLSX and JSON only)'))
     .addOption(strictOpt())
     .addOption(jsonOpt())
+    .addOption(new Option('--exceptions-only', 'board version: only the exceptions in board-pack.*, the full scorecard and appendix in board-pack-appendix.*'))
+    .addOption(new Option('--each <what>', 'also one pack per locality (board-pack-<area>.*), sharing one browser').choices(['area']))
     .action(lazy(() => import('./commands/demo.js')));
 
   program.command('run')
@@ -79,7 +81,18 @@ export function buildProgram(): Command {
     .addOption(new Option('--no-pdf', 'skip the PDF (HTML, XLSX and JSON only)'))
     .addOption(strictOpt())
     .addOption(jsonOpt())
+    .addOption(new Option('--exceptions-only', 'board version: only the exceptions in board-pack.*, the full scorecard and appendix in board-pack-appendix.*'))
+    .addOption(new Option('--each <what>', 'also one pack per locality (board-pack-<area>.*), sharing one browser').choices(['area']))
     .action(lazy(() => import('./commands/run.js')));
+
+  program.command('commentary')
+    .description('the commentary workbook owners fill in: `commentary export` writes it (last quarter\'s text carried forward); `run` reads it back')
+    .argument('<action>', 'export')
+    .addOption(projectOpt())
+    .addOption(periodOpt())
+    .addOption(new Option('--format <format>', 'workbook or YAML (default: from the file name, else xlsx)').choices(['xlsx', 'yaml']))
+    .addOption(new Option('-o, --out <file>', 'where to write it (default: commentary: in boardpack.yaml, else commentary.xlsx in the project)'))
+    .action(lazy(() => import('./commands/commentary.js')));
 
   program.command('verify')
     .description('check a pack against its manifest.json: every output (and every input still present) must have the recorded sha256')

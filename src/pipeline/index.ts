@@ -58,6 +58,10 @@ export interface RunOptions {
   history?: boolean;
   /** The environment (SOURCE_DATE_EPOCH for the manifest); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Board version: exceptions only in board-pack.*, the rest in board-pack-appendix.* (report/README.md). */
+  exceptionsOnly?: boolean;
+  /** Also one pack per locality, sharing the run's browser. */
+  eachArea?: boolean;
 }
 
 export interface RunSummary {
@@ -191,7 +195,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     files.push({ format: 'json', path: file, sha256: sha256Text(json) });
   }
   step('render');
-  const rendered = await renderPack(config, assessment, { generatedAt, outDir, toolVersion, log });
+  const rendered = await renderPack(config, assessment, { generatedAt, outDir, toolVersion, log, exceptionsOnly: options.exceptionsOnly, eachArea: options.eachArea });
   files.push(...rendered.files);
   problems.push(...rendered.problems);
 

@@ -1,14 +1,20 @@
 /**
- * The report stage's IO: render each format (pure functions in src/report) and write it atomically.
- * A PDF failure (no browser, timeout, crash) is reported, and the HTML, XLSX and JSON are still written.
+ * The report stage's IO: read the commentary, render each format (pure functions in src/report) and write it
+ * atomically. A PDF failure (no browser, timeout, crash) is reported, and the HTML, XLSX and JSON are still
+ * written. However many packs one run prints (the full pack, the exceptions-only board version and its
+ * appendix, one pack per locality), they share one browser, launched on the first PDF and closed at the end.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BoardpackError, type Problem } from '../core/errors.js';
+import type { Browser } from 'puppeteer-core';
+import { BoardpackError, problem, type Problem } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { sha256Text } from '../core/hash.js';
 import type { Config } from '../config/types.js';
 import type { Assessment } from '../assess/types.js';
 import { buildReportModel, renderHtml } from '../report/index.js';
+import type { Commentary, ReportMeta } from '../report/model.js';
+import { areaAssessment, exceptionIds } from '../report/variants.js';
 import type { Logger } from './index.js';
 
 export interface RenderedFile { format: 'html' | 'pdf' | 'xlsx' | 'json'; path: string; sha256: string }
@@ -18,54 +24,139 @@ export interface RenderOptions {
   outDir: string;
   toolVersion: string;
   log: Logger;
-  commentary?: Record<string, { story?: string; actions?: string; updatedAt?: string }>;
+  /** Commentary given directly (tests); otherwise read from the project's commentary file. */
+  commentary?: Record<string, Commentary>;
+  /** Board version: exceptions only in `board-pack.*`, everything else in `board-pack-appendix.*`. */
+  exceptionsOnly?: boolean;
+  /** Also one pack per locality (`board-pack-<area>.*`). */
+  eachArea?: boolean;
+  /** Whole-PDF time budget per pack (default: pdf.ts's). */
+  pdfTimeoutMs?: number;
+}
+
+interface Pack { name: string; config: Config; assessment: Assessment; meta: Partial<ReportMeta>; title: string }
+
+/** Read the commentary file named in the config, or the project's `commentary.xlsx`/`.yaml` (IO). */
+export async function readProjectCommentary(config: Config, assessment: Assessment): Promise<{ commentary: Record<string, Commentary>; problems: Problem[] }> {
+  const { commentaryPathOf, readCommentaryFile, commentaryForPack } = await import('../report/commentary.js');
+  const { file, configured } = commentaryPathOf(config);
+  if (!existsSync(file)) {
+    if (!configured) return { commentary: {}, problems: [] };
+    return {
+      commentary: {},
+      problems: [problem('BP_COMMENTARY_MISSING', 'the commentary file named in the config does not exist; the pack has no commentary', {
+        severity: 'warning', file: path.relative(config.root, file) || file, yamlPath: 'commentary',
+        fix: 'run `boardpack commentary export` to write it, or correct `commentary:` in boardpack.yaml',
+      })],
+    };
+  }
+  try {
+    return commentaryForPack(await readCommentaryFile(file), config, assessment, file);
+  } catch (e) {
+    if (!(e instanceof BoardpackError)) throw e;
+    return { commentary: {}, problems: e.problems };
+  }
 }
 
 export async function renderPack(config: Config, assessment: Assessment, options: RenderOptions): Promise<{ files: RenderedFile[]; problems: Problem[] }> {
   const files: RenderedFile[] = [];
   const problems: Problem[] = [];
   const formats = config.outputs.formats;
+  if (!formats.some((f) => f !== 'json')) return { files, problems };
   const write = async (format: RenderedFile['format'], name: string, data: string | Uint8Array) => {
     const file = path.join(options.outDir, name);
     await writeFileAtomic(file, data);
     files.push({ format, path: file, sha256: sha256Text(data) });
   };
-  const model = buildReportModel(config, assessment, {
-    generatedAt: options.generatedAt,
-    dataAsAt: assessment.period.end,
-    toolVersion: options.toolVersion,
-    commentary: options.commentary,
-  });
-  const html = renderHtml(model, { templatesDir: config.templatesDir });
-  if (formats.includes('html')) await write('html', 'board-pack.html', html);
+
+  let commentary = options.commentary;
+  let withNotes = assessment;
+  if (!commentary) {
+    const read = await readProjectCommentary(config, assessment);
+    commentary = read.commentary;
+    problems.push(...read.problems);
+    for (const p of read.problems) options.log.warn(`${p.code}: ${p.message}`);
+    // The pack's data-quality appendix lists them too (a copy: the caller's assessment is not changed).
+    if (read.problems.length) withNotes = { ...assessment, dataQuality: [...assessment.dataQuality, ...read.problems] };
+  }
+
+  const baseTitle = `${config.partnership.name}: ${config.board.name} performance report, ${assessment.period.label}`;
+  const packs: Pack[] = [];
+  if (options.exceptionsOnly) {
+    const only = exceptionIds(withNotes);
+    packs.push({
+      name: 'board-pack', config, assessment: withNotes, title: `${baseTitle} (board version: exceptions)`,
+      meta: { only, variant: 'Board version: exceptions only; the full scorecard, report cards and appendix are in a separate file', sections: [{ id: 'cover' }, { id: 'summary' }, { id: 'scorecard' }, { id: 'report_cards' }, { id: 'turn_the_curve' }] },
+    });
+    packs.push({
+      name: 'board-pack-appendix', config, assessment: withNotes, title: `${baseTitle} (appendix)`,
+      meta: { variant: 'Appendix to the board version', sections: [{ id: 'scorecard' }, { id: 'report_cards' }, { id: 'turn_the_curve' }, { id: 'localities', orientation: 'landscape' }, { id: 'appendix' }] },
+    });
+  } else {
+    packs.push({ name: 'board-pack', config, assessment: withNotes, title: baseTitle, meta: {} });
+  }
+  if (options.eachArea) {
+    for (const area of config.areas.filter((a) => !a.isWhole)) {
+      packs.push({
+        name: `board-pack-${area.id}`,
+        // The locality's pack reads as that locality's: its name on the cover and in the header.
+        config: { ...config, partnership: { ...config.partnership, shortName: `${config.partnership.shortName}: ${area.name}` } },
+        assessment: areaAssessment(withNotes, area.id),
+        title: `${baseTitle}: ${area.name}`,
+        meta: { variant: `${area.name} locality`, sections: (config.report?.sections ?? undefined)?.filter((s) => s.id !== 'localities') ?? [{ id: 'cover' }, { id: 'summary' }, { id: 'scorecard' }, { id: 'report_cards' }, { id: 'turn_the_curve' }, { id: 'appendix' }] },
+      });
+    }
+  }
+
+  const htmls: Array<{ pack: Pack; html: string }> = [];
+  for (const pack of packs) {
+    const model = buildReportModel(pack.config, pack.assessment, {
+      generatedAt: options.generatedAt,
+      dataAsAt: assessment.period.end,
+      toolVersion: options.toolVersion,
+      commentary,
+      ...pack.meta,
+    });
+    const html = renderHtml(model, { templatesDir: config.templatesDir });
+    htmls.push({ pack, html });
+    if (formats.includes('html')) await write('html', `${pack.name}.html`, html);
+  }
   if (formats.includes('xlsx')) {
     const { renderXlsx } = await import('../report/xlsx.js');
-    await write('xlsx', 'scorecard.xlsx', await renderXlsx(assessment, { partnership: config.partnership.name, generatedAt: options.generatedAt, priorities: config.framework.priorities, areas: config.areas }));
+    await write('xlsx', 'scorecard.xlsx', await renderXlsx(withNotes, { partnership: config.partnership.name, generatedAt: options.generatedAt, priorities: config.framework.priorities, areas: config.areas, commentary }));
   }
   if (formats.includes('pdf')) {
     const { resolveBrowser, launchBrowser } = await import('../report/browser.js');
     const { renderPdf } = await import('../report/pdf.js');
+    let browser: Browser | undefined;
     try {
       const resolved = await resolveBrowser({ explicit: config.browser });
-      options.log.info(`PDF: printing with ${resolved.source} browser ${resolved.executablePath}`);
-      const browser = await launchBrowser(resolved);
-      try {
-        const pdf = await renderPdf(browser, html, {
-          title: `${config.partnership.name}: ${config.board.name} performance report, ${assessment.period.label}`,
-          author: config.board.author ?? config.partnership.name,
-          subject: `${config.framework.title}: performance pack for ${assessment.period.label}`,
-          headerLeft: `${config.partnership.shortName} · ${config.board.name}`,
-          headerRight: config.board.meetingDate ?? assessment.period.label,
-          footerLeft: config.board.protectiveMarking,
-        });
-        await write('pdf', 'board-pack.pdf', pdf);
-      } finally {
-        await browser.close().catch(() => {});
+      options.log.info(`PDF: printing ${htmls.length === 1 ? 'the pack' : `${htmls.length} packs`} with ${resolved.source} browser ${resolved.executablePath}`);
+      browser = await launchBrowser(resolved);
+      for (const { pack, html } of htmls) {
+        try {
+          const pdf = await renderPdf(browser, html, {
+            title: pack.title,
+            author: config.board.author ?? config.partnership.name,
+            subject: `${config.framework.title}: performance pack for ${assessment.period.label}`,
+            headerLeft: `${pack.config.partnership.shortName} · ${config.board.name}`,
+            headerRight: config.board.meetingDate ?? assessment.period.label,
+            footerLeft: config.board.protectiveMarking,
+            timeoutMs: options.pdfTimeoutMs,
+          });
+          await write('pdf', `${pack.name}.pdf`, pdf);
+        } catch (e) {
+          if (!(e instanceof BoardpackError)) throw e;
+          problems.push(...e.problems);
+          options.log.warn(`${pack.name}.pdf: ${e.message}`);
+        }
       }
     } catch (e) {
       if (!(e instanceof BoardpackError)) throw e;
       problems.push(...e.problems);
       options.log.warn(e.message);
+    } finally {
+      await browser?.close().catch(() => {});
     }
   }
   return { files, problems };

@@ -228,15 +228,43 @@ export function renderLineChart(input: LineChartInput): TrustedSvg {
   if (markLines.length) main.markLine = { silent: true, symbol: 'none', data: markLines };
   series.push(main as never);
 
+  // The y axis follows the figures, the target and the forecast line, not the prediction interval: a band from
+  // a short baseline can be many times wider than the data and would flatten the line the board reads. The band
+  // is clipped at the chart's edge (issue #7).
+  const extent = [...values, ...targets, ...forecast.map((f) => (f ? f.value : null)), input.baselineValue?.value ?? null]
+    .filter((v): v is number => v !== null && Number.isFinite(v));
+  const yRange = hasForecast ? niceRange(extent) : undefined;
+
   return render(input, width, height, {
     color: [SERIES],
     legend: { data: legend, top: 0, left: 0, itemWidth: 18, itemHeight: 8, itemGap: 22, textStyle: { ...textStyle, color: INK }, selectedMode: false },
     grid: { left: 24, right: 44, top: 40, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: input.categories, boundaryGap: false, axisLabel: { ...textStyle, hideOverlap: true }, axisLine: { lineStyle: { color: MUTED } }, axisTick: { alignWithLabel: true } },
-    yAxis: { type: 'value', scale: true, axisLabel: { ...textStyle, formatter: (n: number) => formatAxis(n) }, splitLine: { lineStyle: { color: GRID } } },
+    // boundaryGap: the first and last period labels sit inside the plot, so neither is cut at the edge.
+    xAxis: { type: 'category', data: input.categories, boundaryGap: true, axisLabel: { ...textStyle, hideOverlap: true }, axisLine: { lineStyle: { color: MUTED } }, axisTick: { alignWithLabel: true } },
+    yAxis: { type: 'value', scale: true, ...(yRange ?? {}), axisLabel: { ...textStyle, formatter: (n: number) => formatAxis(n) }, splitLine: { lineStyle: { color: GRID } } },
     series,
     tooltip: { show: false },
   });
+}
+
+/**
+ * An axis range around `values` with a margin of a quarter of their spread, on round numbers (1, 2, 2.5 or 5
+ * times a power of ten), never crossing zero when every value is on one side of it.
+ */
+export function niceRange(values: number[]): { min: number; max: number; interval: number } | undefined {
+  if (!values.length) return undefined;
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const pad = Math.max((hi - lo) * 0.25, Math.abs(hi) * 0.05, 1e-9);
+  const raw = (hi - lo + 2 * pad) / 5;
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow;
+  let min = Math.floor((lo - pad) / step) * step;
+  let max = Math.ceil((hi + pad) / step) * step;
+  if (lo >= 0 && min < 0) min = 0;
+  if (hi <= 0 && max > 0) max = 0;
+  const round = (x: number) => Number(x.toPrecision(12));
+  return { min: round(min), max: round(max), interval: round(step) };
 }
 
 /** XmR (individuals) chart: mean, process limits, special-cause points as larger red diamonds. */
@@ -263,7 +291,7 @@ export function renderXmrChart(input: XmrChartInput): TrustedSvg {
   return render(input, width, height, {
     legend: { top: 0, left: 0, itemWidth: 18, itemHeight: 8, itemGap: 22, textStyle: { ...textStyle, color: INK }, selectedMode: false },
     grid: { left: 24, right: 44, top: 56, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: input.categories, boundaryGap: false, axisLabel: { ...textStyle, hideOverlap: true }, axisLine: { lineStyle: { color: MUTED } } },
+    xAxis: { type: 'category', data: input.categories, boundaryGap: true, axisLabel: { ...textStyle, hideOverlap: true }, axisLine: { lineStyle: { color: MUTED } } },
     yAxis: { type: 'value', scale: true, axisLabel: { ...textStyle, formatter: (n: number) => formatAxis(n) }, splitLine: { lineStyle: { color: GRID } } },
     series,
     tooltip: { show: false },

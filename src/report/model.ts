@@ -11,7 +11,7 @@ import path from 'node:path';
 import { formatLocation, type Problem } from '../core/errors.js';
 import { tryParsePeriodId } from '../core/periods.js';
 import type { AssessedValue, Assessment, IndicatorAssessment, Rag, SuppressionRecord } from '../assess/types.js';
-import type { Config, IndicatorDef, ObaQuestion, Priority } from '../config/types.js';
+import type { Config, IndicatorDef, ObaQuestion, Priority, ReportSection, ReportSectionId } from '../config/types.js';
 import { renderBarChart, renderLineChart, renderSparkline, renderXmrChart, type TrustedSvg } from './charts.js';
 import {
   ASSURANCE_LABEL, DECISION_LABEL, FORECAST_STATUS_LABEL, KIND_LABEL, MARKER_TEXT, PERIOD_TYPE_LABEL, POLARITY_LABEL, QUESTION_LABEL,
@@ -22,7 +22,23 @@ import { GLOSSARY } from './glossary.js';
 
 export type { DirectionView, FigureView, RagView, TrustedSvg };
 
-export interface Commentary { story?: string; actions?: string; updatedAt?: string }
+/** What an indicator's owner wrote for the pack (read from the commentary workbook or YAML by `report/commentary.ts`). */
+export interface Commentary {
+  story?: string;
+  whatWorks?: string;
+  /** Partners with a role, one per line or separated by `;`. */
+  partners?: string;
+  actions?: string;
+  /** ISO date the text was last changed. */
+  updatedAt?: string;
+  /** Period id the text was written for; when it is not the indicator's latest period the pack says so. */
+  period?: string;
+}
+
+/** The default sections, in order; `report.sections` in the config (or `meta.sections`) chooses and orders them. */
+export const DEFAULT_SECTIONS: ReportSection[] = [
+  { id: 'cover' }, { id: 'summary' }, { id: 'scorecard' }, { id: 'report_cards' }, { id: 'turn_the_curve' }, { id: 'localities', orientation: 'landscape' }, { id: 'appendix' },
+];
 
 export interface ReportMeta {
   /** ISO timestamp of the run. */
@@ -32,6 +48,12 @@ export interface ReportMeta {
   toolVersion: string;
   /** Keyed by indicator id (turn-the-curve and report-card text) or priority id (report-card story). */
   commentary?: Record<string, Commentary>;
+  /** Sections in order; default `config.report.sections`, else `DEFAULT_SECTIONS`. */
+  sections?: ReportSection[];
+  /** Only these indicators in the scorecard, report cards, turn-the-curve pages and localities (the summary keeps all). */
+  only?: string[];
+  /** Which version of the pack this is, printed under the title: "Board version: exceptions only". */
+  variant?: string;
 }
 
 export interface ChartView {
@@ -70,6 +92,10 @@ export interface IndicatorView {
   comparators: ComparatorView[];
   /** "95% confidence interval 58.1% to 63.4% (Wilson score)", or null. */
   interval: string | null;
+  /** "95% CI 58.1% to 63.4%", for the scorecard's status cell, or null. */
+  intervalShort: string | null;
+  /** "Worse for 3 periods in a row", when the run of deteriorating periods is 2 or more. */
+  run: string | null;
   /** SPC variation and assurance in words, or null when no SPC chart. */
   spc: { variation: string; assurance: string | null; concern: boolean } | null;
   /** Turning the curve, for population indicators with a forecast. */
@@ -117,8 +143,24 @@ export interface ReportCardView {
   summary: string;
   measures: ReportCardMeasure[];
   story: string[];
+  whatWorks: string[];
+  actions: string[];
+  commentaryStale: string | null;
   partners: string[];
 }
+
+export interface SectionView {
+  /** HTML id of the section (also the navigation target). */
+  id: string;
+  /** The partial that prints it: `cover`, `summary`, `scorecard`, `report-card`, `turn-the-curve`, `locality`, `appendix`. */
+  partial: string;
+  label: string;
+  /** `orient-portrait` or `orient-landscape`: the page the section prints on. */
+  className: string;
+  data: unknown;
+}
+
+export interface ChangeView { indicator: IndicatorView; text: string; className: string }
 
 export interface TurnTheCurveView {
   indicator: IndicatorView;
@@ -130,9 +172,12 @@ export interface TurnTheCurveView {
   baseline: string | null;
   forecast: { status: string; explanation: string; method: string; baselinePeriods: string } | null;
   story: string[];
+  whatWorks: string[];
   actions: string[];
   hasCommentary: boolean;
   commentaryUpdated: string | null;
+  /** "This commentary was written for 2026/27 Q1; the figures are for 2026/27 Q2.", or null. */
+  commentaryStale: string | null;
   partners: Array<{ role: string; name: string }>;
 }
 
@@ -177,8 +222,12 @@ export interface ReportModel {
     dataAsAt: string;
     toolVersion: string;
     protectiveMarking: string;
+    /** "Board version: exceptions only", or null for the full pack. */
+    variant: string | null;
     lang: 'en-GB';
   };
+  /** The sections to print, in order (layout.hbs loops over these). */
+  sections: SectionView[];
   nav: Array<{ id: string; label: string }>;
   cover: {
     id: string;
@@ -199,6 +248,8 @@ export interface ReportModel {
     exceptions: ExceptionView[];
     exceptionsIntro: string;
     noExceptions: string | null;
+    /** What changed since the previous period: one line per indicator whose rating or curve changed. */
+    changes: { intro: string; items: ChangeView[]; none: string | null };
     dataIssues: Array<{ indicator: IndicatorView; text: string }>;
   };
   scorecard: { id: string; intro: string; priorities: PriorityView[] };
@@ -258,10 +309,18 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
   for (const ia of assessment.indicators) views.set(ia.indicator.id, indicatorView(ia, priorities));
   const viewOf = (ia: IndicatorAssessment) => views.get(ia.indicator.id)!;
 
+  // A variant (exceptions only) prints only some indicators after the summary; the summary always sees all.
+  const onlySet = meta.only ? new Set(meta.only) : null;
+  const included = assessment.indicators.filter((ia) => !onlySet || onlySet.has(ia.indicator.id));
+  const staleNote = (note: Commentary | undefined, latest: { period: string; periodLabel: string }): string | null => {
+    if (!note?.period || note.period === latest.period || !(note.story || note.actions || note.whatWorks)) return null;
+    return `This commentary was written for ${periodLabelOf(note.period)}; the figures are for ${latest.periodLabel}. Ask the owner to update it.`;
+  };
+
   // Priorities in framework order; indicators whose priority is not in the framework go to a last group.
   const byPriority = new Map<string, IndicatorAssessment[]>();
   for (const p of config.framework.priorities) byPriority.set(p.id, []);
-  for (const ia of assessment.indicators) {
+  for (const ia of included) {
     const key = priorities.has(ia.indicator.priority) ? ia.indicator.priority : '__other';
     if (!byPriority.has(key)) byPriority.set(key, []);
     byPriority.get(key)!.push(ia);
@@ -296,15 +355,7 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
   const exceptions: Array<ExceptionView & { rank: number; order: number }> = [];
   assessment.indicators.forEach((ia, order) => {
     const v = viewOf(ia);
-    const reasons: Array<[number, string]> = [];
-    const fmt = (x: number | null) => formatValue(ia.indicator, x);
-    if (ia.latest.rag === 'red') reasons.push([0, `Red: ${ia.latest.ragReason}`]);
-    if (ia.latest.direction === 'deteriorating') reasons.push([1, `Worse than the previous period (${fmt(ia.latest.previousValue)})`]);
-    if (ia.latest.directionYoY === 'deteriorating') reasons.push([1, `Worse than the same period last year (${fmt(ia.latest.sameLastYearValue)})`]);
-    for (const cmp of ia.latest.comparators) {
-      if (cmp.significance === 'worse') reasons.push([2, `Significantly worse than ${cmp.label} (${fmt(cmp.value)})`]);
-    }
-    if (ia.spc && isSpcConcern(ia.spc.variation)) reasons.push([3, `Special cause of concern (SPC): ${SPC_CONCERN_TEXT[ia.spc.variation] ?? VARIATION_LABEL[ia.spc.variation] ?? ia.spc.variation}`]);
+    const reasons = exceptionReasons(ia);
     if (reasons.length) exceptions.push({ indicator: v, reasons: reasons.map((r) => r[1]), rank: Math.min(...reasons.map((r) => r[0])), order });
   });
   exceptions.sort((a, b) => a.rank - b.rank || a.order - b.order);
@@ -314,6 +365,30 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
       indicator: viewOf(ia),
       text: viewOf(ia).failed ? `could not be computed: ${ia.failure?.message ?? 'see the data-quality notes'}` : `awaiting data for ${ia.latest.periodLabel}`,
     }));
+
+  // What changed since the previous period: ratings that moved, curves that turned, figures that arrived.
+  const RAG_RANK: Record<Rag, number> = { red: 0, amber: 1, green: 2, blue: 3, grey: -1 };
+  const changes: ChangeView[] = [];
+  let better = 0;
+  let worse = 0;
+  for (const ia of assessment.indicators) {
+    const v = viewOf(ia);
+    if (ia.latest.direction === 'improving') better++;
+    if (ia.latest.direction === 'deteriorating') worse++;
+    const prev = ia.series.length >= 2 ? ia.series[ia.series.length - 2] : undefined;
+    if (!prev || v.failed) continue;
+    const was = ragView(prev.rag).word;
+    const now = v.rag.word;
+    if (prev.rag !== ia.latest.rag && prev.rag !== 'grey' && ia.latest.rag !== 'grey') {
+      const up = RAG_RANK[ia.latest.rag] > RAG_RANK[prev.rag];
+      changes.push({ indicator: v, text: `Rating ${up ? 'improved' : 'worsened'} from ${was} in ${prev.periodLabel} to ${now}`, className: up ? 'change change-better' : 'change change-worse' });
+    } else if (prev.rag === 'grey' && ia.latest.rag !== 'grey' && ia.latest.status === 'ok') {
+      changes.push({ indicator: v, text: `Rated ${now} this period (not rated in ${prev.periodLabel})`, className: 'change' });
+    } else if (prev.status !== 'ok' && ia.latest.status === 'ok' && ia.latest.rag === 'grey') {
+      changes.push({ indicator: v, text: `A figure this period (${v.value.text}); none in ${prev.periodLabel}`, className: 'change' });
+    }
+  }
+  const changeIntro = `Against ${assessment.periods.length >= 2 ? assessment.periods[assessment.periods.length - 2].label : 'the previous period'}: ${plural(better, 'indicator')} improved, ${worse} deteriorated.`;
 
   // Scorecard groups by OBA question.
   const groupsOf = (list: IndicatorAssessment[], priorityTitle: string): ScorecardGroup[] => {
@@ -342,16 +417,19 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
       summary: `${plural(list.length, 'indicator')}: ${tally.map(([r, n]) => `${n} ${ragView(r).word.toLowerCase()}`).join(', ')}`,
       measures: ordered.map((ia) => ({
         indicator: viewOf(ia),
-        chart: historyChart(ia, `card-${ia.indicator.id}`, false),
-        spcChart: ia.spc ? xmrChart(ia, `card-spc-${ia.indicator.id}`) : null,
+        chart: historyChart(ia, `card-${ia.indicator.id}`, false, { width: 400, height: 180 }),
+        spcChart: ia.spc ? xmrChart(ia, `card-spc-${ia.indicator.id}`, { width: 400, height: 180 }) : null,
       })),
       story: paragraphs(commentary[id]?.story),
-      partners,
+      whatWorks: paragraphs(commentary[id]?.whatWorks),
+      actions: paragraphs(commentary[id]?.actions),
+      commentaryStale: staleNote(commentary[id], { period: assessment.period.id, periodLabel: assessment.period.label }),
+      partners: [...partners, ...partnerList(commentary[id]?.partners)],
     };
   });
 
   // Turn-the-curve pages.
-  const pages: TurnTheCurveView[] = assessment.indicators.filter(isPopulation).map((ia) => {
+  const pages: TurnTheCurveView[] = included.filter(isPopulation).map((ia) => {
     const def = ia.indicator;
     const note = commentary[def.id];
     const baselineLabel = def.baseline ? `Baseline ${formatValue(def, def.baseline.value)}` : null;
@@ -360,27 +438,30 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
     return {
       indicator: viewOf(ia),
       anchor: anchorOf('ttc', def.id),
-      chart: historyChart(ia, `ttc-${def.id}`, true),
-      spcChart: ia.spc ? xmrChart(ia, `ttc-spc-${def.id}`) : null,
-      localityChart: ia.byArea.length ? localityChart(ia, `ttc-loc-${def.id}`, areaNames) : null,
+      chart: historyChart(ia, `ttc-${def.id}`, true, { width: 640, height: 200 }),
+      spcChart: ia.spc ? xmrChart(ia, `ttc-spc-${def.id}`, { width: 400, height: 170 }) : null,
+      localityChart: ia.byArea.length ? localityChart(ia, `ttc-loc-${def.id}`, areaNames, { width: 400 }) : null,
       baseline: def.baseline && baselineLabel
         ? `${baselineLabel} (${labelOf.get(def.baseline.period) ?? periodLabelOf(def.baseline.period)})${def.baseline.source ? `, source: ${def.baseline.source}` : ''}`
         : null,
       forecast: fc ? {
         status: FORECAST_STATUS_LABEL[fc.status],
-        explanation: fc.explanation,
+        explanation: curveExplanation(ia),
         method: `Forecast method: ${fc.method}.`,
         baselinePeriods: fc.baselinePeriods.length
           ? `Baseline periods: ${labelOf.get(fc.baselinePeriods[0]) ?? fc.baselinePeriods[0]} to ${labelOf.get(fc.baselinePeriods[fc.baselinePeriods.length - 1]) ?? fc.baselinePeriods[fc.baselinePeriods.length - 1]} (${plural(fc.baselinePeriods.length, 'period')}).`
           : 'No baseline periods.',
       } : null,
       story: paragraphs(note?.story),
+      whatWorks: paragraphs(note?.whatWorks),
       actions: paragraphs(note?.actions),
-      hasCommentary: !!(note?.story || note?.actions),
+      hasCommentary: !!(note?.story || note?.actions || note?.whatWorks),
       commentaryUpdated: note?.updatedAt ? formatDate(note.updatedAt) : null,
+      commentaryStale: staleNote(note, ia.latest),
       partners: [
         ...(def.owner ? [{ role: 'Indicator owner', name: def.owner }] : []),
         ...(def.dataProvider ? [{ role: 'Data provider', name: def.dataProvider }] : []),
+        ...partnerList(note?.partners).map((name) => ({ role: 'Partner', name })),
       ],
     };
   });
@@ -391,7 +472,7 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
     value: viewOf(ia).failed ? figureView(ia.indicator, { status: 'failed', value: null, marker: null }) : figureView(ia.indicator, v),
     rag: v && v.rag !== 'grey' ? ragView(v.rag) : null,
   });
-  const localityRows: LocalityRow[] = assessment.indicators.map((ia) => {
+  const localityRows: LocalityRow[] = included.map((ia) => {
     const byId = new Map(ia.byArea.map((v) => [v.area, v]));
     const wholeValue = wholeBesideLocalities(ia);
     return {
@@ -403,12 +484,12 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
   });
   const markersUsed = new Set<string>();
   for (const row of localityRows) for (const cell of [row.whole, ...row.cells]) if (!cell.value.isValue) markersUsed.add(cell.value.text);
-  const localityCharts = assessment.indicators
+  const localityCharts = included
     .filter((ia) => ia.byArea.some((v) => v.value !== null))
     .map((ia) => ({ title: ia.indicator.title, chart: localityChart(ia, `loc-${ia.indicator.id}`, areaNames) }));
 
   // Appendix.
-  const definitions: DefinitionView[] = assessment.indicators.map((ia) => {
+  const definitions: DefinitionView[] = included.map((ia) => {
     const def = ia.indicator;
     const lastWithData = [...ia.series].reverse().find((s) => s.status === 'ok');
     const fields: Array<{ label: string; value: string | undefined }> = [
@@ -458,7 +539,22 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
     })
     .filter((r) => r.count > 0);
 
-  return {
+  // Sections, in the configured order; each prints on portrait pages unless it asks for landscape.
+  const LABELS: Record<ReportSectionId, { id: string; partial: string; label: string; data: unknown }> = {
+    cover: { id: sections.cover, partial: 'cover', label: 'Cover sheet', data: null },
+    summary: { id: sections.summary, partial: 'summary', label: 'Summary and exceptions', data: null },
+    scorecard: { id: sections.scorecard, partial: 'scorecard', label: 'Scorecard', data: null },
+    report_cards: { id: sections.reportCards, partial: 'report-card', label: 'Report cards', data: null },
+    turn_the_curve: { id: sections.turnTheCurve, partial: 'turn-the-curve', label: 'Turning the curve', data: null },
+    localities: { id: sections.locality, partial: 'locality', label: 'Localities', data: null },
+    appendix: { id: sections.appendix, partial: 'appendix', label: 'Appendix', data: null },
+  };
+  const wanted = meta.sections ?? config.report?.sections ?? DEFAULT_SECTIONS;
+  const seen = new Set<string>();
+  const order = wanted.filter((x) => !seen.has(x.id) && seen.add(x.id));
+  const orientationOf = (x: ReportSection) => x.orientation ?? DEFAULT_SECTIONS.find((d) => d.id === x.id)?.orientation ?? 'portrait';
+
+  const model: Omit<ReportModel, 'sections' | 'nav'> = {
     meta: {
       title,
       partnership: config.partnership.name,
@@ -472,17 +568,9 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
       dataAsAt: formatDate(meta.dataAsAt),
       toolVersion: meta.toolVersion,
       protectiveMarking: config.board.protectiveMarking,
+      variant: meta.variant ?? null,
       lang: 'en-GB',
     },
-    nav: [
-      { id: sections.cover, label: 'Cover sheet' },
-      { id: sections.summary, label: 'Summary and exceptions' },
-      { id: sections.scorecard, label: 'Scorecard' },
-      { id: sections.reportCards, label: 'Report cards' },
-      { id: sections.turnTheCurve, label: 'Turning the curve' },
-      { id: sections.locality, label: 'Localities' },
-      { id: sections.appendix, label: 'Appendix' },
-    ],
     cover: {
       id: sections.cover,
       title: `${config.framework.title}: performance report`,
@@ -504,6 +592,11 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
         : '',
       noExceptions: exceptions.length ? null : 'No indicator is red, deteriorating, significantly worse than a comparator or showing a special cause of concern this period.',
       dataIssues,
+      changes: {
+        intro: changeIntro,
+        items: changes,
+        none: changes.length ? null : 'No rating changed since the previous period.',
+      },
     },
     scorecard: {
       id: sections.scorecard,
@@ -536,7 +629,7 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
       id: sections.appendix,
       definitions,
       ragKey: RAG_ORDER.map(ragView),
-      ragRules: assessment.indicators.map((ia) => ({
+      ragRules: included.map((ia) => ({
         title: ia.indicator.title,
         anchor: anchorOf('def', ia.indicator.id),
         target: ia.latest.target !== null ? formatValue(ia.indicator, ia.latest.target) : 'none',
@@ -554,6 +647,58 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
       glossary: GLOSSARY,
     },
   };
+  const dataOf: Record<ReportSectionId, unknown> = {
+    cover: model.cover, summary: model.summary, scorecard: model.scorecard, report_cards: model.reportCards,
+    turn_the_curve: model.turnTheCurve, localities: model.locality, appendix: model.appendix,
+  };
+  const sectionViews: SectionView[] = order.map((x) => ({ ...LABELS[x.id], className: `orient-${orientationOf(x)}`, data: dataOf[x.id] }));
+  return { ...model, sections: sectionViews, nav: sectionViews.map((x) => ({ id: x.id, label: x.label })) };
+}
+
+/** Partners written in commentary: one per line or separated by semicolons. */
+function partnerList(text: string | undefined): string[] {
+  return (text ?? '').split(/\r?\n|;/).map((x) => x.replace(/^\s*[-*•]\s*/, '').trim()).filter(Boolean);
+}
+
+/**
+ * The curve judgement in the pack's own number format (assess words it with bare significant figures, which
+ * read as "72.95" and "3.359 to 175.3" on a board paper: issue #7).
+ */
+function curveExplanation(ia: IndicatorAssessment): string {
+  const fc = ia.forecast!;
+  const def = ia.indicator;
+  const f = (n: number) => formatValue(def, n);
+  const last = fc.points[fc.points.length - 1];
+  const latest = [...ia.series].reverse().find((x) => x.value !== null);
+  if (fc.status === 'no_judgement' || !last || !latest || latest.value === null) return fc.explanation;
+  // Every unit the pack knows is non-negative: an interval below zero is printed from zero.
+  const band = `${f(Math.max(0, last.lower))} to ${f(def.unit === 'percent' ? Math.min(100, last.upper) : last.upper)}`;
+  const when = latest.periodLabel;
+  switch (fc.status) {
+    case 'turned':
+      return `Turned: the baseline trend pointed the worse way, and the ${plural(fc.points.length, 'figure')} since run the better way; the latest, ${f(latest.value)} in ${when}, compares with a forecast of ${f(last.value)}.`;
+    case 'turning':
+      return `Turning: the latest figure, ${f(latest.value)} in ${when}, is on the better side of the forecast (${f(last.value)}) and outside its 95% prediction interval (${band}).`;
+    default:
+      return `Not turning: the latest figure, ${f(latest.value)} in ${when}, is within the forecast's 95% prediction interval (${band}; forecast ${f(last.value)}) or on its worse side.`;
+  }
+}
+
+/**
+ * Why an indicator is an exception, with a rank (0 red, 1 deteriorating, 2 worse than a comparator, 3 special
+ * cause of concern); empty when it is not one. The summary and the exceptions-only board version both use this.
+ */
+export function exceptionReasons(ia: IndicatorAssessment): Array<[number, string]> {
+  const reasons: Array<[number, string]> = [];
+  const fmt = (x: number | null) => formatValue(ia.indicator, x);
+  if (ia.latest.rag === 'red') reasons.push([0, `Red: ${ia.latest.ragReason}`]);
+  if (ia.latest.direction === 'deteriorating') reasons.push([1, `Worse than the previous period (${fmt(ia.latest.previousValue)})${ia.latest.runLength >= 2 ? `, for ${ia.latest.runLength} periods in a row` : ''}`]);
+  if (ia.latest.directionYoY === 'deteriorating') reasons.push([1, `Worse than the same period last year (${fmt(ia.latest.sameLastYearValue)})`]);
+  for (const cmp of ia.latest.comparators) {
+    if (cmp.significance === 'worse') reasons.push([2, `Significantly worse than ${cmp.label} (${fmt(cmp.value)})`]);
+  }
+  if (ia.spc && isSpcConcern(ia.spc.variation)) reasons.push([3, `Special cause of concern (SPC): ${SPC_CONCERN_TEXT[ia.spc.variation] ?? VARIATION_LABEL[ia.spc.variation] ?? ia.spc.variation}`]);
+  return reasons;
 }
 
 const isPopulation = (ia: IndicatorAssessment) => ia.indicator.kind === 'population_indicator';
@@ -611,6 +756,8 @@ function indicatorView(ia: IndicatorAssessment, priorities: Map<string, Priority
       className: `sig sig-${cmp.significance.replace('_', '-')}`,
     })),
     interval: l.ci ? `${Math.round(l.ci.level * 1000) / 10}% confidence interval ${formatValue(def, l.ci.lower)} to ${formatValue(def, l.ci.upper)} (${l.ci.method})` : null,
+    intervalShort: l.ci && l.status === 'ok' ? `${Math.round(l.ci.level * 1000) / 10}% CI ${formatValue(def, l.ci.lower)} to ${formatValue(def, l.ci.upper)}` : null,
+    run: l.direction === 'deteriorating' && l.runLength >= 2 ? `worse for ${l.runLength} periods in a row` : null,
     spc: ia.spc ? {
       variation: VARIATION_LABEL[ia.spc.variation] ?? ia.spc.variation,
       assurance: ia.spc.assurance ? ASSURANCE_LABEL[ia.spc.assurance] ?? ia.spc.assurance : null,
@@ -630,7 +777,9 @@ function indicatorView(ia: IndicatorAssessment, priorities: Map<string, Priority
 const axisFormat = (def: IndicatorDef) => (n: number) => `${formatBare({ decimals: Math.min(def.decimals, 1) }, n)}${def.unit === 'percent' ? '%' : ''}`;
 
 /** History line: targets per period; on turn-the-curve pages also the baseline and forecast band. */
-function historyChart(ia: IndicatorAssessment, id: string, withForecast: boolean): ChartView {
+interface ChartSize { width?: number; height?: number }
+
+function historyChart(ia: IndicatorAssessment, id: string, withForecast: boolean, size: ChartSize = {}): ChartView {
   const def = ia.indicator;
   const labels = ia.series.map((s) => s.periodLabel);
   const fc = withForecast ? ia.forecast : undefined;
@@ -639,6 +788,7 @@ function historyChart(ia: IndicatorAssessment, id: string, withForecast: boolean
   const alt = ia.latest.sentence + (fc ? ` ${fc.explanation}` : '');
   const svg = renderLineChart({
     id,
+    ...size,
     ariaLabel: alt,
     categories: labels,
     values: ia.series.map((s) => s.value),
@@ -652,13 +802,14 @@ function historyChart(ia: IndicatorAssessment, id: string, withForecast: boolean
   return { svg, alt };
 }
 
-function xmrChart(ia: IndicatorAssessment, id: string): ChartView {
+function xmrChart(ia: IndicatorAssessment, id: string, size: ChartSize = {}): ChartView {
   const spc = ia.spc!;
   const def = ia.indicator;
   const by = new Map(spc.points.map((p) => [p.period, p]));
   const alt = `Statistical process control (XmR) chart. ${VARIATION_LABEL[spc.variation] ?? spc.variation}.${spc.assurance ? ` ${ASSURANCE_LABEL[spc.assurance] ?? spc.assurance}.` : ''} Mean ${formatValue(def, spc.mean)}, limits ${formatValue(def, spc.lowerLimit)} to ${formatValue(def, spc.upperLimit)}.`;
   const svg = renderXmrChart({
     id,
+    ...size,
     ariaLabel: alt,
     categories: ia.series.map((s) => s.periodLabel),
     values: ia.series.map((s) => by.get(s.period)?.value ?? null),
@@ -675,7 +826,7 @@ function xmrChart(ia: IndicatorAssessment, id: string): ChartView {
 
 interface AreaNames { names: Map<string, string>; whole: string }
 
-function localityChart(ia: IndicatorAssessment, id: string, areas: AreaNames): ChartView {
+function localityChart(ia: IndicatorAssessment, id: string, areas: AreaNames, size: ChartSize = {}): ChartView {
   const def = ia.indicator;
   const wholeValue = wholeBesideLocalities(ia);
   const period = wholeValue.periodLabel;
@@ -684,6 +835,7 @@ function localityChart(ia: IndicatorAssessment, id: string, areas: AreaNames): C
   const alt = `${def.title} by locality, ${period}. ${parts.join('; ')}.`;
   const svg = renderBarChart({
     id,
+    ...size,
     ariaLabel: alt,
     categories: ia.byArea.map((v) => name(v.area)),
     values: ia.byArea.map((v) => v.value),

@@ -23,6 +23,8 @@ export interface XlsxMeta {
   priorities?: Array<{ id: string; title: string }>;
   /** Area ids → names, in config order (the whole partnership `all` is named after `partnership` when absent). */
   areas?: Array<{ id: string; name: string }>;
+  /** Owners' commentary by indicator id: printed as text (neutralised like every other text cell). */
+  commentary?: Record<string, { story?: string; whatWorks?: string; actions?: string }>;
 }
 
 export const RAG_TEXT: Record<Rag, string> = { red: 'Red', amber: 'Amber', green: 'Green', blue: 'Blue', grey: 'Not rated' };
@@ -227,9 +229,15 @@ export async function renderXlsx(assessment: Assessment, meta: XlsxMeta): Promis
     { header: 'Comparator', width: 36, wrap: true },
     { header: 'Status', width: 80, wrap: true },
     { header: 'Series sheet', width: 24 },
+    ...(meta.commentary ? [
+      { header: 'Story behind the curve', width: 60, wrap: true },
+      { header: 'What works', width: 40, wrap: true },
+      { header: 'Actions', width: 50, wrap: true },
+    ] : []),
   ];
   const scoreRows = assessment.indicators.map((ia) => {
     const { indicator: def, latest: v } = ia;
+    const note = meta.commentary?.[def.id];
     return [
       def.id,
       def.title,
@@ -247,6 +255,7 @@ export async function renderXlsx(assessment: Assessment, meta: XlsxMeta): Promis
       comparatorText(def, v),
       v.sentence,
       sheetOf.get(def.id)!,
+      ...(meta.commentary ? [note?.story ?? null, note?.whatWorks ?? null, note?.actions ?? null] : []),
     ];
   });
   addTable(scorecard, scoreColumns, scoreRows, { freezeColumns: 2, ragColumn: 11 });

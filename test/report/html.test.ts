@@ -132,7 +132,7 @@ describe('renderHtml: accessibility', () => {
     const css = readFileSync(path.join(BUNDLED_TEMPLATES_DIR, 'pack.css'), 'utf8');
     expect(css).toMatch(/@page \{\s*size: A4 portrait;[^}]*margin: 22mm/);
     expect(css).toMatch(/@page wide \{\s*size: A4 landscape;/);
-    expect(css).toMatch(/\.localities \{ page: wide; \}/);
+    expect(css).toMatch(/\.orient-landscape \{ page: wide; \}/);
     expect(css).toMatch(/thead \{ display: table-header-group; \}/);
     expect(css).toMatch(/figure[^{]*\btr\b[^{]*\{ break-inside: avoid; \}/);
     expect(css).toMatch(/h1, h2, h3, h4[^{]*\{ break-after: avoid; \}/);

@@ -13,6 +13,8 @@ import { runPipeline, EXIT_CODES, type RunSummary } from '../../pipeline/index.j
 export interface RunCommandOptions {
   project?: string; period?: string; out?: string; browser?: string; pdf?: boolean; warehouse?: string;
   strict?: boolean; json?: boolean;
+  /** Board version (exceptions only) plus the appendix file; `--each area`: one pack per locality too. */
+  exceptionsOnly?: boolean; each?: string;
 }
 
 /** BOARDPACK_STRICT=1/true/yes turns --strict on (for CI); unset, empty, 0, false or no leave it off. */
@@ -85,6 +87,8 @@ export async function runAndReport(log: CliLogger, opts: RunCommandOptions & { p
     toolVersion: packageVersion(),
     strict,
     command: process.argv.slice(2),
+    exceptionsOnly: opts.exceptionsOnly,
+    eachArea: opts.each === 'area',
   });
   log.done();
   if (opts.json) process.stdout.write(`${JSON.stringify(jsonSummary(summary, strict))}\n`);

@@ -1,0 +1,350 @@
+/**
+ * The commentary workflow (issue #7, item 7): `boardpack commentary export` writes one row per priority and per
+ * indicator, with its owner, latest status and last quarter's text carried forward; owners edit the text; `run`
+ * reads it back into the pack.
+ *
+ * Two formats with the same fields: a workbook (`commentary.xlsx`, sheet "Commentary") or YAML
+ * (`commentary.yaml`). Text is always data: nothing in it is evaluated (a cell holding a formula is read as the
+ * formula's text, never its result) and it is printed escaped (html.ts).
+ *
+ * Knowing which period a text was written for, without asking owners to fill in a date: each row carries the
+ * period its text was written for and a fingerprint of the text as exported. Text that differs from its
+ * fingerprint was edited after the export, so it was written for the workbook's report period; text that matches
+ * is last quarter's, carried forward, and the pack flags it as older than the data.
+ *
+ * Never losing text: rows for indicators that left the framework are kept at the bottom of the next export
+ * ("In framework: no"), and new indicators get empty rows; rows are matched by id, never by position.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { BoardpackError, problem, type Problem } from '../core/errors.js';
+import type { Assessment } from '../assess/types.js';
+import type { Config } from '../config/types.js';
+import type { Commentary } from './model.js';
+import { directionView, figureView, ragView } from './format.js';
+import { safeText, setZipTimestamps } from './xlsx.js';
+
+export const COMMENTARY_SHEET = 'Commentary';
+
+/** One row of the commentary file. */
+export interface CommentaryRow {
+  id: string;
+  kind: 'priority' | 'indicator';
+  title: string;
+  priority: string;
+  owner: string;
+  /** The period this file was exported for (id). */
+  reportPeriod: string;
+  latest: string;
+  rating: string;
+  direction: string;
+  status: string;
+  story: string;
+  whatWorks: string;
+  partners: string;
+  actions: string;
+  /** Period id the text was written for. */
+  writtenFor: string;
+  /** ISO date the text was last changed, when known. */
+  updated: string;
+  inFramework: boolean;
+  /** sha256 (first 16 hex) of the text as exported. */
+  fingerprint: string;
+}
+
+/** Workbook columns, in order: field, header, width. The text columns are the ones owners edit. */
+const COLUMNS: Array<{ key: keyof CommentaryRow; header: string; width: number; text?: boolean }> = [
+  { key: 'id', header: 'Id', width: 26 },
+  { key: 'kind', header: 'Kind', width: 11 },
+  { key: 'title', header: 'Title', width: 36 },
+  { key: 'priority', header: 'Priority', width: 22 },
+  { key: 'owner', header: 'Owner', width: 22 },
+  { key: 'reportPeriod', header: 'Report period', width: 13 },
+  { key: 'latest', header: 'Latest figure', width: 16 },
+  { key: 'rating', header: 'Rating', width: 11 },
+  { key: 'direction', header: 'Direction (previous period)', width: 18 },
+  { key: 'status', header: 'Status', width: 50 },
+  { key: 'story', header: 'Story behind the curve', width: 60, text: true },
+  { key: 'whatWorks', header: 'What works', width: 40, text: true },
+  { key: 'partners', header: 'Partners with a role', width: 30, text: true },
+  { key: 'actions', header: 'Actions (what we will do)', width: 50, text: true },
+  { key: 'writtenFor', header: 'Text written for period', width: 14 },
+  { key: 'updated', header: 'Updated', width: 12 },
+  { key: 'inFramework', header: 'In framework', width: 12 },
+  { key: 'fingerprint', header: 'Fingerprint (do not edit)', width: 18 },
+];
+
+const TEXT_KEYS = ['story', 'whatWorks', 'partners', 'actions'] as const;
+
+export function textFingerprint(row: Pick<CommentaryRow, (typeof TEXT_KEYS)[number]>): string {
+  const text = TEXT_KEYS.map((k) => (row[k] ?? '').replace(/\r\n/g, '\n').trim()).join('\u0000');
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+const hasText = (row: Pick<CommentaryRow, (typeof TEXT_KEYS)[number]>) => TEXT_KEYS.some((k) => !!row[k]?.trim());
+
+/** The period a row's text was written for: the report period when edited since export, else as recorded. */
+export function writtenFor(row: CommentaryRow): string {
+  if (!hasText(row)) return '';
+  if (!row.fingerprint || row.fingerprint !== textFingerprint(row)) return row.reportPeriod || row.writtenFor;
+  return row.writtenFor || row.reportPeriod;
+}
+
+/** Where a project's commentary lives: `commentary:` in the config, else `commentary.xlsx` or `.yaml` in the project. */
+export function commentaryPathOf(config: Pick<Config, 'root' | 'commentaryPath'>): { file: string; configured: boolean } {
+  if (config.commentaryPath) return { file: config.commentaryPath, configured: true };
+  for (const name of ['commentary.xlsx', 'commentary.yaml', 'commentary.yml']) {
+    const file = path.join(config.root, name);
+    if (existsSync(file)) return { file, configured: false };
+  }
+  return { file: path.join(config.root, 'commentary.xlsx'), configured: false };
+}
+
+const isYaml = (file: string) => /\.ya?ml$/i.test(file);
+
+/** Read a commentary file (IO). Throws BP_COMMENTARY_READ with the file when it cannot be read. */
+export async function readCommentaryFile(file: string): Promise<CommentaryRow[]> {
+  try {
+    return isYaml(file) ? parseCommentaryYaml(readFileSync(file, 'utf8'), file) : await readCommentaryWorkbook(file);
+  } catch (e) {
+    if (e instanceof BoardpackError) throw e;
+    throw new BoardpackError(problem('BP_COMMENTARY_READ', `the commentary file could not be read: ${(e as Error).message.split('\n')[0]}`, {
+      file,
+      fix: 'check that the file is the workbook (or YAML) `boardpack commentary export` wrote, and that it is not open and locked in another program',
+    }), { cause: e });
+  }
+}
+
+/** A cell's text: formulas as their own text (never evaluated), rich text joined, dates as ISO dates. */
+function cellText(cell: { value: unknown; text?: string }): string {
+  const v = cell.value as unknown;
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v.replace(/^'(?=[=+\-@\t\r])/, '');
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  const o = v as { formula?: string; sharedFormula?: string; richText?: Array<{ text: string }>; text?: string; hyperlink?: string; error?: string };
+  if (o.formula !== undefined) return `=${o.formula}`;
+  if (o.sharedFormula !== undefined) return `=${o.sharedFormula}`;
+  if (o.richText) return o.richText.map((r) => r.text).join('');
+  if (o.text !== undefined) return String(o.text);
+  if (o.error) return String(o.error);
+  return cell.text ?? '';
+}
+
+async function readCommentaryWorkbook(file: string): Promise<CommentaryRow[]> {
+  const { default: ExcelJS } = await import('exceljs');
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  const ws = wb.getWorksheet(COMMENTARY_SHEET) ?? wb.worksheets[0];
+  if (!ws) throw new BoardpackError(problem('BP_COMMENTARY_READ', 'the commentary workbook has no sheets', { file, fix: 'run `boardpack commentary export` to write a new one' }));
+  const header = new Map<string, number>();
+  ws.getRow(1).eachCell((cell, col) => header.set(cellText(cell).trim().toLowerCase(), col));
+  const missing = ['id'].filter((h) => !header.has(h));
+  if (missing.length) {
+    throw new BoardpackError(problem('BP_COMMENTARY_READ', `the sheet "${ws.name}" has no "Id" column in its first row`, {
+      file, value: [...header.keys()].join(', '), fix: 'keep the header row `boardpack commentary export` wrote; columns may be reordered but not renamed',
+    }));
+  }
+  const rows: CommentaryRow[] = [];
+  for (let r = 2; r <= ws.rowCount; r++) {
+    const row = ws.getRow(r);
+    const get = (key: keyof CommentaryRow) => {
+      const h = COLUMNS.find((c) => c.key === key)!.header.toLowerCase();
+      const col = header.get(h);
+      return col ? cellText(row.getCell(col)).trim() : '';
+    };
+    const id = get('id');
+    if (!id) continue;
+    rows.push(rowFrom(get));
+  }
+  return rows;
+}
+
+function rowFrom(get: (key: keyof CommentaryRow) => string): CommentaryRow {
+  return {
+    id: get('id'),
+    kind: /^priority/i.test(get('kind')) ? 'priority' : 'indicator',
+    title: get('title'),
+    priority: get('priority'),
+    owner: get('owner'),
+    reportPeriod: get('reportPeriod'),
+    latest: get('latest'),
+    rating: get('rating'),
+    direction: get('direction'),
+    status: get('status'),
+    story: get('story'),
+    whatWorks: get('whatWorks'),
+    partners: get('partners'),
+    actions: get('actions'),
+    writtenFor: get('writtenFor'),
+    updated: get('updated'),
+    inFramework: !/^no/i.test(get('inFramework')),
+    fingerprint: get('fingerprint'),
+  };
+}
+
+const YAML_KEYS: Record<string, keyof CommentaryRow> = {
+  kind: 'kind', title: 'title', priority: 'priority', owner: 'owner', report_period: 'reportPeriod', latest: 'latest', rating: 'rating',
+  direction: 'direction', status: 'status', story: 'story', what_works: 'whatWorks', partners: 'partners', actions: 'actions',
+  written_for: 'writtenFor', updated: 'updated', in_framework: 'inFramework', fingerprint: 'fingerprint',
+};
+
+export function parseCommentaryYaml(text: string, file: string): CommentaryRow[] {
+  const doc = YAML.parse(text) as { commentary?: Record<string, Record<string, unknown>> } | null;
+  const entries = doc?.commentary;
+  if (entries === undefined || entries === null) return [];
+  if (typeof entries !== 'object' || Array.isArray(entries)) {
+    throw new BoardpackError(problem('BP_COMMENTARY_READ', '`commentary:` must map each indicator or priority id to its fields', { file, yamlPath: 'commentary', fix: 'write `commentary:` then one `<id>:` per indicator with `story:`, `actions:` …' }));
+  }
+  return Object.entries(entries).map(([id, fields]) => {
+    const f = (fields ?? {}) as Record<string, unknown>;
+    return rowFrom((key) => {
+      if (key === 'id') return id;
+      const yamlKey = Object.keys(YAML_KEYS).find((k) => YAML_KEYS[k] === key)!;
+      const v = f[yamlKey];
+      if (v === undefined || v === null) return key === 'inFramework' ? 'yes' : '';
+      if (typeof v === 'boolean') return v ? 'yes' : 'no';
+      return String(v).trim();
+    });
+  });
+}
+
+/** The pack's commentary from the rows (by id), and problems: rows for unknown ids, text older than the data. */
+export function commentaryForPack(rows: CommentaryRow[], config: Pick<Config, 'framework'>, assessment: Assessment, file: string): { commentary: Record<string, Commentary>; problems: Problem[] } {
+  const commentary: Record<string, Commentary> = {};
+  const problems: Problem[] = [];
+  const known = new Map<string, string>();
+  for (const p of config.framework.priorities) known.set(p.id, assessment.period.id);
+  for (const ia of assessment.indicators) known.set(ia.indicator.id, ia.latest.period);
+  const rel = path.basename(file);
+  for (const row of rows) {
+    if (!hasText(row)) continue;
+    const latest = known.get(row.id);
+    if (latest === undefined) {
+      if (row.inFramework) {
+        problems.push(problem('BP_COMMENTARY_UNKNOWN', `commentary for "${row.id}", which is not an indicator or priority in this framework, is not printed`, {
+          severity: 'warning', file: rel, value: row.id, fix: 'correct the id, or leave the row: the next `boardpack commentary export` keeps it at the bottom, marked "In framework: no"',
+        }));
+      }
+      continue;
+    }
+    const period = writtenFor(row);
+    commentary[row.id] = {
+      story: row.story || undefined,
+      whatWorks: row.whatWorks || undefined,
+      partners: row.partners || undefined,
+      actions: row.actions || undefined,
+      updatedAt: /^\d{4}-\d{2}-\d{2}/.test(row.updated) ? row.updated.slice(0, 10) : undefined,
+      period: period || undefined,
+    };
+    if (period && period !== latest) {
+      problems.push(problem('BP_COMMENTARY_STALE', `the commentary for "${row.title || row.id}" was written for ${period}, but the figures are for ${latest}`, {
+        severity: 'warning', file: rel, value: row.id, fix: `ask the owner${row.owner ? ` (${row.owner})` : ''} to update the text; run \`boardpack commentary export\`, edit the row and run again`,
+      }));
+    }
+  }
+  return { commentary, problems };
+}
+
+/**
+ * The rows of a new export: one per priority and indicator, in framework order, with today's figures and the
+ * text carried forward from `previous` (matched by id); rows for ids no longer in the framework follow, kept.
+ */
+export function buildCommentaryRows(config: Pick<Config, 'framework'>, assessment: Assessment, previous: CommentaryRow[], today: string): CommentaryRow[] {
+  const old = new Map(previous.map((r) => [r.id, r]));
+  const priorityTitle = new Map(config.framework.priorities.map((p) => [p.id, p.title]));
+  const carry = (id: string) => {
+    const r = old.get(id);
+    const text = { story: r?.story ?? '', whatWorks: r?.whatWorks ?? '', partners: r?.partners ?? '', actions: r?.actions ?? '' };
+    const period = r ? writtenFor(r) : '';
+    // A text edited since the last export was changed after that export's date: keep the owner's date if given.
+    const updated = r?.updated || (r && period && r.fingerprint !== textFingerprint(r) ? today : '');
+    return { ...text, writtenFor: period, updated, fingerprint: textFingerprint(text) };
+  };
+  const rows: CommentaryRow[] = [];
+  for (const p of config.framework.priorities) {
+    const list = assessment.indicators.filter((ia) => ia.indicator.priority === p.id);
+    const tally = (['red', 'amber', 'green', 'blue', 'grey'] as const).map((r) => [r, list.filter((ia) => ia.latest.rag === r).length] as const).filter(([, n]) => n > 0);
+    rows.push({
+      id: p.id, kind: 'priority', title: p.title, priority: p.title, owner: old.get(p.id)?.owner ?? '', reportPeriod: assessment.period.id,
+      latest: '', rating: tally.map(([r, n]) => `${n} ${ragView(r).word.toLowerCase()}`).join(', '), direction: '', status: `Report card: ${list.length} indicators`,
+      ...carry(p.id), inFramework: true,
+    });
+  }
+  for (const ia of assessment.indicators) {
+    const def = ia.indicator;
+    const l = ia.latest;
+    rows.push({
+      id: def.id, kind: 'indicator', title: def.title, priority: priorityTitle.get(def.priority) ?? def.priority, owner: def.owner ?? old.get(def.id)?.owner ?? '',
+      reportPeriod: l.period, latest: `${figureView(def, l).text} (${l.periodLabel})`, rating: ragView(l.rag).word,
+      direction: directionView(l.direction, l.value, l.previousValue, def, 'the previous period').text, status: l.sentence,
+      ...carry(def.id), inFramework: true,
+    });
+  }
+  const current = new Set(rows.map((r) => r.id));
+  for (const r of previous) {
+    if (current.has(r.id)) continue;
+    rows.push({ ...r, writtenFor: writtenFor(r), fingerprint: textFingerprint(r), inFramework: false, status: r.status || 'no longer in the framework' });
+  }
+  return rows;
+}
+
+/** The commentary workbook (pure: bytes). Text cells are neutralised against formula injection. */
+export async function renderCommentaryWorkbook(rows: CommentaryRow[], meta: { partnership: string; periodLabel: string; generatedAt: string }): Promise<Uint8Array> {
+  const { default: ExcelJS } = await import('exceljs');
+  const wb = new ExcelJS.Workbook();
+  const at = new Date(meta.generatedAt);
+  wb.creator = 'boardpack';
+  wb.created = at;
+  wb.modified = at;
+  wb.title = `${meta.partnership}: commentary for ${meta.periodLabel}`;
+  const ws = wb.addWorksheet(COMMENTARY_SHEET);
+  ws.columns = COLUMNS.map((c) => ({ header: c.header, width: c.width }));
+  ws.getRow(1).font = { bold: true };
+  ws.getRow(1).alignment = { vertical: 'top', wrapText: true };
+  for (const r of rows) {
+    const row = ws.addRow(COLUMNS.map((c) => {
+      const v = r[c.key];
+      return typeof v === 'boolean' ? (v ? 'yes' : 'no (not in the framework)') : safeText(String(v ?? ''));
+    }));
+    row.alignment = { vertical: 'top', wrapText: true };
+    COLUMNS.forEach((c, i) => {
+      if (c.text) row.getCell(i + 1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF8D6' } };
+    });
+  }
+  ws.views = [{ state: 'frozen', xSplit: 3, ySplit: 1 }];
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: rows.length + 1, column: COLUMNS.length } };
+  ws.getColumn(COLUMNS.length).hidden = true;
+  const notes = wb.addWorksheet('How to fill in');
+  notes.columns = [{ header: 'How to fill in this workbook', width: 110 }];
+  for (const line of [
+    `One row per priority (its report card) and per indicator, for ${meta.periodLabel}. Fill in or update the shaded columns only.`,
+    'Story behind the curve: why the figures are as they are. What works: evidence of what would help. Partners: one per line or separated by ";". Actions: what partners will do.',
+    'Separate paragraphs with a blank line (Alt+Enter twice in Excel). Text is printed exactly as written: no formulas or formatting are applied.',
+    'Last quarter\'s text is carried forward: if you leave it unchanged, the pack marks it as written for the earlier period.',
+    'Do not change the Id column or the header row. Rows are matched by Id; a row whose indicator has left the framework is kept.',
+    'Then run `boardpack run`: it reads this file back into the pack.',
+  ]) notes.addRow([line]);
+  const buffer = await wb.xlsx.writeBuffer();
+  return setZipTimestamps(new Uint8Array(buffer as ArrayBuffer), at);
+}
+
+/** The same rows as YAML (for projects that keep commentary in git). */
+export function renderCommentaryYaml(rows: CommentaryRow[], meta: { periodLabel: string }): string {
+  const commentary: Record<string, Record<string, unknown>> = {};
+  for (const r of rows) {
+    const entry: Record<string, unknown> = {};
+    for (const [yamlKey, key] of Object.entries(YAML_KEYS)) {
+      const v = r[key];
+      if (key === 'inFramework') entry[yamlKey] = v;
+      else if (v !== '' && v !== undefined) entry[yamlKey] = v;
+      else if ((TEXT_KEYS as readonly string[]).includes(key)) entry[yamlKey] = '';
+    }
+    commentary[r.id] = entry;
+  }
+  const head = `# Commentary for ${meta.periodLabel}, written by \`boardpack commentary export\`.\n# Edit story, what_works, partners and actions; keep the ids. Text is printed exactly as written.\n`;
+  return head + YAML.stringify({ commentary }, { lineWidth: 0 });
+}
+

@@ -1,0 +1,41 @@
+/**
+ * Variants of one assessment for issue #7 item 8: the exceptions-only board version and one pack per locality.
+ * Pure functions; judgements still come from assess (a locality's figures are judged there too, in `results`).
+ */
+import type { AssessedValue, Assessment, IndicatorAssessment } from '../assess/types.js';
+import { exceptionReasons } from './model.js';
+
+/** Ids of the indicators the board version prints: those with an exception reason. */
+export function exceptionIds(assessment: Assessment): string[] {
+  return assessment.indicators.filter((ia) => exceptionReasons(ia).length > 0).map((ia) => ia.indicator.id);
+}
+
+/**
+ * The assessment as one locality sees it: each indicator's history and latest figure are the locality's (from
+ * `results`, every figure of every period and area, judged by assess). SPC charts and forecasts are fitted by
+ * assess to the partnership's series only, so a locality's pack has none rather than the partnership's.
+ */
+export function areaAssessment(assessment: Assessment, area: string): Assessment {
+  const order = new Map(assessment.periods.map((p, i) => [p.id, i]));
+  const indicators: IndicatorAssessment[] = assessment.indicators.map((ia) => {
+    const mine = assessment.results.filter((r) => r.indicator === ia.indicator.id && r.area === area);
+    const byPeriod = new Map(mine.map((r) => [r.period, r]));
+    const series = ia.series.map((s): AssessedValue => byPeriod.get(s.period) ?? { ...s, area, value: null, numerator: null, denominator: null, marker: null, status: 'awaiting_data', ci: null, rag: 'grey', ragReason: 'no figure', comparators: [], sentence: `${ia.indicator.title}: no figure for this locality in ${s.periodLabel}.` });
+    series.sort((a, b) => (order.get(a.period) ?? 0) - (order.get(b.period) ?? 0));
+    const latest = ia.byArea.find((v) => v.area === area) ?? byPeriod.get(ia.latest.period) ?? series[series.length - 1] ?? ia.latest;
+    return { indicator: ia.indicator, latest, series, byArea: [], ...(ia.failure ? { failure: ia.failure } : {}) };
+  });
+  const counts = { red: 0, amber: 0, green: 0, blue: 0, grey: 0, total: indicators.length, onTarget: 0, rated: 0 };
+  for (const ia of indicators) {
+    counts[ia.latest.rag]++;
+    if (ia.latest.rag !== 'grey') counts.rated++;
+    if (ia.latest.rag === 'green' || ia.latest.rag === 'blue') counts.onTarget++;
+  }
+  return {
+    ...assessment,
+    indicators,
+    results: assessment.results.filter((r) => r.area === area),
+    suppressions: assessment.suppressions.filter((s) => s.area === area),
+    counts,
+  };
+}
