@@ -294,7 +294,7 @@ async function mergeSourceContracts(yaml: YamlFile, root: string, unresolved: Se
     if (!contracts[wanted]) {
       unresolved.add(id);
       const s = didYouMean(wanted, Object.keys(contracts));
-      out.push(problem('BP_CONFIG_CONTRACT_MISSING', `${path.relative(root, file) || file} has no source "${wanted}"${s ? `; did you mean ${s}?` : ''}`, {
+      out.push(problem('BP_CONFIG_CONTRACT_MISSING', `${target.startsWith('preset:') ? target : path.relative(root, file)} has no source contract "${wanted}"${s ? `; did you mean ${s}?` : ''}`, {
         ...at, expected: `one of ${Object.keys(contracts).join(', ')}`, fix: s ? `write ${target}#${s}` : `name the contract as ${target}#<source id>`,
       }));
       continue;
