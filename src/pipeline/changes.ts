@@ -57,7 +57,7 @@ export function computeChanges(previous: { run: StoredRun; results: StoredResult
     if (seen.has(v)) continue;
     seen.add(v);
     if (revised.some((r) => key(r) === key(v))) continue;
-    revised.push({ indicator: v.indicator, title: titles.get(v.indicator) ?? v.indicator, period: v.period, periodLabel: v.periodLabel, area: v.area, previous: was.value, current: v.value, marker: 'r' });
+    revised.push({ indicator: v.indicator, title: titles.get(v.indicator) ?? v.indicator, period: v.period, periodLabel: v.periodLabel, area: v.area, previous: stable(was.value), current: stable(v.value), marker: 'r' });
   }
   revised.sort((a, b) => a.indicator.localeCompare(b.indicator) || a.period.localeCompare(b.period) || (a.area === 'all' ? -1 : b.area === 'all' ? 1 : a.area.localeCompare(b.area)));
 
