@@ -17,21 +17,33 @@ export function disclosiveCount(def: IndicatorDef, v: MeasureValue): number | nu
 
 const small = (x: number | null, threshold: number) => x !== null && x > 0 && x < threshold;
 
-/** Returns new values (marked `marker` where suppressed) and one record per suppressed cell with its reason. */
+/**
+ * Returns new values (marked `marker` where suppressed) and one record per suppressed cell with its reason:
+ * `primary` (a count under the threshold), `derived` (a rate or percentage built on such a count),
+ * `secondary` (hidden so the others cannot be worked out from the total) and `input_marker` (the partner's
+ * extract already carried a marker, which is kept as it came).
+ */
 export function applyDisclosureControl(def: IndicatorDef, values: MeasureValue[], threshold: number, marker: string): { values: MeasureValue[]; records: SuppressionRecord[] } {
-  if (!def.disclosure) return { values, records: [] };
   const records: SuppressionRecord[] = [];
+  // A partner's own suppression (`c`, or the project's marker) is logged; x, z, u and low are shown as they
+  // came but are not suppressions.
+  for (const v of values) {
+    if (v.marker && (v.marker === 'c' || v.marker === marker)) records.push({ indicator: def.id, period: v.period, area: v.area, reason: 'input_marker', marker: v.marker, detail: `the extract gave the marker "${v.marker}" instead of a figure` });
+  }
+  if (!def.disclosure) return { values, records };
   const byPeriod = new Map<string, MeasureValue[]>();
   for (const v of values) (byPeriod.get(v.period) ?? byPeriod.set(v.period, []).get(v.period)!).push(v);
   const suppressed = new Set<MeasureValue>();
+  const what = def.unit === 'count' ? 'count' : def.unit === 'mean' || def.unit === 'days' || def.unit === 'ratio' ? 'number of children behind the figure' : 'numerator';
   for (const [period, cells] of byPeriod) {
     const total = cells.find((c) => c.area === 'all');
     const locals = cells.filter((c) => c.area !== 'all');
     for (const c of cells) {
       if (c.marker) continue;
-      if (small(disclosiveCount(def, c), threshold)) {
+      const n = disclosiveCount(def, c);
+      if (small(n, threshold)) {
         suppressed.add(c);
-        records.push({ indicator: def.id, period, area: c.area, reason: def.unit === 'count' ? 'primary' : 'derived' });
+        records.push({ indicator: def.id, period, area: c.area, reason: def.unit === 'count' ? 'primary' : 'derived', detail: `${what} ${n} is under the threshold ${threshold}` });
       }
     }
     if (total && !suppressed.has(total) && !total.marker) {
@@ -42,14 +54,17 @@ export function applyDisclosureControl(def: IndicatorDef, values: MeasureValue[]
         const hiddenSum = hidden.reduce((s, c) => s + (disclosiveCount(def, c) ?? 0), 0);
         const needMore = hidden.length === 1 || small(hiddenSum, threshold);
         if (!needMore) break;
+        const why = hidden.length === 1
+          ? `otherwise ${hidden[0].area} could be worked out as the total minus the other localities`
+          : `otherwise the hidden localities (${hidden.map((h) => h.area).join(', ')}) would add up to fewer than ${threshold}`;
         const candidates = locals.filter((c) => !suppressed.has(c) && !c.marker).sort((a, b) => (disclosiveCount(def, a) ?? 0) - (disclosiveCount(def, b) ?? 0) || a.area.localeCompare(b.area));
         if (!candidates.length) {
           suppressed.add(total);
-          records.push({ indicator: def.id, period, area: 'all', reason: 'secondary' });
+          records.push({ indicator: def.id, period, area: 'all', reason: 'secondary', detail: `${why}, and no other locality is left to hide` });
           break;
         }
         suppressed.add(candidates[0]);
-        records.push({ indicator: def.id, period, area: candidates[0].area, reason: 'secondary' });
+        records.push({ indicator: def.id, period, area: candidates[0].area, reason: 'secondary', detail: why });
       }
     }
   }

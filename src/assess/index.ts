@@ -4,17 +4,20 @@
  * the SPC chart and, for population indicators, the baseline forecast ("turning the curve").
  */
 import { problem, type Problem } from '../core/errors.js';
-import { comparePeriods, containingYear, makePeriod, parsePeriodId, periodsBetween, samePeriodLastYear, shiftPeriod, tryParsePeriodId, type Period } from '../core/periods.js';
-import { formatValue } from '../core/format.js';
+import { comparePeriods, containingYear, latestCompletePeriod, makePeriod, parsePeriodId, periodsBetween, samePeriodLastYear, shiftPeriod, tryParsePeriodId, type Period } from '../core/periods.js';
+import { formatBare, formatNumber, formatValue } from '../core/format.js';
 import type { Config, IndicatorDef } from '../config/types.js';
 import type { MeasuresOutput, MeasureValue } from '../measures/types.js';
 import { UNIT_MULTIPLIER } from '../measures/compile.js';
 import { applyDisclosureControl } from './disclosure.js';
+import { loadComparatorTables } from './comparator-tables.js';
+import { rankAmong } from './comparators.js';
+import { methodNotes } from './methods.js';
 import { directionOf, runLength } from './direction.js';
 import { rateRag, targetFor } from './rag.js';
 import { statusSentence } from './sentence.js';
 import { compareWithBenchmark, linearForecast, proportionCI, rateCI, turningTheCurve, xmr, byarInterval, exactPoissonInterval } from './stats/index.js';
-import type { AssessedValue, Assessment, ForecastSummary, IndicatorAssessment, Interval, Rag, SpcSummary, SuppressionRecord } from './types.js';
+import type { AssessedValue, Assessment, ComparatorResult, ForecastSummary, IndicatorAssessment, Interval, Rag, SpcPoint, SpcSummary, SuppressionRecord } from './types.js';
 
 export * from './types.js';
 
@@ -45,21 +48,24 @@ function historyLength(p: Period, quarters: number): number {
   return Math.max(3, Math.round((quarters / 4) * p.perYear));
 }
 
-function ciFor(def: IndicatorDef, v: MeasureValue): Interval | null {
+const CI_METHOD = { wilson: 'Wilson score', byar: "Byar's method", exact_poisson: 'exact Poisson' } as const;
+
+/** The figure's interval at `confidence` (0.95 or 0.998): Wilson for percentages, exact Poisson / Byar for counts and rates. */
+export function ciFor(def: IndicatorDef, v: Pick<MeasureValue, 'value' | 'numerator' | 'denominator'>, confidence = 0.95): Interval | null {
   if (v.value === null || v.numerator === null) return null;
   try {
     const mult = UNIT_MULTIPLIER[def.unit];
     if (def.unit === 'percent' && v.denominator) {
-      const r = proportionCI(v.numerator, v.denominator, { multiplier: 100, confidence: 0.95 });
-      return { lower: r.lower, upper: r.upper, method: 'Wilson score', level: 0.95 };
+      const r = proportionCI(v.numerator, v.denominator, { multiplier: 100, confidence });
+      return { lower: r.lower, upper: r.upper, method: CI_METHOD.wilson, level: confidence };
     }
     if (def.unit.startsWith('rate_per') && v.denominator && mult && Number.isInteger(v.numerator)) {
-      const r = rateCI(v.numerator, v.denominator, { multiplier: mult, confidence: 0.95 });
-      return { lower: r.lower, upper: r.upper, method: r.method === 'byar' ? "Byar's method" : 'exact Poisson', level: 0.95 };
+      const r = rateCI(v.numerator, v.denominator, { multiplier: mult, confidence });
+      return { lower: r.lower, upper: r.upper, method: CI_METHOD[r.method], level: confidence };
     }
     if (def.unit === 'count' && Number.isInteger(v.numerator)) {
-      const r = v.numerator < 10 ? exactPoissonInterval(v.numerator, 0.95) : byarInterval(v.numerator, 0.95);
-      return { lower: r.lower, upper: r.upper, method: v.numerator < 10 ? 'exact Poisson' : "Byar's method", level: 0.95 };
+      const r = v.numerator < 10 ? exactPoissonInterval(v.numerator, confidence) : byarInterval(v.numerator, confidence);
+      return { lower: r.lower, upper: r.upper, method: v.numerator < 10 ? CI_METHOD.exact_poisson : CI_METHOD.byar, level: confidence };
     }
   } catch {
     return null;
@@ -75,8 +81,11 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
   const out: IndicatorAssessment[] = [];
   const localities = config.areas.filter((a) => !a.isWhole);
   const failures = new Map(measures.failures.map((f) => [f.indicator, f.problem]));
+  // The stage's one read of files: comparator tables and neighbour models, before any judgement.
+  const tables = indicators.some((d) => d.comparators.some((c) => c.table)) ? loadComparatorTables(config, indicators) : { indicators, problems: [] };
+  dataQuality.push(...tables.problems);
 
-  for (const def of indicators) {
+  for (const def of tables.indicators) {
     const raw = measures.values.filter((v) => v.indicator === def.id);
     const controlled = applyDisclosureControl(def, raw, config.disclosure.threshold, config.disclosure.marker);
     suppressions.push(...controlled.records);
@@ -86,40 +95,51 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
     const n = historyLength(due, config.reporting.history);
     const periods = Array.from({ length: n }, (_, i) => shiftPeriod(due, i - n + 1));
     const failure = failures.get(def.id);
+    const fmt = (x: number) => formatValue(def, x);
+    // Only figures big enough to rate take part in arrows, run lengths and SPC (#6: no judgement on tiny denominators).
+    const judgeableValue = (period: Period, area: string): number | null => {
+      const v = index.get(`${period.id}|${area}`);
+      return v && v.value !== null && !v.marker && !isTooFew(def, v) ? v.value : null;
+    };
 
     const judge = (period: Period, area: string): AssessedValue => {
       const v = index.get(`${period.id}|${area}`);
-      const prev = index.get(`${shiftPeriod(period, -1).id}|${area}`);
-      const lastYear = index.get(`${samePeriodLastYear(period).id}|${area}`);
       const value = v?.value ?? null;
       const status: AssessedValue['status'] = failure ? 'failed' : !v ? 'awaiting_data' : v.marker === config.disclosure.marker ? 'suppressed' : v.marker ? 'marked' : value === null ? 'awaiting_data' : 'ok';
       const target = targetFor(def, period.id);
-      const fmt = (x: number) => formatValue(def, x);
       let rag: Rag = 'grey';
       let ragReason: string;
       let ragRule = target ? rateRag(target.value, target, def.polarity, fmt).rule : def.kind === 'population_indicator' ? 'not rated: population indicator (baseline and forecast, no target)' : 'not rated: no target set';
-      const tooFew = v && v.denominator !== null && def.minDenominator > 0 && v.denominator < def.minDenominator;
+      const tooFew = status === 'ok' && isTooFew(def, v!);
       if (status === 'failed') ragReason = 'could not be computed';
       else if (status === 'awaiting_data') ragReason = 'awaiting data';
       else if (status === 'suppressed') ragReason = 'suppressed (small numbers)';
       else if (status === 'marked') ragReason = `not available (marker ${v!.marker})`;
-      else if (tooFew) ragReason = `too few to rate (denominator ${v!.denominator} < ${def.minDenominator})`;
+      else if (tooFew) ragReason = `too few to rate (${def.unit === 'count' ? 'count' : 'denominator'} ${formatNumber(rateBase(def, v!) ?? 0, 'count', 0)} is under ${formatNumber(def.minDenominator, 'count', 0)})`;
       else if (!target) ragReason = def.kind === 'population_indicator' ? 'population indicator: no target' : 'no target set';
       else {
         const r = rateRag(value!, target, def.polarity, fmt);
         rag = r.rag; ragReason = r.reason; ragRule = r.rule;
       }
       const judgeable = status === 'ok' && !tooFew;
-      const prevValue = prev?.value ?? null;
-      const lyValue = lastYear?.value ?? null;
-      const history = periods.filter((p) => comparePeriods(p, period) <= 0).map((p) => index.get(`${p.id}|${area}`)?.value ?? null);
+      const prevValue = judgeableValue(shiftPeriod(period, -1), area);
+      const lyValue = judgeableValue(samePeriodLastYear(period), area);
+      const history = periods.filter((p) => comparePeriods(p, period) <= 0).map((p) => judgeableValue(p, area));
       const ci = judgeable ? ciFor(def, v!) : null;
-      const comparators = def.comparators.map((c) => {
-        const cv = c.values[period.id] ?? c.values[containingYear(period).id] ?? null;
-        return {
+      const ci998 = judgeable ? ciFor(def, v!, 0.998) : null;
+      const comparators: ComparatorResult[] = def.comparators.map((c) => {
+        const key = c.values[period.id] !== undefined ? period.id : containingYear(period).id;
+        const cv = c.values[key] ?? null;
+        const peers = c.peers?.[period.id] ?? c.peers?.[containingYear(period).id];
+        const result: ComparatorResult = {
           id: c.id, label: c.label, value: cv,
-          significance: judgeable && ci && cv !== null ? compareWithBenchmark({ value: value!, lower: ci.lower, upper: ci.upper }, cv, def.polarity) : ('not_compared' as const),
+          significance: judgeable && ci && cv !== null ? compareWithBenchmark({ value: value!, lower: ci.lower, upper: ci.upper }, cv, def.polarity) : 'not_compared',
         };
+        if (c.peers) {
+          const r = judgeable && peers && peers.length && def.polarity !== 'none' ? rankAmong(value!, peers, def.polarity) : null;
+          result.rank = r ? { ...r, group: c.peerGroup ?? c.label } : null;
+        }
+        return result;
       });
       const a: AssessedValue = {
         indicator: def.id, period: period.id, periodLabel: period.label, area,
@@ -127,10 +147,10 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
         numerator: status === 'ok' ? v!.numerator : null,
         denominator: status === 'ok' ? v!.denominator : null,
         marker: status === 'suppressed' || status === 'marked' ? v!.marker : null,
-        status, ci, target: target?.value ?? null, rag, ragReason, ragRule,
-        previousValue: prevValue, direction: judgeable ? directionOf(value, prevValue, def.polarity) : 'not_available',
-        sameLastYearValue: lyValue, directionYoY: judgeable ? directionOf(value, lyValue, def.polarity) : 'not_available',
-        runLength: judgeable ? runLength(history, def.polarity) : 0,
+        status, ci, ci998, tooFewToRate: tooFew, target: target?.value ?? null, rag, ragReason, ragRule,
+        previousValue: prevValue, direction: judgeable ? directionOf(value, prevValue, def.polarity, def.noChange) : 'not_available',
+        sameLastYearValue: lyValue, directionYoY: judgeable ? directionOf(value, lyValue, def.polarity, def.noChange) : 'not_available',
+        runLength: judgeable ? runLength(history, def.polarity, def.noChange) : 0,
         comparators, sentence: '',
       };
       a.sentence = statusSentence(def, a);
@@ -144,9 +164,11 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
 
     const ia: IndicatorAssessment = { indicator: def, latest, series, byArea };
     if (failure) ia.failure = failure;
-    const numeric = series.filter((s) => s.value !== null);
-    if (def.spc && numeric.length >= 8 && !failure) ia.spc = spcFor(def, series);
-    if (def.kind === 'population_indicator' && numeric.length >= 5 && !failure) ia.forecast = forecastFor(def, series);
+    const complete = latestCompletePeriod(def.periodType, controlled.values.filter((v) => v.area === 'all'), reportPeriod.end);
+    ia.latestComplete = complete?.id ?? null;
+    const rated = series.filter((s) => s.status === 'ok' && !s.tooFewToRate);
+    if (def.spc && rated.length >= 8 && !failure) ia.spc = spcFor(def, series);
+    if (def.kind === 'population_indicator' && rated.length >= 5 && !failure) ia.forecast = forecastFor(def, series);
     if (latest.status === 'awaiting_data' && !failure) {
       dataQuality.push(problem('BP_AWAITING_DATA', `${def.title}: no figure yet for ${due.label}`, { severity: 'warning', yamlPath: `indicators.${def.id}`, fix: `the figure is shown as "awaiting data"; provider: ${def.dataProvider ?? 'see the definition'}` }));
     }
@@ -169,34 +191,87 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
     suppressions,
     dataQuality,
     counts,
+    methods: methodNotes(config, out),
   };
 }
 
-function spcFor(def: IndicatorDef, series: AssessedValue[]): SpcSummary {
-  const pts = series.filter((s) => s.value !== null);
+/** The count a rating rests on: the value for counts, otherwise the denominator. */
+function rateBase(def: IndicatorDef, v: MeasureValue): number | null {
+  return def.unit === 'count' ? v.value : v.denominator;
+}
+
+/** Under the indicator's `min_denominator`: shown, but not rated, compared or charted as a signal (#6). */
+export function isTooFew(def: IndicatorDef, v: MeasureValue): boolean {
+  const base = rateBase(def, v);
+  return def.minDenominator > 0 && base !== null && base < def.minDenominator;
+}
+
+const IMPROVEMENT = { higher_is_better: 'increase', lower_is_better: 'decrease', none: 'neutral' } as const;
+
+/**
+ * The XmR chart of the partnership's series: only figures big enough to rate; limits from every point or the
+ * first `baseline_periods`, recalculated at each `recalculate_at` period (each segment is its own process, as
+ * NHSRplotthedots' rebase); moving ranges above 3.267 × their mean screened out unless switched off.
+ */
+export function spcFor(def: IndicatorDef, series: AssessedValue[]): SpcSummary | undefined {
+  const pts = series.filter((s) => s.status === 'ok' && !s.tooFewToRate && s.value !== null);
+  const excluded = series.filter((s) => !pts.includes(s) && s.status !== 'awaiting_data').map((s) => s.period);
+  if (pts.length < 2) return undefined;
+  const opts = def.spcOptions;
+  const excludeLarge = opts?.excludeLargeMovingRanges ?? true;
+  // Segment starts: the first point, then each recalculation point that leaves at least 2 points either side.
+  const starts = [0];
+  for (const id of [...(opts?.recalculateAt ?? [])].sort()) {
+    const p = tryParsePeriodId(id);
+    if (!p) continue;
+    const i = pts.findIndex((s) => comparePeriods(parsePeriodId(s.period), p) >= 0);
+    if (i >= starts[starts.length - 1] + 2 && i <= pts.length - 2) starts.push(i);
+  }
   const latestTarget = series[series.length - 1].target;
-  const r = xmr(pts.map((p) => p.value!), {
-    improvement: def.polarity === 'higher_is_better' ? 'increase' : def.polarity === 'lower_is_better' ? 'decrease' : 'neutral',
-    target: latestTarget ?? undefined,
+  const points: SpcPoint[] = [];
+  const segments: NonNullable<SpcSummary['segments']> = [];
+  let last: ReturnType<typeof xmr> | undefined;
+  starts.forEach((from, k) => {
+    const seg = pts.slice(from, starts[k + 1] ?? pts.length);
+    const baselinePoints = opts?.baselinePeriods ? Math.max(2, Math.min(opts.baselinePeriods, seg.length)) : seg.length;
+    const r = xmr(seg.map((p) => p.value!), { improvement: IMPROVEMENT[def.polarity], target: latestTarget ?? undefined, excludeLargeMovingRanges: excludeLarge, baselinePoints });
+    r.points.forEach((p, i) => points.push({
+      period: seg[i].period, value: p.value, specialCause: p.specialCause, direction: p.direction, rules: p.rules,
+      mean: r.mean, lowerLimit: r.lowerLimit, upperLimit: r.upperLimit,
+    }));
+    segments.push({ from: seg[0].period, to: seg[seg.length - 1].period, mean: r.mean, lowerLimit: r.lowerLimit, upperLimit: r.upperLimit, baselinePoints });
+    last = r;
   });
+  const fmt = (x: number) => formatValue(def, x);
+  const method = [
+    `XmR chart (NHS "Making Data Count") of ${pts.length} ${pts.length === 1 ? 'point' : 'points'}`,
+    segments.length > 1 ? `limits recalculated from ${segments.slice(1).map((s) => s.from).join(', ')}` : null,
+    opts?.baselinePeriods ? `mean and limits from the first ${opts.baselinePeriods} points of each segment` : 'mean and limits from every point',
+    `limits at the mean ± 2.66 × the mean moving range (latest: ${fmt(last!.mean)}, ${fmt(last!.lowerLimit)} to ${fmt(last!.upperLimit)})`,
+    excludeLarge ? 'moving ranges above 3.267 × their mean left out of the limits' : 'every moving range used',
+    excluded.length ? `${excluded.length} ${excluded.length === 1 ? 'period' : 'periods'} left out (suppressed, marked or too few to rate)` : null,
+  ].filter(Boolean).join('; ');
   return {
-    mean: r.mean, lowerLimit: r.lowerLimit, upperLimit: r.upperLimit,
-    points: r.points.map((p, i) => ({ period: pts[i].period, value: p.value, specialCause: p.specialCause })),
-    variation: r.variation, assurance: r.assurance,
+    mean: last!.mean, lowerLimit: last!.lowerLimit, upperLimit: last!.upperLimit,
+    points, variation: last!.variation, assurance: last!.assurance, method,
+    ...(segments.length > 1 ? { segments } : {}),
+    excluded,
   };
 }
 
-function forecastFor(def: IndicatorDef, series: AssessedValue[]): ForecastSummary {
-  const pts = series.filter((s) => s.value !== null);
+export function forecastFor(def: IndicatorDef, series: AssessedValue[]): ForecastSummary {
+  const pts = series.filter((s) => s.status === 'ok' && !s.tooFewToRate && s.value !== null);
   // Baseline: up to the stated baseline period when the data reaches back to it, else the first half.
   let cut = def.baseline ? pts.findIndex((p) => p.period === def.baseline!.period) + 1 : 0;
   if (cut < 3 || cut >= pts.length) cut = Math.max(3, Math.floor(pts.length / 2));
   const base = pts.slice(0, cut);
   const after = pts.slice(cut);
   const fc = linearForecast(base.map((p) => p.value!), after.length);
-  const ttc = turningTheCurve(base.map((p) => p.value!), after.map((p) => p.value!), def.polarity);
+  const fmt = (x: number) => formatValue(def, x);
+  const slope = (x: number) => (def.unit === 'percent' ? `${formatBare(def, x)} percentage points` : formatValue(def, x));
+  const ttc = turningTheCurve(base.map((p) => p.value!), after.map((p) => p.value!), def.polarity, fmt, slope);
   return {
-    method: fc.method,
+    method: `${fc.method}: a straight line fitted to the ${base.length} baseline figures (${base[0].period} to ${base[base.length - 1].period}) and carried forward ${after.length} ${after.length === 1 ? 'period' : 'periods'}`,
     baselinePeriods: base.map((p) => p.period),
     points: fc.forecast.map((f, i) => ({ period: after[i].period, value: f.value, lower: f.lower, upper: f.upper })),
     status: ttc.status,

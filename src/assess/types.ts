@@ -27,6 +27,10 @@ export interface AssessedValue {
   status: FigureStatus;
   /** 95% interval where the unit has one. */
   ci: Interval | null;
+  /** 99.8% interval (as Fingertips publishes beside the 95% one), where the unit has one (#6). */
+  ci998?: Interval | null;
+  /** Why no RAG, arrow or SPC judgement is made although there is a figure: the denominator is under `min_denominator` (#6). */
+  tooFewToRate?: boolean;
   target: number | null;
   rag: Rag;
   /** Short reason, e.g. "2.1 points worse than target 60% (tolerance 5%)" or "no target set". */
@@ -39,20 +43,41 @@ export interface AssessedValue {
   directionYoY: Direction;
   /** Consecutive periods moving the same way (including this one), 0 when none. */
   runLength: number;
-  comparators: Array<{ id: string; label: string; value: number | null; significance: Significance }>;
+  comparators: Array<ComparatorResult>;
   /** Plain-English status sentence; doubles as the accessible text for charts. */
   sentence: string;
   /** Set when this figure differs from the one the previous run published (issue #8): shown with the `r` marker. */
   revisedFrom?: number;
 }
 
+export interface SpcPoint {
+  period: string;
+  value: number;
+  specialCause: boolean;
+  /** For the report's colours (#6): improvement / concern by the better direction, neutral without one; null for common cause. */
+  direction?: 'improvement' | 'concern' | 'neutral' | null;
+  /** The rules the point takes part in: outside_limits, shift, trend, two_of_three. */
+  rules?: string[];
+  /** The limits of the point's own segment (they step at each recalculation point). */
+  mean?: number;
+  lowerLimit?: number;
+  upperLimit?: number;
+}
+
 export interface SpcSummary {
+  /** Mean and limits of the latest segment (the current process). */
   mean: number;
   lowerLimit: number;
   upperLimit: number;
-  points: Array<{ period: string; value: number; specialCause: boolean }>;
+  points: SpcPoint[];
   variation: string;
   assurance: string | null;
+  /** How the chart was made, in words, for the methods appendix (#6). */
+  method?: string;
+  /** One entry per segment when the limits were recalculated (#6). */
+  segments?: Array<{ from: string; to: string; mean: number; lowerLimit: number; upperLimit: number; baselinePoints: number }>;
+  /** Periods left off the chart: suppressed, marked, or too few to rate (#6). */
+  excluded?: string[];
 }
 
 export interface ForecastSummary {
@@ -75,9 +100,33 @@ export interface IndicatorAssessment {
   forecast?: ForecastSummary;
   /** Set when the indicator could not be computed at all. */
   failure?: Problem;
+  /** The latest period of the indicator's own type with a figure, ended by the report period's end (#6). */
+  latestComplete?: string | null;
 }
 
-export interface SuppressionRecord { indicator: string; period: string; area: string; reason: 'primary' | 'secondary' | 'derived' | 'input_marker' }
+export interface SuppressionRecord {
+  indicator: string;
+  period: string;
+  area: string;
+  reason: 'primary' | 'secondary' | 'derived' | 'input_marker';
+  /** In words, e.g. "count 3 is under the threshold 10", "with Central, one hidden cell could be worked out from the total" (#6). */
+  detail?: string;
+  /** The input's own marker, for `input_marker`. */
+  marker?: string;
+}
+
+/** A comparator's value and our figure's significance against it, with our rank among its peer group. */
+export interface ComparatorResult {
+  id: string;
+  label: string;
+  value: number | null;
+  significance: Significance;
+  /** Our rank among the peer group (#6): 1 is the best by polarity. */
+  rank?: { rank: number; of: number; quartile: 'A' | 'B' | 'C' | 'D'; text: string; group: string } | null;
+}
+
+/** One method the pack used, in words, for its methods appendix (#6). */
+export interface MethodNote { id: string; title: string; text: string }
 
 export interface Assessment {
   period: Period;
@@ -90,6 +139,8 @@ export interface Assessment {
   /** Data-quality notes: late/missing returns, validation problems, failed indicators. */
   dataQuality: Problem[];
   counts: Record<Rag, number> & { total: number; onTarget: number; rated: number };
+  /** The methods behind every judgement, for the appendix (#6). */
+  methods?: MethodNote[];
   /** What changed since the previous run made from different inputs (issue #8); absent on a first run. */
   changes?: ChangeSet;
 }

@@ -98,6 +98,10 @@ export function turningTheCurve(
   baselineValues: readonly number[],
   actualAfter: readonly number[],
   polarity: Polarity,
+  /** Formats figures in the explanation (the pack passes the indicator's unit: "12.3%"); default 4 significant digits. */
+  format: (x: number) => string = fmt,
+  /** Formats a change per period (for a percentage, in points); default 4 significant digits. */
+  formatSlope: (x: number) => string = fmt,
 ): { status: CurveStatus; explanation: string } {
   if (polarity === 'none') {
     return { status: 'no_judgement', explanation: 'No judgement: the indicator has no better direction (polarity none).' };
@@ -123,8 +127,8 @@ export function turningTheCurve(
       return {
         status: 'turned',
         explanation:
-          `Turned: the baseline trend was ${fmt(fit.slope)} per period, and the ${actualAfter.length} figures since ` +
-          `run ${betterWord} at ${fmt(after)} per period, the better direction.`,
+          `Turned: the baseline trend was ${formatSlope(fit.slope)} per period, and the ${actualAfter.length} figures since ` +
+          `run ${betterWord} at ${formatSlope(after)} per period, the better direction.`,
       };
     }
   }
@@ -135,14 +139,14 @@ export function turningTheCurve(
     return {
       status: 'turning',
       explanation:
-        `Turning: the latest figure ${fmt(latest)} is ${better > 0 ? 'above' : 'below'} the forecast ${fmt(last.value)} ` +
-        `and outside its 95% prediction interval (${fmt(last.lower)} to ${fmt(last.upper)}), on the better side.`,
+        `Turning: the latest figure ${format(latest)} is ${better > 0 ? 'above' : 'below'} the forecast ${format(last.value)} ` +
+        `and outside its 95% prediction interval (${format(last.lower)} to ${format(last.upper)}), on the better side.`,
     };
   }
   return {
     status: 'not_turning',
     explanation:
-      `Not turning: the latest figure ${fmt(latest)} is within or on the worse side of the forecast's 95% prediction ` +
-      `interval (${fmt(last.lower)} to ${fmt(last.upper)}; forecast ${fmt(last.value)}).`,
+      `Not turning: the latest figure ${format(latest)} is within or on the worse side of the forecast's 95% prediction ` +
+      `interval (${format(last.lower)} to ${format(last.upper)}; forecast ${format(last.value)}).`,
   };
 }
