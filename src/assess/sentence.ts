@@ -51,6 +51,6 @@ export function statusSentence(def: IndicatorDef, a: AssessedValue): string {
   if (prev) parts.push(`${prev}${a.runLength > 1 && a.direction !== 'no_change' ? ` (${a.runLength} ${noun}s in a row)` : ''}.`);
   if (ly) parts.push(`${ly}.`);
   const phrases = a.comparators.map((c) => comparatorPhrase(def, c)).filter((p): p is string => p !== null);
-  if (phrases.length) parts.push(`${phrases.join('; ')}.`);
+  if (phrases.length) parts.push(`${phrases.map((p, i) => (i ? p[0].toLowerCase() + p.slice(1) : p)).join('; ')}.`);
   return parts.join(' ');
 }
