@@ -4,6 +4,7 @@
  * One bad indicator is reported and dropped; the others still compute.
  */
 import { problem, BoardpackError } from '../core/errors.js';
+import { makePeriod, tryParsePeriodId } from '../core/periods.js';
 import type { Config, IndicatorDef } from '../config/types.js';
 import { enrichDuckDbError, type Warehouse } from '../warehouse/db.js';
 import { tableColumns } from '../warehouse/meta.js';
@@ -58,13 +59,25 @@ export async function computeMeasures(wh: Warehouse, config: Config, indicators:
     }
   }
   const failed = new Set(out.failures.map((f) => f.indicator));
+  const areaIds = new Set(['all', ...config.areas.map((a) => a.id)]);
   for (const def of indicators) {
     if (failed.has(def.id)) continue;
     const ctx = { what: `indicator ${def.id}`, file: def.file, yamlPath: `indicators.${def.id}` };
     try {
       const rows = await runChecked<{ period: string; area: string; numerator: number | null; denominator: number | null; value?: number | null; marker: string | null }>(
         wh, checked.get(def.id)!, ctx, options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS);
-      for (const r of rows) out.values.push(toMeasureValue(def, r));
+      // Only rows for the project's areas and real periods of the indicator's type reach the pack: an indicator
+      // (hand-written `sql:` above all) that returned, say, child_id as its area would otherwise publish
+      // personal identifiers. The rejected values are never echoed, since they may be exactly that (issue #10).
+      const strays = rows.filter((r) => !areaIds.has(String(r.area)) || !tryParsePeriodId(String(r.period)));
+      for (const r of rows) if (!strays.includes(r)) out.values.push(toMeasureValue(def, r));
+      if (strays.length) {
+        out.failures.push({ indicator: def.id, problem: problem('BP_MEASURE_STRAY_ROWS', `indicator ${def.id}: ${strays.length} row(s) have an area that is not one of the project's areas or a period that is not a period id; they were left out (their values are not shown, as they may be personal data)`, {
+          file: def.file, yamlPath: `indicators.${def.id}${def.sql ? '.sql' : ''}`,
+          expected: `area one of ${[...areaIds].join(', ')}; period a ${def.periodType} id such as ${makePeriod(def.periodType, 2024, 1).id}`,
+          fix: 'return the normalised `period` and `area` columns of the source tables, grouped by them',
+        }) });
+      }
     } catch (e) {
       const err = e instanceof BoardpackError ? e : enrichDuckDbError(e, ctx);
       out.failures.push({ indicator: def.id, problem: err.problems[0] });
