@@ -47,7 +47,7 @@ export const PeriodFrom = z.strictObject({
   column: z.string().optional(),
   sheet_name: z.boolean().optional(),
   fixed: z.string().optional(),
-  /** The file name holds the period (`true`), or a regular expression whose first group does. */
+  /** The file name holds the period (`true`), or a regular expression finds it there (its match, or its group named `period`). */
   file_name: z.union([z.literal(true), z.string()]).optional(),
   type: z.enum(PERIOD_TYPES),
 });
@@ -93,7 +93,7 @@ const sourceFields = {
     names_to: z.string(),
     values_to: z.string(),
   }).optional(),
-  /** Columns that identify one row; two rows with the same key are an error (BP_INGEST_DUPLICATE_KEY). */
+  /** Columns that identify one row within a period; two rows with the same key are an error (BP_INGEST_DUPLICATE_KEY). */
   key: z.array(z.string()).min(1).optional(),
   /** Warn when a value is far outside the history already loaded for the same series (default: on). */
   history_check: z.boolean().optional(),

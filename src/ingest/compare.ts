@@ -17,7 +17,7 @@ const MIN_HISTORY = 4;
 /** The columns that say which row is which: the declared key, else period, area and every text/code column. */
 export function rowKey(source: SourceDef, present: Set<string>): string[] {
   const key = source.key?.length
-    ? source.key.map((k) => typedColumn(source, k))
+    ? [...(source.period ? ['period'] : []), ...source.key.map((k) => typedColumn(source, k))]
     : [...(source.period ? ['period'] : []), ...(source.areaColumn ? ['area'] : []),
       ...source.columns.filter((c) => (c.type === 'text' || c.type === 'code') && c.name !== source.period?.column && c.name !== source.areaColumn).map((c) => c.name)];
   return [...new Set(key)].filter((k) => present.has(k));

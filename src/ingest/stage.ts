@@ -30,7 +30,9 @@ function numberExpr(col: string, type: string): string {
 function dateExpr(col: string): string {
   const t = `trim(${q(col)})`;
   const fmts = ['%Y-%m-%d', '%d/%m/%Y', '%Y-%m-%d %H:%M:%S', '%d %B %Y', '%d %b %Y', '%d-%b-%Y', '%d-%b-%y'];
-  return `COALESCE(${fmts.map((f) => `TRY_STRPTIME(${t}, '${f}')`).join(', ')})::DATE`;
+  // An Excel serial day number (a date cell that lost its format): days since 1899-12-30.
+  const serial = `CASE WHEN regexp_full_match(${t}, '[1-9][0-9]{4}(\\.0+)?') THEN (DATE '1899-12-30' + CAST(CAST(${t} AS DOUBLE) AS INTEGER))::TIMESTAMP END`;
+  return `COALESCE(${fmts.map((f) => `TRY_STRPTIME(${t}, '${f}')`).join(', ')}, ${serial})::DATE`;
 }
 
 const markerExpr = (col: string) => `CASE WHEN lower(trim(${q(col)})) IN (${MARKERS.map(quoteLiteral).join(', ')}) THEN lower(trim(${q(col)})) END`;
@@ -57,7 +59,7 @@ export function periodTextFromFileName(file: string, rule: true | string): strin
   const base = file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
   if (rule === true) return base.replace(/[_.]+/g, ' ');
   const m = new RegExp(rule, 'i').exec(base);
-  return m ? (m[1] ?? m[0]) : undefined;
+  return m ? (m.groups?.period ?? m[0]).replace(/[_.]+/g, ' ') : undefined;
 }
 
 /** Builds the typed table from the raw one and checks every cell. Each check lists at most `limit` problems and counts the rest. */
@@ -160,7 +162,8 @@ export function typedColumn(source: SourceDef, name: string): string {
 
 /** Two rows with the same key: the second (and later) is an error naming the first. Rows are compared after typing. */
 async function checkDuplicateKeys(wh: Warehouse, source: SourceDef, limit: number): Promise<{ problems: Problem[]; omitted: Omitted[] }> {
-  const keyCols = source.key!.map((k) => typedColumn(source, k));
+  // A key is within a period: the same locality in two quarters is two rows, not a duplicate.
+  const keyCols = [...new Set([...source.key!.map((k) => typedColumn(source, k)), ...(source.period ? ['period'] : [])])];
   const present = new Set((await wh.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE ${TYPED_TABLE})`)).map((c) => c.column_name));
   const missing = keyCols.filter((k) => !present.has(k));
   if (missing.length) {
@@ -176,7 +179,7 @@ async function checkDuplicateKeys(wh: Warehouse, source: SourceDef, limit: numbe
      SELECT *, count(*) OVER ()::INTEGER AS total FROM k WHERE rn > 1 ORDER BY _file, _sheet, _row LIMIT ${limit}`);
   const problems = rows.map((r) => problem('BP_INGEST_DUPLICATE_KEY', `a second row for the same ${source.key!.join(' + ')} (first at ${r.first_file === r._file ? '' : `${r.first_file} `}row ${r.first_row})`, {
     file: r._file, sheet: r._sheet ?? undefined, row: r._row, column: source.key!.join(', '),
-    value: source.key!.map((k, i) => identifiers.has(k) ? WITHHELD : String(r[keyCols[i]] ?? '')).join(' | '),
+    value: [...source.key!.map((k, i) => identifiers.has(k) ? WITHHELD : String(r[keyCols[i]] ?? '')), ...(source.period && !source.key!.some((k) => typedColumn(source, k) === 'period') ? [String(r.period ?? '')] : [])].join(' | '),
     expected: `one row per ${source.key!.join(' + ')}`,
     fix: 'remove the repeated row (or add the missing part of the key to `key:` in the source contract)',
   }));
