@@ -1,1 +1,24 @@
-export {};
+/**
+ * Assessment a board can trust (#6): the statistics, judgements and periods the pipeline uses, for people
+ * scripting. Confidence levels are fractions (0.95, 0.998); polarity uses the indicator file's words.
+ */
+export {
+  wilsonInterval, byarInterval, exactPoissonInterval, proportionCI, rateCI, meanCI,
+  compareWithBenchmark, xmr, linearForecast, turningTheCurve,
+  type CountInterval, type Estimate, type ProportionEstimate, type RateEstimate, type MeanEstimate,
+  type ComparisonVerdict, type ValueWithInterval, type XmrOptions, type XmrResult, type XmrPoint, type VariationType, type AssuranceType,
+} from './assess/stats/index.js';
+export { assess, ciFor, isTooFew, latestReportPeriod, type AssessOptions } from './assess/index.js';
+export type { Assessment, AssessedValue, IndicatorAssessment, SpcSummary, ForecastSummary, SuppressionRecord, ComparatorResult, MethodNote, Rag, Direction, Significance } from './assess/types.js';
+export { rateRag, targetFor, amberThreshold } from './assess/rag.js';
+export { directionOf, runLength, type NoChangeBand } from './assess/direction.js';
+export { applyDisclosureControl } from './assess/disclosure.js';
+export { statusSentence } from './assess/sentence.js';
+export { parseStatNeighbourModel, neighbourAverage, rankAmong, DEFAULT_CLOSENESS_WEIGHTS, type StatNeighbourModel, type Closeness, type RankResult } from './assess/comparators.js';
+export { loadComparatorTables, parseComparatorTable, resolveComparator } from './assess/comparator-tables.js';
+export {
+  parsePeriodId, tryParsePeriodId, makePeriod, shiftPeriod, samePeriodLastYear, containingYear, periodsBetween, periodOfDate,
+  aggregateToPeriodType, rollingYear, yearToDate, cumulative, latestCompletePeriod,
+  workingDaysBetween, addWorkingDays, isWorkingDay, bankHolidays,
+  type Period, type PeriodType, type AggregationRule, type AggregatedFigure, type PeriodFigure,
+} from './core/periods.js';
