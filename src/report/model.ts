@@ -162,6 +162,17 @@ export interface SectionView {
 
 export interface ChangeView { indicator: IndicatorView; text: string; className: string }
 
+/**
+ * What changed since the previous pack (issue #8), from the run history the pipeline keeps in the warehouse:
+ * newly red / newly green ratings, revised figures with the official `r` marker, indicators added or removed.
+ */
+export interface SincePreviousView {
+  intro: string;
+  items: Array<{ title: string; anchor: string | null; text: string; className: string }>;
+  revised: Array<{ title: string; anchor: string | null; period: string; area: string; previous: string; current: string }>;
+  none: string | null;
+}
+
 export interface TurnTheCurveView {
   indicator: IndicatorView;
   anchor: string;
@@ -250,6 +261,8 @@ export interface ReportModel {
     noExceptions: string | null;
     /** What changed since the previous period: one line per indicator whose rating or curve changed. */
     changes: { intro: string; items: ChangeView[]; none: string | null };
+    /** What changed since the previous pack (run history), or null on a first run. */
+    sincePrevious: SincePreviousView | null;
     dataIssues: Array<{ indicator: IndicatorView; text: string }>;
   };
   scorecard: { id: string; intro: string; priorities: PriorityView[] };
@@ -597,6 +610,7 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
         items: changes,
         none: changes.length ? null : 'No rating changed since the previous period.',
       },
+      sincePrevious: sincePreviousView(assessment, views, areaName),
     },
     scorecard: {
       id: sections.scorecard,
@@ -846,4 +860,29 @@ function localityChart(ia: IndicatorAssessment, id: string, areas: AreaNames, si
     formatAxis: axisFormat(def),
   });
   return { svg, alt };
+}
+
+/** Issue #8: `assessment.changes` (filled by the pipeline from the run history) as printable lines. */
+function sincePreviousView(assessment: Assessment, views: Map<string, IndicatorView>, areaName: Map<string, string>): SincePreviousView | null {
+  const ch = assessment.changes;
+  if (!ch) return null;
+  const defs = new Map(assessment.indicators.map((ia) => [ia.indicator.id, ia.indicator]));
+  const link = (id: string) => views.get(id)?.anchor ?? null;
+  const items: SincePreviousView['items'] = [
+    ...ch.newlyRed.map((c) => ({ title: c.title, anchor: link(c.indicator), text: `newly red in ${c.periodLabel}${c.from ? ` (was ${c.from})` : ''}`, className: 'change change-worse' })),
+    ...ch.newlyGreen.map((c) => ({ title: c.title, anchor: link(c.indicator), text: `newly ${c.to} in ${c.periodLabel}${c.from ? ` (was ${c.from})` : ''}`, className: 'change change-better' })),
+    ...ch.added.map((c) => ({ title: c.title, anchor: link(c.indicator), text: 'added to the framework since the previous pack', className: 'change' })),
+    ...ch.removed.map((c) => ({ title: c.title, anchor: null, text: 'removed from the framework since the previous pack', className: 'change' })),
+  ];
+  const revised = ch.revised.map((r) => {
+    const def = defs.get(r.indicator);
+    const f = (x: number) => (def ? formatValue(def, x) : String(x));
+    return { title: r.title, anchor: link(r.indicator), period: r.periodLabel, area: areaName.get(r.area) ?? r.area, previous: f(r.previous), current: `${f(r.current)} ${r.marker}` };
+  });
+  return {
+    intro: `Against the previous pack (${ch.since.periodLabel}, run ${ch.since.runId}): ${items.length} change(s) of rating or framework, ${revised.length} revised figure(s). Revised figures carry the official marker r.`,
+    items,
+    revised,
+    none: ch.none ? 'Nothing has changed since the previous pack.' : null,
+  };
 }

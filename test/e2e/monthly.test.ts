@@ -105,6 +105,15 @@ describe('a reproducible pack with a manifest, history and "what changed"', () =
     const row = results.results.find((r: { indicator: string; period: string; area: string }) => r.indicator === 'two_year_old_take_up' && r.period === 'AY2023-24-T1' && r.area === 'east');
     expect(row.revisedFrom).toBeCloseTo(revised.find((r) => r.area === 'east')!.previous, 9);
     expect(JSON.parse(r3.stdout).changes).toMatchObject({ since: before.runId, revised: 2 });
+    // The pack's "What changed since the previous pack" names the indicator and the period, marked r.
+    const html = readFileSync(path.join(out3, 'board-pack.html'), 'utf8');
+    const section = html.slice(html.indexOf('What changed since the previous pack'));
+    expect(section.length).toBeLessThan(html.length);
+    const table = section.slice(0, section.indexOf('</table>'));
+    expect(table).toContain('Eligible two-year-olds taking a funded early education place');
+    expect(table).toContain('Autumn term 2023/24');
+    expect(table).toMatch(/<td class="num">[\d.]+% r<\/td>/);
+    expect(readFileSync(path.join(out1, 'board-pack.html'), 'utf8')).not.toContain('What changed since the previous pack');
   });
 
   it('verify passes on an untouched pack and fails (exit 1) naming a changed file', () => {
