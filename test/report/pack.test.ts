@@ -1,0 +1,165 @@
+/**
+ * The sample partnership's whole pack, printed in a real headless browser (issue #7 acceptance): the PDF is
+ * tagged, has an outline naming every section, numbers every page "Page x of y", starts with the cover sheet and
+ * names every indicator and rating; the HTML passes axe-core in a real browser; commentary containing markup,
+ * a formula and Handlebars braces prints as literal text in HTML, PDF and XLSX. Then the variants: the
+ * exceptions-only board version with its appendix file and one pack per locality, from one run.
+ *
+ * Reading the PDF back needs poppler-utils (pdfinfo, pdftotext, pdftohtml); `.ci/run` installs them, and the
+ * checks that need them skip with that reason where they are absent.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPipeline, type RunSummary } from '../../src/pipeline/index.js';
+import { launchBrowser, resolveBrowser } from '../../src/report/browser.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const NASTY = 'Families told us <script>alert("x")</script> and =HYPERLINK("http://evil.example","y") and {{meta.title}} verbatim.';
+const HOOK = 300_000;
+
+function has(tool: string): boolean {
+  try {
+    execFileSync(tool, ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code !== 'ENOENT';
+  }
+}
+const POPPLER = has('pdftotext') && has('pdfinfo') && has('pdftohtml');
+const NO_POPPLER = 'poppler-utils (pdftotext, pdfinfo, pdftohtml) is not installed; .ci/run installs it';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'bp-pack-'));
+const project = path.join(dir, 'project');
+let run: RunSummary;
+let variants: RunSummary;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Normalise text from pdftotext: ligatures and line breaks inside titles do not matter. */
+const flat = (s: string) => s.replace(/\s+/g, ' ');
+
+beforeAll(async () => {
+  cpSync(path.join(REPO, 'sample-data'), project, { recursive: true, filter: (src) => !/[/\\](\.boardpack|out)$/.test(src) });
+  // An owner's commentary, in the project's default place (commentary.yaml), with nothing to say which period:
+  // so it counts as this period's and is not flagged.
+  writeFileSync(path.join(project, 'commentary.yaml'), [
+    'commentary:',
+    '  good_level_of_development:',
+    `    story: ${JSON.stringify(NASTY)}`,
+    '    what_works: "Speech and language screening at 2."',
+    '    actions: "Family hubs to run the Talk Boost programme."',
+    '  best_start:',
+    '    story: "Early years settings report rising speech and language needs."',
+    '',
+  ].join('\n'));
+  run = await runPipeline({ projectDir: project, outDir: path.join(dir, 'out'), formats: ['html', 'pdf', 'xlsx'], history: false });
+  variants = await runPipeline({ projectDir: project, outDir: path.join(dir, 'variants'), formats: ['html', 'pdf'], history: false, exceptionsOnly: true, eachArea: true });
+}, HOOK);
+
+const file = (name: string) => path.join(dir, 'out', name);
+
+describe('the sample pack', () => {
+  it('is written in every format, and the commentary is found without being flagged', () => {
+    for (const f of ['board-pack.html', 'board-pack.pdf', 'scorecard.xlsx']) expect(existsSync(file(f)), f).toBe(true);
+    expect(run.problems.filter((p) => p.code.startsWith('BP_COMMENTARY') || p.code.startsWith('BP_PDF'))).toEqual([]);
+  });
+
+  it.skipIf(!POPPLER)('PDF: tagged, titled, with an outline naming every section', () => {
+    const info = execFileSync('pdfinfo', [file('board-pack.pdf')], { encoding: 'utf8' });
+    expect(info).toMatch(/^Tagged:\s+yes$/m);
+    expect(info).toMatch(/^Title:\s+Brackenfield Children and Families Partnership: .*performance report/m);
+    expect(info).toMatch(/^Author:\s+\S/m);
+    expect(info).toMatch(/^Subject:\s+\S/m);
+    const xml = execFileSync('pdftohtml', ['-xml', '-stdout', '-i', '-q', file('board-pack.pdf')], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const outline = [...xml.matchAll(/<item page="\d+">([^<]*)<\/item>/g)].map((m) => flat(m[1]));
+    for (const section of ['Summary and exceptions', 'Scorecard', 'Report cards', 'Turning the curve', 'Localities', 'Appendix']) expect(outline, section).toContain(section);
+  });
+
+  it.skipIf(!POPPLER)('PDF: cover first, every page numbered "Page x of y", every indicator title and rating word, commentary literal', () => {
+    const text = execFileSync('pdftotext', ['-layout', file('board-pack.pdf'), '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const pages = text.split('\f').filter((p, i, all) => i < all.length - 1 || p.trim());
+    const total = pages.length;
+    expect(total).toBeGreaterThan(10);
+    pages.forEach((p, i) => expect(p, `page ${i + 1}`).toContain(`Page ${i + 1} of ${total}`));
+    expect(pages[0]).toContain('For assurance');
+    expect(pages[0]).toContain('OFFICIAL');
+    expect(flat(pages[0])).toContain('outcomes framework: performance');
+    const all = flat(text);
+    for (const ia of run.assessment.indicators) expect(all, ia.indicator.title).toContain(flat(ia.indicator.title));
+    for (const word of ['Red', 'Amber', 'Green', 'Blue', 'Not rated']) expect(all).toContain(word);
+    // Raw text from the PDF: pdftotext keeps the characters as printed.
+    expect(all).toContain('<script>alert("x")</script>');
+    expect(all).toContain('=HYPERLINK("http://evil.example","y")');
+    expect(all).toContain('{{meta.title}}');
+  });
+
+  it('HTML and XLSX print the commentary as literal text', async () => {
+    const html = readFileSync(file('board-pack.html'), 'utf8');
+    expect(html).toContain('Families told us &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; and &#x3D;HYPERLINK(&quot;http://evil.example&quot;,&quot;y&quot;) and {{meta.title}} verbatim.');
+    expect(html).not.toMatch(/<script/i);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file('scorecard.xlsx'));
+    const values: unknown[] = [];
+    wb.getWorksheet('Scorecard')!.eachRow((row) => row.eachCell((c) => values.push(c.value)));
+    expect(values).toContain(NASTY);
+  });
+
+  it('HTML: axe-core finds no violations in a real headless browser', async () => {
+    const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const browser = await launchBrowser(await resolveBrowser());
+    try {
+      const page = await browser.newPage();
+      // This test page runs axe's script; the pack's own CSP allows no script, so it is removed for the check.
+      const html = readFileSync(file('board-pack.html'), 'utf8').replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '');
+      await page.setContent(html, { waitUntil: 'load' });
+      await page.addScriptTag({ content: axe });
+      const result = await page.evaluate(async () => {
+        const r = await (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document, { resultTypes: ['violations'] });
+        return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+      });
+      expect(result).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+});
+
+describe('variants from one run', () => {
+  const vfile = (name: string) => path.join(dir, 'variants', name);
+
+  it('writes the board version, its appendix and one pack per locality', () => {
+    const names = variants.files.map((f) => path.basename(f.path));
+    for (const n of ['board-pack.html', 'board-pack.pdf', 'board-pack-appendix.html', 'board-pack-appendix.pdf']) expect(names).toContain(n);
+    for (const area of ['central', 'north', 'east', 'south_west']) {
+      expect(names).toContain(`board-pack-${area}.html`);
+      expect(names).toContain(`board-pack-${area}.pdf`);
+    }
+    expect(variants.problems.filter((p) => p.code.startsWith('BP_PDF') || p.code.startsWith('BP_BROWSER'))).toEqual([]);
+  });
+
+  it('the board version holds only the exceptions; the appendix file holds every indicator and the appendix', () => {
+    const board = readFileSync(vfile('board-pack.html'), 'utf8');
+    const appendix = readFileSync(vfile('board-pack-appendix.html'), 'utf8');
+    expect(board).toContain('Board version: exceptions only');
+    expect(board).not.toContain('id="appendix"');
+    expect(appendix).toContain('id="appendix"');
+    const cards = (html: string) => [...html.matchAll(/<div class="measure" id="ind-([\w-]+)"/g)].map((m) => m[1]);
+    expect(cards(board).length).toBeGreaterThan(0);
+    expect(cards(board).length).toBeLessThan(cards(appendix).length);
+    expect(cards(appendix).length).toBe(variants.assessment.indicators.length);
+  });
+
+  it('a locality pack shows that locality\'s figures', () => {
+    const east = readFileSync(vfile('board-pack-east.html'), 'utf8');
+    expect(east).toContain('East locality');
+    expect(east).not.toContain('id="localities"');
+    const ia = variants.assessment.indicators.find((x) => x.byArea.some((v) => v.area === 'east' && v.value !== null))!;
+    const v = ia.byArea.find((x) => x.area === 'east')!;
+    expect(east).toContain(v.sentence.replace(/&/g, '&amp;').replace(/'/g, '&#x27;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/=/g, '&#x3D;').replace(/`/g, '&#x60;'));
+  });
+});
