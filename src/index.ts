@@ -22,3 +22,18 @@ export {
   workingDaysBetween, addWorkingDays, isWorkingDay, bankHolidays,
   type Period, type PeriodType, type AggregationRule, type AggregatedFigure, type PeriodFigure,
 } from './core/periods.js';
+
+/**
+ * Projects as code (#4): load a project folder into typed `Config` and `IndicatorDef`s with every problem
+ * collected, or validate it fully (SQL bound against the source contracts, no data needed).
+ */
+export { loadProject, listPresets, type LoadResult } from './config/load.js';
+export { validateProject, type ValidateResult } from './config/validate.js';
+export type { Problem, Severity } from './core/errors.js';
+export { formatProblem, BoardpackError } from './core/errors.js';
+export type {
+  Config, IndicatorDef, SourceDef, ColumnContract, Area, Priority, TargetRule, MeasurePartDef, ComparatorDef, Project,
+  Polarity, Unit, ObaKind, ObaQuestion, ThriveLevel, Frequency,
+} from './config/types.js';
+export { ProjectSpec, IndicatorSpec, IndicatorFile, SourceSpec, SourceContractsFile, PresetSpec } from './config/schema.js';
+export { jsonSchemas } from './cli/commands/schema.js';
