@@ -143,6 +143,7 @@ export async function renderPack(config: Config, assessment: Assessment, options
             headerRight: config.board.meetingDate ?? assessment.period.label,
             footerLeft: config.board.protectiveMarking,
             timeoutMs: options.pdfTimeoutMs,
+            date: new Date(options.generatedAt),
           });
           await write('pdf', `${pack.name}.pdf`, pdf);
         } catch (e) {

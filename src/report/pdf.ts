@@ -26,6 +26,8 @@ export interface PdfOptions {
   landscape?: boolean;
   /** Called with the URL of every request that was blocked (images or styles not inlined). */
   onBlockedRequest?: (url: string) => void;
+  /** The pack's generation time: replaces the print time Chromium writes as /CreationDate and /ModDate (#8). */
+  date?: Date;
 }
 
 /**
@@ -96,7 +98,7 @@ export async function renderPdf(browser: Browser, html: string, options: PdfOpti
 
   try {
     const pdf = await Promise.race([work, deadline]);
-    return setPdfInfo(pdf, { title: options.title, author: options.author, subject: options.subject, keywords: options.keywords });
+    return setPdfInfo(pdf, { title: options.title, author: options.author, subject: options.subject, keywords: options.keywords, date: options.date });
   } catch (err) {
     throw toPdfError(err, timeoutMs);
   } finally {
@@ -146,6 +148,25 @@ export interface PdfInfo {
   author?: string;
   subject?: string;
   keywords?: string[];
+  /** Creation and modification date (issue #8: SOURCE_DATE_EPOCH makes the PDF byte-identical). */
+  date?: Date;
+}
+
+/** A PDF date in the exact shape Chromium writes, `D:YYYYMMDDHHmmSS+00'00'`, so a rewrite keeps every offset. */
+function pdfDate(d: Date): string {
+  return `D:${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}+00'00'`;
+}
+
+/**
+ * Rewrites Chromium's /CreationDate and /ModDate (the wall-clock time of printing) to `date`, in place and
+ * with the same number of bytes, so the cross-reference offsets stay valid and the same inputs give the
+ * same PDF bytes (issue #8). Dates of any other shape are left alone.
+ */
+function fixPdfDates(pdf: Uint8Array, date: Date): Uint8Array {
+  const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1');
+  const fixed = pdfDate(date);
+  const next = text.replace(/\/(CreationDate|ModDate) \(D:\d{14}\+00'00'\)/g, (_m, key: string) => `/${key} (${fixed})`);
+  return next === text ? pdf : new Uint8Array(Buffer.from(next, 'latin1'));
 }
 
 /**
@@ -156,6 +177,7 @@ export interface PdfInfo {
  * Returns the input unchanged when the file is not the plain classic-xref layout Chromium writes.
  */
 export function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Uint8Array {
+  if (info.date && !Number.isNaN(info.date.getTime())) pdf = fixPdfDates(pdf, info.date);
   const entries: Array<[string, string]> = [];
   if (info.title) entries.push(['Title', info.title]);
   if (info.author) entries.push(['Author', info.author]);
