@@ -337,14 +337,23 @@ async function resolveExtends(doc: unknown, file: string, chain: string[] = []):
     throw e;
   }
   const list = Array.isArray((base.data as { indicators?: unknown })?.indicators) ? (base.data as { indicators: unknown[] }).indicators : [base.data];
-  const picked = target.id === undefined && list.length === 1 ? list[0] : list.find((d) => (d as { id?: unknown })?.id === target.id);
+  let picked = target.id === undefined && list.length === 1 ? list[0] : list.find((d) => (d as { id?: unknown })?.id === target.id);
+  let pickedResolved: Resolved | undefined;
+  if (!picked && target.id !== undefined) {
+    // An entry of a set may itself take its id from what it extends (the stoke-2020-24 preset does).
+    for (const d of list) {
+      if (typeof (d as { extends?: unknown })?.extends !== 'string') continue;
+      const r = await resolveExtends(d, target.file, seen);
+      if (r.ok && (r.doc as { id?: unknown })?.id === target.id) { picked = d; pickedResolved = r; break; }
+    }
+  }
   if (!picked) {
     const ids = list.map((d) => String((d as { id?: unknown })?.id));
     return { ok: false, problems: [problem('BP_INDICATOR_EXTENDS_MISSING', `\`extends: ${ref}\`: ${path.basename(target.file)} has no indicator "${target.id ?? ''}"`, {
       file, value: ref, expected: `one of ${ids.map((i) => `#${i}`).join(', ')}`, fix: 'name the indicator after a # (file.yaml#id)',
     })] };
   }
-  const inner = await resolveExtends(picked, target.file, seen);
+  const inner = pickedResolved ?? await resolveExtends(picked, target.file, seen);
   if (!inner.ok) return inner;
   const { extends: _x, ...own } = doc as Record<string, unknown>;
   return { ok: true, doc: mergeSpec(inner.doc as Record<string, unknown>, own) };

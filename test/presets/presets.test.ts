@@ -3,7 +3,7 @@
  * its source contracts, with the wording, grouping, providers, frequencies, targets and baselines the documents
  * give; the Stockport literal list (N and P both present) is reported as a duplicate.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,5 +120,17 @@ describe('presets', () => {
     expect(dup[0].message).toContain('"n_injury_admissions"');
     expect(dup[0].line).toBe(18); // the P line of the fixture
     expect(out.problems.filter((p) => p.code !== 'BP_INDICATOR_SAME_MEASURE' && p.code !== 'BP_LINT_NO_BETTER_OFF')).toEqual([]);
+  });
+
+  it('a project can take one preset measure and set its own target (the README example)', async () => {
+    const root = presetProject('stoke-2020-24');
+    writeFileSync(path.join(root, 'boardpack.yaml'), readFileSync(path.join(root, 'boardpack.yaml'), 'utf8').replace('indicators: ["preset:stoke-2020-24"]', 'indicators: [local]\nframework: { priorities: [{ id: best_start, title: Best start in life }] }'));
+    mkdirSync(path.join(root, 'local'));
+    writeFileSync(path.join(root, 'local', 'lbw.yaml'), 'extends: "preset:stoke-2020-24/best_start#low_birth_weight"\nkind: performance_measure\nquestion: better_off\ntargets: { 2026-27: { value: 8.5, tolerance_pct: 5 } }\nowner: Director of Public Health\n');
+    const res = await validateProject(root);
+    expect(res.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(res.indicators).toHaveLength(1);
+    expect(res.indicators[0]).toMatchObject({ id: 'low_birth_weight', owner: 'Director of Public Health', targets: { '2026-27': { value: 8.5 } }, baseline: { value: 9.5 } });
+    expect(res.config!.framework.priorities.map((p) => p.id)).toEqual(['best_start']);
   });
 });
