@@ -451,9 +451,9 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
     return {
       indicator: viewOf(ia),
       anchor: anchorOf('ttc', def.id),
-      chart: historyChart(ia, `ttc-${def.id}`, true, { width: 640, height: 200 }),
-      spcChart: ia.spc ? xmrChart(ia, `ttc-spc-${def.id}`, { width: 400, height: 170 }) : null,
-      localityChart: ia.byArea.length ? localityChart(ia, `ttc-loc-${def.id}`, areaNames, { width: 400 }) : null,
+      chart: historyChart(ia, `ttc-${def.id}`, true, { width: 520, height: 250 }),
+      spcChart: ia.spc ? xmrChart(ia, `ttc-spc-${def.id}`, { width: 440, height: 160 }) : null,
+      localityChart: ia.byArea.length ? localityChart(ia, `ttc-loc-${def.id}`, areaNames, { width: 440, height: 150 }) : null,
       baseline: def.baseline && baselineLabel
         ? `${baselineLabel} (${labelOf.get(def.baseline.period) ?? periodLabelOf(def.baseline.period)})${def.baseline.source ? `, source: ${def.baseline.source}` : ''}`
         : null,
