@@ -1,0 +1,106 @@
+/**
+ * Issue #10, browser confinement, through the real CLI:
+ * - a template from someone else that tries to run script, fetch from a server, or read local files makes the
+ *   PDF without any of it happening (a local HTTP server counts the requests that reach it: none may);
+ * - a browser that hangs at start or crashes ends in a clear coded error, the HTML/XLSX/JSON are still
+ *   written, and the browser process is gone.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pdfToText, runCli } from '../helpers/cli.js';
+import { makeProject, editFile } from '../helpers/project.js';
+import { runCliMeasured, tempDir } from './helpers/files.js';
+
+let server: Server;
+let hits: string[] = [];
+let base = '';
+
+beforeAll(async () => {
+  server = createServer((req, res) => { hits.push(req.url ?? ''); res.end('body { background: red }'); });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+describe('browser confinement', () => {
+  it('a hostile template cannot run script, reach the network or read local files while the PDF prints', async () => {
+    const root = await makeProject();
+    const secret = path.join(tempDir('bp-secret-'), 'secret.txt');
+    writeFileSync(secret, 'TOPSECRET-7f3a9c');
+    editFile(root, 'boardpack.yaml', 'indicators: [indicators]\n', 'indicators: [indicators]\ntemplates: templates\n');
+    mkdirSync(path.join(root, 'templates'));
+    const cover = readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '../../templates/cover.hbs'), 'utf8');
+    const hostile = `<link rel="stylesheet" href="${base}/style.css"><img src="${base}/pixel.png" alt="">
+<img src="file://${secret}" alt=""><iframe src="file://${secret}"></iframe><object data="file://${secret}"></object>
+<p id="js-marker">SCRIPT-DID-NOT-RUN</p>
+<script>document.getElementById('js-marker').textContent = 'SCRIPT-RAN'; fetch('${base}/from-script');</script>`;
+    writeFileSync(path.join(root, 'templates', 'cover.hbs'), `${hostile}\n${cover}`);
+    hits = [];
+    const out = path.join(root, 'out');
+    const run = runCli(['run', '--project', root, '--out', out]);
+    expect(hits, run.stderr).toEqual([]);
+    const pdf = path.join(out, 'board-pack.pdf');
+    if (!existsSync(pdf)) {
+      // A renderer that refuses script in templates outright is fine too, as long as it says so with a code.
+      expect(run.stderr).toMatch(/BP_[A-Z_]+/);
+      return;
+    }
+    const text = pdfToText(pdf);
+    if (text === undefined) return;
+    expect(text).not.toContain('TOPSECRET-7f3a9c');
+    expect(text).not.toContain('SCRIPT-RAN');
+    expect(text).toContain('SCRIPT-DID-NOT-RUN');
+  }, 300_000);
+
+  // Known gap (issue #10): puppeteer launches with `pipe: true`, where the launch `timeout` does not apply; a
+  // browser that starts but never answers holds the run for protocolTimeout (puppeteer's default, 180 s) and
+  // then again while closing: over 5 minutes were observed. Fix in src/report/browser.ts: pass
+  // `protocolTimeout` to launch() (at least the PDF timeout, as Page.printToPDF is bound by it too, e.g. 65 s),
+  // or race launch() with a deadline that kills the spawned process. This test passes — and must lose `.fails`
+  // — once a hung browser ends the run within 150 s.
+  it.fails('a browser that hangs at start ends in a coded error, other outputs written, the process gone', async () => {
+    const root = await makeProject();
+    const dir = tempDir('bp-fakebrowser-');
+    const pidFile = path.join(dir, 'pid');
+    const fake = path.join(dir, 'chrome');
+    writeFileSync(fake, `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 100000\n`);
+    chmodSync(fake, 0o755);
+    const out = path.join(root, 'out');
+    let pid = 0;
+    try {
+      const run = await runCliMeasured(['run', '--project', root, '--out', out, '--browser', fake], { timeoutMs: 150_000 });
+      pid = Number(readFileSync(pidFile, 'utf8'));
+      expect(run.signal, 'the run had to be killed: the hung browser held it').toBeNull();
+      expect(run.status, run.stderr).toBe(1);
+      expect(run.stderr).toMatch(/BP_(BROWSER_LAUNCH_FAILED|PDF_TIMEOUT|PDF_FAILED)/);
+      expect(run.stderr).not.toMatch(/unexpected error/i);
+      for (const f of ['board-pack.html', 'scorecard.xlsx', 'results.json']) expect(existsSync(path.join(out, f)), f).toBe(true);
+      expect(existsSync(path.join(out, 'board-pack.pdf'))).toBe(false);
+      expect(pid).toBeGreaterThan(0);
+      expect(alive(pid)).toBe(false);
+    } finally {
+      if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  }, 200_000);
+
+  it('a browser that crashes at start ends in a coded error with the other outputs written', async () => {
+    const root = await makeProject();
+    const dir = tempDir('bp-fakebrowser-');
+    const fake = path.join(dir, 'chrome');
+    writeFileSync(fake, '#!/bin/sh\necho "Received signal 11 SEGV_MAPERR" >&2\nkill -SEGV $$\n');
+    chmodSync(fake, 0o755);
+    const out = path.join(root, 'out');
+    const run = runCli(['run', '--project', root, '--out', out, '--browser', fake]);
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/BP_(BROWSER_LAUNCH_FAILED|PDF_FAILED)/);
+    expect(run.stderr).not.toMatch(/unexpected error/i);
+    for (const f of ['board-pack.html', 'scorecard.xlsx', 'results.json']) expect(existsSync(path.join(out, f)), f).toBe(true);
+  }, 300_000);
+});
