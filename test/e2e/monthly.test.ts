@@ -168,6 +168,17 @@ describe('freshness gates: a partner\'s latest quarter is missing', () => {
     ]);
   });
 
+  it('takes the project, output folder and strictness from the environment, with flags taking precedence', () => {
+    const envOut = tmp('env-out');
+    const flagOut = tmp('flag-out');
+    const r = runCli(['run', '--out', flagOut, '--no-pdf'], { env: { ...env, BOARDPACK_PROJECT: root, BOARDPACK_OUT: envOut, BOARDPACK_STRICT: '1' }, cwd: tmpdir() });
+    expect(r.status, r.stderr).toBe(3);
+    expect(existsSync(path.join(flagOut, 'results.json'))).toBe(true);
+    expect(existsSync(envOut)).toBe(false);
+    expect(runCli(['run', '--no-pdf'], { env: { ...env, BOARDPACK_PROJECT: root, BOARDPACK_OUT: envOut, BOARDPACK_STRICT: 'false' }, cwd: tmpdir() }).status).toBe(0);
+    expect(existsSync(path.join(envOut, 'manifest.json'))).toBe(true);
+  });
+
   it('without --strict exits 0 and shows "awaiting data" for exactly those indicators, never an older figure', () => {
     expect(lax.status, lax.stderr).toBe(0);
     expect(lax.stderr).toMatch(/gate\(s\) would fail with --strict/);
