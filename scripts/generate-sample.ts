@@ -5,6 +5,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { comparatorFiles } from './sample/comparators.js';
 import { buildExtracts, thousands } from './sample/extracts.js';
 import { indicatorFiles, projectSpec, toYaml } from './sample/project.js';
 import { readme } from './sample/readme.js';
@@ -20,10 +21,12 @@ const GITATTRIBUTES = `# Keep the sample extracts byte-for-byte as generated (CR
 export async function generateSample(outDir: string): Promise<GeneratedFile[]> {
   await rm(path.join(outDir, 'extracts'), { recursive: true, force: true });
   await rm(path.join(outDir, 'indicators'), { recursive: true, force: true });
+  await rm(path.join(outDir, 'comparators'), { recursive: true, force: true });
   const files: Array<{ path: string; content: Buffer }> = [];
   files.push({ path: 'boardpack.yaml', content: Buffer.from(toYaml(projectSpec(), ' Brackenfield Children and Families Partnership: the fictional sample project.'), 'utf8') });
   files.push({ path: '.gitattributes', content: Buffer.from(GITATTRIBUTES, 'utf8') });
   files.push(...(await buildExtracts()));
+  files.push(...comparatorFiles());
   for (const f of indicatorFiles()) files.push({ path: f.path, content: Buffer.from(f.text, 'utf8') });
   const listed = files.map((f) => ({ path: f.path, size: f.content.length }));
   files.push({ path: 'README.md', content: Buffer.from(readme(listed), 'utf8') });

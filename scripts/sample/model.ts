@@ -154,6 +154,8 @@ export const pop10to17 = (fy: Period, loc: Locality) => roundTo(population(fy, l
 
 /** 2024/25 Q3: the CAMHS waiting-time field was lost in a patient-record system migration (marked `x`). */
 export const CAMHS_MIGRATION_QUARTER = '2024-25-Q3';
+/** 2026/27 Q2: vacancies in the perinatal mental health team; its discharges fall under the minimum to rate. */
+export const PMH_VACANCY_QUARTER = '2026-27-Q2';
 export const CAMHS_MIGRATION_LABEL = '2024/25 Q3';
 
 function buildNhs(): Row[] {
@@ -192,6 +194,9 @@ function buildNhs(): Row[] {
       const pmhRef = rnd.poisson(live * 0.062);
       const pmhDis = rnd.poisson(live * 0.055);
       const pmhImp = rnd.steady(pmhDis, clamp01(curve([[0, 0.585], [5.5, 0.672]], t) + pmhAdj[i]), 0.35);
+      // 2026/27 Q2: two perinatal mental health practitioner posts were vacant, so the service discharged fewer than
+      // half its usual parents: the quarter is too few to rate (scaled after the draws, so no other figure moves).
+      const pmhScale = q.id === PMH_VACANCY_QUARTER ? 0.45 : 1;
       const fem = female15to17(fy, loc);
       const u18 = rnd.steadyCount(fem * (curve([[0, 23.0], [5.5, 17.5]], t) / 1000 / 4) * m.conceptions[i], 0.6);
       rows.push({
@@ -209,8 +214,8 @@ function buildNhs(): Row[] {
           camhs_referrals: camhsRef,
           camhs_seen_4_weeks: q.id === CAMHS_MIGRATION_QUARTER ? null : seen,
           pmh_referrals: pmhRef,
-          pmh_discharges: pmhDis,
-          pmh_improved: pmhImp,
+          pmh_discharges: Math.round(pmhDis * pmhScale),
+          pmh_improved: Math.round(pmhImp * pmhScale),
           u18_conceptions: u18,
           female_pop_15_17: fem,
         },

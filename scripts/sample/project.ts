@@ -1,4 +1,5 @@
 /** boardpack.yaml and indicators/*.yaml for the sample partnership, as snake_case objects. */
+import { childrenInCareComparators } from './comparators.js';
 import YAML from 'yaml';
 import {
   EDUCATION_COLUMNS, EDUCATION_PATH, NHS_COLUMNS, NHS_HEADER_ROW, NHS_PATH, NHS_SHEETS, NHS_TRUST, POPULATION_COLUMNS,
@@ -184,6 +185,7 @@ export function indicatorSpec(ind: IndicatorDef): Record<string, unknown> {
       source: ind.englandSource,
     }];
   }
+  if (ind.statisticalNeighbours) out.comparators = [...((out.comparators as unknown[]) ?? []), ...childrenInCareComparators()];
   if (ind.spc) out.spc = true;
   out.owner = ind.owner;
   out.data_provider = ind.dataProvider;

@@ -64,6 +64,8 @@ export function latestStatuses(): LatestStatus[] {
       target = rule.value;
       status = ragStatus(value, ind.polarity, rule);
       if (status !== ind.design.status) throw new Error(`${ind.id}: designed ${ind.design.status}, got ${status}`);
+      const den = evaluate(ind, p, null).denominator;
+      if (ind.minDenominator && den !== null && den < ind.minDenominator) status = `grey (too few to rate: ${den} under ${ind.minDenominator})`;
     }
     if (ind.design?.status === 'missing' && value !== null) throw new Error(`${ind.id}: designed missing, has data`);
     const smallLocalities = ind.disclosure === false ? [] : [null, ...LOCALITIES].filter((l) => {
@@ -139,6 +141,8 @@ checks the configuration.
   const what: Record<string, string> = {
     'boardpack.yaml': 'project: partnership, board meeting, framework and priorities, areas, source contracts',
     '.gitattributes': 'keeps the extracts byte-for-byte (CRLF CSVs, binary XLSX)',
+    'comparators/statistical_neighbours.csv': 'fictional statistical neighbour group in the DfE model\'s wide layout (SN_1 … SN_10, closeness bands)',
+    'comparators/children_looked_after_by_authority.csv': 'children in care per 10,000 for England and the neighbours, in DfE\'s long download layout',
   };
   const extractWhat: Record<string, string> = {
     nhs: 'NHS trust workbook: title block, one sheet per financial year, Total rows, a Notes sheet',
@@ -184,6 +188,11 @@ Priorities: ${PRIORITIES.map((p) => `\`${p.id}\` (${p.title})`).join(', ')}.
 - **Missing**: the youth justice service has not sent 2026/27 Q2 (its file stops at 2026/27 Q1).
 - **Not available**: the trust marks ${CAMHS_MIGRATION_LABEL} CAMHS waiting times \`x\` (system migration), in every row.
 - **A true zero**: ${zeroLine}.
+- **Too few to rate**: in 2026/27 Q2 two perinatal mental health practitioner posts were vacant and the service
+  discharged fewer than 20 parents, the indicator's \`min_denominator\`: the figure is shown but grey, with no arrow
+  or comparison, and left off its SPC chart.
+- **Statistical neighbours**: children in care is compared with a fictional group of ten neighbours read from
+  \`comparators/\` (the DfE model's layout), as their plain and closeness-weighted averages, with Brackenfield's rank.
 - **Small numbers**: stillbirths, infant deaths, under-18 conceptions, first-time entrants, permanent exclusions and
   perinatal mental health discharges are under 10 in some or all localities every period.
 

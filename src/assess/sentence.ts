@@ -27,10 +27,14 @@ const SIGNIFICANCE_WORD = {
 } as const;
 
 function comparatorPhrase(def: IndicatorDef, c: ComparatorResult): string | null {
-  const parts: string[] = [];
-  if (c.significance !== 'not_compared') parts.push(`${SIGNIFICANCE_WORD[c.significance]} ${c.label} (${formatValue(def, c.value)})`);
-  if (c.rank) parts.push(`${c.rank.text} among ${c.rank.group}`);
-  return parts.length ? parts.join('; ') : null;
+  return c.significance === 'not_compared' ? null : `${SIGNIFICANCE_WORD[c.significance]} ${c.label} (${formatValue(def, c.value)})`;
+}
+
+/** Ranks after the comparisons, one per peer group (the plain and weighted neighbour averages share one). */
+function rankPhrases(a: AssessedValue): string[] {
+  const seen = new Map<string, string>();
+  for (const c of a.comparators) if (c.rank && !seen.has(c.rank.group)) seen.set(c.rank.group, `${c.rank.text} among ${c.rank.group}`);
+  return [...seen.values()];
 }
 
 export function statusSentence(def: IndicatorDef, a: AssessedValue): string {
@@ -50,7 +54,7 @@ export function statusSentence(def: IndicatorDef, a: AssessedValue): string {
   const ly = noun === 'year' ? null : move(a.directionYoY, a.sameLastYearValue, `the same ${noun} last year`);
   if (prev) parts.push(`${prev}${a.runLength > 1 && a.direction !== 'no_change' ? ` (${a.runLength} ${noun}s in a row)` : ''}.`);
   if (ly) parts.push(`${ly}.`);
-  const phrases = a.comparators.map((c) => comparatorPhrase(def, c)).filter((p): p is string => p !== null);
+  const phrases = [...a.comparators.map((c) => comparatorPhrase(def, c)).filter((p): p is string => p !== null), ...rankPhrases(a)];
   if (phrases.length) parts.push(`${phrases.map((p, i) => (i ? p[0].toLowerCase() + p.slice(1) : p)).join('; ')}.`);
   return parts.join(' ');
 }

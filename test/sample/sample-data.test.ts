@@ -151,7 +151,7 @@ describe('sample-data indicators', () => {
       } else if (s.polarity !== 'none') {
         expect(Object.keys(s.targets ?? {}).length, s.id).toBeGreaterThan(0);
       }
-      for (const key of [...Object.keys(s.targets ?? {}), ...(s.comparators ?? []).flatMap((c) => Object.keys(c.values))]) {
+      for (const key of [...Object.keys(s.targets ?? {}), ...(s.comparators ?? []).flatMap((c) => Object.keys(c.values ?? {}))]) {
         expect(tryParsePeriodId(key), `${s.id}: ${key}`).toBeDefined();
       }
       if (s.baseline) expect(tryParsePeriodId(s.baseline.period), s.id).toBeDefined();

@@ -77,9 +77,30 @@ describe('sample-data through the pipeline', () => {
       expect(ia.latest.period, ia.indicator.id).toBe(latestPeriod(INDICATORS.find((i) => i.id === ia.indicator.id)!).id);
       expect(ia.latest.rag, ia.indicator.id).toBe(designed.get(ia.indicator.id));
     }
-    expect(assessment.counts).toMatchObject({ blue: 1, green: 4, amber: 4, red: 3, grey: 12 });
+    expect(assessment.counts).toMatchObject({ blue: 1, green: 3, amber: 4, red: 3, grey: 13 });
     const fte = assessment.indicators.find((i) => i.indicator.id === 'first_time_entrants')!;
     expect(fte.latest.status).toBe('awaiting_data');
     expect(assessment.suppressions.some((s) => s.period === '2026-27-Q2' && s.area === 'south_west')).toBe(true);
+  });
+
+  // Acceptance of #6: the sample pack shows an SPC special cause, a turning curve, a grey "too few to rate",
+  // statistical neighbours with a rank, and the methods behind them.
+  it('shows what issue #6 asks the sample to show', () => {
+    const by = new Map(assessment.indicators.map((ia) => [ia.indicator.id, ia]));
+    const pmh = by.get('parental_mental_health_improved')!;
+    expect(pmh.latest).toMatchObject({ rag: 'grey', tooFewToRate: true, direction: 'not_available' });
+    expect(pmh.latest.ragReason).toBe('too few to rate (denominator 19 is under 20)');
+    expect(pmh.spc?.points.map((p) => p.period)).not.toContain('2026-27-Q2');
+    const camhs = by.get('camhs_seen_within_4_weeks')!.spc!;
+    expect(camhs.variation).toBe('concern_low');
+    expect(camhs.points.at(-1)).toMatchObject({ specialCause: true, direction: 'concern' });
+    expect(assessment.indicators.filter((ia) => ia.forecast?.status === 'turned' || ia.forecast?.status === 'turning').map((ia) => ia.indicator.id))
+      .toEqual(expect.arrayContaining(['low_birth_weight']));
+    const cla = by.get('children_in_care')!.latest;
+    expect(cla.comparators.map((c) => c.id)).toEqual(['england', 'statistical_neighbours', 'statistical_neighbours_weighted']);
+    expect(cla.comparators[1].rank).toMatchObject({ of: 11, group: 'statistical neighbours' });
+    expect(cla.sentence).toMatch(/Significantly worse than England \(69\.0 per 10,000\); similar to Statistical neighbours .*; \d+(st|nd|rd|th) of 11 among statistical neighbours\.$/);
+    expect(assessment.methods?.map((m) => m.id)).toEqual(['rag', 'direction', 'intervals', 'comparators', 'spc', 'forecast', 'disclosure']);
+    expect(assessment.dataQuality.filter((p) => p.code.startsWith('BP_COMPARATOR'))).toEqual([]);
   });
 });
