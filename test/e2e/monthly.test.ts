@@ -190,6 +190,10 @@ describe('freshness gates: a partner\'s latest quarter is missing', () => {
     expect(latest('low_birth_weight')).toMatchObject({ period: '2024-25-Q4', value: null });
     const html = readFileSync(path.join(out, 'board-pack.html'), 'utf8');
     expect(html).toContain('BP_SOURCE_MISSING_PERIOD');
-    expect(html).toMatch(/awaiting data/i);
+    // The summary's list of figures not available this period names exactly the affected indicator.
+    const list = /<ul class="data-issues">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
+    expect([...list.matchAll(/href="#([^"]+)"[^<]*<\/a>: ([^<]*)/g)].map((m) => `${m[1]}: ${m[2]}`)).toEqual(['ind-low_birth_weight: awaiting data for 2024/25 Q4']);
+    const scorecard = [...html.matchAll(/fig-awaiting-data/g)].length;
+    expect(scorecard).toBeGreaterThan(0);
   });
 });
