@@ -77,6 +77,10 @@ export async function checkIndicatorSql(config: Config, indicators: IndicatorDef
       } catch (e) {
         const part = def.sql ? 'sql' : partAt(e, def);
         const p = enrichDuckDbError(e, { what: `indicator ${def.id}`, file: def.file, yamlPath: `indicators.${def.id}.${part}`, tables: seen }).problems[0];
+        // The text as written at that path is the offending value.
+        const [name, key] = part.split('.') as ['numerator' | 'denominator' | 'sql', 'expr' | 'where' | 'period' | undefined];
+        const written = name === 'sql' ? def.sql : key === 'expr' || key === 'where' ? def[name]?.[key] : undefined;
+        if (p.value === undefined && written !== undefined) p.value = written.trim();
         out.push(p);
       }
     }
