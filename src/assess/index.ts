@@ -268,7 +268,9 @@ export function forecastFor(def: IndicatorDef, series: AssessedValue[]): Forecas
   const after = pts.slice(cut);
   const fc = linearForecast(base.map((p) => p.value!), after.length);
   const fmt = (x: number) => formatValue(def, x);
-  const slope = (x: number) => (def.unit === 'percent' ? `${formatBare(def, x)} percentage points` : formatValue(def, x));
+  // A change per period is small beside the figure itself: two more decimals than the figure, so it never reads 0.0.
+  const slopeDef = { ...def, decimals: Math.min(def.decimals + 2, 4) };
+  const slope = (x: number) => (def.unit === 'percent' ? `${formatBare(slopeDef, x)} percentage points` : formatValue(slopeDef, x));
   const ttc = turningTheCurve(base.map((p) => p.value!), after.map((p) => p.value!), def.polarity, fmt, slope);
   return {
     method: `${fc.method}: a straight line fitted to the ${base.length} baseline figures (${base[0].period} to ${base[base.length - 1].period}) and carried forward ${after.length} ${after.length === 1 ? 'period' : 'periods'}`,
