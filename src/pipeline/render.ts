@@ -86,7 +86,7 @@ export async function renderPack(config: Config, assessment: Assessment, options
     const only = exceptionIds(withNotes);
     packs.push({
       name: 'board-pack', config, assessment: withNotes, title: `${baseTitle} (board version: exceptions)`,
-      meta: { only, variant: 'Board version: exceptions only; the full scorecard, report cards and appendix are in a separate file', sections: [{ id: 'cover' }, { id: 'summary' }, { id: 'scorecard' }, { id: 'report_cards' }, { id: 'turn_the_curve' }] },
+      meta: { only, variant: 'Board version: exceptions only (full detail in the appendix file)', sections: [{ id: 'cover' }, { id: 'summary' }, { id: 'scorecard' }, { id: 'report_cards' }, { id: 'turn_the_curve' }] },
     });
     packs.push({
       name: 'board-pack-appendix', config, assessment: withNotes, title: `${baseTitle} (appendix)`,
