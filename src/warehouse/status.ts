@@ -111,7 +111,7 @@ async function sourceStatus(wh: Warehouse, s: SourceDef, today: string): Promise
     if (periods.length > 2000) break;
   }
   st.periods = periods;
-  if (periods.some((p) => p.state === 'late')) st.state = 'late';
+  if (st.lastLoad && periods.some((p) => p.state === 'late')) st.state = 'late';
   return st;
 }
 
@@ -122,7 +122,7 @@ export function renderStatus(statuses: SourceStatus[], options: { recent?: numbe
   for (const s of statuses) {
     const head = `${s.source} (${s.partner}, ${s.frequency}): ${s.state}${s.rows ? `, ${s.rows.toLocaleString('en-GB')} rows` : ''}${s.lastLoad ? `, last loaded ${s.lastLoad.loadedAt} (load ${s.lastLoad.loadId})` : ''}`;
     lines.push(head);
-    if (s.lastFailure) lines.push(`  last attempt failed ${s.lastFailure.at} with ${s.lastFailure.errors} error(s); the data above is from the last good load`);
+    if (s.lastFailure) lines.push(`  last attempt failed ${s.lastFailure.at} with ${s.lastFailure.errors} error(s); ${s.lastLoad ? 'the data shown is from the last good load' : 'nothing has loaded yet'} (see .boardpack/validation-report.html)`);
     if (s.nextDueBy) lines.push(`  next extract due by ${s.nextDueBy}${s.daysLate ? ` — late by ${s.daysLate} day(s)` : ''}`);
     const shown = s.periods.filter((p, i) => p.state !== 'loaded' || i >= s.periods.length - recent || p.change);
     const hidden = s.periods.length - shown.length;
