@@ -104,6 +104,8 @@ export interface IndicatorView {
   failed: boolean;
   failure: string | null;
   sparkline: ChartView;
+  /** The figures behind the history chart, oldest first (printed as a table under the chart on screen). */
+  history: Array<{ period: string; value: string; target: string; rag: string }>;
 }
 
 export interface ExceptionView {
@@ -781,6 +783,12 @@ function indicatorView(ia: IndicatorAssessment, priorities: Map<string, Priority
     sentence: l.sentence,
     failed,
     failure: ia.failure?.message ?? null,
+    history: ia.series.map((s) => ({
+      period: s.periodLabel,
+      value: failed ? 'not computed' : figureView(def, s).text,
+      target: s.target !== null ? formatValue(def, s.target) : 'none',
+      rag: ragView(s.rag).word,
+    })),
     sparkline: {
       svg: renderSparkline({ id: `spark-${def.id}`, ariaLabel: `Trend: ${l.sentence}`, values: ia.series.map((s) => s.value) }),
       alt: `Trend: ${l.sentence}`,
