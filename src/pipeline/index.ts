@@ -12,6 +12,7 @@ import { sha256Text } from '../core/hash.js';
 import { loadProjectOrThrow } from '../config/load.js';
 import type { Config, Project } from '../config/types.js';
 import { ingestProject, type IngestReport } from '../ingest/index.js';
+import { writeValidationReport } from '../ingest/report.js';
 import { openWarehouse, quoteIdent, type Warehouse } from '../warehouse/db.js';
 import { ensureMeta } from '../warehouse/meta.js';
 import { computeMeasures, openMeasuresWarehouse } from '../measures/index.js';
@@ -187,6 +188,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     await writeFileAtomic(file, `${c.sql}\n`);
     compiledFiles.push({ path: file, sha256: sha256Text(`${c.sql}\n`) });
   }
+  // Every ingest problem in full (the pack's appendix and the terminal show a summary): out/validation-report.csv|html.
+  await writeValidationReport(outDir, ingest, { title: `Validation report: ${config.partnership.name}`, generatedAt });
   const files: RenderedFile[] = [];
   if (config.outputs.formats.includes('json')) {
     const json = buildResultsJson(config, assessment, { generatedAt, inputs: inputs.map(({ source, path: p, sha256, rows }) => ({ source, path: p, sha256, rows })) });
