@@ -72,6 +72,9 @@ export function tryParsePeriodId(id: string): Period | undefined {
     const m = re.exec(s);
     if (!m) continue;
     const y = Number(m[1]);
+    // A period id's year has four digits and makePeriod writes it back as a number: years before 1000 would
+    // not round-trip (`0000` → `0`), so they are not period ids (found by fuzzing, issue #10).
+    if (y < 1000) return undefined;
     if (type === 'calendar_year') return makePeriod(type, y);
     const second = Number(m[2]);
     if (type === 'fy') {
