@@ -87,7 +87,7 @@ async function readCsvFile(wh: Warehouse, file: string, relFile: string, source:
   } catch (e) {
     const msg = (e as Error).message;
     const line = /line\s*:?\s*(\d+)/i.exec(msg)?.[1];
-    if (/not utf-8 encoded|invalid unicode|utf-?8/i.test(msg)) {
+    if (/not utf-?8 encoded|invalid unicode/i.test(msg)) {
       throw new BoardpackError(problem('BP_INGEST_ENCODING', 'the file is not UTF-8 text', {
         file: relFile, row: line ? Number(line) : undefined, expected: 'UTF-8 text',
         fix: 'if it was saved by Excel on Windows, add `encoding: windows-1252` to the source contract; or save it as "CSV UTF-8"',
