@@ -16,7 +16,7 @@
  * ("In framework: no"), and new indicators get empty rows; rows are matched by id, never by position.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { BoardpackError, problem, type Problem } from '../core/errors.js';
@@ -95,11 +95,10 @@ export function writtenFor(row: CommentaryRow): string {
 /** Where a project's commentary lives: `commentary:` in the config, else `commentary.xlsx` or `.yaml` in the project. */
 export function commentaryPathOf(config: Pick<Config, 'root' | 'commentaryPath'>): { file: string; configured: boolean } {
   if (config.commentaryPath) return { file: config.commentaryPath, configured: true };
-  for (const name of ['commentary.xlsx', 'commentary.yaml', 'commentary.yml']) {
-    const file = path.join(config.root, name);
-    if (existsSync(file)) return { file, configured: false };
-  }
-  return { file: path.join(config.root, 'commentary.xlsx'), configured: false };
+  // Both a workbook and a YAML file (after switching format): the one edited last is the owners' current text.
+  const found = ['commentary.xlsx', 'commentary.yaml', 'commentary.yml'].map((n) => path.join(config.root, n)).filter((f) => existsSync(f));
+  found.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  return { file: found[0] ?? path.join(config.root, 'commentary.xlsx'), configured: false };
 }
 
 const isYaml = (file: string) => /\.ya?ml$/i.test(file);

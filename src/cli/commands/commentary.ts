@@ -31,8 +31,10 @@ export default async function commentary(log: CliLogger, opts: { project?: strin
     });
     const config = summary.project.config;
     const { file: configured } = commentaryPathOf(config);
-    const target = opts.out ? path.resolve(opts.out) : opts.format && !config.commentaryPath ? path.join(config.root, `commentary.${opts.format}`) : configured;
-    const yaml = opts.format ? opts.format === 'yaml' : /\.ya?ml$/i.test(target);
+    let target = opts.out ? path.resolve(opts.out) : configured;
+    // --format wins over the file name: commentary.xlsx becomes commentary.yaml, never YAML in an .xlsx file.
+    if (opts.format && /\.ya?ml$/i.test(target) !== (opts.format === 'yaml')) target = target.replace(/\.[^./\\]*$/, '') + `.${opts.format}`;
+    const yaml = /\.ya?ml$/i.test(target);
     // Text is carried forward from the file being replaced (and, when changing format, from the project's file).
     const from = existsSync(target) ? target : existsSync(configured) ? configured : null;
     const previous = from ? await readCommentaryFile(from) : [];
