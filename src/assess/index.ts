@@ -136,7 +136,8 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
           significance: judgeable && ci && cv !== null ? compareWithBenchmark({ value: value!, lower: ci.lower, upper: ci.upper }, cv, def.polarity) : 'not_compared',
         };
         if (c.peers) {
-          const r = judgeable && peers && peers.length && def.polarity !== 'none' ? rankAmong(value!, peers, def.polarity) : null;
+          // Peer groups are authorities: only the partnership as a whole is ranked among them, never a locality.
+          const r = area === 'all' && judgeable && peers && peers.length && def.polarity !== 'none' ? rankAmong(value!, peers, def.polarity) : null;
           result.rank = r ? { ...r, group: c.peerGroup ?? c.label } : null;
         }
         return result;
