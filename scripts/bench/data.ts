@@ -5,7 +5,7 @@
  * `xlsx_<rows>`, clones of the social-care contract), so boardpack ingests them exactly as a user's project.
  * Same seed, same bytes: the CSV is byte-identical on every run; every value passes the contract.
  */
-import { closeSync, cpSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
@@ -98,6 +98,7 @@ export async function prepareProject(root: string, csvRows: number[], xlsxRows: 
   if (!existsSync(path.join(root, 'boardpack.yaml'))) {
     cpSync(SAMPLE_DIR, root, { recursive: true, filter: (src) => !/[\\/](\.boardpack|out)$/.test(src) });
   }
+  mkdirSync(path.join(root, 'extracts'), { recursive: true });
   const spec = parse(readFileSync(path.join(SAMPLE_DIR, 'boardpack.yaml'), 'utf8')) as { sources: Record<string, Record<string, unknown>> };
   const base = spec.sources[BASE_SOURCE];
   const out: BenchProject = { root, csv: {}, xlsx: {} };

@@ -46,7 +46,7 @@ export function parseArgs(argv: string[]): Plan {
         quick, steps: [...STEPS],
         csv: [{ rows: 100_000, reps: 3 }, { rows: 1_000_000, reps: 2 }, { rows: 10_000_000, reps: 1 }],
         xlsx: [{ rows: 10_000, reps: 3 }, { rows: 100_000, reps: 2 }, { rows: 500_000, reps: 1 }],
-        indicatorReps: 5, pdfReps: 5, helpReps: 10, demoReps: 3, keep: false,
+        indicatorReps: 5, pdfReps: 3, helpReps: 10, demoReps: 2, keep: false,
       };
   let reps: number | undefined;
   for (let i = 0; i < argv.length; i++) {
