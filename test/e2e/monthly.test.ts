@@ -197,3 +197,14 @@ describe('freshness gates: a partner\'s latest quarter is missing', () => {
     expect(scorecard).toBeGreaterThan(0);
   });
 });
+
+describe('--json when the run cannot start', () => {
+  it('still prints one JSON document on stdout, and the coded problem on stderr', () => {
+    const r = runCli(['run', '--project', path.join(tmpdir(), 'bp-no-such-project'), '--json']);
+    expect(r.status).toBe(1);
+    const s = JSON.parse(r.stdout);
+    expect(s).toMatchObject({ status: 'failed', exitCode: 1, strict: false });
+    expect(s.problems.length).toBeGreaterThan(0);
+    expect(r.stderr).toContain(s.problems[0].code);
+  });
+});

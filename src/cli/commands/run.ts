@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { CliLogger } from '../log.js';
 import { packageVersion } from '../main.js';
 import { sha256Text } from '../../core/hash.js';
+import { isBoardpackError } from '../../core/errors.js';
 import { runPipeline, EXIT_CODES, type RunSummary } from '../../pipeline/index.js';
 
 export interface RunCommandOptions {
@@ -76,20 +77,30 @@ export function jsonSummary(s: RunSummary, strict: boolean, cwd = process.cwd())
 
 export async function runAndReport(log: CliLogger, opts: RunCommandOptions & { projectDir: string; outDir?: string; warehousePath?: string }): Promise<number> {
   const strict = Boolean(opts.strict) || strictFromEnv();
-  const summary = await runPipeline({
-    projectDir: opts.projectDir,
-    period: opts.period,
-    outDir: opts.outDir,
-    warehousePath: opts.warehousePath,
-    browser: opts.browser,
-    formats: opts.pdf === false ? ['html', 'xlsx', 'json'] : undefined,
-    log,
-    toolVersion: packageVersion(),
-    strict,
-    command: process.argv.slice(2),
-    exceptionsOnly: opts.exceptionsOnly,
-    eachArea: opts.each === 'area',
-  });
+  let summary: RunSummary;
+  try {
+    summary = await runPipeline({
+      projectDir: opts.projectDir,
+      period: opts.period,
+      outDir: opts.outDir,
+      warehousePath: opts.warehousePath,
+      browser: opts.browser,
+      formats: opts.pdf === false ? ['html', 'xlsx', 'json'] : undefined,
+      log,
+      toolVersion: packageVersion(),
+      strict,
+      command: process.argv.slice(2),
+      exceptionsOnly: opts.exceptionsOnly,
+      eachArea: opts.each === 'area',
+    });
+  } catch (e) {
+    // --json promises one document on stdout even when the run cannot start (a config that does not load);
+    // the problems are also printed on stderr by the top-level handler, which sets the exit code.
+    if (opts.json && isBoardpackError(e)) {
+      process.stdout.write(`${JSON.stringify({ status: 'failed', exitCode: e.exitCode, strict, problems: e.problems })}\n`);
+    }
+    throw e;
+  }
   log.done();
   if (opts.json) process.stdout.write(`${JSON.stringify(jsonSummary(summary, strict))}\n`);
   else {
