@@ -1,7 +1,13 @@
 /** Number formatting by unit, shared by the status sentences (assess) and the pack (report). */
 import type { IndicatorDef, Unit } from '../config/types.js';
 
-const nf = (decimals: number) => new Intl.NumberFormat('en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+/** One formatter per number of decimals: building an Intl.NumberFormat is costly and packs format thousands of figures. */
+const formatters = new Map<number, Intl.NumberFormat>();
+function nf(decimals: number): Intl.NumberFormat {
+  let f = formatters.get(decimals);
+  if (!f) formatters.set(decimals, (f = new Intl.NumberFormat('en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })));
+  return f;
+}
 
 export const UNIT_SUFFIX: Record<Unit, string> = {
   count: '', percent: '%', rate_per_1000: ' per 1,000', rate_per_10000: ' per 10,000', rate_per_100000: ' per 100,000', mean: '', days: ' days', ratio: '',
