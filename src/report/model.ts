@@ -284,6 +284,8 @@ export interface ReportModel {
       byIndicator: Array<{ title: string; count: number; periods: string }>;
     };
     glossary: Array<{ term: string; definition: string }>;
+    /** The methods behind every judgement (from assess), in words. */
+    methods: Array<{ title: string; text: string }>;
   };
 }
 
@@ -661,6 +663,7 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
         byIndicator,
       },
       glossary: GLOSSARY,
+      methods: (assessment.methods ?? []).map((m) => ({ title: m.title, text: m.text })),
     },
   };
   const dataOf: Record<ReportSectionId, unknown> = {
