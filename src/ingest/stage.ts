@@ -20,7 +20,9 @@ function numberExpr(col: string, type: string): string {
   const t = `trim(${q(col)})`;
   const noThousands = `CASE WHEN regexp_full_match(${t}, '-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?%?') THEN replace(${t}, ',', '') ELSE ${t} END`;
   const noPct = `regexp_replace(${noThousands}, '\\s*%$', '')`;
-  const num = `TRY_CAST(${noPct} AS DOUBLE)`;
+  // DuckDB's DOUBLE cast accepts "NaN" and "Infinity": a figure is a finite number or it is a bad cell.
+  const cast = `TRY_CAST(${noPct} AS DOUBLE)`;
+  const num = `(CASE WHEN isfinite(${cast}) THEN ${cast} END)`;
   if (type !== 'percent') return num;
   // "93%" beside 0.93 in one column: a column whose plain values are all fractions is read as fractions of 1.
   const isFractionColumn = `(max(CASE WHEN ${t} NOT LIKE '%\\%%' ESCAPE '\\' THEN abs(${num}) END) OVER () <= 1)`;

@@ -166,16 +166,16 @@ describe('fuzz: numbers and dates through a real ingest', () => {
     expect(before).toBeGreaterThan(0);
   }, 600_000);
 
-  // Known gap found by this fuzzing (issue #10): "NaN" and "Infinity" in an integer column are loaded rather
-  // than refused (DuckDB's DOUBLE cast accepts them); the fix belongs in the number typing of
-  // src/ingest/stage.ts (refuse non-finite values with BP_INGEST_BAD_NUMBER). Drop `.fails` once it lands.
-  it.fails('"NaN" and "Infinity" in a count are refused with a coded error', async () => {
+  // Found by this fuzzing (issue #10): DuckDB's DOUBLE cast accepts "NaN" and "Infinity"; stage.ts now
+  // refuses non-finite values as BP_INGEST_BAD_NUMBER.
+  it('"NaN" and "Infinity" in a count are refused with a coded error', async () => {
     const root = await makeProject();
     await ingestFolder(root);
     for (const bad of ['NaN', 'Infinity']) {
       writeFileSync(path.join(root, 'extracts/schools.csv'), `term,locality,eligible_2yo,taking_place\nAutumn 2023/24,East,${bad},0\n`);
       const r = await ingestFolder(root, { sources: ['schools'] });
       expect(r.report.sources[0].status, bad).toBe('failed');
+      expect(r.report.sources[0].problems.find((p) => p.code === 'BP_INGEST_BAD_NUMBER')).toMatchObject({ row: 2, column: 'eligible_2yo', value: bad });
     }
   }, 300_000);
 
