@@ -20,8 +20,13 @@ function numberExpr(col: string, type: string): string {
   const t = `trim(${q(col)})`;
   const noThousands = `CASE WHEN regexp_full_match(${t}, '-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?%?') THEN replace(${t}, ',', '') ELSE ${t} END`;
   const noPct = `regexp_replace(${noThousands}, '\\s*%$', '')`;
-  // DuckDB's DOUBLE cast accepts "NaN" and "Infinity": a figure is a finite number or it is a bad cell.
-  const cast = `TRY_CAST(${noPct} AS DOUBLE)`;
+  // DuckDB's DOUBLE cast accepts "NaN", "Infinity", "1e3" and more: a count must look like a plain number
+  // (thousands separators already removed; decimals allowed so BP_INGEST_NOT_INTEGER can name them), and any
+  // figure must be finite, or it is a bad cell.
+  const text = type === 'integer' ? noThousands : noPct;
+  const cast = type === 'integer'
+    ? `(CASE WHEN regexp_full_match(${text}, '-?[0-9]+(\\.[0-9]+)?') THEN TRY_CAST(${text} AS DOUBLE) END)`
+    : `TRY_CAST(${text} AS DOUBLE)`;
   const num = `(CASE WHEN isfinite(${cast}) THEN ${cast} END)`;
   if (type !== 'percent') return num;
   // "93%" beside 0.93 in one column: a column whose plain values are all fractions is read as fractions of 1.
