@@ -9,23 +9,12 @@ import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, write
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
+import { mulberry32 } from '../../src/core/random.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SAMPLE_DIR = path.join(REPO_ROOT, 'sample-data');
 export const BASE_SOURCE = 'social_care_episodes';
 export const SEED = 20260930;
-
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const COLUMNS = ['child_id', 'locality', 'episode_type', 'start_date', 'end_date', 'factor_parental_substance_misuse', 'factor_parental_conflict_da', 'parent_confidence_improved'] as const;
 const LOCALITIES = ['BKF-L1', 'BKF-L2', 'BKF-L3', 'BKF-L4'];
@@ -39,7 +28,7 @@ export type EpisodeRow = [string, string, string, number, number | null, string,
 
 /** Rows of the record-level extract; day numbers are offsets from 2016-04-01. */
 export function* episodes(rows: number, seed = SEED): Generator<EpisodeRow> {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const pick = (xs: string[]) => xs[Math.floor(r() * xs.length)];
   const children = Math.max(10, Math.floor(rows / 1.6));
   for (let i = 0; i < rows; i++) {

@@ -6,7 +6,7 @@
  * waiting times, children missing education, parental conflict and child protection plans deteriorate.
  */
 import { makePeriod, type Period } from '../../src/core/periods.js';
-import { Random } from './random.js';
+import { Random } from '../../src/core/random.js';
 
 export interface Locality {
   id: string;

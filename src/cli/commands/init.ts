@@ -7,6 +7,7 @@ import path from 'node:path';
 import { BoardpackError, problem } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { makePeriod, shiftPeriod } from '../../core/periods.js';
+import { mulberry32 } from '../../core/random.js';
 import type { CliLogger } from '../log.js';
 
 const CONFIG = `# yaml-language-server: $schema=./schema/boardpack.schema.json
@@ -114,21 +115,12 @@ owner: Head of Early Help
 `,
 };
 
-/** A small deterministic generator, so `init` writes the same project every time. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function writeInitProject(dir: string): Promise<string[]> {
   if (existsSync(dir) && readdirSync(dir).length) {
     throw new BoardpackError(problem('BP_INIT_NOT_EMPTY', `${dir} is not empty`, { file: dir, fix: 'choose a new folder name; init never overwrites files' }));
   }
-  const rand = rng(2024);
+  // Deterministic, so `init` writes the same project every time.
+  const rand = mulberry32(2024);
   const written: string[] = [];
   const put = async (rel: string, data: string | Uint8Array) => {
     await writeFileAtomic(path.join(dir, rel), data);
