@@ -58,31 +58,28 @@ export function buildProgram(): Command {
   const browserOpt = () => new Option('--browser <path>', 'Chrome/Chromium/Edge executable for the PDF (default: found automatically)').env('BOARDPACK_BROWSER');
   const strictOpt = () => new Option('--strict', 'exit 3 when any gate fails: a source late or missing for the period, an indicator not computed, an error (also BOARDPACK_STRICT=1)');
   const jsonOpt = () => new Option('--json', 'print one machine-readable summary of the run on stdout (files with sha256, counts, gates, timings)');
+  /** The options `demo` and `run` share: what to render and how strictly. */
+  const withPackOptions = (cmd: Command) => [
+    browserOpt(),
+    new Option('--no-pdf', 'skip the PDF (HTML, XLSX and JSON only)'),
+    strictOpt(),
+    jsonOpt(),
+    new Option('--exceptions-only', 'board version: only the exceptions in board-pack.*, the full scorecard and appendix in board-pack-appendix.*'),
+    new Option('--each <what>', 'also one pack per locality (board-pack-<area>.*), sharing one browser').choices(['area']),
+  ].reduce((c, o) => c.addOption(o), cmd);
 
-  program.command('demo')
+  withPackOptions(program.command('demo')
     .description('build the board pack of the bundled sample partnership into out/ and print where the files are')
     .addOption(outOpt('out'))
-    .addOption(periodOpt())
-    .addOption(browserOpt())
-    .addOption(new Option('--no-pdf', 'skip the PDF (HTML, XLSX and JSON only)'))
-    .addOption(strictOpt())
-    .addOption(jsonOpt())
-    .addOption(new Option('--exceptions-only', 'board version: only the exceptions in board-pack.*, the full scorecard and appendix in board-pack-appendix.*'))
-    .addOption(new Option('--each <what>', 'also one pack per locality (board-pack-<area>.*), sharing one browser').choices(['area']))
+    .addOption(periodOpt()))
     .action(lazy(() => import('./commands/demo.js')));
 
-  program.command('run')
+  withPackOptions(program.command('run')
     .description('ingest a project\'s extracts, compute and assess every indicator, and render the board pack')
     .addOption(projectOpt())
     .addOption(periodOpt())
     .addOption(new Option('-o, --out <dir>', 'output folder (default: outputs.dir in boardpack.yaml, else out/)').env('BOARDPACK_OUT'))
-    .addOption(new Option('--warehouse <file>', 'warehouse file (default: warehouse in boardpack.yaml, else .boardpack/warehouse.duckdb)').env('BOARDPACK_WAREHOUSE'))
-    .addOption(browserOpt())
-    .addOption(new Option('--no-pdf', 'skip the PDF (HTML, XLSX and JSON only)'))
-    .addOption(strictOpt())
-    .addOption(jsonOpt())
-    .addOption(new Option('--exceptions-only', 'board version: only the exceptions in board-pack.*, the full scorecard and appendix in board-pack-appendix.*'))
-    .addOption(new Option('--each <what>', 'also one pack per locality (board-pack-<area>.*), sharing one browser').choices(['area']))
+    .addOption(new Option('--warehouse <file>', 'warehouse file (default: warehouse in boardpack.yaml, else .boardpack/warehouse.duckdb)').env('BOARDPACK_WAREHOUSE')))
     .action(lazy(() => import('./commands/run.js')));
 
   program.command('commentary')
