@@ -6,8 +6,32 @@
  * Every chart: `role="img"` and an `aria-label` (the status sentence, which stands on its own), animation off,
  * nulls drawn as gaps, and an all-null series drawn as a labelled empty frame rather than an invented axis.
  */
-import * as echarts from 'echarts';
+// Only what the pack draws (issue #9). `import 'echarts'` loads every chart type and component (some 900 ms of
+// CPU to load its modules on every run); so do the `echarts/charts` and `echarts/components` barrels, which
+// re-export them all. The installers are therefore imported one by one from `echarts/lib/` (types in
+// echarts-lib.d.ts). A chart type or component missing here is silently ignored by ECharts, so
+// test/report/charts.test.ts renders each kind of chart and checks what it draws.
+import * as echarts from 'echarts/core';
+import { install as SVGRenderer } from 'echarts/lib/renderer/installSVGRenderer.js';
+import { install as LineChart } from 'echarts/lib/chart/line/install.js';
+import { install as BarChart } from 'echarts/lib/chart/bar/install.js';
+import { install as ScatterChart } from 'echarts/lib/chart/scatter/install.js';
+import { install as GridSimpleComponent } from 'echarts/lib/component/grid/installSimple.js';
+import { install as LegendPlainComponent } from 'echarts/lib/component/legend/installLegendPlain.js';
+import { install as MarkLineComponent } from 'echarts/lib/component/marker/installMarkLine.js';
+import { install as MarkAreaComponent } from 'echarts/lib/component/marker/installMarkArea.js';
+import { install as GraphicComponent } from 'echarts/lib/component/graphic/install.js';
+import { installLegacyGridContainLabel as LegacyGridContainLabel } from 'echarts/lib/coord/cartesian/legacyContainLabel.js';
 import type { EChartsOption } from 'echarts';
+
+echarts.use([
+  SVGRenderer,
+  LineChart, BarChart, ScatterChart,
+  GridSimpleComponent, LegendPlainComponent, MarkLineComponent, MarkAreaComponent, GraphicComponent,
+  // `grid.containLabel` is a separate feature since ECharts 6; without it axis labels are cut at the edge.
+  LegacyGridContainLabel,
+]);
+// No tooltip component (a printed chart has no tooltip): an option must not name one, or ECharts warns on stderr.
 
 /** SVG markup produced and checked by this module. The brand stops any other string being printed unescaped. */
 export type TrustedSvg = string & { readonly __trustedSvg: true };
@@ -92,14 +116,52 @@ function clean(values: Array<number | null>): Array<number | null> {
   return values.map((v) => (v === null || !Number.isFinite(v) ? null : v));
 }
 
-/** Render one option to an SVG string; the instance is always disposed (an undisposed SSR chart keeps a timer alive). */
+/**
+ * SSR instances by size, reused for every chart of that size (issue #9: `init` and `dispose` per chart were a
+ * good part of the pack's chart time). `setOption(option, true)` replaces the whole option, so nothing of the
+ * previous chart is kept, and the SVG writer numbers its element ids afresh for every `renderToSVGString`, so a
+ * chart's SVG is the same whichever charts were drawn before it. An undisposed SSR chart keeps a timer alive,
+ * so the instances are disposed as soon as the current synchronous burst of charts (one pack) is done.
+ */
+const instances = new Map<string, echarts.ECharts>();
+let disposeScheduled = false;
+
+function instanceFor(width: number, height: number): echarts.ECharts {
+  const key = `${width}x${height}`;
+  let chart = instances.get(key);
+  if (!chart) {
+    chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height, locale: 'EN' });
+    instances.set(key, chart);
+  }
+  if (!disposeScheduled) {
+    disposeScheduled = true;
+    setImmediate(disposeCharts);
+  }
+  return chart;
+}
+
+/** Dispose every cached SSR instance (also called on a schedule; exported for tests). */
+export function disposeCharts(): void {
+  disposeScheduled = false;
+  for (const chart of instances.values()) chart.dispose();
+  instances.clear();
+}
+
+/** Render one option to an SVG string on the instance of that size. */
 function render(input: ChartCommon, width: number, height: number, option: EChartsOption): TrustedSvg {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height, locale: 'EN' });
+  const key = `${width}x${height}`;
+  const chart = instanceFor(width, height);
   try {
-    chart.setOption({ animation: false, textStyle: { fontFamily: FONT }, ...option });
+    // clear() drops the previous chart's views too: a reused line view would keep the previous chart's symbols
+    // and append the new ones after them, drawing the same picture with its elements in another order.
+    chart.clear();
+    chart.setOption({ animation: false, textStyle: { fontFamily: FONT }, ...option }, true);
     return finishSvg(chart.renderToSVGString({ useViewBox: true }), input);
-  } finally {
+  } catch (err) {
+    // An instance that failed half way is not reused.
+    instances.delete(key);
     chart.dispose();
+    throw err;
   }
 }
 
@@ -243,7 +305,6 @@ export function renderLineChart(input: LineChartInput): TrustedSvg {
     xAxis: { type: 'category', data: input.categories, boundaryGap: true, axisLabel: { ...textStyle, hideOverlap: true }, axisLine: { lineStyle: { color: MUTED } }, axisTick: { alignWithLabel: true } },
     yAxis: { type: 'value', scale: true, ...(yRange ?? {}), axisLabel: { ...textStyle, formatter: (n: number) => formatAxis(n) }, splitLine: { lineStyle: { color: GRID } } },
     series,
-    tooltip: { show: false },
   });
 }
 
@@ -294,7 +355,6 @@ export function renderXmrChart(input: XmrChartInput): TrustedSvg {
     xAxis: { type: 'category', data: input.categories, boundaryGap: true, axisLabel: { ...textStyle, hideOverlap: true }, axisLine: { lineStyle: { color: MUTED } } },
     yAxis: { type: 'value', scale: true, axisLabel: { ...textStyle, formatter: (n: number) => formatAxis(n) }, splitLine: { lineStyle: { color: GRID } } },
     series,
-    tooltip: { show: false },
   });
 }
 
@@ -327,6 +387,5 @@ export function renderBarChart(input: BarChartInput): TrustedSvg {
       label: { show: true, position: 'right', color: INK, fontSize: 10, formatter: (p: { value: unknown; dataIndex: number }) => (typeof p.value === 'number' ? format(p.value) : '') },
       ...(markLines.length ? { markLine: { silent: true, symbol: 'none', data: markLines } } : {}),
     }] as never,
-    tooltip: { show: false },
   });
 }

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { assertSelfContained, finishSvg, renderBarChart, renderLineChart, renderSparkline, renderXmrChart } from '../../src/report/charts.js';
+import { describe, expect, it, vi } from 'vitest';
+import { assertSelfContained, disposeCharts, finishSvg, renderBarChart, renderLineChart, renderSparkline, renderXmrChart } from '../../src/report/charts.js';
 import { xmlProblems } from './markup.js';
 
 const CATS = ['2023/24 Q1', '2023/24 Q2', '2023/24 Q3', '2023/24 Q4', '2024/25 Q1', '2024/25 Q2', '2024/25 Q3', '2024/25 Q4'];
@@ -56,6 +56,46 @@ describe('charts', () => {
       expect(render(VALUES)).toBe(first);
     });
   }
+
+  // Issue #9: one SSR instance per chart size is reused. A reused line view would keep the previous chart's
+  // symbols and append the new ones after them: the same picture with its elements in another order.
+  it('a chart drawn on a reused instance has the bytes of one drawn on a fresh instance', () => {
+    disposeCharts();
+    const fresh = renderSparkline({ id: 'reuse', ariaLabel: 'x', values: [1, 2, 3, 4, 5] });
+    renderSparkline({ id: 'reuse', ariaLabel: 'x', values: [1, null, 3, null, 5] });
+    expect(renderSparkline({ id: 'reuse', ariaLabel: 'x', values: [1, 2, 3, 4, 5] })).toBe(fresh);
+  });
+
+  // charts.ts registers only the ECharts parts the pack uses; one left out is silently ignored by ECharts.
+  it('every part the pack draws is registered: legend, mark lines and areas, graphics, axis labels inside the frame', () => {
+    const line = charts.line(VALUES);
+    expect(line).toContain('>Baseline 61.0%</text>'); // markLine label
+    expect(line).toMatch(/<polygon[^>]*fill="rgb\(80,90,95\)" fill-opacity="0\.1"/); // markArea (the baseline periods)
+    expect(line).toContain('>Target</text>'); // legend
+    const bar = charts.bar([60, 61, 65, 70]);
+    expect(bar).toContain('>Riverside 63.0%</text>');
+    expect(bar).toContain('>Target 62</text>');
+    expect(charts.xmr(VALUES)).toContain('>Special cause</text>');
+    expect(charts.sparkline(ALL_NULL)).toMatch(/<path[^>]*stroke="#dfe1e3"/); // graphic: the empty frame
+    // containLabel: every axis label starts inside the chart.
+    for (const svg of [line, bar]) {
+      const xs = [...svg.matchAll(/<text[^>]*transform="translate\((-?[\d.]+) /g)].map((m) => Number(m[1]));
+      expect(xs.length).toBeGreaterThan(0);
+      expect(Math.min(...xs)).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('ECharts writes no warning (such as a component used but not registered) while the charts render', () => {
+    const warn = vi.spyOn(console, 'warn');
+    const error = vi.spyOn(console, 'error');
+    try {
+      for (const render of Object.values(charts)) { render(VALUES); render(ALL_NULL); }
+      expect([...warn.mock.calls, ...error.mock.calls]).toEqual([]);
+    } finally {
+      warn.mockRestore();
+      error.mockRestore();
+    }
+  });
 
   it('internal ids are prefixed with the chart id, so several charts can share a document', () => {
     const svg = charts.line(VALUES);
