@@ -10,10 +10,14 @@ import { readFileSync } from 'node:fs';
 type Args = Record<string, unknown>;
 const DUCKDB_OPTIONS = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
 
-/** Starts per financial-year quarter by locality and type, and per-locality open episodes at the extract date. */
+/**
+ * Starts per financial-year quarter by locality and type, and per-locality open episodes at the extract date.
+ * The first joins as src/measures/compile.ts does for `period: {event: …}` (the day calendar, issue #9).
+ */
 export const AGG_SQL = [
   `SELECT p.period_id AS quarter, s.area AS locality, s.episode_type, count(*)::INTEGER AS n
-     FROM {t} s JOIN bp_periods p ON p.period_type = 'fy_quarter' AND s.start_date BETWEEN p.start_date AND p.end_date
+     FROM {t} s JOIN (SELECT day AS bp_day, period_id AS bp_period_id FROM bp_period_days WHERE period_type = 'fy_quarter') d ON d.bp_day = s.start_date::DATE
+       JOIN bp_periods p ON p.period_type = 'fy_quarter' AND p.period_id = d.bp_period_id AND s.start_date BETWEEN p.start_date AND p.end_date
     GROUP BY ALL ORDER BY ALL`,
   `SELECT s.area AS locality, count(*)::INTEGER AS episodes, count(*) FILTER (WHERE s.end_date IS NULL OR s.end_date > DATE '2026-09-30')::INTEGER AS open_at_end
      FROM {t} s GROUP BY ALL ORDER BY ALL`,

@@ -7,13 +7,13 @@ import { problem, BoardpackError } from '../core/errors.js';
 import { makePeriod, tryParsePeriodId } from '../core/periods.js';
 import type { Config, IndicatorDef } from '../config/types.js';
 import { enrichDuckDbError, type Warehouse } from '../warehouse/db.js';
-import { tableColumns } from '../warehouse/meta.js';
+import { hasPeriodDays, tableColumns } from '../warehouse/meta.js';
 import { compileIndicator, UNIT_MULTIPLIER } from './compile.js';
 import { checkFragment, checkStatement, confineWarehouse, runChecked, DEFAULT_QUERY_TIMEOUT_MS, type CheckedStatement } from './confine.js';
 import type { MeasuresOutput, MeasureValue } from './types.js';
 
 export * from './types.js';
-export { compileIndicator } from './compile.js';
+export { compileIndicator, type CompileOptions } from './compile.js';
 export { openMeasuresWarehouse, confineWarehouse, isConfined, statementKeywords, hasStatementSeparator, CONFINEMENT_SETTINGS } from './confine.js';
 
 export interface ComputeOptions {
@@ -29,10 +29,12 @@ export interface ComputeOptions {
 export async function computeMeasures(wh: Warehouse, config: Config, indicators: IndicatorDef[], options: ComputeOptions = {}): Promise<MeasuresOutput> {
   await confineWarehouse(wh);
   const tables = await tableColumns(wh);
+  // The day calendar for event dates (issue #9); a warehouse without a current one keeps the range join.
+  const periodDays = await hasPeriodDays(wh).catch(() => false);
   const checked = new Map<string, CheckedStatement>();
   const out: MeasuresOutput = { values: [], compiled: [], failures: [] };
   for (const def of indicators) {
-    const sql = compileIndicator(def, config, tables);
+    const sql = compileIndicator(def, config, tables, { periodDays });
     out.compiled.push({ indicator: def.id, sql });
     const used = [def.numerator?.from, def.denominator?.from].filter(Boolean) as string[];
     const missing = used.map((s) => config.sources.find((x) => x.id === s)?.table ?? s).filter((t) => !tables[t]);

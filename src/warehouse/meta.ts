@@ -57,6 +57,52 @@ export async function ensureMeta(wh: Warehouse): Promise<void> {
       app.closeSync();
     });
   }
+  await ensurePeriodDays(wh);
+}
+
+/** The name of the day calendar built from `bp_periods`. */
+export const PERIOD_DAYS_TABLE = 'bp_period_days';
+
+/**
+ * `bp_period_days (period_type, day, period_id)`: one row per day of every period in `bp_periods` (~100k rows
+ * for the 2000–2045 calendar), so an indicator counting records by an event date joins with an equality on
+ * (period_type, day), a hash join, instead of a range join on `BETWEEN start_date AND end_date` (issue #9:
+ * 6.1 s against pandas' 1.1 s at 1M rows). Derived from `bp_periods` itself, so the two always agree: a day
+ * outside every period has no row, exactly as it matches no period's range. The table's comment holds a hash
+ * of `bp_periods`; it is rebuilt (one INSERT … SELECT, in a transaction) only when missing or when that hash
+ * differs, so on every other open this costs one small query.
+ */
+async function ensurePeriodDays(wh: Warehouse): Promise<void> {
+  await wh.run(`CREATE TABLE IF NOT EXISTS ${PERIOD_DAYS_TABLE} (period_type VARCHAR, day DATE, period_id VARCHAR)`);
+  const { fp, built } = await periodDaysState(wh);
+  if (fp === built) return;
+  await wh.transaction(async () => {
+    await wh.run(`DELETE FROM ${PERIOD_DAYS_TABLE}`);
+    // Sorted by type and day so a query's `period_type = …` filter skips the other types' row groups.
+    await wh.run(`INSERT INTO ${PERIOD_DAYS_TABLE}
+      SELECT period_type, unnest(generate_series(start_date, end_date, INTERVAL 1 DAY))::DATE AS day, period_id
+      FROM bp_periods ORDER BY period_type, day, period_id`);
+    await wh.run(`COMMENT ON TABLE ${PERIOD_DAYS_TABLE} IS '${fp}'`);
+  });
+}
+
+/** The hash of `bp_periods` now, and the one `bp_period_days` was built from (null: not built, or no table). */
+async function periodDaysState(wh: Warehouse): Promise<{ fp: string; built: string | null }> {
+  const [row] = await wh.all<{ fp: string; built: string | null }>(
+    // Order-free and cheap (a few ms over ~1,000 rows): a DuckDB whose hash() differs only causes one rebuild.
+    `SELECT count(*) || ':' || coalesce(sum(hash(period_type, period_id, start_date, end_date)), 0) AS fp,
+       (SELECT comment FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = '${PERIOD_DAYS_TABLE}') AS built
+     FROM bp_periods`);
+  return row;
+}
+
+/**
+ * Whether `bp_period_days` exists and was built from the current `bp_periods`. A warehouse made before
+ * issue #9 and opened read-only (so `ensureMeta` could not add it) has none: the compiler then keeps the range join.
+ */
+export async function hasPeriodDays(wh: Warehouse): Promise<boolean> {
+  const { fp, built } = await periodDaysState(wh);
+  return fp === built;
 }
 
 export async function tableColumns(wh: Warehouse): Promise<Record<string, string[]>> {
