@@ -19,7 +19,8 @@ import { computeMeasures, openMeasuresWarehouse } from '../measures/index.js';
 import { assess, type Assessment } from '../assess/index.js';
 import { ensureHistory, readPreviousRun, recordRun } from '../warehouse/history.js';
 import { buildResultsJson } from './results-json.js';
-import { renderPack, type RenderedFile } from './render.js';
+import { renderPack, startBrowser, type BrowserLease, type RenderedFile } from './render.js';
+import { browserTimeoutFromEnv } from '../report/browser.js';
 import { checkFreshness, validationGate, type FreshnessReport, type Gate, type SourceCoverage } from './freshness.js';
 import { computeChanges, storedResults } from './changes.js';
 import { hashProject, MANIFEST_FILE, relativePosix, renderManifest, runIdOf, type Manifest } from './manifest.js';
@@ -63,6 +64,8 @@ export interface RunOptions {
   exceptionsOnly?: boolean;
   /** Also one pack per locality, sharing the run's browser. */
   eachArea?: boolean;
+  /** How long the browser may take to start and answer (default: BOARDPACK_BROWSER_TIMEOUT seconds, else 30 s). */
+  browserTimeoutMs?: number;
 }
 
 export interface RunSummary {
@@ -120,130 +123,138 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   for (const w of warnings.filter((p) => p.severity === 'error')) log.warn(formatProblem(w));
   log.info(`Project ${config.partnership.name}: ${project.indicators.length} indicators, ${config.sources.length} sources`);
 
-  // ingest → warehouse
-  step('ingest');
-  const wh: Warehouse = await openWarehouse(config.warehousePath);
-  let ingest: IngestReport;
-  let assessment: Assessment;
-  let compiled: Array<{ indicator: string; sql: string }>;
-  let coverage: Record<string, SourceCoverage>;
-  try {
-    await ensureMeta(wh);
-    ingest = await ingestProject(wh, config, { now: () => now().toISOString(), log: (l) => log.info(`ingest ${l}`) });
-    problems.push(...ingest.problems);
-    for (const p of ingest.problems.filter((p) => p.severity === 'error').slice(0, 20)) log.warn(formatProblem(p));
-    coverage = await readCoverage(wh, config);
-  } finally {
-    if (config.warehousePath !== ':memory:') wh.close();
-  }
-  // measures: indicator SQL is untrusted, so it runs on a second, read-only and confined instance of the
-  // warehouse (no files, URLs, ATTACH or extensions; SECURITY.md). DuckDB cannot open one file twice in a
-  // process with different settings, hence close-then-reopen; an in-memory warehouse is confined in place.
-  step('measures');
-  const mwh: Warehouse = config.warehousePath === ':memory:' ? wh : await openMeasuresWarehouse(config.warehousePath);
-  try {
-    const measures = await computeMeasures(mwh, config, project.indicators);
-    compiled = measures.compiled;
-    for (const f of measures.failures) log.warn(formatProblem(f.problem));
-    problems.push(...measures.failures.map((f) => f.problem));
-    // assess
-    step('assess');
-    assessment = assess(config, project.indicators, measures, { period: options.period });
-    assessment.dataQuality.unshift(...ingest.problems, ...warnings.filter((w) => w.severity === 'error'));
-  } finally {
-    mwh.close();
-  }
-  const today = now().toISOString().slice(0, 10);
-  const freshness = checkFreshness({
-    config, indicators: project.indicators, assessment, coverage, today, byClock: !options.period, errors: problems,
-  });
-  assessment.dataQuality.push(...freshness.notes);
-
-  // history: what changed since the previous run made from different inputs
-  step('history');
-  const toolVersion = options.toolVersion ?? '0.0.0';
-  const generatedAt = now().toISOString();
-  const inputs = ingest.sources.flatMap((s) => s.files.map((f) => ({ source: s.source, path: f.path, sha256: f.sha256, rows: f.rows, bytes: f.size })));
-  const hashes = await hashProject(config, project.indicators);
-  const runId = runIdOf({ toolVersion, period: assessment.period.id, hashes, inputs });
-  if (options.history !== false && config.warehousePath !== ':memory:') {
-    const hwh = await openWarehouse(config.warehousePath);
-    try {
-      await ensureHistory(hwh);
-      const previous = await readPreviousRun(hwh, runId);
-      if (previous) assessment.changes = computeChanges(previous, assessment);
-      await recordRun(hwh, { runId, generatedAt, period: assessment.period.id, periodLabel: assessment.period.label, toolVersion }, storedResults(assessment));
-    } finally {
-      hwh.close();
-    }
-  }
-
-  // report
-  step('results');
-  const outDir = config.outputs.dir;
-  mkdirSync(outDir, { recursive: true });
-  const compiledFiles: Array<{ path: string; sha256: string }> = [];
-  for (const c of compiled) {
-    const file = path.join(outDir, 'target', 'compiled', `${c.indicator}.sql`);
-    await writeFileAtomic(file, `${c.sql}\n`);
-    compiledFiles.push({ path: file, sha256: sha256Text(`${c.sql}\n`) });
-  }
-  // Every ingest problem in full (the pack's appendix and the terminal show a summary): out/validation-report.csv|html.
-  await writeValidationReport(outDir, ingest, { title: `Validation report: ${config.partnership.name}`, generatedAt });
-  const files: RenderedFile[] = [];
-  if (config.outputs.formats.includes('json')) {
-    const json = buildResultsJson(config, assessment, { generatedAt, inputs: inputs.map(({ source, path: p, sha256, rows }) => ({ source, path: p, sha256, rows })) });
-    const file = path.join(outDir, 'results.json');
-    await writeFileAtomic(file, json);
-    files.push({ format: 'json', path: file, sha256: sha256Text(json) });
-  }
-  step('render');
-  const rendered = await renderPack(config, assessment, { generatedAt, outDir, toolVersion, log, exceptionsOnly: options.exceptionsOnly, eachArea: options.eachArea });
-  files.push(...rendered.files);
-  problems.push(...rendered.problems);
-
-  // The PDF may have failed after the gates were checked: count it too.
-  const errors = problems.filter((p) => p.severity === 'error');
-  const gates = freshness.gates.filter((g) => g.kind !== 'validation');
-  const validation = validationGate(errors);
-  if (validation) gates.push(validation);
-
-  step('manifest');
+  // Issue #9: the browser starts now, while ingest and the measures run, instead of after the HTML is
+  // written; every path out of the run closes it (finally), so a run that fails early leaves no browser behind.
   const env = options.env ?? process.env;
-  const manifest: Manifest = {
-    manifestVersion: 1,
-    tool: { name: 'boardpack', version: toolVersion, node: process.version },
-    runId,
-    generatedAt,
-    sourceDateEpoch: env.SOURCE_DATE_EPOCH && /^\d+$/.test(env.SOURCE_DATE_EPOCH) ? env.SOURCE_DATE_EPOCH : null,
-    command: options.command ?? [],
-    strict: Boolean(options.strict),
-    period: { id: assessment.period.id, label: assessment.period.label, start: assessment.period.start, end: assessment.period.end },
-    project: { root: relativePosix(outDir, config.root), ...hashes },
-    inputs: inputs.map((i) => ({ source: i.source, path: i.path.split(path.sep).join('/'), sha256: i.sha256, bytes: i.bytes, rows: i.rows })),
-    outputs: [...files, ...compiledFiles.map((c) => ({ ...c, format: 'sql' }))]
-      .map((f) => ({ path: relativePosix(outDir, f.path), format: f.format, sha256: f.sha256, bytes: statSync(f.path).size }))
-      .sort((a, b) => a.path.localeCompare(b.path)),
-    gates: gates.map((g) => ({ code: g.code, message: g.message })),
-  };
-  const manifestPath = path.join(outDir, MANIFEST_FILE);
-  await writeFileAtomic(manifestPath, renderManifest(manifest));
-  timings[current!] = Date.now() - stepStarted;
+  const browserTimeoutMs = options.browserTimeoutMs ?? browserTimeoutFromEnv(env);
+  const lease: BrowserLease | undefined = config.outputs.formats.includes('pdf') ? startBrowser(config, { timeoutMs: browserTimeoutMs }) : undefined;
+  try {
+    // ingest → warehouse
+    step('ingest');
+    const wh: Warehouse = await openWarehouse(config.warehousePath);
+    let ingest: IngestReport;
+    let assessment: Assessment;
+    let compiled: Array<{ indicator: string; sql: string }>;
+    let coverage: Record<string, SourceCoverage>;
+    try {
+      await ensureMeta(wh);
+      ingest = await ingestProject(wh, config, { now: () => now().toISOString(), log: (l) => log.info(`ingest ${l}`) });
+      problems.push(...ingest.problems);
+      for (const p of ingest.problems.filter((p) => p.severity === 'error').slice(0, 20)) log.warn(formatProblem(p));
+      coverage = await readCoverage(wh, config);
+    } finally {
+      if (config.warehousePath !== ':memory:') wh.close();
+    }
+    // measures: indicator SQL is untrusted, so it runs on a second, read-only and confined instance of the
+    // warehouse (no files, URLs, ATTACH or extensions; SECURITY.md). DuckDB cannot open one file twice in a
+    // process with different settings, hence close-then-reopen; an in-memory warehouse is confined in place.
+    step('measures');
+    const mwh: Warehouse = config.warehousePath === ':memory:' ? wh : await openMeasuresWarehouse(config.warehousePath);
+    try {
+      const measures = await computeMeasures(mwh, config, project.indicators);
+      compiled = measures.compiled;
+      for (const f of measures.failures) log.warn(formatProblem(f.problem));
+      problems.push(...measures.failures.map((f) => f.problem));
+      // assess
+      step('assess');
+      assessment = assess(config, project.indicators, measures, { period: options.period });
+      assessment.dataQuality.unshift(...ingest.problems, ...warnings.filter((w) => w.severity === 'error'));
+    } finally {
+      mwh.close();
+    }
+    const today = now().toISOString().slice(0, 10);
+    const freshness = checkFreshness({
+      config, indicators: project.indicators, assessment, coverage, today, byClock: !options.period, errors: problems,
+    });
+    assessment.dataQuality.push(...freshness.notes);
 
-  return {
-    project: { config, indicators: project.indicators },
-    assessment,
-    ingest,
-    files,
-    problems,
-    freshness,
-    gates,
-    manifestPath,
-    runId,
-    exitCode: options.strict && gates.length ? EXIT_CODES.gate : errors.length ? EXIT_CODES.failure : EXIT_CODES.ok,
-    elapsedMs: Date.now() - started,
-    timings,
-  };
+    // history: what changed since the previous run made from different inputs
+    step('history');
+    const toolVersion = options.toolVersion ?? '0.0.0';
+    const generatedAt = now().toISOString();
+    const inputs = ingest.sources.flatMap((s) => s.files.map((f) => ({ source: s.source, path: f.path, sha256: f.sha256, rows: f.rows, bytes: f.size })));
+    const hashes = await hashProject(config, project.indicators);
+    const runId = runIdOf({ toolVersion, period: assessment.period.id, hashes, inputs });
+    if (options.history !== false && config.warehousePath !== ':memory:') {
+      const hwh = await openWarehouse(config.warehousePath);
+      try {
+        await ensureHistory(hwh);
+        const previous = await readPreviousRun(hwh, runId);
+        if (previous) assessment.changes = computeChanges(previous, assessment);
+        await recordRun(hwh, { runId, generatedAt, period: assessment.period.id, periodLabel: assessment.period.label, toolVersion }, storedResults(assessment));
+      } finally {
+        hwh.close();
+      }
+    }
+
+    // report
+    step('results');
+    const outDir = config.outputs.dir;
+    mkdirSync(outDir, { recursive: true });
+    const compiledFiles: Array<{ path: string; sha256: string }> = [];
+    for (const c of compiled) {
+      const file = path.join(outDir, 'target', 'compiled', `${c.indicator}.sql`);
+      await writeFileAtomic(file, `${c.sql}\n`);
+      compiledFiles.push({ path: file, sha256: sha256Text(`${c.sql}\n`) });
+    }
+    // Every ingest problem in full (the pack's appendix and the terminal show a summary): out/validation-report.csv|html.
+    await writeValidationReport(outDir, ingest, { title: `Validation report: ${config.partnership.name}`, generatedAt });
+    const files: RenderedFile[] = [];
+    if (config.outputs.formats.includes('json')) {
+      const json = buildResultsJson(config, assessment, { generatedAt, inputs: inputs.map(({ source, path: p, sha256, rows }) => ({ source, path: p, sha256, rows })) });
+      const file = path.join(outDir, 'results.json');
+      await writeFileAtomic(file, json);
+      files.push({ format: 'json', path: file, sha256: sha256Text(json) });
+    }
+    step('render');
+    const rendered = await renderPack(config, assessment, { generatedAt, outDir, toolVersion, log, exceptionsOnly: options.exceptionsOnly, eachArea: options.eachArea, browser: lease });
+    files.push(...rendered.files);
+    problems.push(...rendered.problems);
+
+    // The PDF may have failed after the gates were checked: count it too.
+    const errors = problems.filter((p) => p.severity === 'error');
+    const gates = freshness.gates.filter((g) => g.kind !== 'validation');
+    const validation = validationGate(errors);
+    if (validation) gates.push(validation);
+
+    step('manifest');
+    const manifest: Manifest = {
+      manifestVersion: 1,
+      tool: { name: 'boardpack', version: toolVersion, node: process.version },
+      runId,
+      generatedAt,
+      sourceDateEpoch: env.SOURCE_DATE_EPOCH && /^\d+$/.test(env.SOURCE_DATE_EPOCH) ? env.SOURCE_DATE_EPOCH : null,
+      command: options.command ?? [],
+      strict: Boolean(options.strict),
+      period: { id: assessment.period.id, label: assessment.period.label, start: assessment.period.start, end: assessment.period.end },
+      project: { root: relativePosix(outDir, config.root), ...hashes },
+      inputs: inputs.map((i) => ({ source: i.source, path: i.path.split(path.sep).join('/'), sha256: i.sha256, bytes: i.bytes, rows: i.rows })),
+      outputs: [...files, ...compiledFiles.map((c) => ({ ...c, format: 'sql' }))]
+        .map((f) => ({ path: relativePosix(outDir, f.path), format: f.format, sha256: f.sha256, bytes: statSync(f.path).size }))
+        .sort((a, b) => a.path.localeCompare(b.path)),
+      gates: gates.map((g) => ({ code: g.code, message: g.message })),
+    };
+    const manifestPath = path.join(outDir, MANIFEST_FILE);
+    await writeFileAtomic(manifestPath, renderManifest(manifest));
+    timings[current!] = Date.now() - stepStarted;
+
+    return {
+      project: { config, indicators: project.indicators },
+      assessment,
+      ingest,
+      files,
+      problems,
+      freshness,
+      gates,
+      manifestPath,
+      runId,
+      exitCode: options.strict && gates.length ? EXIT_CODES.gate : errors.length ? EXIT_CODES.failure : EXIT_CODES.ok,
+      elapsedMs: Date.now() - started,
+      timings,
+    };
+  } finally {
+    await lease?.close();
+  }
 }
 
 /** What the warehouse holds for each source: its period ids, or for record-level sources its latest date. */

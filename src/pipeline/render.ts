@@ -2,11 +2,14 @@
  * The report stage's IO: read the commentary, render each format (pure functions in src/report) and write it
  * atomically. A PDF failure (no browser, timeout, crash) is reported, and the HTML, XLSX and JSON are still
  * written. However many packs one run prints (the full pack, the exceptions-only board version and its
- * appendix, one pack per locality), they share one browser, launched on the first PDF and closed at the end.
+ * appendix, one pack per locality), they share one browser. The pipeline starts it at the beginning of the run
+ * (`startBrowser`), so its start-up overlaps ingest and computation (issue #9), and closes it at the end
+ * whatever happened in between.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
+import type { ResolvedBrowser } from '../report/browser.js';
 import { BoardpackError, problem, type Problem } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { sha256Text } from '../core/hash.js';
@@ -32,6 +35,55 @@ export interface RenderOptions {
   eachArea?: boolean;
   /** Whole-PDF time budget per pack (default: pdf.ts's). */
   pdfTimeoutMs?: number;
+  /** The run's browser, started early by the pipeline; otherwise one is started here when a PDF is wanted. */
+  browser?: BrowserLease;
+}
+
+/** A browser being started in the background, for the PDFs of one run. */
+export interface BrowserLease {
+  /** Settles when the browser is up or has failed; never rejects. */
+  ready: Promise<{ browser?: Browser; resolved?: ResolvedBrowser; error?: unknown }>;
+  /** Close the browser (waiting for its start if need be), killing it if it does not close. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface StartBrowserOptions {
+  /** Seconds → ms the browser may take to start and answer (BOARDPACK_BROWSER_TIMEOUT; default browser.ts's). */
+  timeoutMs?: number;
+  /** Budget of one call to the started browser: must exceed the PDF's own budget. */
+  protocolTimeoutMs?: number;
+}
+
+/**
+ * Find and launch the browser in the background. Its failure (BP_BROWSER_NOT_FOUND, BP_BROWSER_LAUNCH_FAILED,
+ * BP_BROWSER_TIMEOUT) is kept in `ready` and reported when the PDF is printed, so the other outputs are written
+ * first. The caller must call `close()` on every path, a failed run included, so no browser outlives the run.
+ */
+export function startBrowser(config: Config, options: StartBrowserOptions = {}): BrowserLease {
+  const stop = new AbortController();
+  const ready = (async () => {
+    let resolved: ResolvedBrowser | undefined;
+    try {
+      const { resolveBrowser, launchBrowser } = await import('../report/browser.js');
+      resolved = await resolveBrowser({ explicit: config.browser });
+      return { resolved, browser: await launchBrowser(resolved, { timeoutMs: options.timeoutMs, protocolTimeoutMs: options.protocolTimeoutMs, signal: stop.signal }) };
+    } catch (error) {
+      return { resolved, error };
+    }
+  })();
+  let closing: Promise<void> | undefined;
+  return {
+    ready,
+    close: () => {
+      stop.abort(); // a start still under way is stopped (the browser killed), not waited for
+      closing ??= ready.then(async ({ browser }) => {
+        if (!browser) return;
+        const { closeBrowser } = await import('../report/browser.js');
+        await closeBrowser(browser);
+      });
+      return closing;
+    },
+  };
 }
 
 interface Pack { name: string; config: Config; assessment: Assessment; meta: Partial<ReportMeta>; title: string }
@@ -126,16 +178,15 @@ export async function renderPack(config: Config, assessment: Assessment, options
     await write('xlsx', 'scorecard.xlsx', await renderXlsx(withNotes, { partnership: config.partnership.name, generatedAt: options.generatedAt, priorities: config.framework.priorities, areas: config.areas, commentary }));
   }
   if (formats.includes('pdf')) {
-    const { resolveBrowser, launchBrowser } = await import('../report/browser.js');
     const { renderPdf } = await import('../report/pdf.js');
-    let browser: Browser | undefined;
+    const lease = options.browser ?? startBrowser(config, { protocolTimeoutMs: options.pdfTimeoutMs !== undefined ? options.pdfTimeoutMs + 5_000 : undefined });
     try {
-      const resolved = await resolveBrowser({ explicit: config.browser });
-      options.log.info(`PDF: printing ${htmls.length === 1 ? 'the pack' : `${htmls.length} packs`} with ${resolved.source} browser ${resolved.executablePath}`);
-      browser = await launchBrowser(resolved);
+      const { browser, resolved, error } = await lease.ready;
+      if (error !== undefined) throw error;
+      options.log.info(`PDF: printing ${htmls.length === 1 ? 'the pack' : `${htmls.length} packs`} with ${resolved!.source} browser ${resolved!.executablePath}`);
       for (const { pack, html } of htmls) {
         try {
-          const pdf = await renderPdf(browser, html, {
+          const pdf = await renderPdf(browser!, html, {
             title: pack.title,
             author: config.board.author ?? config.partnership.name,
             subject: `${config.framework.title}: performance pack for ${assessment.period.label}`,
@@ -157,7 +208,7 @@ export async function renderPack(config: Config, assessment: Assessment, options
       problems.push(...e.problems);
       options.log.warn(e.message);
     } finally {
-      await browser?.close().catch(() => {});
+      await lease.close();
     }
   }
   return { files, problems };

@@ -190,17 +190,38 @@ export function launchArgs(resolved: ResolvedBrowser, root: boolean = isRoot()):
   return [...LAUNCH_ARGS, ...resolved.args, ...(root ? ROOT_ARGS : [])];
 }
 
+/** How long the browser may take to start and answer, unless set (`BOARDPACK_BROWSER_TIMEOUT`, in seconds). */
+export const DEFAULT_LAUNCH_TIMEOUT_MS = 30_000;
+/** The budget of one DevTools call once started: the PDF's own default budget (60 s) and a margin. */
+export const DEFAULT_PROTOCOL_TIMEOUT_MS = 65_000;
+
 export interface LaunchOptions {
-  /** How long to wait for the browser to start (default 30 s). */
+  /** How long to wait for the browser to start and answer (default 30 s); then it is killed (BP_BROWSER_TIMEOUT). */
   timeoutMs?: number;
+  /**
+   * How long any one call to the started browser may take (default 65 s): a browser that hangs while printing
+   * then fails the call instead of holding the run. Must exceed the PDF's time budget, as printing is one call.
+   */
+  protocolTimeoutMs?: number;
+  /** Abort the start: the browser is killed and the launch fails (a run that ended before it needed the PDF). */
+  signal?: AbortSignal;
 }
+
+/** Kills a launched browser's whole process group (@puppeteer/browsers does it on abort), for `closeBrowser`. */
+const killers = new WeakMap<Browser, AbortController>();
 
 /**
  * Launch headless with a fresh profile in a temp folder, removed when the browser closes or dies.
  * `pipe: true` talks to the browser over stdio, so no DevTools port is opened on localhost.
+ *
+ * Issue #10: with a pipe, puppeteer's own launch `timeout` does not apply, and a browser that starts but never
+ * answers held the run for minutes. So launch() races a deadline; at the deadline the abort signal makes
+ * @puppeteer/browsers SIGKILL the browser's process group (the browser runs as a group leader), and the run
+ * gets BP_BROWSER_TIMEOUT. `protocolTimeout` bounds every later call (setContent, printToPDF, close).
  */
 export async function launchBrowser(resolved: ResolvedBrowser, options: LaunchOptions = {}): Promise<Browser> {
   const { launch } = await import('puppeteer-core');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_LAUNCH_TIMEOUT_MS;
   const userDataDir = mkdtempSync(join(tmpdir(), 'boardpack-browser-'));
   const removeProfile = () => {
     try {
@@ -209,18 +230,46 @@ export async function launchBrowser(resolved: ResolvedBrowser, options: LaunchOp
       /* a leftover temp folder is not worth failing a run */
     }
   };
+  const killer = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
   let browser: Browser;
   try {
-    browser = await launch({
+    const launching = launch({
       executablePath: resolved.executablePath,
       headless: true,
       pipe: true,
       args: launchArgs(resolved),
       userDataDir,
-      timeout: options.timeoutMs ?? 30_000,
+      timeout: timeoutMs,
+      protocolTimeout: Math.max(options.protocolTimeoutMs ?? DEFAULT_PROTOCOL_TIMEOUT_MS, 1_000),
+      signal: killer.signal,
     });
+    const stopped = new Promise<'deadline' | 'aborted'>((resolve) => {
+      timer = setTimeout(() => resolve('deadline'), timeoutMs);
+      if (options.signal?.aborted) resolve('aborted');
+      options.signal?.addEventListener('abort', () => resolve('aborted'), { once: true });
+    });
+    const first = await Promise.race([launching, stopped]);
+    if (first === 'deadline' || first === 'aborted') {
+      killer.abort();
+      // The pipe closes with the process, so launch() fails at once and cleans up; wait for that (bounded), so
+      // the profile is not removed under it, and close a browser that answered at the very last moment.
+      const late = await Promise.race([launching.catch(() => undefined), sleep(5_000)]);
+      if (late) await late.close().catch(() => undefined);
+      if (first === 'aborted') {
+        throw new BoardpackError(problem('BP_BROWSER_LAUNCH_FAILED', `the start of the browser at ${resolved.executablePath} was stopped: the run no longer needed it`));
+      }
+      throw new BoardpackError(
+        problem('BP_BROWSER_TIMEOUT', `the browser at ${resolved.executablePath} (from ${resolved.origin}) started but did not answer within ${formatSeconds(timeoutMs)}, and was stopped; the HTML, XLSX and JSON are still written`, {
+          value: resolved.executablePath,
+          fix: `check that this browser runs headless on this machine (try \`"${resolved.executablePath}" --headless --dump-dom about:blank\`), allow it more time with BOARDPACK_BROWSER_TIMEOUT (seconds), or ${FIX_HINT}`,
+        }),
+      );
+    }
+    browser = first;
   } catch (err) {
     removeProfile();
+    if (err instanceof BoardpackError) throw err;
     const message = firstLine(err);
     const sandbox = /sandbox/i.test(message)
       ? 'the browser could not start its sandbox: run it where user namespaces are allowed, or as root in a container; '
@@ -231,7 +280,10 @@ export async function launchBrowser(resolved: ResolvedBrowser, options: LaunchOp
       }),
       { cause: err },
     );
+  } finally {
+    clearTimeout(timer);
   }
+  killers.set(browser, killer);
   // The process's 'exit' comes after Chrome has stopped writing to its profile, on close() and on a crash
   // alike, and (being a synchronous listener) runs before close() resolves. 'disconnected' is too early: it
   // fires when the pipe closes, while Chrome may still be shutting down.
@@ -239,6 +291,48 @@ export async function launchBrowser(resolved: ResolvedBrowser, options: LaunchOp
   if (child && child.exitCode === null) child.once('exit', removeProfile);
   else browser.once('disconnected', removeProfile);
   return browser;
+}
+
+/**
+ * Close a browser, and kill its process group when it does not close within `graceMs` (a hung browser would
+ * otherwise hold close() for the whole protocol timeout). Never throws.
+ */
+export async function closeBrowser(browser: Browser, graceMs = 5_000): Promise<void> {
+  const closing = browser.close().then(() => true, () => false);
+  const closed = await Promise.race([closing, sleep(graceMs).then(() => false)]);
+  if (closed) return;
+  const killer = killers.get(browser);
+  if (killer) killer.abort();
+  else browser.process()?.kill('SIGKILL');
+  await Promise.race([closing, sleep(2_000)]);
+}
+
+function sleep(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+}
+
+function formatSeconds(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+}
+
+/**
+ * `BOARDPACK_BROWSER_TIMEOUT`: seconds the browser may take to start and answer. Unset or empty: the default.
+ * Throws BP_BROWSER_TIMEOUT_INVALID for anything but a positive number.
+ */
+export function browserTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.BOARDPACK_BROWSER_TIMEOUT?.trim();
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || !(seconds > 0)) {
+    throw new BoardpackError(
+      problem('BP_BROWSER_TIMEOUT_INVALID', 'the environment variable BOARDPACK_BROWSER_TIMEOUT is not a number of seconds', {
+        value: env.BOARDPACK_BROWSER_TIMEOUT,
+        expected: `a positive number of seconds, such as 60 (the default is ${DEFAULT_LAUNCH_TIMEOUT_MS / 1000})`,
+        fix: 'set it to a number of seconds, or unset it',
+      }),
+    );
+  }
+  return Math.round(seconds * 1000);
 }
 
 function firstLine(err: unknown): string {

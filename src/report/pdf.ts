@@ -123,6 +123,15 @@ function toPdfError(err: unknown, timeoutMs: number): BoardpackError {
   const e = err as Error | undefined;
   const message = e?.message?.split('\n')[0] ?? String(err);
   const timedOut = e?.name === 'TimeoutError' || /timed? ?out/i.test(message);
+  if (timedOut && /protocolTimeout/.test(message)) {
+    // One call to the browser outlived launchBrowser's protocolTimeout: the browser has stopped answering.
+    return new BoardpackError(
+      problem('BP_PDF_TIMEOUT', `the browser stopped answering while printing the PDF (${message.replace(/\s*Increase the 'protocolTimeout'.*$/, '')}); the HTML pack is still written`, {
+        fix: 'run again; if it keeps happening, try another browser via BOARDPACK_BROWSER or `browser:` in the config',
+      }),
+      { cause: err },
+    );
+  }
   if (timedOut) {
     return new BoardpackError(
       problem('BP_PDF_TIMEOUT', `printing the PDF took longer than ${formatSeconds(timeoutMs)} and was stopped (${message}); the HTML pack is still written`, {

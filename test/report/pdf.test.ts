@@ -12,7 +12,7 @@ import { inflateSync } from 'node:zlib';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BoardpackError } from '../../src/core/errors.js';
-import { LAUNCH_ARGS, launchArgs, launchBrowser, resolveBrowser, systemBrowserCandidates, type ResolvedBrowser } from '../../src/report/browser.js';
+import { browserTimeoutFromEnv, closeBrowser, LAUNCH_ARGS, launchArgs, launchBrowser, resolveBrowser, systemBrowserCandidates, type ResolvedBrowser } from '../../src/report/browser.js';
 import { renderPdf, setPdfInfo } from '../../src/report/pdf.js';
 
 const HOOK_TIMEOUT = 120_000;
@@ -170,6 +170,43 @@ describe('renderPdf failures', () => {
     const err = await renderPdf(second, '<p>x</p>', { title: 'x' }).catch((e: unknown) => e);
     expect((err as BoardpackError).code).toBe('BP_PDF_FAILED');
   }, HOOK_TIMEOUT);
+});
+
+describe('a browser that stops answering (issue #10)', () => {
+  function alive(pid: number): boolean {
+    try { process.kill(pid, 0); return true; } catch { return false; }
+  }
+
+  // SIGSTOP freezes the real browser after it started: every call to it then outlives protocolTimeout (3 s here).
+  // The PDF's own budget is 5 minutes, longer than this test may run, so only protocolTimeout can end it.
+  it('a hang while printing ends in BP_PDF_TIMEOUT, and closeBrowser kills the frozen browser', async () => {
+    const frozen = await launchBrowser(resolved, { protocolTimeoutMs: 3_000 });
+    const pid = frozen.process()!.pid!;
+    try {
+      process.kill(pid, 'SIGSTOP');
+      const err = await renderPdf(frozen, '<p>x</p>', { title: 'x', timeoutMs: 300_000 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BoardpackError);
+      expect((err as BoardpackError).code).toBe('BP_PDF_TIMEOUT');
+      expect((err as BoardpackError).message).toMatch(/stopped answering/);
+      await closeBrowser(frozen, 1_000);
+      expect(alive(pid)).toBe(false);
+    } finally {
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  }, HOOK_TIMEOUT);
+
+  it('BOARDPACK_BROWSER_TIMEOUT is a positive number of seconds, anything else BP_BROWSER_TIMEOUT_INVALID', () => {
+    expect(browserTimeoutFromEnv({})).toBeUndefined();
+    expect(browserTimeoutFromEnv({ BOARDPACK_BROWSER_TIMEOUT: '' })).toBeUndefined();
+    expect(browserTimeoutFromEnv({ BOARDPACK_BROWSER_TIMEOUT: '90' })).toBe(90_000);
+    expect(browserTimeoutFromEnv({ BOARDPACK_BROWSER_TIMEOUT: ' 2.5 ' })).toBe(2_500);
+    for (const bad of ['0', '-5', '30s', 'abc', '1e3']) {
+      const err = (() => { try { browserTimeoutFromEnv({ BOARDPACK_BROWSER_TIMEOUT: bad }); } catch (e) { return e; } })();
+      expect(err, bad).toBeInstanceOf(BoardpackError);
+      expect((err as BoardpackError).code).toBe('BP_BROWSER_TIMEOUT_INVALID');
+      expect((err as BoardpackError).problems[0].value).toBe(bad);
+    }
+  });
 });
 
 describe('setPdfInfo', () => {
