@@ -1,28 +1,52 @@
 /**
  * XLSX through exceljs's streaming reader: values, never formulas (a formula cell gives its cached result),
- * dates as ISO text, rich text flattened. Rows go through DuckDB's appender into the same raw table as CSV.
+ * dates as ISO text, rich text flattened. Rows go through DuckDB's row appender into the same raw table as CSV
+ * (measured: @duckdb/node-api 1.5.6's DuckDBDataChunk + appendDataChunk is slower here, as each VARCHAR still
+ * costs one N-API call and the vector wrappers add their own bookkeeping).
+ *
+ * Before exceljs sees the file, every zip entry is inflated once and counted (nothing kept but the small
+ * workbook index): a workbook that expands past BOARDPACK_XLSX_MAX_MB (default 500 MB) — a zip bomb, or a
+ * workbook too big for this reader — is refused with BP_INGEST_XLSX_TOO_LARGE. The count is of bytes actually
+ * inflated, not the sizes the zip declares (which can lie), so exceljs (whose unzipper has no limit, and which
+ * writes a sheet to a temp file when it precedes the shared strings) never inflates more than that.
  */
 import { open } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createInflateRaw } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import JSZip from 'jszip';
-import { BoardpackError, problem, type Problem } from '../core/errors.js';
+import yauzl from 'yauzl';
+import { BoardpackError, UsageError, problem, type Problem } from '../core/errors.js';
 import type { SourceDef } from '../config/types.js';
 import type { Warehouse } from '../warehouse/db.js';
 import { detectHeaderRow, matchHeaders } from './headers.js';
 import { RAW_TABLE } from './raw-table.js';
 
+/**
+ * Text of a date cell: ISO date, or date and time. Extracts repeat the same dates many times, so the text is
+ * cached by time value (bounded; cleared when full).
+ */
+const dateTexts = new Map<number, string>();
+function dateText(d: Date): string {
+  const t = d.getTime();
+  if (Number.isNaN(t)) return '';
+  let s = dateTexts.get(t);
+  if (s === undefined) {
+    const isoStr = d.toISOString();
+    s = isoStr.endsWith('T00:00:00.000Z') ? isoStr.slice(0, 10) : isoStr.slice(0, 19).replace('T', ' ');
+    if (dateTexts.size >= 20_000) dateTexts.clear();
+    dateTexts.set(t, s);
+  }
+  return s;
+}
+
 /** Text of a cell value as a person sees it (dates as ISO, formulas as their result). */
 export function cellText(v: unknown): string {
-  if (v === null || v === undefined) return '';
   if (typeof v === 'string') return v;
+  if (v === null || v === undefined) return '';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  if (v instanceof Date) return dateText(v);
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
-  if (v instanceof Date) {
-    if (Number.isNaN(v.getTime())) return '';
-    const isoStr = v.toISOString();
-    return isoStr.endsWith('T00:00:00.000Z') ? isoStr.slice(0, 10) : isoStr.slice(0, 19).replace('T', ' ');
-  }
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
     if (Array.isArray(o.richText)) return (o.richText as Array<{ text: string }>).map((t) => t.text).join('');
@@ -45,15 +69,149 @@ async function signature(file: string): Promise<Buffer> {
   }
 }
 
+/** Megabytes (10^6 bytes) a workbook may expand to when unzipped, all its parts together. */
+export const XLSX_MAX_MB_DEFAULT = 500;
+export const XLSX_MAX_MB_ENV = 'BOARDPACK_XLSX_MAX_MB';
+
+/** The limit in bytes: BOARDPACK_XLSX_MAX_MB if set (a positive number of megabytes), else 500 MB. */
+export function xlsxMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[XLSX_MAX_MB_ENV]?.trim();
+  if (!raw) return XLSX_MAX_MB_DEFAULT * 1e6;
+  const mb = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || !(mb > 0)) {
+    throw new UsageError(`${XLSX_MAX_MB_ENV}="${raw}" is not a positive number of megabytes`, `set it to a number such as ${XLSX_MAX_MB_DEFAULT * 4}, or unset it for the default of ${XLSX_MAX_MB_DEFAULT} MB`);
+  }
+  return mb * 1e6;
+}
+
+const mbText = (bytes: number) => bytes < 1e6
+  ? `${bytes.toLocaleString('en-GB')} bytes`
+  : `${(bytes / 1e6).toLocaleString('en-GB', { maximumFractionDigits: bytes < 10e6 ? 1 : 0 })} MB`;
+
+/** The parts exceljs holds whole in memory and we read for sheet names: kept as text when they are this small. */
+const INDEX_PARTS = new Set(['xl/workbook.xml', 'xl/_rels/workbook.xml.rels']);
+const INDEX_PART_MAX = 5e6;
+
+export interface ZipScan {
+  /** Bytes inflated, all entries together. */
+  inflatedBytes: number;
+  /** `xl/workbook.xml` and its relationships, as text (when present and under 5 MB). */
+  indexParts: Map<string, string>;
+}
+
+function openZip(file: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    // decodeStrings: false: part names are ASCII, and yauzl's name validation is not ours to enforce here.
+    yauzl.open(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: false }, (e, zip) => (e || !zip ? reject(e ?? new Error('cannot open the zip archive')) : resolve(zip)));
+  });
+}
+
+/** The zip's entries one at a time (central directory order), then undefined. */
+function entries(zip: yauzl.ZipFile): () => Promise<yauzl.Entry | undefined> {
+  let waiting: { resolve: (e: yauzl.Entry | undefined) => void; reject: (e: Error) => void } | undefined;
+  let failed: Error | undefined;
+  let ended = false;
+  zip.on('entry', (e: yauzl.Entry) => { const w = waiting; waiting = undefined; w?.resolve(e); });
+  zip.on('end', () => { ended = true; const w = waiting; waiting = undefined; w?.resolve(undefined); });
+  zip.on('error', (e: Error) => { failed = e; const w = waiting; waiting = undefined; w?.reject(e); });
+  return () => new Promise((resolve, reject) => {
+    if (failed) return reject(failed);
+    if (ended) return resolve(undefined);
+    waiting = { resolve, reject };
+    zip.readEntry();
+  });
+}
+
+function rawStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    const done = (e: Error | null, s?: Readable) => (e || !s ? reject(e ?? new Error('cannot read a zip entry')) : resolve(s));
+    if (entry.compressionMethod === 8) zip.openReadStream(entry, { decompress: false } as yauzl.ZipFileOptions, done);
+    else zip.openReadStream(entry, done);
+  });
+}
+
+/**
+ * Inflates every entry of the workbook once, counting the bytes (nothing is kept but the small workbook index),
+ * and refuses with BP_INGEST_XLSX_TOO_LARGE as soon as the declared or the inflated total passes `maxBytes`.
+ * A damaged archive is BP_INGEST_XLSX_UNREADABLE. Memory stays at one inflate window whatever the input.
+ */
+export async function scanXlsxZip(file: string, relFile: string, maxBytes = xlsxMaxBytes()): Promise<ZipScan> {
+  const tooLarge = (entryName: string, how: string) => new BoardpackError(problem('BP_INGEST_XLSX_TOO_LARGE',
+    `the workbook expands to more than ${mbText(maxBytes)} when unzipped (part ${entryName} ${how}): it is too large for the XLSX reader, or a zip bomb`, {
+      file: relFile, value: entryName, expected: `at most ${mbText(maxBytes)} unzipped`,
+      fix: `save the sheet as CSV (CSV UTF-8) or split the workbook into smaller ones; if it really is this large, raise the limit with ${XLSX_MAX_MB_ENV} (megabytes; now ${maxBytes / 1e6})`,
+    }));
+  const unreadable = (why: string, cause?: unknown) => new BoardpackError(problem('BP_INGEST_XLSX_UNREADABLE', `the workbook cannot be read: ${why}`, {
+    file: relFile, fix: 'the file may be truncated or damaged: open it in Excel, save it again, and resend',
+  }), cause ? { cause } : undefined);
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await openZip(file);
+  } catch (e) {
+    throw unreadable(`it is not a complete ZIP archive (${(e as Error).message})`, e);
+  }
+  const next = entries(zip);
+  const indexParts = new Map<string, string>();
+  let declared = 0;
+  let inflated = 0;
+  try {
+    for (;;) {
+      let entry: yauzl.Entry | undefined;
+      try {
+        entry = await next();
+      } catch (e) {
+        throw unreadable(`its ZIP directory is damaged (${(e as Error).message})`, e);
+      }
+      if (!entry) break;
+      const name = Buffer.isBuffer(entry.fileName) ? (entry.fileName as Buffer).toString('utf8') : String(entry.fileName);
+      if (name.endsWith('/')) continue;
+      declared += entry.uncompressedSize;
+      if (entry.uncompressedSize > maxBytes || declared > maxBytes) throw tooLarge(name, `declares ${mbText(entry.uncompressedSize)}${entry.uncompressedSize <= maxBytes ? `, ${mbText(declared)} with the parts before it` : ''}`);
+      if (entry.isEncrypted()) throw unreadable(`part ${name} is encrypted`);
+      if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) throw unreadable(`part ${name} uses an unsupported compression method (${entry.compressionMethod})`);
+      const keep = INDEX_PARTS.has(name) && entry.uncompressedSize <= INDEX_PART_MAX;
+      const kept: Buffer[] = [];
+      let n = 0;
+      let stream: Readable;
+      try {
+        stream = await rawStream(zip, entry);
+      } catch (e) {
+        throw unreadable(`part ${name} cannot be read (${(e as Error).message})`, e);
+      }
+      let refusal: BoardpackError | undefined;
+      const count = async (chunks: AsyncIterable<Buffer>) => {
+        for await (const chunk of chunks) {
+          n += chunk.length;
+          inflated += chunk.length;
+          // The sizes a zip declares can lie: what counts is what inflates.
+          if (inflated > maxBytes) throw (refusal = tooLarge(name, `inflates past the limit, though its header declares ${mbText(entry!.uncompressedSize)}`));
+          if (keep && n <= INDEX_PART_MAX) kept.push(chunk);
+        }
+      };
+      try {
+        if (entry.compressionMethod === 8) await pipeline(stream, createInflateRaw({ chunkSize: 1 << 20 }), count);
+        else await pipeline(stream, count);
+      } catch (e) {
+        // pipeline() reports a sink's own error as an AbortError: the refusal is kept aside.
+        if (refusal) throw refusal;
+        if (e instanceof BoardpackError) throw e;
+        throw unreadable(`part ${name} is damaged (${(e as Error).message})`, e);
+      }
+      if (n !== entry.uncompressedSize) throw unreadable(`part ${name} inflates to ${n.toLocaleString('en-GB')} bytes, not the ${entry.uncompressedSize.toLocaleString('en-GB')} its header declares`);
+      if (keep) indexParts.set(name, Buffer.concat(kept).toString('utf8'));
+    }
+  } finally {
+    zip.close();
+  }
+  return { inflatedBytes: inflated, indexParts };
+}
+
 /**
  * Worksheet file number (xl/worksheets/sheetN.xml) → sheet name, from the workbook's own index. exceljs's
  * streaming reader names a sheet only when xl/workbook.xml comes before the sheet in the zip; exceljs itself
  * writes it last, so without this every sheet of such a workbook would be called "SheetN".
  */
-export async function readSheetNames(file: string): Promise<Map<string, string>> {
-  const zip = await JSZip.loadAsync(await readFile(file));
-  const wbXml = await zip.file('xl/workbook.xml')?.async('string');
-  const relsXml = await zip.file('xl/_rels/workbook.xml.rels')?.async('string');
+export function sheetNamesFromIndex(wbXml: string | undefined, relsXml: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (!wbXml || !relsXml) return out;
   const attr = (tag: string, name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1];
@@ -73,6 +231,12 @@ export async function readSheetNames(file: string): Promise<Map<string, string>>
   return out;
 }
 
+/** The sheet names of a workbook file (see `sheetNamesFromIndex`), read within the inflated-size limit. */
+export async function readSheetNames(file: string): Promise<Map<string, string>> {
+  const { indexParts } = await scanXlsxZip(file, file);
+  return sheetNamesFromIndex(indexParts.get('xl/workbook.xml'), indexParts.get('xl/_rels/workbook.xml.rels'));
+}
+
 const unescapeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 
 export type RowProgress = (rows: number) => void;
@@ -90,14 +254,19 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
       file: relFile, fix: 'if it is a CSV, rename it to .csv and set `format: csv`',
     }));
   }
+  // Before exceljs inflates anything: the whole workbook within the limit (and its sheet names on the way).
+  const scan = await scanXlsxZip(file, relFile);
+  const names = sheetNamesFromIndex(scan.indexParts.get('xl/workbook.xml'), scan.indexParts.get('xl/_rels/workbook.xml.rels'));
   const problems: Problem[] = [];
   const appender = await wh.conn.createAppender(RAW_TABLE, 'main', 'temp');
+  const put = (v: string | undefined) => { if (v === undefined || v === '') appender.appendNull(); else appender.appendVarchar(v); };
   let rows = 0;
   const seenSheets: string[] = [];
   const readSheets: string[] = [];
+  // Lower-cased once: the first cell of every row is tested against them.
+  const skipMatching = source.skipRowsMatching.map((m) => m.toLowerCase());
+  const skipRows = source.skipRows ?? 0;
   try {
-    const needNames = Boolean(source.sheets || source.period?.sheetName);
-    const names = needNames ? await readSheetNames(file) : new Map<string, string>();
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
     for await (const ws of reader) {
       const w = ws as unknown as { name: string; id: number | string };
@@ -109,24 +278,29 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
       const rowNumbers: number[] = [];
       let headerIdx = 0;
       let index: Map<string, number> | undefined;
+      // Contract column position → worksheet column index (or -1), fixed once the header is matched.
+      let colIdx: number[] = [];
       let wide: number[] = [];
+      let namesToAt = -1;
+      let valuesToAt = -1;
       let headerRow: string[] = [];
       const emit = (values: string[], rowNumber: number) => {
-        if (values.every((v) => v.trim() === '')) return;
-        if (source.skipRowsMatching.some((m) => (values[0] ?? '').toLowerCase().includes(m.toLowerCase()))) return;
-        const put = (v: string | undefined) => { if (v === undefined || v === '') appender.appendNull(); else appender.appendVarchar(v); };
+        if (skipMatching.length) {
+          const first = (values[0] ?? '').toLowerCase();
+          if (skipMatching.some((m) => first.includes(m))) return;
+        }
         if (source.wide) {
           // Wide layout: one raw row per unpivoted header that has a value in this row.
-          for (const w of wide) {
-            const cell = values[w] ?? '';
+          for (const wc of wide) {
+            const cell = values[wc] ?? '';
             if (cell === '') continue;
             appender.appendVarchar(relFile);
             appender.appendVarchar(sheetName);
             appender.appendInteger(rowNumber);
-            for (const c of cols) {
-              if (c === source.wide.namesTo) put(headerRow[w]);
-              else if (c === source.wide.valuesTo) put(cell);
-              else { const i = index!.get(c); put(i === undefined ? undefined : values[i]); }
+            for (let c = 0; c < colIdx.length; c++) {
+              if (c === namesToAt) put(headerRow[wc]);
+              else if (c === valuesToAt) put(cell);
+              else put(colIdx[c] >= 0 ? values[colIdx[c]] : undefined);
             }
             appender.endRow();
             rows++;
@@ -137,10 +311,7 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
         appender.appendVarchar(relFile);
         appender.appendVarchar(sheetName);
         appender.appendInteger(rowNumber);
-        for (const c of cols) {
-          const i = index!.get(c);
-          put(i === undefined ? undefined : values[i]);
-        }
+        for (let c = 0; c < colIdx.length; c++) put(colIdx[c] >= 0 ? values[colIdx[c]] : undefined);
         appender.endRow();
         rows++;
         if (progress && rows % 5000 === 0) progress(rows);
@@ -154,18 +325,28 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
         problems.push(...m.problems);
         index = m.index;
         wide = m.wide;
+        colIdx = cols.map((c) => m.index.get(c) ?? -1);
+        namesToAt = source.wide ? cols.indexOf(source.wide.namesTo) : -1;
+        valuesToAt = source.wide ? cols.indexOf(source.wide.valuesTo) : -1;
         if (m.problems.some((p) => p.severity === 'error')) return false;
-        for (let i = headerIdx + 1; i < buffered.length; i++) emit(buffered[i], rowNumbers[i]);
+        for (let i = headerIdx + 1; i < buffered.length; i++) {
+          if (!buffered[i].every((v) => v === '')) emit(buffered[i], rowNumbers[i]);
+        }
         return true;
       };
       let ok = true;
       for await (const row of ws) {
         const r = row as ExcelJS.Row;
+        if (r.number <= skipRows) continue;
         const values: string[] = [];
-        r.eachCell({ includeEmpty: false }, (cell, col) => { values[col - 1] = cellText(cell.value).trim(); });
-        for (let i = 0; i < values.length; i++) if (values[i] === undefined) values[i] = '';
-        if (r.number <= (source.skipRows ?? 0)) continue;
+        let empty = true;
+        r.eachCell({ includeEmpty: false }, (cell, col) => {
+          const v = cellText(cell.value).trim();
+          values[col - 1] = v;
+          if (v !== '') empty = false;
+        });
         if (!index) {
+          for (let i = 0; i < values.length; i++) if (values[i] === undefined) values[i] = '';
           // Rows before the header is known are kept, so a title block above the header can be skipped.
           buffered.push(values);
           rowNumbers.push(r.number);
@@ -173,7 +354,7 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
             ok = settleHeader();
             if (!ok) break;
           }
-        } else if (ok) emit(values, r.number);
+        } else if (ok && !empty) emit(values, r.number);
       }
       if (!index && ok && buffered.length) settleHeader();
     }

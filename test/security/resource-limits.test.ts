@@ -38,31 +38,27 @@ async function ingestBroken(breakIt: (root: string) => Promise<void> | void, sou
 }
 
 describe('resource limits', () => {
-  it('a zip bomb disguised as XLSX (a sheet inflating to 1 GiB) is refused within bounded memory', async () => {
-    const { run, before, after } = await ingestBroken((root) => writeWorkbook(path.join(root, 'extracts/health.xlsx'), {
-      prefix: `${SHEET_HEAD}${sheetRow(1, ['Quarter', 'Locality', 'Live births', 'Low birth weight'])}<row r="2"><c r="A2" t="inlineStr"><is><t>`,
-      repeat: 'A'.repeat(1024), times: 1024 * 1024, suffix: `</t></is></c></row>${SHEET_TAIL}`,
-    }), 'health');
-    expect(run.signal, run.stderr).toBeNull();
-    expect(run.status, run.stderr).toBe(1);
-    expect(run.stderr).toMatch(/BP_INGEST_[A-Z_]+/);
-    expect(run.stderr).not.toMatch(/unexpected error/i);
-    expect(run.peakRssMb).toBeLessThan(MEMORY_BOUND_MB);
-    expect(after).toBe(before);
-  }, 600_000);
-
-  // Known gap (issue #10): the XLSX reader has no limit on how far a sheet inflates, so the bomb above is only
-  // stopped when V8 refuses a string over its maximum length, after ~730 MB. The fix belongs in
-  // src/ingest/read-xlsx.ts: count inflated bytes per entry (or read the central directory's sizes) and refuse
-  // past a limit with a coded BP_INGEST_XLSX_TOO_LARGE. This test starts passing — and must lose `.fails` —
-  // when that lands.
-  it.fails('a zip bomb disguised as XLSX stays under half a gigabyte (needs an inflated-size limit in read-xlsx)', async () => {
-    const { run } = await ingestBroken((root) => writeWorkbook(path.join(root, 'extracts/health.xlsx'), {
-      prefix: `${SHEET_HEAD}${sheetRow(1, ['Quarter', 'Locality', 'Live births', 'Low birth weight'])}<row r="2"><c r="A2" t="inlineStr"><is><t>`,
-      repeat: 'A'.repeat(1024), times: 1024 * 1024, suffix: `</t></is></c></row>${SHEET_TAIL}`,
-    }), 'health');
-    expect(run.peakRssMb).toBeLessThan(512);
-  }, 600_000);
+  // A sheet whose one cell inflates to 1 GiB of text (1,000× compression). Every zip entry is inflated and
+  // counted before exceljs reads anything (src/ingest/read-xlsx.ts, scanXlsxZip), so the bomb is refused at
+  // BOARDPACK_XLSX_MAX_MB (default 500 MB) — by its declared size, or, when its headers lie, by what it inflates to.
+  const bomb = {
+    prefix: `${SHEET_HEAD}${sheetRow(1, ['Quarter', 'Locality', 'Live births', 'Low birth weight'])}<row r="2"><c r="A2" t="inlineStr"><is><t>`,
+    repeat: 'A'.repeat(1024), times: 1024 * 1024, suffix: `</t></is></c></row>${SHEET_TAIL}`,
+  };
+  for (const [name, declaredSheetSize] of [['declaring its size', undefined], ['lying that it is 1 KB', 1024]] as const) {
+    it(`a zip bomb disguised as XLSX (a sheet inflating to 1 GiB, ${name}) is refused with BP_INGEST_XLSX_TOO_LARGE under half a gigabyte`, async () => {
+      const { run, before, after } = await ingestBroken((root) => writeWorkbook(path.join(root, 'extracts/health.xlsx'), bomb, 'Births', { declaredSheetSize }), 'health');
+      expect(run.signal, run.stderr).toBeNull();
+      expect(run.status, run.stderr).toBe(1);
+      expect(run.stderr).toContain('BP_INGEST_XLSX_TOO_LARGE');
+      expect(run.stderr).toContain('extracts/health.xlsx');
+      expect(run.stderr).toContain('xl/worksheets/sheet1.xml');
+      expect(run.stderr).toContain('BOARDPACK_XLSX_MAX_MB');
+      expect(run.stderr).not.toMatch(/unexpected error/i);
+      expect(run.peakRssMb).toBeLessThan(512);
+      expect(after).toBe(before);
+    }, 600_000);
+  }
 
   it('a workbook with a million empty styled rows is handled within bounded memory', async () => {
     const { run, before, after } = await ingestBroken((root) => writeWorkbook(path.join(root, 'extracts/health.xlsx'), {

@@ -1,0 +1,99 @@
+/**
+ * What the XLSX reader puts into the raw table, cell by cell: worksheet row numbers, sheet names from the
+ * workbook's index (exceljs writes workbook.xml last), the title block above the header skipped, dates as ISO
+ * text, a formula's cached result, rich text flattened, a merged range's value in its top-left cell only,
+ * `skip_rows_matching` case-insensitive, empty and blank rows dropped. Real exceljs workbooks, real DuckDB.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { loadProject } from '../../src/config/load.js';
+import type { SourceDef } from '../../src/config/types.js';
+import { readXlsxToRaw } from '../../src/ingest/read-xlsx.js';
+import { createRawTable, RAW_TABLE } from '../../src/ingest/raw-table.js';
+import { openWarehouse } from '../../src/warehouse/db.js';
+import { makeProject } from '../helpers/project.js';
+import { tempDir } from '../security/helpers/files.js';
+
+async function healthSource(): Promise<SourceDef> {
+  const res = await loadProject(await makeProject());
+  return res.config!.sources.find((s) => s.id === 'health')!;
+}
+
+async function readRaw(wb: ExcelJS.Workbook, source: SourceDef) {
+  const dir = tempDir('bp-xlsx-');
+  const file = path.join(dir, 'health.xlsx');
+  writeFileSync(file, new Uint8Array(await wb.xlsx.writeBuffer()));
+  const wh = await openWarehouse(path.join(dir, 'wh.duckdb'));
+  try {
+    const cols = await createRawTable(wh, source);
+    const progress: number[] = [];
+    const out = await readXlsxToRaw(wh, file, 'extracts/health.xlsx', source, cols, (n) => progress.push(n));
+    const rows = await wh.all<Record<string, string | number | null>>(`SELECT * FROM ${RAW_TABLE} ORDER BY _sheet, _row, quarter`);
+    return { ...out, raw: rows, progress };
+  } finally {
+    wh.close();
+  }
+}
+
+describe('XLSX reader → raw table', () => {
+  it('keeps worksheet row numbers and sheet names, skips the title block, totals and blank rows, and reads cells as a person sees them', async () => {
+    const wb = new ExcelJS.Workbook();
+    const q1 = wb.addWorksheet('Births Q1');
+    q1.addRow(['Example NHS Trust']);
+    q1.addRow(['Quarterly maternity return']);
+    q1.addRow([]);
+    q1.addRow(['Quarter', 'Locality', 'Live births', 'Low birth weight']);
+    q1.addRow(['2023-24 Q1', { richText: [{ text: 'Ea' }, { font: { bold: true }, text: 'st' }] }, { formula: '60+40', result: 100 }, 5]);
+    q1.addRow([new Date(Date.UTC(2023, 5, 30)), '  West  ', 90, { formula: 'C6/30', result: 3 }]);
+    q1.addRow([new Date(Date.UTC(2023, 5, 30, 14, 30, 0)), 'North', 80, 2]);
+    q1.addRow(['2023-24 Q1', 'South', 70, 1]);
+    q1.mergeCells('A8:A9');
+    q1.getCell('B9').value = 'Central';
+    q1.getCell('C9').value = 60;
+    q1.addRow(['TOTAL for the trust', '', 400, 11]);
+    const blank = q1.addRow(['', '  ', null, '']);
+    blank.getCell(1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFFF00' } };
+    q1.addRow(['2023-24 Q1', 'Coast', 50, 0]);
+    const q2 = wb.addWorksheet('Births Q2');
+    q2.addRow(['Quarter', 'Locality', 'Live births', 'Low birth weight']);
+    q2.addRow(['2023-24 Q2', 'East', 101, 6]);
+    wb.addWorksheet('Notes').addRow(['Figures are provisional']);
+
+    const source = { ...(await healthSource()), sheets: ['births q1', 'Births Q2'], skipRowsMatching: ['Total'] };
+    const out = await readRaw(wb, source);
+    expect(out.problems).toEqual([]);
+    expect(out.sheets).toEqual(['Births Q1', 'Births Q2']);
+    expect(out.rows).toBe(7);
+    expect(out.raw).toEqual([
+      { _file: 'extracts/health.xlsx', _sheet: 'Births Q1', _row: 5, quarter: '2023-24 Q1', locality: 'East', live_births: '100', low_birth_weight: '5' },
+      { _file: 'extracts/health.xlsx', _sheet: 'Births Q1', _row: 6, quarter: '2023-06-30', locality: 'West', live_births: '90', low_birth_weight: '3' },
+      { _file: 'extracts/health.xlsx', _sheet: 'Births Q1', _row: 7, quarter: '2023-06-30 14:30:00', locality: 'North', live_births: '80', low_birth_weight: '2' },
+      { _file: 'extracts/health.xlsx', _sheet: 'Births Q1', _row: 8, quarter: '2023-24 Q1', locality: 'South', live_births: '70', low_birth_weight: '1' },
+      { _file: 'extracts/health.xlsx', _sheet: 'Births Q1', _row: 9, quarter: null, locality: 'Central', live_births: '60', low_birth_weight: null },
+      { _file: 'extracts/health.xlsx', _sheet: 'Births Q1', _row: 12, quarter: '2023-24 Q1', locality: 'Coast', live_births: '50', low_birth_weight: '0' },
+      { _file: 'extracts/health.xlsx', _sheet: 'Births Q2', _row: 2, quarter: '2023-24 Q2', locality: 'East', live_births: '101', low_birth_weight: '6' },
+    ]);
+  });
+
+  it('appends every row of a long sheet, in order, and reports progress every 5,000 rows', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Births');
+    ws.addRow(['Quarter', 'Locality', 'Live births', 'Low birth weight']);
+    const n = 12_345;
+    for (let i = 0; i < n; i++) ws.addRow(['2023-24 Q1', `L${i}`, i, i % 3 === 0 ? null : i % 7]);
+    const out = await readRaw(wb, await healthSource());
+    expect(out.problems).toEqual([]);
+    expect(out.rows).toBe(n);
+    expect(out.progress).toEqual([5000, 10000]);
+    expect(out.raw).toHaveLength(n);
+    const byRow = out.raw.sort((a, b) => Number(a._row) - Number(b._row));
+    byRow.forEach((r, i) => {
+      expect(r._row).toBe(i + 2);
+      expect(r.locality).toBe(`L${i}`);
+      expect(r.live_births).toBe(String(i));
+      expect(r.low_birth_weight).toBe(i % 3 === 0 ? null : String(i % 7));
+    });
+  });
+});
