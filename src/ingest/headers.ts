@@ -75,6 +75,50 @@ export function matchHeaders(headers: string[], source: SourceDef, where: { file
   return { index, problems, wide };
 }
 
+/**
+ * A header row that names a contract column twice — the same name (after canonicalising case, spaces and
+ * punctuation: "Locality" and "locality "), or the name and one of its aliases — is ambiguous: which column
+ * holds the data? Each is an error naming both positions. Other repeated headers (columns the contract does
+ * not read) are a warning: nothing is read from them.
+ */
+export function duplicateHeaderProblems(headers: string[], source: SourceDef, where: { file: string; sheet?: string; row?: number }): Problem[] {
+  const canon = headers.map((h) => canonical(String(h ?? '')));
+  const out: Problem[] = [];
+  const claimed = new Set<number>();
+  const colLetter = (i: number) => { let s = ''; for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s; return s; };
+  const shown = (idx: number[]) => idx.map((i) => `"${String(headers[i]).trim()}" (column ${colLetter(i)})`).join(' and ');
+  for (const name of headerColumnNames(source)) {
+    const col = source.columns.find((c) => c.name === name);
+    const candidates = [name, ...(col?.aliases ?? [])].map(canonical);
+    const idx = canon.flatMap((h, i) => (h !== '' && candidates.includes(h) ? [i] : []));
+    idx.forEach((i) => claimed.add(i));
+    if (idx.length < 2) continue;
+    out.push(problem('BP_INGEST_DUPLICATE_HEADER', `the header row has column "${name}" ${idx.length} times: ${shown(idx)}`, {
+      ...where, column: name, value: idx.map((i) => String(headers[i]).trim()).join(', '),
+      expected: `one header for ${name}${col?.aliases.length ? ` (or one of its aliases ${col.aliases.join(', ')})` : ''}`,
+      fix: 'remove or rename the repeated column in the extract, so that only one column holds the data',
+    }));
+  }
+  const seen = new Map<string, number[]>();
+  canon.forEach((h, i) => { if (h !== '' && !claimed.has(i)) seen.set(h, [...(seen.get(h) ?? []), i]); });
+  const wide = new Set(wideColumnIndices(headers, source, claimed));
+  for (const idx of seen.values()) {
+    if (idx.length < 2) continue;
+    if (idx.some((i) => wide.has(i))) {
+      out.push(problem('BP_INGEST_DUPLICATE_HEADER', `the header row repeats "${String(headers[idx[0]]).trim()}", one of the wide layout's columns: ${shown(idx)}`, {
+        ...where, column: String(headers[idx[0]]).trim(), value: idx.map((i) => String(headers[i]).trim()).join(', '),
+        expected: 'each wide column named once', fix: 'remove or rename the repeated column in the extract',
+      }));
+      continue;
+    }
+    out.push(problem('BP_INGEST_DUPLICATE_HEADER', `the header row repeats "${String(headers[idx[0]]).trim()}": ${shown(idx)}; the contract does not read it, so nothing is lost`, {
+      ...where, severity: 'warning', column: String(headers[idx[0]]).trim(), value: idx.map((i) => String(headers[i]).trim()).join(', '),
+      fix: 'nothing to do for this load; ask the partner to name each column once',
+    }));
+  }
+  return out;
+}
+
 /** Picks the header row: the first of the first `limit` rows that matches most contract columns. */
 export function detectHeaderRow(rows: string[][], source: SourceDef, limit = 30): number {
   const wanted = new Set(headerColumnNames(source).flatMap((n) => [n, ...(source.columns.find((c) => c.name === n)?.aliases ?? [])]).map(canonical));

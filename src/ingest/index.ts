@@ -10,7 +10,7 @@ import { BoardpackError, problem, type Problem } from '../core/errors.js';
 import { expandFileGlob } from '../core/glob.js';
 import { sha256File, sha256Text } from '../core/hash.js';
 import type { Config, SourceDef } from '../config/types.js';
-import { quoteIdent, type Warehouse } from '../warehouse/db.js';
+import { quoteIdent, quoteLiteral, type Warehouse } from '../warehouse/db.js';
 import { nextLoadId, recordLoad, tableExists, type PeriodChange } from '../warehouse/meta.js';
 import { createRawTable, RAW_TABLE } from './raw-table.js';
 import { readCsvToRaw } from './read-csv.js';
@@ -143,9 +143,12 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
     }
   }
   const loadedAt = options.now?.() ?? new Date().toISOString();
-  const failed = async () => {
-    await wh.run(`DROP TABLE IF EXISTS ${TYPED_TABLE}`);
+  const dropStaging = async () => {
+    await wh.run(`DROP VIEW IF EXISTS ${TYPED_TABLE}`);
     await wh.run(`DROP TABLE IF EXISTS ${RAW_TABLE}`);
+  };
+  const failed = async () => {
+    await dropStaging();
     const loadId = await nextLoadId(wh);
     await recordLoad(wh, { loadId, source, fingerprint, loadedAt, status: 'failed', files: result.files, periods: result.periods, problems: result.problems, omitted: result.omitted });
     result.loadId = loadId;
@@ -167,13 +170,14 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
 
   const present = new Set((await wh.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE ${TYPED_TABLE})`)).map((c) => c.column_name));
   const keep = warehouseColumns(source, present).filter((c) => present.has(c));
-  const perFile = await wh.all<{ f: string; n: number }>(`SELECT _file AS f, count(*)::INTEGER AS n FROM ${TYPED_TABLE} GROUP BY 1`);
-  for (const f of result.files) f.rowsLoaded = perFile.find((x) => x.f === f.path)?.n ?? 0;
-  result.changes = exists ? await diffPeriods(wh, source, keep) : staged.periods.map((p) => ({ period: p, rowsBefore: 0, rowsAfter: 0, added: 0, removed: 0, revised: 0 }));
-  if (!exists) {
-    const counts = await wh.all<{ p: string | null; n: number }>(`SELECT ${source.period ? 'period' : "''"} AS p, count(*)::INTEGER AS n FROM ${TYPED_TABLE} GROUP BY 1`);
-    result.changes = counts.map((c) => ({ period: c.p ?? '', rowsBefore: 0, rowsAfter: c.n, added: c.n, removed: 0, revised: 0 }));
-  }
+  // Rows per file and per period in one scan (the typed rows are a view over the raw table).
+  const counts = await wh.all<{ f: string; p: string | null; n: number }>(`SELECT _file AS f, ${source.period ? 'period' : "''"} AS p, count(*)::INTEGER AS n FROM ${TYPED_TABLE} GROUP BY ALL`);
+  for (const f of result.files) f.rowsLoaded = counts.filter((x) => x.f === f.path).reduce((a, x) => a + x.n, 0);
+  const perPeriod = new Map<string | null, number>();
+  for (const c of counts) perPeriod.set(c.p, (perPeriod.get(c.p) ?? 0) + c.n);
+  result.changes = exists ? await diffPeriods(wh, source, keep)
+    : [...perPeriod].sort(([a], [b]) => (a ?? '').localeCompare(b ?? '')).map(([p, n]) => ({ period: p ?? '', rowsBefore: 0, rowsAfter: n, added: n, removed: 0, revised: 0 }));
+  const newPeriods = [...perPeriod.keys()].filter((p): p is string => p !== null);
 
   options.progress?.({ source: source.id, file: '', fileIndex: files.length, files: files.length, rows: staged.rows, phase: 'loading' });
   const loadId = await nextLoadId(wh);
@@ -186,7 +190,8 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
   await wh.transaction(async () => {
     await wh.run(`DROP TABLE IF EXISTS ${next}`);
     if (exists && source.period && oldCols.has('period')) {
-      await wh.run(`CREATE TABLE ${next} AS SELECT * FROM ${table} WHERE period IS NULL OR period NOT IN (SELECT DISTINCT period FROM ${TYPED_TABLE} WHERE period IS NOT NULL)
+      const replacedPeriods = newPeriods.length ? ` OR period NOT IN (${newPeriods.map(quoteLiteral).join(', ')})` : ' OR TRUE';
+      await wh.run(`CREATE TABLE ${next} AS SELECT * FROM ${table} WHERE period IS NULL${replacedPeriods}
         UNION ALL BY NAME ${fresh}`);
     } else {
       await wh.run(`CREATE TABLE ${next} AS ${fresh}`);
@@ -198,8 +203,7 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
       : [];
     await recordLoad(wh, { loadId, source, fingerprint, loadedAt, status: 'loaded', files: result.files, periods: staged.periods, allPeriods: all, problems: result.problems, omitted: result.omitted, changes: result.changes });
   });
-  await wh.run(`DROP TABLE IF EXISTS ${TYPED_TABLE}`);
-  await wh.run(`DROP TABLE IF EXISTS ${RAW_TABLE}`);
+  await dropStaging();
   result.status = 'loaded';
   result.loadId = loadId;
   result.rowsLoaded = staged.rows;

@@ -11,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { BoardpackError, problem, type Problem } from '../core/errors.js';
 import type { SourceDef } from '../config/types.js';
 import { quoteIdent, quoteLiteral, type Warehouse } from '../warehouse/db.js';
-import { detectHeaderRow, matchHeaders } from './headers.js';
+import { detectHeaderRow, duplicateHeaderProblems, matchHeaders } from './headers.js';
 import { RAW_TABLE } from './raw-table.js';
 
 const HEAD_BYTES = 64 * 1024;
@@ -68,6 +68,28 @@ export async function readCsvToRaw(wh: Warehouse, file: string, relFile: string,
   }
 }
 
+/** Turns a DuckDB read error into a coded problem (encoding, or a malformed row with its line). */
+function readError(e: unknown, relFile: string): BoardpackError {
+  const msg = (e as Error).message;
+  const line = /line\s*:?\s*(\d+)/i.exec(msg)?.[1];
+  if (/not utf-?8 encoded|invalid unicode/i.test(msg)) {
+    return new BoardpackError(problem('BP_INGEST_ENCODING', 'the file is not UTF-8 text', {
+      file: relFile, row: line ? Number(line) : undefined, expected: 'UTF-8 text',
+      fix: 'if it was saved by Excel on Windows, add `encoding: windows-1252` to the source contract; or save it as "CSV UTF-8"',
+    }), { cause: e });
+  }
+  return new BoardpackError(problem('BP_INGEST_CSV_MALFORMED', `the CSV cannot be read: ${msg.split('\n')[0]}`, {
+    file: relFile, row: line ? Number(line) : undefined,
+    fix: /expected|columns|fields/i.test(msg) ? 'a row has more fields than the header: check for unquoted commas in text values' : 'check the file opens as plain CSV text',
+  }), { cause: e });
+}
+
+/**
+ * One pass over the file: `read_csv` streams straight into the raw table (no intermediate copy). The headers
+ * come from a bind (`DESCRIBE`), which reads only DuckDB's sniffing sample. `_row` is the row a person sees in
+ * a spreadsheet: the record's position after the header (a quoted cell with line breaks is one row, as in
+ * Excel) plus the header's own row; `row_number() OVER ()` keeps the file's order.
+ */
 async function readCsvFile(wh: Warehouse, file: string, relFile: string, source: SourceDef, headLines: string, sample: string[][]): Promise<{ rows: number; problems: Problem[] }> {
   const encoding = 'utf-8';
   const skip = source.skipRows ?? 0;
@@ -75,52 +97,63 @@ async function readCsvFile(wh: Warehouse, file: string, relFile: string, source:
   // The delimiter is taken from the header line itself, so a ragged data row cannot mislead the sniffer.
   const headerLine = headLines.split(/\r?\n/)[headerIdx] ?? '';
   const delim = [',', ';', '\t', '|'].map((d) => [d, headerLine.split(d).length] as const).sort((a, b) => b[1] - a[1])[0][0];
-  const readSql = (parallel: boolean) => `CREATE OR REPLACE TEMP TABLE bp_csv_in AS SELECT * FROM read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, skip = ${headerIdx}, delim = ${quoteLiteral(delim)}, quote = '"', escape = '"', encoding = '${encoding}', null_padding = true, strict_mode = true${parallel ? '' : ', parallel = false'})`;
+  const options = `skip = ${headerIdx}, delim = ${quoteLiteral(delim)}, quote = '"', escape = '"', encoding = '${encoding}', null_padding = true`;
+  const reader = (parallel: boolean) => `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, ${options}, strict_mode = true${parallel ? '' : ', parallel = false'})`;
+  const where = { file: relFile, row: headerIdx + 1 };
+  let headers: string[];
+  let written: string[];
+  try {
+    headers = (await wh.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE SELECT * FROM ${reader(true)})`)).map((c) => c.column_name);
+  } catch (e) {
+    throw readError(e, relFile);
+  }
+  try {
+    // DuckDB renames a repeated header ("locality", "locality_1"): the header cells as written, for the duplicate check.
+    const first = (await wh.conn.runAndReadAll(`SELECT * FROM read_csv(${quoteLiteral(file)}, header = false, all_varchar = true, ${options}) LIMIT 1`)).getRows()[0] ?? [];
+    written = headers.map((h, i) => (first.length === headers.length ? String(first[i] ?? '') : h));
+  } catch {
+    written = headers;
+  }
+  const duplicates = duplicateHeaderProblems(written, source, where);
+  const match = matchHeaders(headers, source, where);
+  const problems = [...duplicates, ...match.problems];
+  if (problems.some((p) => p.severity === 'error')) return { rows: 0, problems };
+  const select = [...match.index.entries()].map(([name, i]) => `${quoteIdent(headers[i])} AS ${quoteIdent(name)}`);
+  const wideCols = match.wide.map((i) => quoteIdent(headers[i]));
+  // Rows to skip (totals, notes): text in the first column, as for XLSX. They are numbered and written with a
+  // negative `_row`, so the rows read count them, then deleted; without the rule, the INSERT's count is the rows read.
+  const skipTest = source.skipRowsMatching.length
+    ? source.skipRowsMatching.map((m) => `coalesce(_bp_first, '') ILIKE ${quoteLiteral(`%${m}%`)}`).join(' OR ')
+    : '';
+  const numbered = (parallel: boolean) => `SELECT (row_number() OVER () + ${headerIdx + 1})::INTEGER AS _bp_row, ${[...select, ...wideCols, ...(skipTest ? [`${quoteIdent(headers[0])} AS _bp_first`] : [])].join(', ')} FROM ${reader(parallel)}`;
+  const rowExpr = skipTest ? `CASE WHEN ${skipTest} THEN -_bp_row ELSE _bp_row END` : '_bp_row';
+  const base = (parallel: boolean) => `SELECT ${quoteLiteral(relFile)} AS _file, NULL AS _sheet, ${rowExpr} AS _row, ${[...match.index.keys()].map(quoteIdent).concat(wideCols).join(', ')} FROM (${numbered(parallel)})`;
+  // Wide layout: one raw row per (row, unpivoted header), the header text in names_to, the cell in values_to.
+  // INCLUDE NULLS keeps every row numbered (for the count); empty cells are deleted below, as UNPIVOT would drop them.
+  const insert = (parallel: boolean) => source.wide
+    ? `INSERT INTO ${RAW_TABLE} BY NAME SELECT * EXCLUDE (_wname, _wvalue), _wname AS ${quoteIdent(source.wide.namesTo)}, _wvalue AS ${quoteIdent(source.wide.valuesTo)}
+      FROM (${base(parallel)}) UNPIVOT INCLUDE NULLS (_wvalue FOR _wname IN (${wideCols.join(', ')}))`
+    : `INSERT INTO ${RAW_TABLE} BY NAME ${base(parallel)}`;
+  let inserted: number;
   try {
     try {
-      await wh.run(readSql(true));
+      inserted = (await wh.conn.run(insert(true))).rowsChanged;
     } catch (e) {
       // Quoted line breaks inside cells (a description column) need DuckDB's single-threaded reader.
       if (!/parallel\s*=\s*false/i.test((e as Error).message)) throw e;
-      await wh.run(readSql(false));
+      inserted = (await wh.conn.run(insert(false))).rowsChanged;
     }
   } catch (e) {
-    const msg = (e as Error).message;
-    const line = /line\s*:?\s*(\d+)/i.exec(msg)?.[1];
-    if (/not utf-?8 encoded|invalid unicode/i.test(msg)) {
-      throw new BoardpackError(problem('BP_INGEST_ENCODING', 'the file is not UTF-8 text', {
-        file: relFile, row: line ? Number(line) : undefined, expected: 'UTF-8 text',
-        fix: 'if it was saved by Excel on Windows, add `encoding: windows-1252` to the source contract; or save it as "CSV UTF-8"',
-      }), { cause: e });
-    }
-    throw new BoardpackError(problem('BP_INGEST_CSV_MALFORMED', `the CSV cannot be read: ${msg.split('\n')[0]}`, {
-      file: relFile, row: line ? Number(line) : undefined,
-      fix: /expected|columns|fields/i.test(msg) ? 'a row has more fields than the header: check for unquoted commas in text values' : 'check the file opens as plain CSV text',
-    }), { cause: e });
+    throw readError(e, relFile);
   }
-  const cols = await wh.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE bp_csv_in)`);
-  const headers = cols.map((c) => c.column_name);
-  const match = matchHeaders(headers, source, { file: relFile, row: headerIdx + 1 });
-  if (match.problems.some((p) => p.severity === 'error')) return { rows: 0, problems: match.problems };
-  const select = [...match.index.entries()].map(([name, i]) => `${quoteIdent(headers[i])} AS ${quoteIdent(name)}`);
-  // Rows to skip (totals, notes): text in the first column, as for XLSX.
-  const skipWhere = source.skipRowsMatching.length
-    ? `WHERE NOT (${source.skipRowsMatching.map((m) => `coalesce(${quoteIdent(headers[0])}, '') ILIKE ${quoteLiteral(`%${m}%`)}`).join(' OR ')})`
-    : '';
-  // rowid is the insertion position, so rowid + header line + 2 is the line a person sees in a spreadsheet.
-  const base = `SELECT ${[`${quoteLiteral(relFile)} AS _file`, 'NULL AS _sheet', `(rowid + ${headerIdx + 2})::INTEGER AS _row`, ...select].join(', ')}`;
-  if (source.wide) {
-    // Wide layout: one raw row per (row, unpivoted header), the header text in names_to, the cell in values_to.
-    const wideCols = match.wide.map((i) => quoteIdent(headers[i])).join(', ');
-    await wh.run(`INSERT INTO ${RAW_TABLE} BY NAME SELECT * EXCLUDE (_wname, _wvalue), _wname AS ${quoteIdent(source.wide.namesTo)}, _wvalue AS ${quoteIdent(source.wide.valuesTo)}
-      FROM (UNPIVOT (${base}, ${wideCols} FROM bp_csv_in ${skipWhere}) ON ${wideCols} INTO NAME _wname VALUE _wvalue)`);
-  } else {
-    await wh.run(`INSERT INTO ${RAW_TABLE} BY NAME ${base} FROM bp_csv_in ${skipWhere}`);
+  let n = inserted;
+  if (skipTest || source.wide) {
+    const [r] = await wh.all<{ n: number | null }>(`SELECT max(abs(_row))::INTEGER AS n FROM ${RAW_TABLE} WHERE _file = ?`, [relFile]);
+    n = r.n === null ? 0 : r.n - headerIdx - 1;
+    await wh.run(`DELETE FROM ${RAW_TABLE} WHERE _file = ? AND (_row < 0${source.wide ? ` OR ${quoteIdent(source.wide.valuesTo)} IS NULL` : ''})`, [relFile]);
   }
-  const [{ n }] = await wh.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM bp_csv_in`);
-  await wh.run('DROP TABLE bp_csv_in');
   if (n === 0) {
-    return { rows: 0, problems: [...match.problems, problem('BP_INGEST_NO_ROWS', 'the file has a header but no data rows', { file: relFile, severity: 'error', fix: 'ask the partner to send the extract with its data' })] };
+    return { rows: 0, problems: [...problems, problem('BP_INGEST_NO_ROWS', 'the file has a header but no data rows', { file: relFile, severity: 'error', fix: 'ask the partner to send the extract with its data' })] };
   }
-  return { rows: n, problems: match.problems };
+  return { rows: n, problems };
 }

@@ -16,7 +16,8 @@ const NUMERIC = new Set(['integer', 'decimal', 'percent']);
 
 const q = quoteIdent;
 
-function numberExpr(col: string, type: string): string {
+/** `fractions`: for a percent column, whether its plain values (those without %) are all fractions of 1 (see `fractionColumns`). */
+function numberExpr(col: string, type: string, fractions = false): string {
   const t = `trim(${q(col)})`;
   const noThousands = `CASE WHEN regexp_full_match(${t}, '-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?%?') THEN replace(${t}, ',', '') ELSE ${t} END`;
   const noPct = `regexp_replace(${noThousands}, '\\s*%$', '')`;
@@ -30,8 +31,16 @@ function numberExpr(col: string, type: string): string {
   const num = `(CASE WHEN isfinite(${cast}) THEN ${cast} END)`;
   if (type !== 'percent') return num;
   // "93%" beside 0.93 in one column: a column whose plain values are all fractions is read as fractions of 1.
-  const isFractionColumn = `(max(CASE WHEN ${t} NOT LIKE '%\\%%' ESCAPE '\\' THEN abs(${num}) END) OVER () <= 1)`;
-  return `CASE WHEN ${t} LIKE '%\\%%' ESCAPE '\\' THEN ${num} WHEN ${isFractionColumn} THEN ${num} * 100 ELSE ${num} END`;
+  return fractions ? `CASE WHEN ${t} LIKE '%\\%%' ESCAPE '\\' THEN ${num} ELSE ${num} * 100 END` : num;
+}
+
+/** Per percent column: are all its plain values (no % sign) fractions of 1? One scan of the raw table for all of them. */
+async function fractionColumns(wh: Warehouse, cols: string[]): Promise<Set<string>> {
+  if (!cols.length) return new Set();
+  const t = (c: string) => `trim(${q(c)})`;
+  const [row] = await wh.all<Record<string, boolean | null>>(`SELECT ${cols.map((c, i) =>
+    `max(CASE WHEN ${t(c)} NOT LIKE '%\\%%' ESCAPE '\\' THEN abs(${numberExpr(c, 'decimal')}) END) <= 1 AS f${i}`).join(', ')} FROM ${RAW_TABLE}`);
+  return new Set(cols.filter((_, i) => row[`f${i}`] === true));
 }
 
 function dateExpr(col: string): string {
@@ -39,7 +48,14 @@ function dateExpr(col: string): string {
   const fmts = ['%Y-%m-%d', '%d/%m/%Y', '%Y-%m-%d %H:%M:%S', '%d %B %Y', '%d %b %Y', '%d-%b-%Y', '%d-%b-%y'];
   // An Excel serial day number (a date cell that lost its format): days since 1899-12-30.
   const serial = `CASE WHEN regexp_full_match(${t}, '[1-9][0-9]{4}(\\.0+)?') THEN (DATE '1899-12-30' + CAST(CAST(${t} AS DOUBLE) AS INTEGER))::TIMESTAMP END`;
-  return `COALESCE(${fmts.map((f) => `TRY_STRPTIME(${t}, '${f}')`).join(', ')}, ${serial})::DATE`;
+  // The common case first: DuckDB's own ISO date cast (rejects 2024-02-30), only for text shaped exactly
+  // YYYY-MM-DD, since the cast also takes 2024/01/05 and trailing text, which the formats below do not.
+  // TRY_STRPTIME reads "infinity" and "epoch" as a date, so the other formats need a digit.
+  const date = `CASE WHEN ${t} LIKE '____-__-__' THEN TRY_CAST(${t} AS DATE)
+    WHEN regexp_matches(${t}, '[0-9]') THEN COALESCE(${fmts.map((f) => `TRY_STRPTIME(${t}, '${f}')`).join(', ')}, ${serial})::DATE END`;
+  // Year 0000 (and anything before year 1) is not a date anyone means: it becomes NULL, so a bad-date problem.
+  const year0 = `DATE '0001-12-31 (BC)'`;
+  return `NULLIF(greatest(${date}, ${year0}), ${year0})`;
 }
 
 const markerExpr = (col: string) => `CASE WHEN lower(trim(${q(col)})) IN (${MARKERS.map(quoteLiteral).join(', ')}) THEN lower(trim(${q(col)})) END`;
@@ -78,14 +94,15 @@ export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[
 
   // Periods and areas: map each distinct written value once, in JS, then join.
   const periodMap = new Map<string, string>();
+  let periodRaw: string | undefined;
   if (source.period) {
     const periodSql = source.period.fixed !== undefined ? quoteLiteral(source.period.fixed)
       : source.period.fileName !== undefined ? '_file'
       : source.period.sheetName ? '_sheet' : q(source.period.column ?? 'period');
     const fileRule = source.period.fileName;
-    await wh.run(`CREATE OR REPLACE TEMP TABLE bp_raw_p AS SELECT *, trim(${periodSql}) AS _period_raw FROM ${RAW_TABLE}`);
+    periodRaw = `trim(${periodSql})`;
     const distinct = await wh.all<{ v: string | null; n: number; first_file: string; first_sheet: string | null; first_row: number }>(
-      `SELECT _period_raw AS v, count(*)::INTEGER AS n, min(_file) AS first_file, min(_sheet) AS first_sheet, min(_row) AS first_row FROM bp_raw_p GROUP BY 1 ORDER BY 1 NULLS FIRST`);
+      `SELECT ${periodRaw} AS v, count(*)::INTEGER AS n, min(_file) AS first_file, min(_sheet) AS first_sheet, min(_row) AS first_row FROM ${RAW_TABLE} GROUP BY 1 ORDER BY 1 NULLS FIRST`);
     for (const d of distinct) {
       const text = d.v && fileRule !== undefined ? periodTextFromFileName(d.v, fileRule) : d.v;
       const id = text ? parsePeriodLabel(text, source.period.type) : undefined;
@@ -96,8 +113,6 @@ export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[
         fix: 'correct the period in the extract, or the `period:` rule in the source contract',
       }));
     }
-  } else {
-    await wh.run(`CREATE OR REPLACE TEMP TABLE bp_raw_p AS SELECT *, NULL::VARCHAR AS _period_raw FROM ${RAW_TABLE}`);
   }
   await wh.run(`CREATE OR REPLACE TEMP TABLE bp_period_map (_pm_raw VARCHAR, _pm_period VARCHAR)`);
   for (const [raw, id] of periodMap) await wh.run(`INSERT INTO bp_period_map VALUES (?, ?)`, [raw, id]);
@@ -120,6 +135,7 @@ export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[
     }
   }
 
+  const fractions = await fractionColumns(wh, source.columns.filter((c) => c.type === 'percent' && rawCols.has(c.name)).map((c) => c.name));
   const typedCols: string[] = ['_file', '_sheet', '_row'];
   if (source.period) typedCols.push('pm._pm_period AS period');
   if (source.areaColumn) typedCols.push('am._am_area AS area');
@@ -132,24 +148,24 @@ export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[
     }
     typedCols.push(`trim(${q(c.name)}) AS ${q(`${c.name}__raw`)}`);
     if (NUMERIC.has(c.type)) {
-      typedCols.push(`${numberExpr(c.name, c.type)} AS ${q(c.name)}`, `${markerExpr(c.name)} AS ${q(`${c.name}__marker`)}`);
+      typedCols.push(`${numberExpr(c.name, c.type, fractions.has(c.name))} AS ${q(c.name)}`, `${markerExpr(c.name)} AS ${q(`${c.name}__marker`)}`);
     } else if (c.type === 'date') {
       typedCols.push(`${dateExpr(c.name)} AS ${q(c.name)}`);
     } else {
       typedCols.push(`NULLIF(trim(${q(c.name)}), '') AS ${q(c.name)}`);
     }
   }
-  await wh.run(`CREATE OR REPLACE TEMP TABLE ${TYPED_TABLE} AS SELECT ${typedCols.join(', ')} FROM bp_raw_p r
-    LEFT JOIN bp_period_map pm ON pm._pm_raw = r._period_raw
-    ${source.areaColumn ? `LEFT JOIN bp_area_map am ON am._am_raw = trim(r.${q(source.areaColumn)})` : ''}`);
-  if (source.areaColumn) await wh.run(`DELETE FROM ${TYPED_TABLE} WHERE area = '__total__'`);
+  // A view, not a copy: the checks below read only the columns they test (typed on the fly from the raw text),
+  // and the load writes the typed rows once, straight into the warehouse table. Rows of a "Total" area are dropped.
+  await wh.run(`CREATE OR REPLACE TEMP VIEW ${TYPED_TABLE} AS SELECT ${typedCols.join(', ')} FROM ${RAW_TABLE} r
+    ${source.period ? `LEFT JOIN bp_period_map pm ON pm._pm_raw = ${periodRaw}` : ''}
+    ${source.areaColumn ? `LEFT JOIN bp_area_map am ON am._am_raw = trim(r.${q(source.areaColumn)})` : ''}
+    ${source.areaColumn ? `WHERE am._am_area IS DISTINCT FROM '__total__'` : ''}`);
 
   const replaced = (name: string) => (name === 'period' && source.period) || (name === 'area' && source.areaColumn);
-  for (const c of source.columns.filter((c) => rawCols.has(c.name) && !replaced(c.name))) {
-    const checked = await checkColumn(wh, c, maxErrors);
-    problems.push(...checked.problems);
-    omitted.push(...checked.omitted);
-  }
+  const checked = await checkColumns(wh, source.columns.filter((c) => rawCols.has(c.name) && !replaced(c.name)), maxErrors);
+  problems.push(...checked.problems);
+  omitted.push(...checked.omitted);
   if (source.key?.length) {
     const dup = await checkDuplicateKeys(wh, source, maxErrors);
     problems.push(...dup.problems);
@@ -194,44 +210,78 @@ async function checkDuplicateKeys(wh: Warehouse, source: SourceDef, limit: numbe
   return { problems, omitted: total > rows.length ? [{ code: 'BP_INGEST_DUPLICATE_KEY', severity: 'error', file: rows[0]._file, column: source.key!.join(', '), count: total - rows.length }] : [] };
 }
 
-async function checkColumn(wh: Warehouse, c: ColumnContract, maxErrors: number): Promise<{ problems: Problem[]; omitted: Omitted[] }> {
-  const out: Problem[] = [];
-  const omitted: Omitted[] = [];
+/** One cell check: the rows where `where` holds (on the typed view) are each a problem with code `code`. */
+interface CellCheck {
+  column: ColumnContract;
+  code: string;
+  where: string;
+  message: (v: string) => string;
+  expected: string;
+  fix: (v: string) => string;
+}
+
+function columnChecks(c: ColumnContract): CellCheck[] {
   const raw = q(`${c.name}__raw`);
   const col = q(c.name);
-  const report = async (code: string, where: string, message: (v: string) => string, expected: string, fix: (v: string) => string) => {
-    const rows = await wh.all<{ _file: string; _sheet: string | null; _row: number; v: string; total: number }>(
-      `SELECT _file, _sheet, _row, ${raw} AS v, count(*) OVER ()::INTEGER AS total FROM ${TYPED_TABLE} WHERE ${where} ORDER BY _file, _sheet, _row LIMIT ${maxErrors}`);
-    // A personal identifier's value never appears in a message, a report or any other output.
-    for (const r of rows) {
-      const shown = c.identifier ? WITHHELD : r.v;
-      out.push(problem(code, c.identifier ? message('').replace('""', 'the value') : message(r.v), { file: r._file, sheet: r._sheet ?? undefined, row: r._row, column: c.name, value: shown, expected, fix: c.identifier ? fix('') : fix(r.v) }));
-    }
-    if (rows.length && rows[0].total > rows.length) omitted.push({ code, severity: 'error', file: rows[0]._file, column: c.name, count: rows[0].total - rows.length });
-  };
+  const out: CellCheck[] = [];
+  const add = (code: string, where: string, message: (v: string) => string, expected: string, fix: (v: string) => string) => out.push({ column: c, code, where, message, expected, fix });
   if (c.required) {
-    await report('BP_INGEST_EMPTY_REQUIRED', `(${raw} IS NULL OR ${raw} = '')`, () => 'a required cell is empty', `a ${c.type} value or an official marker (c, x, z, u, low)`,
+    add('BP_INGEST_EMPTY_REQUIRED', `(${raw} IS NULL OR ${raw} = '')`, () => 'a required cell is empty', `a ${c.type} value or an official marker (c, x, z, u, low)`,
       () => 'fill it in, or write the marker `x` (not available) — never 0 for missing');
   }
   if (NUMERIC.has(c.type)) {
-    await report('BP_INGEST_BAD_NUMBER', `${raw} <> '' AND ${col} IS NULL AND ${q(`${c.name}__marker`)} IS NULL`,
+    add('BP_INGEST_BAD_NUMBER', `${raw} <> '' AND ${col} IS NULL AND ${q(`${c.name}__marker`)} IS NULL`,
       (v) => /^-?\d+,\d+$/.test(v) ? `"${v}" uses a decimal comma` : `"${v}" is not a number`,
       c.type === 'percent' ? 'a percentage such as 93% or 0.93' : 'a number, or an official marker (c, x, z, u, low)',
       (v) => /^-?\d+,\d+$/.test(v) ? `write ${v.replace(',', '.')} (a point as decimal separator)` : 'correct the cell, or use a marker for a suppressed or missing value');
     if (c.type === 'integer') {
-      await report('BP_INGEST_NOT_INTEGER', `${col} IS NOT NULL AND ${col} <> round(${col})`, (v) => `"${v}" is not a whole number`, 'a whole number (a count)', () => 'counts are whole numbers: check the column holds counts, or declare it `type: decimal`');
+      add('BP_INGEST_NOT_INTEGER', `${col} IS NOT NULL AND ${col} <> round(${col})`, (v) => `"${v}" is not a whole number`, 'a whole number (a count)', () => 'counts are whole numbers: check the column holds counts, or declare it `type: decimal`');
     }
     if (c.type === 'integer' || c.type === 'percent') {
-      await report('BP_INGEST_NEGATIVE', `${col} < 0`, (v) => `"${v}" is negative`, 'zero or more', () => 'correct the cell');
+      add('BP_INGEST_NEGATIVE', `${col} < 0`, (v) => `"${v}" is negative`, 'zero or more', () => 'correct the cell');
     }
   } else if (c.type === 'date') {
-    await report('BP_INGEST_BAD_DATE', `${raw} <> '' AND ${col} IS NULL`, (v) => `"${v}" is not a date (or an impossible one)`, 'a date as 2024-04-30, 30/04/2024 or 30 April 2024',
+    add('BP_INGEST_BAD_DATE', `${raw} <> '' AND ${col} IS NULL`, (v) => `"${v}" is not a date (or an impossible one)`, 'a date as 2024-04-30, 30/04/2024 or 30 April 2024',
       () => 'correct the date; day/month order is day first (UK)');
   } else if (c.values?.length) {
     const list = c.values.map(quoteLiteral).join(', ');
-    await report('BP_INGEST_NOT_ALLOWED', `${col} IS NOT NULL AND ${col} NOT IN (${list})`, (v) => `"${v}" is not an allowed value`, `one of ${c.values.join(', ')}`,
+    add('BP_INGEST_NOT_ALLOWED', `${col} IS NOT NULL AND ${col} NOT IN (${list})`, (v) => `"${v}" is not an allowed value`, `one of ${c.values.join(', ')}`,
       () => `use one of ${c.values!.join(', ')}, or add the value to \`values:\` in the source contract`);
   }
+  return out;
+}
+
+/**
+ * Every cell check of every column in one scan of the typed view: the rows that fail any check go to a small
+ * temp table (`bp_bad`) with one flag per check and the raw text of the checked columns; each check then lists
+ * its first `maxErrors` rows from there, in file order, and counts the rest.
+ */
+async function checkColumns(wh: Warehouse, columns: ColumnContract[], maxErrors: number): Promise<{ problems: Problem[]; omitted: Omitted[] }> {
+  const out: Problem[] = [];
+  const omitted: Omitted[] = [];
+  const checks = columns.flatMap(columnChecks);
+  if (!checks.length) return { problems: out, omitted };
+  const checkedCols = [...new Set(checks.map((k) => k.column.name))];
+  // The flags are summed in the projection and the sum filtered (DuckDB computes shared typed expressions once
+  // in a projection; an OR of the checks in a WHERE recomputes them per check, about 3x slower).
+  await wh.run(`CREATE OR REPLACE TEMP TABLE bp_bad AS SELECT * EXCLUDE (_failed) FROM (SELECT _file, _sheet, _row,
+    ${checks.map((k, i) => `coalesce((${k.where}), false) AS _k${i}`).join(', ')},
+    ${checkedCols.map((c, j) => `${q(`${c}__raw`)} AS _v${j}`).join(', ')},
+    ${checks.map((_, i) => `_k${i}::INTEGER`).join(' + ')} AS _failed
+    FROM ${TYPED_TABLE}) WHERE _failed > 0`);
+  const [{ bad }] = await wh.all<{ bad: number }>(`SELECT count(*)::INTEGER AS bad FROM bp_bad`);
+  for (const [i, k] of (bad ? checks : []).entries()) {
+    const c = k.column;
+    const rows = await wh.all<{ _file: string; _sheet: string | null; _row: number; v: string; total: number }>(
+      `SELECT _file, _sheet, _row, _v${checkedCols.indexOf(c.name)} AS v, count(*) OVER ()::INTEGER AS total FROM bp_bad WHERE _k${i} ORDER BY _file, _sheet, _row LIMIT ${maxErrors}`);
+    // A personal identifier's value never appears in a message, a report or any other output.
+    for (const r of rows) {
+      const shown = c.identifier ? WITHHELD : r.v;
+      out.push(problem(k.code, c.identifier ? k.message('').replace('""', 'the value') : k.message(r.v), { file: r._file, sheet: r._sheet ?? undefined, row: r._row, column: c.name, value: shown, expected: k.expected, fix: c.identifier ? k.fix('') : k.fix(r.v) }));
+    }
+    if (rows.length && rows[0].total > rows.length) omitted.push({ code: k.code, severity: 'error', file: rows[0]._file, column: c.name, count: rows[0].total - rows.length });
+  }
+  await wh.run('DROP TABLE bp_bad');
   return { problems: out, omitted };
 }
 

@@ -3,7 +3,7 @@
  * installed or autoloaded (none can be downloaded here, and indicator SQL must not pull one in).
  * Every DuckDB error that reaches a user passes through `enrichDuckDbError` first.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { BoardpackError, problem } from '../core/errors.js';
@@ -25,11 +25,36 @@ const BASE_OPTIONS: Record<string, string> = {
   autoload_known_extensions: 'false',
 };
 
+/** DuckDB's memory limit unless `BOARDPACK_MEMORY_LIMIT` says otherwise: beyond it, DuckDB spills to disk. */
+export const DEFAULT_MEMORY_LIMIT = '768MB';
+
+/** The memory limit to use: `BOARDPACK_MEMORY_LIMIT` (e.g. `2GB`, `512MiB`) or the default; a coded error for anything else. */
+export function memoryLimit(env: NodeJS.ProcessEnv = process.env): string {
+  const v = env.BOARDPACK_MEMORY_LIMIT?.trim();
+  if (!v) return DEFAULT_MEMORY_LIMIT;
+  if (!/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v) || Number.parseFloat(v) <= 0) {
+    throw new BoardpackError(problem('BP_WAREHOUSE_MEMORY_LIMIT', `BOARDPACK_MEMORY_LIMIT is not a memory size: "${v}"`, {
+      value: v, expected: 'a size such as 512MB, 2GB or 1GiB',
+      fix: `set BOARDPACK_MEMORY_LIMIT to a size such as 2GB, or unset it for the default (${DEFAULT_MEMORY_LIMIT})`,
+    }));
+  }
+  return v.replace(/\s+/g, '');
+}
+
+/** Where DuckDB spills when a load is bigger than its memory limit: a folder beside the warehouse file (in-memory warehouses keep DuckDB's default). */
+export const tempDirectoryFor = (file: string) => `${file}.tmp`;
+
 export async function openWarehouse(file: string, options: { readOnly?: boolean } = {}): Promise<Warehouse> {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  // A bounded memory limit (DuckDB's own default is 80% of RAM) so that a large extract spills to disk instead of
+  // growing the process: temporary tables and big joins and sorts go to `<warehouse>.tmp/`, which DuckDB creates
+  // only when it spills and removes on close. Threads stay DuckDB's default (one per core).
+  const settings: Record<string, string> = { ...BASE_OPTIONS, memory_limit: memoryLimit() };
+  if (file !== ':memory:') settings.temp_directory = tempDirectoryFor(file);
+  if (options.readOnly) settings.access_mode = 'READ_ONLY';
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(file, { ...BASE_OPTIONS, ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}) });
+    instance = await DuckDBInstance.create(file, settings);
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
     if (/lock|Conflicting lock|being used/i.test(msg)) {
@@ -66,6 +91,10 @@ export async function openWarehouse(file: string, options: { readOnly?: boolean 
     close() {
       conn.closeSync();
       instance.closeSync();
+      // DuckDB deletes its spill files on close; the folder goes too when it is empty (another instance may still use it).
+      if (file !== ':memory:' && !options.readOnly) {
+        try { rmdirSync(tempDirectoryFor(file)); } catch { /* absent, or still in use */ }
+      }
     },
   };
   return wh;

@@ -30,6 +30,14 @@ const cases: Case[] = [
   { name: 'empty required cell', file: SCHOOLS, content: `${HEADER}\nAutumn 2023/24,East,,1\n`, code: 'BP_INGEST_EMPTY_REQUIRED', row: 2, column: 'eligible_2yo' },
   { name: 'impossible date', file: 'extracts/early-help-episodes.csv', content: 'child_id,locality,start_date,end_date\nA1,East,2024-02-30,\n', code: 'BP_INGEST_BAD_DATE', row: 2, column: 'start_date' },
   { name: 'text that is not a date', file: 'extracts/early-help-episodes.csv', content: 'child_id,locality,start_date,end_date\nA1,East,2024-01-03,\nA2,West,soon,\n', code: 'BP_INGEST_BAD_DATE', row: 3, column: 'start_date' },
+  // Issue #10: year 0000 is not a date anyone means; DuckDB's TRY_STRPTIME reads "infinity" as a date.
+  { name: 'a date in year 0000', file: 'extracts/early-help-episodes.csv', content: 'child_id,locality,start_date,end_date\nA1,East,2024-01-03,\nA2,West,0000-01-01,\n', code: 'BP_INGEST_BAD_DATE', row: 3, column: 'start_date' },
+  { name: 'a UK date in year 0000', file: 'extracts/early-help-episodes.csv', content: 'child_id,locality,start_date,end_date\nA1,East,2024-01-03,01/02/0000\n', code: 'BP_INGEST_BAD_DATE', row: 2, column: 'end_date' },
+  { name: '"infinity" in a date column', file: 'extracts/early-help-episodes.csv', content: 'child_id,locality,start_date,end_date\nA1,East,infinity,\n', code: 'BP_INGEST_BAD_DATE', row: 2, column: 'start_date' },
+  // Issue #10: a header that names a contract column twice is ambiguous (DuckDB would silently rename the second).
+  { name: 'a repeated header', file: SCHOOLS, content: 'term,locality,eligible_2yo,taking_place,locality\nAutumn 2023/24,East,200,150,West\n', code: 'BP_INGEST_DUPLICATE_HEADER', row: 1, column: 'locality' },
+  { name: 'a header repeated in other case and spacing', file: SCHOOLS, content: 'term,Locality,eligible_2yo,taking_place, LOCALITY \nAutumn 2023/24,East,200,150,West\n', code: 'BP_INGEST_DUPLICATE_HEADER', row: 1, column: 'locality' },
+  { name: 'a repeated header below a title block', file: SCHOOLS, content: 'Schools census extract\n\nterm,locality,eligible_2yo,taking_place,taking_place\nAutumn 2023/24,East,200,150,150\n', code: 'BP_INGEST_DUPLICATE_HEADER', row: 3, column: 'taking_place' },
   { name: 'a CSV saved as .xlsx', file: 'extracts/health.xlsx', content: 'quarter,locality\n', code: 'BP_INGEST_WRONG_FORMAT' },
   { name: 'password-protected workbook', file: 'extracts/health.xlsx', content: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0]), code: 'BP_INGEST_XLSX_ENCRYPTED' },
   { name: 'truncated workbook', file: 'extracts/health.xlsx', content: 'TRUNCATE', code: 'BP_INGEST_XLSX_UNREADABLE' },
@@ -103,6 +111,37 @@ describe('broken inputs', () => {
     const wh2 = await openWarehouse(r2.config.warehousePath);
     expect(await wh2.all(`SELECT area, rate FROM schools ORDER BY area`)).toEqual([{ area: 'east', rate: 93 }, { area: 'west', rate: 50 }]);
     wh2.close();
+  });
+
+  it('a repeated header the contract does not read is a warning, and the file loads', async () => {
+    const root = await makeProject({ [SCHOOLS]: `${HEADER},notes,Notes\nAutumn 2023/24,East,200,150,a,b\nAutumn 2023/24,West,100,50,,\n` });
+    const { report } = await ingestFolder(root, { sources: ['schools'] });
+    const s = report.sources[0];
+    expect(s.status).toBe('loaded');
+    expect(s.problems.map((p) => [p.code, p.severity, p.row, p.column])).toEqual([['BP_INGEST_DUPLICATE_HEADER', 'warning', 1, 'notes']]);
+    expect(s.problems[0].message).toContain('column E');
+  });
+
+  it('numbers rows as a spreadsheet shows them: quoted line breaks, a title block, skipped notes rows', async () => {
+    const root = await makeProject();
+    const { editFile } = await import('../helpers/project.js');
+    editFile(root, 'boardpack.yaml', '    partner: Example Council Education\n', '    partner: Example Council Education\n    skip_rows_matching: [Note]\n');
+    editFile(root, 'boardpack.yaml', '      taking_place: { type: integer }\n', '      taking_place: { type: integer }\n      comment: { type: text, required: false }\n');
+    writeFileSync(path.join(root, SCHOOLS), [
+      'Schools census extract', 'Published quarterly', '',
+      `${HEADER},comment`,
+      'Autumn 2023/24,East,200,150,"two\nlines"',
+      'Note: figures are provisional,,,,',
+      'Autumn 2023/24,West,n/a,150,',
+      'Note: the end,,,,',
+      '',
+    ].join('\n'));
+    const { report } = await ingestFolder(root, { sources: ['schools'] });
+    const s = report.sources[0];
+    expect(s.status).toBe('failed');
+    // Row 5 (with the line break) is one row, as in Excel; the notes rows are skipped but counted as read.
+    expect(s.problems.map((p) => [p.code, p.row, p.column, p.value])).toEqual([['BP_INGEST_BAD_NUMBER', 7, 'eligible_2yo', 'n/a']]);
+    expect(s.files[0].rows).toBe(4);
   });
 
   it('loading the same files twice changes nothing', async () => {
