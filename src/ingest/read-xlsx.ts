@@ -152,6 +152,7 @@ export async function scanXlsxZip(file: string, relFile: string, maxBytes = xlsx
   }
   const next = entries(zip);
   const indexParts = new Map<string, string>();
+  const spans: EntrySpan[] = [];
   let declared = 0;
   let inflated = 0;
   try {
@@ -164,6 +165,7 @@ export async function scanXlsxZip(file: string, relFile: string, maxBytes = xlsx
       }
       if (!entry) break;
       const name = Buffer.isBuffer(entry.fileName) ? (entry.fileName as Buffer).toString('utf8') : String(entry.fileName);
+      spans.push({ name, offset: entry.relativeOffsetOfLocalHeader, compressedSize: entry.compressedSize, method: entry.compressionMethod, flags: entry.generalPurposeBitFlag, zip64: entry.extraFields.some((f) => f.id === 1) });
       if (name.endsWith('/')) continue;
       declared += entry.uncompressedSize;
       if (entry.uncompressedSize > maxBytes || declared > maxBytes) throw tooLarge(name, `declares ${mbText(entry.uncompressedSize)}${entry.uncompressedSize <= maxBytes ? `, ${mbText(declared)} with the parts before it` : ''}`);
@@ -203,7 +205,43 @@ export async function scanXlsxZip(file: string, relFile: string, maxBytes = xlsx
   } finally {
     zip.close();
   }
+  await checkLayout(file, spans, unreadable);
   return { inflatedBytes: inflated, indexParts };
+}
+
+interface EntrySpan { name: string; offset: number; compressedSize: number; method: number; flags: number; zip64: boolean }
+
+/**
+ * exceljs's unzipper reads the local headers one after another, not the zip directory yauzl reads; so the file
+ * must be exactly the listed entries, back to back, then the directory: an entry hidden between them (or a
+ * local header that claims another compression method) would be inflated by exceljs without being counted.
+ */
+async function checkLayout(file: string, spans: EntrySpan[], unreadable: (why: string) => BoardpackError): Promise<void> {
+  spans.sort((a, b) => a.offset - b.offset);
+  const fh = await open(file, 'r');
+  try {
+    const b = Buffer.alloc(30);
+    const readAt = async (pos: number, n: number) => (await fh.read(b, 0, n, pos)).bytesRead === n;
+    let pos = 0;
+    for (const s of spans) {
+      if (s.offset !== pos) throw unreadable(`it holds data that its ZIP directory does not list (at byte ${pos.toLocaleString('en-GB')}, before part ${s.name})`);
+      if (!(await readAt(pos, 30)) || b.readUInt32LE(0) !== 0x04034b50) throw unreadable(`part ${s.name} has no local header where its ZIP directory says`);
+      if (b.readUInt16LE(8) !== s.method) throw unreadable(`part ${s.name} claims two compression methods`);
+      let end = pos + 30 + b.readUInt16LE(26) + b.readUInt16LE(28) + s.compressedSize;
+      if (s.flags & 0x8) {
+        // A data descriptor follows the data: an optional signature, the CRC and the two sizes.
+        const signed = (await readAt(end, 4)) && b.readUInt32LE(0) === 0x08074b50;
+        end += (signed ? 4 : 0) + (s.zip64 ? 20 : 12);
+      }
+      pos = end;
+    }
+    const sig = (await readAt(pos, 4)) ? b.readUInt32LE(0) : 0;
+    if (sig !== 0x02014b50 && sig !== 0x06064b50 && sig !== 0x06054b50) {
+      throw unreadable(`it holds data that its ZIP directory does not list (at byte ${pos.toLocaleString('en-GB')}, after the last part)`);
+    }
+  } finally {
+    await fh.close();
+  }
 }
 
 /**

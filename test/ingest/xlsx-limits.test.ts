@@ -13,7 +13,7 @@ import { scanXlsxZip, XLSX_MAX_MB_DEFAULT, XLSX_MAX_MB_ENV, xlsxMaxBytes } from 
 import { openWarehouse } from '../../src/warehouse/db.js';
 import { ingestFolder } from '../helpers/ingest.js';
 import { makeProject } from '../helpers/project.js';
-import { SHEET_HEAD, SHEET_TAIL, sheetRow, tempDir, writeWorkbook } from '../security/helpers/files.js';
+import { SHEET_HEAD, SHEET_TAIL, sheetRow, tempDir, writeWorkbook, writeZip } from '../security/helpers/files.js';
 
 const HEADER = sheetRow(1, ['Quarter', 'Locality', 'Live births', 'Low birth weight']);
 /** A sheet of valid rows whose XML is about `mb` MB: the same East row repeated (compresses ~1000×). */
@@ -89,6 +89,18 @@ describe('XLSX inflated-size limit', () => {
     const e = await refusal(scanXlsxZip(file, 'mismatch.xlsx', 10e6));
     expect(e.code).toBe('BP_INGEST_XLSX_UNREADABLE');
     expect(e.problems[0].message).toMatch(/not the 1,000 its header declares/);
+  });
+
+  it('a part hidden from the zip directory (exceljs would still inflate it) makes the workbook unreadable', async () => {
+    const file = path.join(tempDir(), 'hidden.xlsx');
+    await writeZip(file, [
+      { name: '[Content_Types].xml', content: '<Types/>' },
+      { name: 'xl/worksheets/sheet1.xml', content: bigSheet(3), unlisted: true },
+      { name: 'xl/workbook.xml', content: '<workbook/>' },
+    ]);
+    const e = await refusal(scanXlsxZip(file, 'hidden.xlsx', 2e6));
+    expect(e.code).toBe('BP_INGEST_XLSX_UNREADABLE');
+    expect(e.problems[0].message).toMatch(/data that its ZIP directory does not list/);
   });
 
   it('through ingest: over the limit the source fails with the code and keeps its data; a raised limit loads it', async () => {

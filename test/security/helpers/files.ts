@@ -38,9 +38,10 @@ function* chunks(content: ZipContent): Generator<Buffer> {
 
 /**
  * A minimal ZIP writer (deflate, streamed), enough to build a workbook whose sheet inflates to gigabytes.
- * `declaredSize` writes a false uncompressed size into both headers (a bomb that lies about its size).
+ * `declaredSize` writes a false uncompressed size into both headers (a bomb that lies about its size);
+ * `unlisted` leaves the entry out of the central directory (seen only by a reader that walks local headers).
  */
-export async function writeZip(file: string, entries: Array<{ name: string; content: ZipContent; declaredSize?: number }>): Promise<void> {
+export async function writeZip(file: string, entries: Array<{ name: string; content: ZipContent; declaredSize?: number; unlisted?: boolean }>): Promise<void> {
   const out = createWriteStream(file);
   const write = (b: Buffer) => new Promise<void>((res, rej) => out.write(b, (e) => (e ? rej(e) : res())));
   const central: Buffer[] = [];
@@ -71,12 +72,13 @@ export async function writeZip(file: string, entries: Array<{ name: string; cont
     cen.writeUInt32LE(0x02014b50, 0); cen.writeUInt16LE(20, 4); cen.writeUInt16LE(20, 6); cen.writeUInt16LE(0, 8); cen.writeUInt16LE(8, 10);
     cen.writeUInt32LE(0, 12); cen.writeUInt32LE(crc >>> 0, 16); cen.writeUInt32LE(body.length, 20); cen.writeUInt32LE(size >>> 0, 24);
     cen.writeUInt16LE(name.length, 28); cen.writeUInt32LE(offset, 42);
-    central.push(cen, name);
+    if (!e.unlisted) central.push(cen, name);
     offset += 30 + name.length + body.length;
   }
   const cd = Buffer.concat(central);
   const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10);
+  const listed = entries.filter((e) => !e.unlisted).length;
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(listed, 8); end.writeUInt16LE(listed, 10);
   end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16);
   await write(cd); await write(end);
   await new Promise<void>((res) => out.end(() => res()));
