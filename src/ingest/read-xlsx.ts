@@ -23,21 +23,25 @@ import { detectHeaderRow, matchHeaders } from './headers.js';
 import { RAW_TABLE } from './raw-table.js';
 
 /**
- * Text of a date cell: ISO date, or date and time. Extracts repeat the same dates many times, so the text is
- * cached by time value (bounded; cleared when full).
+ * Text of a date cell: ISO date, or date and time. Extracts repeat the same days many times, so a whole day's
+ * text is cached by day number (a small integer key; bounded, cleared when full).
  */
-const dateTexts = new Map<number, string>();
+const dayTexts = new Map<number, string>();
 function dateText(d: Date): string {
   const t = d.getTime();
   if (Number.isNaN(t)) return '';
-  let s = dateTexts.get(t);
-  if (s === undefined) {
-    const isoStr = d.toISOString();
-    s = isoStr.endsWith('T00:00:00.000Z') ? isoStr.slice(0, 10) : isoStr.slice(0, 19).replace('T', ' ');
-    if (dateTexts.size >= 20_000) dateTexts.clear();
-    dateTexts.set(t, s);
+  const day = t / 86_400_000;
+  if (day >= 0 && day < 1e6 && Number.isInteger(day)) {
+    let s = dayTexts.get(day);
+    if (s === undefined) {
+      s = d.toISOString().slice(0, 10);
+      if (dayTexts.size >= 50_000) dayTexts.clear();
+      dayTexts.set(day, s);
+    }
+    return s;
   }
-  return s;
+  const isoStr = d.toISOString();
+  return isoStr.endsWith('T00:00:00.000Z') ? isoStr.slice(0, 10) : isoStr.slice(0, 19).replace('T', ' ');
 }
 
 /** Text of a cell value as a person sees it (dates as ISO, formulas as their result). */
