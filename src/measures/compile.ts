@@ -20,8 +20,8 @@ function referencedMarkers(expr: string, columns: string[]): string[] {
 export interface CompileOptions {
   /**
    * Join event dates through the day calendar `bp_period_days` (an equality hash join) rather than with a range
-   * join on `bp_periods` (default true). False only for a warehouse without a current day calendar (one made
-   * before issue #9 and opened read-only): the results are the same, only slower.
+   * join on `bp_periods` (default true). False only for a warehouse without the day calendar (one made before
+   * issue #9 and opened read-only): the results are the same, only slower.
    */
   periodDays?: boolean;
 }

@@ -39,8 +39,10 @@ export async function ensureMeta(wh: Warehouse): Promise<void> {
   }
   await wh.run(`ALTER TABLE bp_sources ADD COLUMN IF NOT EXISTS last_load_id INTEGER`);
   await wh.run(`CREATE TABLE IF NOT EXISTS bp_changes (load_id INTEGER, source VARCHAR, period VARCHAR, rows_before INTEGER, rows_after INTEGER, added INTEGER, removed INTEGER, revised INTEGER)`);
-  const [{ n }] = await wh.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'bp_periods'`);
-  if (n === 0) {
+  // One look at the catalogue for both calendars (this runs on every open).
+  const found = new Map((await wh.all<{ name: string; type: string }>(
+    `SELECT table_name AS name, table_type AS type FROM information_schema.tables WHERE table_name IN ('bp_periods', '${PERIOD_DAYS_VIEW}')`)).map((r) => [r.name, r.type]));
+  if (!found.has('bp_periods')) {
     await wh.transaction(async () => {
       await wh.run(`CREATE TABLE bp_periods (period_id VARCHAR, period_type VARCHAR, start_date DATE, end_date DATE, label VARCHAR, PRIMARY KEY (period_type, period_id))`);
       const app = await wh.conn.createAppender('bp_periods');
@@ -57,53 +59,46 @@ export async function ensureMeta(wh: Warehouse): Promise<void> {
       app.closeSync();
     });
   }
-  await ensurePeriodDays(wh);
+  await ensurePeriodDays(wh, found.get(PERIOD_DAYS_VIEW) ?? null);
 }
 
-/** The name of the day calendar built from `bp_periods`. */
-export const PERIOD_DAYS_TABLE = 'bp_period_days';
+/** The day calendar: a view over `bp_periods`. */
+export const PERIOD_DAYS_VIEW = 'bp_period_days';
+
+/** One row per day of every period in `bp_periods`: whole days added to each period's start. */
+const PERIOD_DAYS_SQL = `SELECT period_type, start_date + unnest(range((end_date - start_date + 1)::INTEGER))::INTEGER AS day, period_id FROM bp_periods`;
 
 /**
- * `bp_period_days (period_type, day, period_id)`: one row per day of every period in `bp_periods` (~100k rows
- * for the 2000–2045 calendar), so an indicator counting records by an event date joins with an equality on
- * (period_type, day), a hash join, instead of a range join on `BETWEEN start_date AND end_date` (issue #9:
- * 6.1 s against pandas' 1.1 s at 1M rows). Derived from `bp_periods` itself, so the two always agree: a day
- * outside every period has no row, exactly as it matches no period's range. The table's comment holds a hash
- * of `bp_periods`; it is rebuilt (one INSERT … SELECT, in a transaction) only when missing or when that hash
- * differs, so on every other open this costs one small query.
+ * `bp_period_days (period_type, day, period_id)`: every day of every period of `bp_periods`, so an indicator
+ * counting records by an event date joins with an equality on (period_type, day), a hash join, instead of a
+ * range join on `BETWEEN start_date AND end_date` (issue #9: 6.1 s against pandas' 1.1 s at 1M rows).
+ *
+ * A view rather than a table: it is `bp_periods` itself, so it can never be stale, and it costs nothing to keep
+ * (a stored table of its ~100k rows took 0.15–0.5 s to write into every new warehouse, and a hash of
+ * `bp_periods` on every open to know when to rebuild it). A query's `period_type = …` filter reaches the scan
+ * of `bp_periods` below the unnest, so a join generates the ~17k days of one type, in milliseconds. A day outside
+ * every period has no row, exactly as it matches no period's range. A table of this name from an earlier build
+ * is replaced by the view.
  */
-async function ensurePeriodDays(wh: Warehouse): Promise<void> {
-  await wh.run(`CREATE TABLE IF NOT EXISTS ${PERIOD_DAYS_TABLE} (period_type VARCHAR, day DATE, period_id VARCHAR)`);
-  const { fp, built } = await periodDaysState(wh);
-  if (fp === built) return;
+async function ensurePeriodDays(wh: Warehouse, kind: string | null): Promise<void> {
+  if (kind === 'VIEW') return;
   await wh.transaction(async () => {
-    await wh.run(`DELETE FROM ${PERIOD_DAYS_TABLE}`);
-    // ~0.15 s once per warehouse. No ORDER BY (it doubled the cost): the rows follow bp_periods' own order,
-    // by type then date, and the joins that use them do not depend on order.
-    await wh.run(`INSERT INTO ${PERIOD_DAYS_TABLE}
-      SELECT period_type, unnest(generate_series(start_date, end_date, INTERVAL 1 DAY))::DATE AS day, period_id
-      FROM bp_periods`);
-    await wh.run(`COMMENT ON TABLE ${PERIOD_DAYS_TABLE} IS '${fp}'`);
+    if (kind) await wh.run(`DROP TABLE ${PERIOD_DAYS_VIEW}`);
+    await wh.run(`CREATE VIEW ${PERIOD_DAYS_VIEW} AS ${PERIOD_DAYS_SQL}`);
   });
 }
 
-/** The hash of `bp_periods` now, and the one `bp_period_days` was built from (null: not built, or no table). */
-async function periodDaysState(wh: Warehouse): Promise<{ fp: string; built: string | null }> {
-  const [row] = await wh.all<{ fp: string; built: string | null }>(
-    // Order-free and cheap (a few ms over ~1,000 rows): a DuckDB whose hash() differs only causes one rebuild.
-    `SELECT count(*) || ':' || coalesce(sum(hash(period_type, period_id, start_date, end_date)), 0) AS fp,
-       (SELECT comment FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = '${PERIOD_DAYS_TABLE}') AS built
-     FROM bp_periods`);
-  return row;
+async function periodDaysKind(wh: Warehouse): Promise<string | null> {
+  const rows = await wh.all<{ t: string }>(`SELECT table_type AS t FROM information_schema.tables WHERE table_schema = 'main' AND table_name = '${PERIOD_DAYS_VIEW}'`);
+  return rows[0]?.t ?? null;
 }
 
 /**
- * Whether `bp_period_days` exists and was built from the current `bp_periods`. A warehouse made before
- * issue #9 and opened read-only (so `ensureMeta` could not add it) has none: the compiler then keeps the range join.
+ * Whether the warehouse has the day calendar view. One made before issue #9 and opened read-only (so
+ * `ensureMeta` could not add it) has not: the compiler then keeps the range join, with the same figures.
  */
 export async function hasPeriodDays(wh: Warehouse): Promise<boolean> {
-  const { fp, built } = await periodDaysState(wh);
-  return fp === built;
+  return (await periodDaysKind(wh)) === 'VIEW';
 }
 
 export async function tableColumns(wh: Warehouse): Promise<Record<string, string[]>> {

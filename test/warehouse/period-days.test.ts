@@ -1,7 +1,7 @@
 /**
- * Issue #9: `ensureMeta` keeps `bp_period_days` (one row per day of every period of `bp_periods`), building it
- * once and again only when `bp_periods` changes; a warehouse without it (made before, opened read-only) still
- * computes, with the range join, and gives the same figures.
+ * Issue #9: `ensureMeta` keeps `bp_period_days`, a view with one row per day of every period of `bp_periods`;
+ * a warehouse without it (made before, opened read-only) still computes, with the range join, and gives the
+ * same figures.
  */
 import { describe, expect, it } from 'vitest';
 import { computeMeasures, openMeasuresWarehouse } from '../../src/measures/index.js';
@@ -48,31 +48,33 @@ describe('bp_period_days', () => {
     }
   });
 
-  it('is built once, kept on later opens, and rebuilt when bp_periods changes', async () => {
+  it('follows bp_periods at once, and replaces a table of its name left by an earlier build', async () => {
     const root = await makeProject();
     const { config } = await ingestFolder(root);
     const wh = await openWarehouse(config.warehousePath);
     try {
-      // A row ensureMeta would not write: it survives a second ensureMeta, so nothing was rebuilt.
-      await wh.run(`INSERT INTO bp_period_days VALUES ('sentinel', DATE '2024-01-01', 'x')`);
-      await ensureMeta(wh);
-      expect(await wh.all(`SELECT period_id FROM bp_period_days WHERE period_type = 'sentinel'`)).toEqual([{ period_id: 'x' }]);
-
-      // The calendar changes (a new period type): the day table follows it.
+      // A view over bp_periods: a new period is in the day calendar without any rebuild.
       await wh.run(`INSERT INTO bp_periods VALUES ('W1', 'week', DATE '2024-01-01', DATE '2024-01-07', 'Week 1')`);
+      expect(await wh.all(`SELECT count(*)::INTEGER AS n, min(day)::VARCHAR AS first, max(day)::VARCHAR AS last FROM bp_period_days WHERE period_type = 'week'`))
+        .toEqual([{ n: 7, first: '2024-01-01', last: '2024-01-07' }]);
+
+      // A stored table of the same name (an earlier build) is not trusted, and ensureMeta replaces it.
+      await wh.run('DROP VIEW bp_period_days');
+      await wh.run(`CREATE TABLE bp_period_days AS SELECT 'sentinel' AS period_type, DATE '2024-01-01' AS day, 'x' AS period_id`);
       expect(await hasPeriodDays(wh)).toBe(false);
       await ensureMeta(wh);
       expect(await hasPeriodDays(wh)).toBe(true);
       expect(await wh.all(`SELECT count(*)::INTEGER AS n FROM bp_period_days WHERE period_type = 'sentinel'`)).toEqual([{ n: 0 }]);
-      expect(await wh.all(`SELECT count(*)::INTEGER AS n, min(day)::VARCHAR AS first, max(day)::VARCHAR AS last FROM bp_period_days WHERE period_type = 'week'`))
-        .toEqual([{ n: 7, first: '2024-01-01', last: '2024-01-07' }]);
+      await ensureMeta(wh); // idempotent
+      expect(await wh.all(`SELECT count(*)::INTEGER AS n FROM bp_period_days WHERE period_type = 'week'`)).toEqual([{ n: 7 }]);
     } finally {
       wh.close();
     }
-    // Reopened, the calendar is current without any rebuild.
+    // Reopened read-only, the view is there and usable.
     const again = await openWarehouse(config.warehousePath, { readOnly: true });
     try {
       expect(await hasPeriodDays(again)).toBe(true);
+      expect(await again.all(`SELECT period_id FROM bp_period_days WHERE period_type = 'fy_quarter' AND day = DATE '2024-06-30'`)).toEqual([{ period_id: '2024-25-Q1' }]);
     } finally {
       again.close();
     }
@@ -91,7 +93,7 @@ describe('bp_period_days', () => {
     expect(withDays.values.filter((v) => v.area === 'all' && (v.numerator ?? 0) > 0).length).toBeGreaterThan(3);
 
     const old = await openWarehouse(config.warehousePath);
-    await old.run('DROP TABLE bp_period_days');
+    await old.run('DROP VIEW bp_period_days');
     old.close();
     const readOnly = await openMeasuresWarehouse(config.warehousePath);
     const withRange = await computeMeasures(readOnly, config, defs).finally(() => readOnly.close());
