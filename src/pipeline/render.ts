@@ -115,10 +115,10 @@ export async function renderPack(config: Config, assessment: Assessment, options
   const problems: Problem[] = [];
   const formats = config.outputs.formats;
   if (!formats.some((f) => f !== 'json')) return { files, problems };
-  const write = async (format: RenderedFile['format'], name: string, data: string | Uint8Array) => {
+  const write = async (format: RenderedFile['format'], name: string, data: string | Uint8Array, into: RenderedFile[] = files) => {
     const file = path.join(options.outDir, name);
     await writeFileAtomic(file, data);
-    files.push({ format, path: file, sha256: sha256Text(data) });
+    into.push({ format, path: file, sha256: sha256Text(data) });
   };
 
   let commentary = options.commentary;
@@ -173,11 +173,10 @@ export async function renderPack(config: Config, assessment: Assessment, options
     htmls.push({ pack, html });
     if (formats.includes('html')) await write('html', `${pack.name}.html`, html);
   }
-  if (formats.includes('xlsx')) {
-    const { renderXlsx } = await import('../report/xlsx.js');
-    await write('xlsx', 'scorecard.xlsx', await renderXlsx(withNotes, { partnership: config.partnership.name, generatedAt: options.generatedAt, priorities: config.framework.priorities, areas: config.areas, commentary }));
-  }
-  if (formats.includes('pdf')) {
+  // Issue #9: Chromium prints in its own process while this one writes the workbook, so the two overlap. PDFs
+  // are listed after the XLSX whichever finishes first.
+  const pdfFiles: RenderedFile[] = [];
+  const printPdfs = async () => {
     const { renderPdf } = await import('../report/pdf.js');
     const lease = options.browser ?? startBrowser(config, { protocolTimeoutMs: options.pdfTimeoutMs !== undefined ? options.pdfTimeoutMs + 5_000 : undefined });
     try {
@@ -196,7 +195,7 @@ export async function renderPack(config: Config, assessment: Assessment, options
             timeoutMs: options.pdfTimeoutMs,
             date: new Date(options.generatedAt),
           });
-          await write('pdf', `${pack.name}.pdf`, pdf);
+          await write('pdf', `${pack.name}.pdf`, pdf, pdfFiles);
         } catch (e) {
           if (!(e instanceof BoardpackError)) throw e;
           problems.push(...e.problems);
@@ -210,6 +209,16 @@ export async function renderPack(config: Config, assessment: Assessment, options
     } finally {
       await lease.close();
     }
-  }
+  };
+  const writeXlsx = async () => {
+    const { renderXlsx } = await import('../report/xlsx.js');
+    await write('xlsx', 'scorecard.xlsx', await renderXlsx(withNotes, { partnership: config.partnership.name, generatedAt: options.generatedAt, priorities: config.framework.priorities, areas: config.areas, commentary }));
+  };
+  const jobs = await Promise.allSettled([
+    formats.includes('pdf') ? printPdfs() : undefined,
+    formats.includes('xlsx') ? writeXlsx() : undefined,
+  ]);
+  for (const job of jobs) if (job.status === 'rejected') throw job.reason;
+  files.push(...pdfFiles);
   return { files, problems };
 }
