@@ -189,7 +189,7 @@ Priorities: ${PRIORITIES.map((p) => `\`${p.id}\` (${p.title})`).join(', ')}.
 - **Not available**: the trust marks ${CAMHS_MIGRATION_LABEL} CAMHS waiting times \`x\` (system migration), in every row.
 - **A true zero**: ${zeroLine}.
 - **Too few to rate**: in 2026/27 Q2 two perinatal mental health practitioner posts were vacant and the service
-  discharged fewer than 20 parents, the indicator's \`min_denominator\`: the figure is shown but grey, with no arrow
+  discharged fewer than 30 parents, the indicator's \`min_denominator\`: the figure is shown but grey, with no arrow
   or comparison, and left off its SPC chart.
 - **Statistical neighbours**: children in care is compared with a fictional group of ten neighbours read from
   \`comparators/\` (the DfE model's layout), as their plain and closeness-weighted averages, with Brackenfield's rank.
