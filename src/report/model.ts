@@ -134,6 +134,17 @@ export interface ReportCardMeasure {
   indicator: IndicatorView;
   chart: ChartView;
   spcChart: ChartView | null;
+  /** The owner's commentary on a performance measure (a population indicator's is on its turn-the-curve page). */
+  commentary: MeasureCommentaryView | null;
+}
+
+export interface MeasureCommentaryView {
+  story: string[];
+  whatWorks: string[];
+  partners: string[];
+  actions: string[];
+  updated: string | null;
+  stale: string | null;
 }
 
 export interface ReportCardView {
@@ -189,7 +200,7 @@ export interface TurnTheCurveView {
   actions: string[];
   hasCommentary: boolean;
   commentaryUpdated: string | null;
-  /** "This commentary was written for 2026/27 Q1; the figures are for 2026/27 Q2.", or null. */
+  /** "This commentary was written for the 2026/27 Q1 pack; this pack is for 2026/27 Q2. …", or null. */
   commentaryStale: string | null;
   partners: Array<{ role: string; name: string }>;
 }
@@ -329,9 +340,19 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
   // A variant (exceptions only) prints only some indicators after the summary; the summary always sees all.
   const onlySet = meta.only ? new Set(meta.only) : null;
   const included = assessment.indicators.filter((ia) => !onlySet || onlySet.has(ia.indicator.id));
-  const staleNote = (note: Commentary | undefined, latest: { period: string; periodLabel: string }): string | null => {
-    if (!note?.period || note.period === latest.period || !(note.story || note.actions || note.whatWorks)) return null;
-    return `This commentary was written for ${periodLabelOf(note.period)}; the figures are for ${latest.periodLabel}. Ask the owner to update it.`;
+  // Text is written for a pack (its report period), whatever an indicator's own period type: a termly
+  // indicator's text written for the 2026/27 Q2 pack is current in that pack.
+  const staleNote = (note: Commentary | undefined): string | null => {
+    if (!note?.period || note.period === assessment.period.id || !(note.story || note.actions || note.whatWorks)) return null;
+    return `This commentary was written for the ${periodLabelOf(note.period)} pack; this pack is for ${assessment.period.label}. Ask the owner to update it.`;
+  };
+  const measureCommentary = (ia: IndicatorAssessment): MeasureCommentaryView | null => {
+    const note = commentary[ia.indicator.id];
+    if (isPopulation(ia) || !note || !(note.story || note.whatWorks || note.partners || note.actions)) return null;
+    return {
+      story: paragraphs(note.story), whatWorks: paragraphs(note.whatWorks), partners: partnerList(note.partners), actions: paragraphs(note.actions),
+      updated: note.updatedAt ? formatDate(note.updatedAt) : null, stale: staleNote(note),
+    };
   };
 
   // Priorities in framework order; indicators whose priority is not in the framework go to a last group.
@@ -436,11 +457,12 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
         indicator: viewOf(ia),
         chart: historyChart(ia, `card-${ia.indicator.id}`, false, { width: 400, height: 180 }),
         spcChart: ia.spc ? xmrChart(ia, `card-spc-${ia.indicator.id}`, { width: 400, height: 180 }) : null,
+        commentary: measureCommentary(ia),
       })),
       story: paragraphs(commentary[id]?.story),
       whatWorks: paragraphs(commentary[id]?.whatWorks),
       actions: paragraphs(commentary[id]?.actions),
-      commentaryStale: staleNote(commentary[id], { period: assessment.period.id, periodLabel: assessment.period.label }),
+      commentaryStale: staleNote(commentary[id]),
       partners: [...partners, ...partnerList(commentary[id]?.partners)],
     };
   });
@@ -474,7 +496,7 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
       actions: paragraphs(note?.actions),
       hasCommentary: !!(note?.story || note?.actions || note?.whatWorks),
       commentaryUpdated: note?.updatedAt ? formatDate(note.updatedAt) : null,
-      commentaryStale: staleNote(note, ia.latest),
+      commentaryStale: staleNote(note),
       partners: [
         ...(def.owner ? [{ role: 'Indicator owner', name: def.owner }] : []),
         ...(def.dataProvider ? [{ role: 'Data provider', name: def.dataProvider }] : []),
