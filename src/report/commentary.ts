@@ -216,9 +216,7 @@ export function commentaryForPack(rows: CommentaryRow[], config: Pick<Config, 'f
   const problems: Problem[] = [];
   const known = new Map<string, string>();
   for (const p of config.framework.priorities) known.set(p.id, assessment.period.id);
-  // Text is written for a pack: current when written for this pack's report period, whatever the indicator's
-  // own period type (a termly indicator's latest period is a term, never the quarter of the pack).
-  for (const ia of assessment.indicators) known.set(ia.indicator.id, assessment.period.id);
+  for (const ia of assessment.indicators) known.set(ia.indicator.id, ia.latest.period);
   const rel = path.basename(file);
   for (const row of rows) {
     if (!hasText(row)) continue;
@@ -241,7 +239,7 @@ export function commentaryForPack(rows: CommentaryRow[], config: Pick<Config, 'f
       period: period || undefined,
     };
     if (period && period !== latest) {
-      problems.push(problem('BP_COMMENTARY_STALE', `the commentary for "${row.title || row.id}" was written for the ${period} pack, but this pack is for ${latest}`, {
+      problems.push(problem('BP_COMMENTARY_STALE', `the commentary for "${row.title || row.id}" was written for ${period}, but the figures are for ${latest}`, {
         severity: 'warning', file: rel, value: row.id, fix: `ask the owner${row.owner ? ` (${row.owner})` : ''} to update the text; run \`boardpack commentary export\`, edit the row and run again`,
       }));
     }

@@ -200,7 +200,7 @@ export interface TurnTheCurveView {
   actions: string[];
   hasCommentary: boolean;
   commentaryUpdated: string | null;
-  /** "This commentary was written for the 2026/27 Q1 pack; this pack is for 2026/27 Q2. …", or null. */
+  /** "This commentary was written for 2026/27 Q1; the figures are for 2026/27 Q2.", or null. */
   commentaryStale: string | null;
   partners: Array<{ role: string; name: string }>;
 }
@@ -340,18 +340,18 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
   // A variant (exceptions only) prints only some indicators after the summary; the summary always sees all.
   const onlySet = meta.only ? new Set(meta.only) : null;
   const included = assessment.indicators.filter((ia) => !onlySet || onlySet.has(ia.indicator.id));
-  // Text is written for a pack (its report period), whatever an indicator's own period type: a termly
-  // indicator's text written for the 2026/27 Q2 pack is current in that pack.
-  const staleNote = (note: Commentary | undefined): string | null => {
-    if (!note?.period || note.period === assessment.period.id || !(note.story || note.actions || note.whatWorks)) return null;
-    return `This commentary was written for the ${periodLabelOf(note.period)} pack; this pack is for ${assessment.period.label}. Ask the owner to update it.`;
+  // Text is written for the figure it comments on: a priority's for the pack's period, an indicator's for its
+  // latest period (a term, for a termly indicator), as `commentary export` records it.
+  const staleNote = (note: Commentary | undefined, latest: { period: string; periodLabel: string }): string | null => {
+    if (!note?.period || note.period === latest.period || !(note.story || note.actions || note.whatWorks)) return null;
+    return `This commentary was written for ${periodLabelOf(note.period)}; the figures are for ${latest.periodLabel}. Ask the owner to update it.`;
   };
   const measureCommentary = (ia: IndicatorAssessment): MeasureCommentaryView | null => {
     const note = commentary[ia.indicator.id];
     if (isPopulation(ia) || !note || !(note.story || note.whatWorks || note.partners || note.actions)) return null;
     return {
       story: paragraphs(note.story), whatWorks: paragraphs(note.whatWorks), partners: partnerList(note.partners), actions: paragraphs(note.actions),
-      updated: note.updatedAt ? formatDate(note.updatedAt) : null, stale: staleNote(note),
+      updated: note.updatedAt ? formatDate(note.updatedAt) : null, stale: staleNote(note, ia.latest),
     };
   };
 
@@ -462,7 +462,7 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
       story: paragraphs(commentary[id]?.story),
       whatWorks: paragraphs(commentary[id]?.whatWorks),
       actions: paragraphs(commentary[id]?.actions),
-      commentaryStale: staleNote(commentary[id]),
+      commentaryStale: staleNote(commentary[id], { period: assessment.period.id, periodLabel: assessment.period.label }),
       partners: [...partners, ...partnerList(commentary[id]?.partners)],
     };
   });
@@ -496,7 +496,7 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
       actions: paragraphs(note?.actions),
       hasCommentary: !!(note?.story || note?.actions || note?.whatWorks),
       commentaryUpdated: note?.updatedAt ? formatDate(note.updatedAt) : null,
-      commentaryStale: staleNote(note),
+      commentaryStale: staleNote(note, ia.latest),
       partners: [
         ...(def.owner ? [{ role: 'Indicator owner', name: def.owner }] : []),
         ...(def.dataProvider ? [{ role: 'Data provider', name: def.dataProvider }] : []),

@@ -118,7 +118,7 @@ describe('commentary workbook: export, edit, read back', () => {
     expect(problems.map((p) => [p.code, p.value])).toContainEqual(['BP_COMMENTARY_STALE', 'low_birth_weight']);
     expect(commentary.low_birth_weight.period).toBe(assessment.indicators.find((ia) => ia.indicator.id === 'low_birth_weight')!.latest.period);
     const html = renderHtml(buildReportModel(config, later, { ...fixtureMeta({}), commentary }));
-    expect(html).toMatch(/This commentary was written for the 2024\/25 Q4 pack; this pack is for 2025\/26 Q1/);
+    expect(html).toMatch(/This commentary was written for 2024\/25 Q4; the figures are for 2025\/26 Q1/);
     // …and once the owner edits it, it is this period's.
     const edited = next.map((r) => (r.id === 'low_birth_weight' ? { ...r, story: 'Updated for Q1.' } : r));
     expect(commentaryForPack(edited, config, later, file).problems.filter((p) => p.value === 'low_birth_weight')).toEqual([]);
@@ -154,14 +154,14 @@ describe('commentary workbook: export, edit, read back', () => {
     expect(lbw.fingerprint).toBe(textFingerprint(lbw));
   });
 
-  it("prints a performance measure's commentary on its report card; text written for this pack is current even for a termly indicator", () => {
+  it("prints a performance measure's commentary on its report card; a termly indicator's text written for its term is current", () => {
     const assessment = fixtureAssessment();
     // A termly measure in a quarterly pack: its latest period is a term, never the pack's quarter.
     const termly: Assessment = { ...assessment, indicators: assessment.indicators.map((ia) => (ia.indicator.id === 'two_year_take_up' ? { ...ia, latest: { ...ia.latest, period: 'AY2024-25-T3', periodLabel: 'Summer term 2024/25' } } : ia)) };
     const rows = parseCommentaryYaml(`commentary:
   two_year_take_up:
     kind: indicator
-    report_period: ${assessment.period.id}
+    report_period: AY2024-25-T3
     story: Take-up fell in the summer term as two nurseries closed.
     partners: Early years settings; family hubs
     actions: Outreach to eligible families not taking a place.
@@ -174,5 +174,12 @@ describe('commentary workbook: export, edit, read back', () => {
     expect(card).toContain('Outreach to eligible families not taking a place.');
     expect(card).toContain('family hubs');
     expect(html).not.toMatch(/was written for/);
+    // Last term's text in next term's pack is flagged beside the figure.
+    const nextTerm: Assessment = { ...termly, indicators: termly.indicators.map((ia) => (ia.indicator.id === 'two_year_take_up' ? { ...ia, latest: { ...ia.latest, period: 'AY2025-26-T1', periodLabel: 'Autumn term 2025/26' } } : ia)) };
+    const stale = commentaryForPack(rows, config, nextTerm, 'commentary.yaml');
+    expect(stale.problems.map((p) => [p.code, p.value])).toEqual([['BP_COMMENTARY_STALE', 'two_year_take_up']]);
+    const staleHtml = renderHtml(buildReportModel(config, nextTerm, { ...fixtureMeta({}), commentary: stale.commentary }));
+    const staleCard = /<div class="measure" id="[^"]*two_year_take_up[^"]*">([\s\S]*?)<div class="measure-charts">/.exec(staleHtml)?.[1] ?? '';
+    expect(staleCard).toMatch(/This commentary was written for Summer term 2024\/25; the figures are for Autumn term 2025\/26/);
   });
 });
