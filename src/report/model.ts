@@ -542,6 +542,7 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
       { label: 'Data provider', value: def.dataProvider },
       { label: 'Owner', value: def.owner },
       { label: 'Data as at', value: lastWithData ? `latest figure ${lastWithData.periodLabel}` : 'no figures yet' },
+      { label: 'Loaded from', value: loadedFrom(assessment.lineage?.[def.id]?.loads) },
       { label: 'Baseline', value: def.baseline ? `${formatValue(def, def.baseline.value)} (${periodLabelOf(def.baseline.period)})` : undefined },
       { label: 'Comparators', value: def.comparators.length ? def.comparators.map((x) => x.label).join(', ') : undefined },
       { label: 'Small numbers', value: def.disclosure ? `counts under ${config.disclosure.threshold} shown as ${config.disclosure.marker}${def.minDenominator ? `; not rated below a denominator of ${def.minDenominator}` : ''}` : 'not subject to suppression' },
@@ -697,6 +698,18 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
 }
 
 /** Partners written in commentary: one per line or separated by semicolons. */
+/** The partner files behind an indicator's latest figure: "file.csv (sha256 1a2b3c4d5e6f, loaded 25 November 2026)". */
+function loadedFrom(loads: Array<{ file: string; sha256: string; loadedAt: string }> | undefined): string | undefined {
+  if (!loads?.length) return undefined;
+  const seen = new Map<string, string>();
+  for (const l of loads) {
+    const name = l.file.split(/[\\/]/).pop() ?? l.file;
+    const when = /^\d{4}-\d{2}-\d{2}/.test(l.loadedAt ?? '') ? `, loaded ${formatDate(l.loadedAt.slice(0, 10))}` : '';
+    seen.set(`${l.file}\u0000${l.sha256}`, `${name} (sha256 ${(l.sha256 ?? '').slice(0, 12)}${when})`);
+  }
+  return [...seen.values()].join('; ');
+}
+
 function partnerList(text: string | undefined): string[] {
   return (text ?? '').split(/\r?\n|;/).map((x) => x.replace(/^\s*[-*•]\s*/, '').trim()).filter(Boolean);
 }
