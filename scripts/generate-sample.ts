@@ -5,6 +5,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { commentaryYaml } from './sample/commentary.js';
 import { comparatorFiles } from './sample/comparators.js';
 import { buildExtracts, thousands } from './sample/extracts.js';
 import { indicatorFiles, projectSpec, toYaml } from './sample/project.js';
@@ -28,6 +29,7 @@ export async function generateSample(outDir: string): Promise<GeneratedFile[]> {
   files.push(...(await buildExtracts()));
   files.push(...comparatorFiles());
   for (const f of indicatorFiles()) files.push({ path: f.path, content: Buffer.from(f.text, 'utf8') });
+  files.push({ path: 'commentary.yaml', content: Buffer.from(commentaryYaml(), 'utf8') });
   const listed = files.map((f) => ({ path: f.path, size: f.content.length }));
   files.push({ path: 'README.md', content: Buffer.from(readme(listed), 'utf8') });
   for (const f of files) {

@@ -301,9 +301,9 @@ export const INDICATORS: IndicatorDef[] = [
     kind: 'performance_measure', question: 'better_off', priority: 'confident_parents', result: RESULT.confident_parents, thrive: 'getting_help',
     polarity: 'higher_is_better', unit: 'percent', decimals: 1, periodType: 'fy_quarter',
     numerator: sum('nhs_maternity_child_health', 'pmh_improved'), denominator: sum('nhs_maternity_child_health', 'pmh_discharges'),
-    design: { status: 'blue', preferred: 60, yearly: 1, tolerancePct: 5, blueMarginPct: 5, step: 1 }, minDenominator: 20,
+    design: { status: 'blue', preferred: 60, yearly: 1, tolerancePct: 5, blueMarginPct: 5, step: 1 }, minDenominator: 30,
     owner: 'ICB Head of Mental Health Commissioning', dataProvider: NHS_PROVIDER,
-    sourceNotes: 'About 40 discharges a quarter, so locality figures are too few to rate (under 20 discharges); in 2026/27 Q2, with two practitioner posts vacant, the partnership figure is too.',
+    sourceNotes: 'About 40 discharges a quarter, so locality figures are too few to rate (under 30 discharges); in 2026/27 Q2, with two practitioner posts vacant, the partnership figure is too.',
   },
   {
     id: 'parent_confidence_improved', title: 'Parents more confident at the close of early help', shortTitle: 'More confident parents',

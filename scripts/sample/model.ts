@@ -194,9 +194,13 @@ function buildNhs(): Row[] {
       const pmhRef = rnd.poisson(live * 0.062);
       const pmhDis = rnd.poisson(live * 0.055);
       const pmhImp = rnd.steady(pmhDis, clamp01(curve([[0, 0.585], [5.5, 0.672]], t) + pmhAdj[i]), 0.35);
-      // 2026/27 Q2: two perinatal mental health practitioner posts were vacant, so the service discharged fewer than
-      // half its usual parents: the quarter is too few to rate (scaled after the draws, so no other figure moves).
-      const pmhScale = q.id === PMH_VACANCY_QUARTER ? 0.45 : 1;
+      // 2026/27 Q2: two perinatal mental health practitioner posts were vacant, so the service discharged about
+      // two thirds of its usual parents, and fewer of them improved: the quarter is too few to rate, yet neither the
+      // parents who improved nor those who did not are few enough to withhold (scaled after the draws, so no
+      // other figure moves).
+      const vacancy = q.id === PMH_VACANCY_QUARTER;
+      const pmhScale = vacancy ? 0.7 : 1;
+      const pmhImpScale = vacancy ? 0.55 : 1;
       const fem = female15to17(fy, loc);
       const u18 = rnd.steadyCount(fem * (curve([[0, 23.0], [5.5, 17.5]], t) / 1000 / 4) * m.conceptions[i], 0.6);
       rows.push({
@@ -215,7 +219,7 @@ function buildNhs(): Row[] {
           camhs_seen_4_weeks: q.id === CAMHS_MIGRATION_QUARTER ? null : seen,
           pmh_referrals: pmhRef,
           pmh_discharges: Math.round(pmhDis * pmhScale),
-          pmh_improved: Math.round(pmhImp * pmhScale),
+          pmh_improved: Math.round(pmhImp * pmhImpScale),
           u18_conceptions: u18,
           female_pop_15_17: fem,
         },

@@ -143,6 +143,7 @@ checks the configuration.
     '.gitattributes': 'keeps the extracts byte-for-byte (CRLF CSVs, binary XLSX)',
     'comparators/statistical_neighbours.csv': 'fictional statistical neighbour group in the DfE model\'s wide layout (SN_1 … SN_10, closeness bands)',
     'comparators/children_looked_after_by_authority.csv': 'children in care per 10,000 for England and the neighbours, in DfE\'s long download layout',
+    'commentary.yaml': 'the owners\' commentary for the pack (story, what works, partners, actions) for the four priorities and six indicators',
   };
   const extractWhat: Record<string, string> = {
     nhs: 'NHS trust workbook: title block, one sheet per financial year, Total rows, a Notes sheet',
@@ -189,7 +190,7 @@ Priorities: ${PRIORITIES.map((p) => `\`${p.id}\` (${p.title})`).join(', ')}.
 - **Not available**: the trust marks ${CAMHS_MIGRATION_LABEL} CAMHS waiting times \`x\` (system migration), in every row.
 - **A true zero**: ${zeroLine}.
 - **Too few to rate**: in 2026/27 Q2 two perinatal mental health practitioner posts were vacant and the service
-  discharged fewer than 20 parents, the indicator's \`min_denominator\`: the figure is shown but grey, with no arrow
+  discharged fewer than 30 parents, the indicator's \`min_denominator\`: the figure is shown but grey, with no arrow
   or comparison, and left off its SPC chart.
 - **Statistical neighbours**: children in care is compared with a fictional group of ten neighbours read from
   \`comparators/\` (the DfE model's layout), as their plain and closeness-weighted averages, with Brackenfield's rank.

@@ -2,7 +2,9 @@
  * Disclosure control. Counts of children from 1 to threshold−1 are suppressed (primary), then enough further
  * localities (secondary) that no suppressed cell can be recovered from the published total minus the other
  * localities, nor can the suppressed group add up to a small number. Rates and percentages built on a
- * suppressed count are suppressed too (derived). Zero is published: it identifies no one.
+ * suppressed count are suppressed too (derived). A percentage also reveals its complement: 98% of 100 says
+ * that 2 children did not, so a small denominator − numerator is suppressed as well, and the secondary rule
+ * applies to complements too. Zero is published: it identifies no one.
  */
 import type { IndicatorDef } from '../config/types.js';
 import type { MeasureValue } from '../measures/types.js';
@@ -15,7 +17,14 @@ export function disclosiveCount(def: IndicatorDef, v: MeasureValue): number | nu
   return v.numerator;
 }
 
+/** For a percentage, the children outside the numerator (denominator − numerator); null for other units. */
+export function complementCount(def: IndicatorDef, v: MeasureValue): number | null {
+  if (def.unit !== 'percent' || v.numerator === null || v.denominator === null) return null;
+  return v.denominator - v.numerator;
+}
+
 const small = (x: number | null, threshold: number) => x !== null && x > 0 && x < threshold;
+const sumOf = (cells: MeasureValue[], f: (c: MeasureValue) => number | null) => cells.reduce((s, c) => s + (f(c) ?? 0), 0);
 
 /**
  * Returns new values (marked `marker` where suppressed) and one record per suppressed cell with its reason:
@@ -38,12 +47,17 @@ export function applyDisclosureControl(def: IndicatorDef, values: MeasureValue[]
   for (const [period, cells] of byPeriod) {
     const total = cells.find((c) => c.area === 'all');
     const locals = cells.filter((c) => c.area !== 'all');
+    const complement = (c: MeasureValue) => complementCount(def, c);
     for (const c of cells) {
       if (c.marker) continue;
       const n = disclosiveCount(def, c);
+      const m = complement(c);
       if (small(n, threshold)) {
         suppressed.add(c);
         records.push({ indicator: def.id, period, area: c.area, reason: def.unit === 'count' ? 'primary' : 'derived', detail: `${what} ${n} is under the threshold ${threshold}` });
+      } else if (small(m, threshold)) {
+        suppressed.add(c);
+        records.push({ indicator: def.id, period, area: c.area, reason: 'derived', detail: `the complement (denominator − numerator) ${m} is under the threshold ${threshold}: the percentage would reveal the few children outside it` });
       }
     }
     if (total && !suppressed.has(total) && !total.marker) {
@@ -51,12 +65,13 @@ export function applyDisclosureControl(def: IndicatorDef, values: MeasureValue[]
       for (;;) {
         const hidden = locals.filter((c) => suppressed.has(c) || c.marker);
         if (!hidden.length) break;
-        const hiddenSum = hidden.reduce((s, c) => s + (disclosiveCount(def, c) ?? 0), 0);
-        const needMore = hidden.length === 1 || small(hiddenSum, threshold);
+        const smallSum = small(sumOf(hidden, (c) => disclosiveCount(def, c)), threshold);
+        const smallComplement = small(sumOf(hidden, complement), threshold);
+        const needMore = hidden.length === 1 || smallSum || smallComplement;
         if (!needMore) break;
         const why = hidden.length === 1
           ? `otherwise ${hidden[0].area} could be worked out as the total minus the other localities`
-          : `otherwise the hidden localities (${hidden.map((h) => h.area).join(', ')}) would add up to fewer than ${threshold}`;
+          : `otherwise the hidden localities (${hidden.map((h) => h.area).join(', ')}) would add up to fewer than ${threshold}${smallSum ? '' : ' children outside the percentage'}`;
         const candidates = locals.filter((c) => !suppressed.has(c) && !c.marker).sort((a, b) => (disclosiveCount(def, a) ?? 0) - (disclosiveCount(def, b) ?? 0) || a.area.localeCompare(b.area));
         if (!candidates.length) {
           suppressed.add(total);

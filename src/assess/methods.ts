@@ -51,7 +51,7 @@ export function methodNotes(config: Pick<Config, 'disclosure'>, indicators: Indi
   }
   notes.push({
     id: 'disclosure', title: 'Disclosure control',
-    text: `Counts from 1 to ${config.disclosure.threshold - 1} are withheld and shown as "${config.disclosure.marker}", as are percentages and rates built on them. Further figures are withheld (secondary suppression) so that no withheld figure can be worked out from the total and the other localities, and no group of withheld figures adds up to fewer than ${config.disclosure.threshold}. Markers in the partners' extracts (c, x, z, u, low) are kept as they came. No rating, arrow or chart signal is given for a withheld figure.`,
+    text: `Counts from 1 to ${config.disclosure.threshold - 1} are withheld and shown as "${config.disclosure.marker}", as are percentages and rates built on them, and percentages whose complement is that small (98 of 100 would say that 2 children did not). Further figures are withheld (secondary suppression) so that no withheld figure can be worked out from the total and the other localities, and no group of withheld figures adds up to fewer than ${config.disclosure.threshold} (children counted, or, for a percentage, children outside it). Markers in the partners' extracts (c, x, z, u, low) are kept as they came. No rating, arrow or chart signal is given for a withheld figure.`,
   });
   return notes;
 }

@@ -143,6 +143,21 @@ export interface Assessment {
   methods?: MethodNote[];
   /** What changed since the previous run made from different inputs (issue #8); absent on a first run. */
   changes?: ChangeSet;
+  /** Per indicator, the loads (file, sha256, when) behind its latest figure; filled by the pipeline from the warehouse. */
+  lineage?: Record<string, { period: string; loads: LoadBehind[] }>;
+}
+
+/** One partner file load behind a figure: "where did this number come from?". */
+export interface LoadBehind {
+  source: string;
+  loadId: number;
+  file: string;
+  sha256: string;
+  sheet: string | null;
+  loadedAt: string;
+  contractVersion: string;
+  /** Rows of this load that the figure's table holds for the figure's period. */
+  rows: number;
 }
 
 /** An indicator whose rating moved into red, or into green/blue, since the previous run. */

@@ -29,6 +29,7 @@ export function normalizeConfig(spec: ProjectSpec, root: string, configFile: str
     sources: Object.entries(spec.sources).map(([id, s]) => normalizeSource(id, s, root)),
     reporting: { periodType: spec.reporting.period_type, history: spec.reporting.history },
     disclosure: { ...spec.disclosure },
+    ...(spec.direction_of_travel ? { noChange: noChangeBand(spec.direction_of_travel) } : {}),
     warehousePath: path.resolve(root, spec.warehouse),
     outputs: { dir: path.resolve(root, spec.outputs.dir), formats: spec.outputs.formats },
     commentaryPath: spec.commentary ? path.resolve(root, spec.commentary) : undefined,
@@ -94,6 +95,11 @@ function normalizeTarget(t: IndicatorSpec['targets'] extends Record<string, infe
   };
 }
 
+/** `direction_of_travel:` as written (per cent, points) → the band assess uses (fraction, points). */
+function noChangeBand(d: { no_change_pct?: number; no_change_abs?: number }): { relative?: number; absolute?: number } {
+  return { relative: d.no_change_pct === undefined ? undefined : d.no_change_pct / 100, absolute: d.no_change_abs };
+}
+
 const DEFAULT_DECIMALS: Record<IndicatorDef['unit'], number> = {
   count: 0, percent: 1, rate_per_1000: 1, rate_per_10000: 1, rate_per_100000: 1, mean: 1, days: 1, ratio: 2,
 };
@@ -128,10 +134,7 @@ export function normalizeIndicator(spec: IndicatorSpec, file: string, config: Co
       recalculateAt: spec.spc_options.recalculate_at ?? [],
       excludeLargeMovingRanges: spec.spc_options.exclude_large_moving_ranges ?? true,
     } } : {}),
-    ...(spec.direction_of_travel ? { noChange: {
-      relative: spec.direction_of_travel.no_change_pct === undefined ? undefined : spec.direction_of_travel.no_change_pct / 100,
-      absolute: spec.direction_of_travel.no_change_abs,
-    } } : {}),
+    ...(spec.direction_of_travel ? { noChange: noChangeBand(spec.direction_of_travel) } : config.noChange ? { noChange: { ...config.noChange } } : {}),
     owner: spec.owner,
     dataProvider: spec.data_provider,
     sourceNotes: spec.source_notes,

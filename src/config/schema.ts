@@ -164,6 +164,11 @@ export const ProjectSpec = z.strictObject({
     threshold: z.number().int().min(1).default(10),
     marker: z.string().default('c'),
   }).default({ threshold: 10, marker: 'c' }),
+  /** The project's "no change" band for direction of travel; an indicator's own `direction_of_travel` wins. */
+  direction_of_travel: z.strictObject({
+    no_change_pct: z.number().nonnegative().optional(),
+    no_change_abs: z.number().nonnegative().optional(),
+  }).optional(),
   warehouse: z.string().default('.boardpack/warehouse.duckdb'),
   outputs: z.strictObject({
     dir: z.string().default('out'),

@@ -170,6 +170,8 @@ export interface Config {
   sources: SourceDef[];
   reporting: { periodType: PeriodType; history: number };
   disclosure: { threshold: number; marker: string };
+  /** The project's default "no change" band (fractions / points); an indicator's own band replaces it. */
+  noChange?: { relative?: number; absolute?: number };
   warehousePath: string;
   outputs: { dir: string; formats: Array<'html' | 'pdf' | 'xlsx' | 'json'> };
   commentaryPath?: string;

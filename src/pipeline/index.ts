@@ -19,6 +19,7 @@ import { computeMeasures, openMeasuresWarehouse } from '../measures/index.js';
 import { assess, type Assessment } from '../assess/index.js';
 import { ensureHistory, readPreviousRun, recordRun } from '../warehouse/history.js';
 import { buildResultsJson } from './results-json.js';
+import { lineageOfLatest } from '../warehouse/lineage.js';
 import { renderPack, startBrowser, type BrowserLease, type RenderedFile } from './render.js';
 import { browserTimeoutFromEnv } from '../report/browser.js';
 import { checkFreshness, validationGate, type FreshnessReport, type Gate, type SourceCoverage } from './freshness.js';
@@ -159,6 +160,12 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       step('assess');
       assessment = assess(config, project.indicators, measures, { period: options.period });
       assessment.dataQuality.unshift(...ingest.problems, ...warnings.filter((w) => w.severity === 'error'));
+    // Lineage: the loads behind each indicator's latest figure, for results.json and the appendix.
+    const lineage = await lineageOfLatest(mwh, config, assessment.indicators.map((ia) => ({ def: ia.indicator, period: ia.latest.period })));
+    assessment.lineage = Object.fromEntries(Object.entries(lineage).map(([id, l]) => [id, {
+      period: l.period,
+      loads: l.loads.map(({ source, loadId, file, sha256, sheet, loadedAt, contractVersion, rows }) => ({ source, loadId, file, sha256, sheet, loadedAt, contractVersion, rows })),
+    }]));
     } finally {
       mwh.close();
     }

@@ -1,4 +1,4 @@
-/** results.json: a flat, stable list of every figure, plus when and from what it was made. */
+/** results.json: a flat, stable list of every figure, plus when and from what it was made (inputs, and per indicator the loads behind its latest figure). */
 import type { Config } from '../config/types.js';
 import type { Assessment } from '../assess/types.js';
 
@@ -38,6 +38,8 @@ export function buildResultsJson(config: Config, a: Assessment, meta: ResultsJso
     })),
     // What changed since the previous run made from different inputs; absent on a first run.
     ...(a.changes ? { changes: a.changes } : {}),
+    // Per indicator, the partner files (sha256, load, when) behind its latest figure.
+    ...(a.lineage ? { lineage: a.lineage } : {}),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -134,6 +134,17 @@ export interface ReportCardMeasure {
   indicator: IndicatorView;
   chart: ChartView;
   spcChart: ChartView | null;
+  /** The owner's commentary on a performance measure (a population indicator's is on its turn-the-curve page). */
+  commentary: MeasureCommentaryView | null;
+}
+
+export interface MeasureCommentaryView {
+  story: string[];
+  whatWorks: string[];
+  partners: string[];
+  actions: string[];
+  updated: string | null;
+  stale: string | null;
 }
 
 export interface ReportCardView {
@@ -329,9 +340,19 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
   // A variant (exceptions only) prints only some indicators after the summary; the summary always sees all.
   const onlySet = meta.only ? new Set(meta.only) : null;
   const included = assessment.indicators.filter((ia) => !onlySet || onlySet.has(ia.indicator.id));
+  // Text is written for the figure it comments on: a priority's for the pack's period, an indicator's for its
+  // latest period (a term, for a termly indicator), as `commentary export` records it.
   const staleNote = (note: Commentary | undefined, latest: { period: string; periodLabel: string }): string | null => {
     if (!note?.period || note.period === latest.period || !(note.story || note.actions || note.whatWorks)) return null;
     return `This commentary was written for ${periodLabelOf(note.period)}; the figures are for ${latest.periodLabel}. Ask the owner to update it.`;
+  };
+  const measureCommentary = (ia: IndicatorAssessment): MeasureCommentaryView | null => {
+    const note = commentary[ia.indicator.id];
+    if (isPopulation(ia) || !note || !(note.story || note.whatWorks || note.partners || note.actions)) return null;
+    return {
+      story: paragraphs(note.story), whatWorks: paragraphs(note.whatWorks), partners: partnerList(note.partners), actions: paragraphs(note.actions),
+      updated: note.updatedAt ? formatDate(note.updatedAt) : null, stale: staleNote(note, ia.latest),
+    };
   };
 
   // Priorities in framework order; indicators whose priority is not in the framework go to a last group.
@@ -436,6 +457,7 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
         indicator: viewOf(ia),
         chart: historyChart(ia, `card-${ia.indicator.id}`, false, { width: 400, height: 180 }),
         spcChart: ia.spc ? xmrChart(ia, `card-spc-${ia.indicator.id}`, { width: 400, height: 180 }) : null,
+        commentary: measureCommentary(ia),
       })),
       story: paragraphs(commentary[id]?.story),
       whatWorks: paragraphs(commentary[id]?.whatWorks),
@@ -520,6 +542,7 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
       { label: 'Data provider', value: def.dataProvider },
       { label: 'Owner', value: def.owner },
       { label: 'Data as at', value: lastWithData ? `latest figure ${lastWithData.periodLabel}` : 'no figures yet' },
+      { label: 'Loaded from', value: loadedFrom(assessment.lineage?.[def.id]?.loads) },
       { label: 'Baseline', value: def.baseline ? `${formatValue(def, def.baseline.value)} (${periodLabelOf(def.baseline.period)})` : undefined },
       { label: 'Comparators', value: def.comparators.length ? def.comparators.map((x) => x.label).join(', ') : undefined },
       { label: 'Small numbers', value: def.disclosure ? `counts under ${config.disclosure.threshold} shown as ${config.disclosure.marker}${def.minDenominator ? `; not rated below a denominator of ${def.minDenominator}` : ''}` : 'not subject to suppression' },
@@ -675,6 +698,18 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
 }
 
 /** Partners written in commentary: one per line or separated by semicolons. */
+/** The partner files behind an indicator's latest figure: "file.csv (sha256 1a2b3c4d5e6f, loaded 25 November 2026)". */
+function loadedFrom(loads: Array<{ file: string; sha256: string; loadedAt: string }> | undefined): string | undefined {
+  if (!loads?.length) return undefined;
+  const seen = new Map<string, string>();
+  for (const l of loads) {
+    const name = l.file.split(/[\\/]/).pop() ?? l.file;
+    const when = /^\d{4}-\d{2}-\d{2}/.test(l.loadedAt ?? '') ? `, loaded ${formatDate(l.loadedAt.slice(0, 10))}` : '';
+    seen.set(`${l.file}\u0000${l.sha256}`, `${name} (sha256 ${(l.sha256 ?? '').slice(0, 12)}${when})`);
+  }
+  return [...seen.values()].join('; ');
+}
+
 function partnerList(text: string | undefined): string[] {
   return (text ?? '').split(/\r?\n|;/).map((x) => x.replace(/^\s*[-*•]\s*/, '').trim()).filter(Boolean);
 }

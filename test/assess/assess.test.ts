@@ -70,8 +70,9 @@ describe('assess', () => {
     expect(ia.latest.sentence).toBe('Seen in time, 2026/27 Q2: 67%. Not rated: too few to rate (denominator 30 is under 50).');
     expect(ia.spc?.points.map((p) => p.period)).not.toContain(Q(9));
     expect(ia.spc?.excluded).toEqual([Q(9)]);
-    // Localities (denominator 15) are too few too; the partnership is rated the quarter before.
-    expect(ia.byArea.every((v) => v.ragReason.startsWith('too few to rate'))).toBe(true);
+    // Localities (10 of 15) are not rated either: suppressed, as the 5 children outside are under the threshold 10.
+    expect(ia.byArea.map((v) => v.ragReason)).toEqual(['suppressed (small numbers)', 'suppressed (small numbers)']);
+    // The partnership is rated the quarter before.
     expect(ia.series[8].rag).toBe('green');
   });
 
@@ -147,6 +148,22 @@ describe('polarity symmetry (property)', () => {
   });
 });
 
+describe('disclosure control of a percentage covers its complement', () => {
+  it('98 of 100 is hidden (it says 2 children did not), with the reason logged; 90 of 100 is shown', () => {
+    const def = indicator({ id: 'p', unit: 'percent' });
+    const cell = (area: string, n: number, d: number): MeasureValue => ({ indicator: 'p', period: Q(0), area, numerator: n, denominator: d, value: (n / d) * 100, marker: null });
+    const out = applyDisclosureControl(def, [cell('all', 248, 260), cell('l1', 98, 100), cell('l2', 90, 100), cell('l3', 60, 60)], 5, 'c');
+    const by = new Map(out.values.map((v) => [v.area, v]));
+    expect(by.get('l1')!.marker).toBe('c');
+    expect(out.records.find((r) => r.area === 'l1')!.detail).toMatch(/complement .* 2 is under the threshold 5/);
+    // l1 alone hidden would be total − l2 − l3; l3 (60 of 60, nobody outside) is the smallest visible count but
+    // hiding it adds no one outside, so l2 goes too: the hidden group's 12 outside is not small.
+    expect(by.get('l2')!.marker).toBe('c');
+    expect(out.records.find((r) => r.area === 'l2')!.reason).toBe('secondary');
+    expect(by.get('all')!.marker).toBeNull();
+  });
+});
+
 describe('disclosure control never lets a total reveal a suppressed cell (property)', () => {
   const small = (x: number | null, t: number) => x !== null && x > 0 && x < t;
   const scenario = fc.record({
@@ -155,10 +172,12 @@ describe('disclosure control never lets a total reveal a suppressed cell (proper
       // Many small counts, some zeros, a few markers from the partner; the total may include records with no locality.
       locals: fc.array(fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 0, max: 14 }) }, { weight: 3, arbitrary: fc.integer({ min: 15, max: 200 }) }, { weight: 1, arbitrary: fc.constant(-1) }), { minLength: 1, maxLength: 8 }),
       unassigned: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 20 }) }),
+      // For a percentage, the children outside the numerator per locality (denominator − numerator): often small.
+      outside: fc.array(fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 14 }) }, { weight: 2, arbitrary: fc.integer({ min: 15, max: 60 }) }), { minLength: 8, maxLength: 8 }),
     }), { minLength: 1, maxLength: 4 }),
     unit: fc.constantFrom('count', 'percent'),
   });
-  it('no hidden cell is total − visible others, no hidden group sums to 1..threshold−1, and no small count is shown', () => {
+  it('no hidden cell is total − visible others, no hidden group sums to 1..threshold−1, and no small count (or complement of a percentage) is shown', () => {
     fc.assert(fc.property(scenario, ({ threshold, periods, unit }) => {
       const def = indicator({ id: 'x', unit: unit as IndicatorDef['unit'] });
       const raw: MeasureValue[] = [];
@@ -166,11 +185,12 @@ describe('disclosure control never lets a total reveal a suppressed cell (proper
         const period = Q(i);
         const counts = p.locals.map((n) => (n < 0 ? null : n));
         const total = counts.reduce<number>((s, n) => s + (n ?? 0), 0) + p.unassigned;
-        const cell = (area: string, n: number | null, marker: string | null): MeasureValue => unit === 'count'
+        const totalOutside = p.outside.slice(0, counts.length).reduce((s, m) => s + m, 0);
+        const cell = (area: string, n: number | null, outside: number, marker: string | null): MeasureValue => unit === 'count'
           ? { indicator: 'x', period, area, numerator: n, denominator: null, value: n, marker }
-          : { indicator: 'x', period, area, numerator: n, denominator: n === null ? null : n + 20, value: n === null ? null : (n / (n + 20)) * 100, marker };
-        raw.push(cell('all', total, null));
-        counts.forEach((n, j) => raw.push(cell(`l${j}`, n, n === null ? 'c' : null)));
+          : { indicator: 'x', period, area, numerator: n, denominator: n === null ? null : n + outside, value: n === null || n + outside === 0 ? null : (n / (n + outside)) * 100, marker };
+        raw.push(cell('all', total, totalOutside, null));
+        counts.forEach((n, j) => raw.push(cell(`l${j}`, n, p.outside[j], n === null ? 'c' : null)));
       });
       const out = applyDisclosureControl(def, raw, threshold, 'c');
       const rawBy = new Map(raw.map((v) => [`${v.period}|${v.area}`, v]));
@@ -179,11 +199,18 @@ describe('disclosure control never lets a total reveal a suppressed cell (proper
         const total = cells.find((c) => c.area === 'all')!;
         const locals = cells.filter((c) => c.area !== 'all');
         const hidden = locals.filter((c) => c.marker !== null);
-        for (const c of cells) if (c.marker === null) expect(small(c.numerator, threshold), `visible small count ${c.area} ${c.numerator}`).toBe(false);
+        const complement = (c: MeasureValue) => (unit === 'percent' && c.numerator !== null && c.denominator !== null ? c.denominator - c.numerator : null);
+        for (const c of cells) {
+          if (c.marker !== null) continue;
+          expect(small(c.numerator, threshold), `visible small count ${c.area} ${c.numerator}`).toBe(false);
+          expect(small(complement(c), threshold), `visible percentage ${c.area} reveals ${complement(c)} outside it`).toBe(false);
+        }
         if (total.marker === null) {
           expect(hidden.length, 'a single hidden locality is total − the others').not.toBe(1);
           const hiddenSum = hidden.reduce((s, c) => s + (rawBy.get(`${c.period}|${c.area}`)!.numerator ?? 0), 0);
           expect(small(hiddenSum, threshold), `hidden group sums to ${hiddenSum}`).toBe(false);
+          const hiddenOutside = hidden.reduce((s, c) => s + (complement(rawBy.get(`${c.period}|${c.area}`)!) ?? 0), 0);
+          expect(small(hiddenOutside, threshold), `hidden group's complements sum to ${hiddenOutside}`).toBe(false);
         }
       });
       // Every suppressed cell has a logged reason.

@@ -1,3 +1,5 @@
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/config/load.js';
 import { editFile, makeProject } from '../helpers/project.js';
@@ -20,6 +22,21 @@ describe('loadProject', () => {
     const take = res.indicators.find((i) => i.id === 'two_year_old_take_up')!;
     expect(take.targets.default).toEqual({ value: 75, tolerancePct: 5, toleranceAbs: undefined, amberValue: undefined, blueMarginPct: undefined });
     expect(take.numerator).toMatchObject({ from: 'schools', area: 'area', period: { kind: 'column', column: 'period' } });
+  });
+
+  it('a project-wide direction_of_travel band applies to every indicator that does not set its own', async () => {
+    const root = await makeProject();
+    appendFileSync(path.join(root, 'boardpack.yaml'), '\ndirection_of_travel:\n  no_change_pct: 2\n');
+    appendFileSync(path.join(root, 'indicators/low_birth_weight.yaml'), '\ndirection_of_travel:\n  no_change_abs: 0.5\n');
+    const res = await loadProject(root);
+    expect(res.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(res.config!.noChange).toEqual({ relative: 0.02, absolute: undefined });
+    const band = Object.fromEntries(res.indicators.map((i) => [i.id, i.noChange]));
+    expect(band).toEqual({
+      low_birth_weight: { relative: undefined, absolute: 0.5 },
+      two_year_old_take_up: { relative: 0.02, absolute: undefined },
+      open_early_help: { relative: 0.02, absolute: undefined },
+    });
   });
 
   it('reports a missing boardpack.yaml with a fix', async () => {

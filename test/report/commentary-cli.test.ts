@@ -34,10 +34,12 @@ it('export → edit → run shows the new text; adding an indicator keeps the ol
   cpSync(path.join(REPO_ROOT, 'sample-data'), project, { recursive: true, filter: (src) => !/[/\\](\.boardpack|out)$/.test(src) });
   const file = path.join(project, 'commentary.xlsx');
 
-  const exported = runCli(['commentary', 'export', '--project', project]);
+  // The sample keeps its owners' text in commentary.yaml; the board secretary switches to a workbook.
+  const exported = runCli(['commentary', 'export', '--project', project, '--format', 'xlsx']);
   expect(exported.status, exported.stderr).toBe(0);
   expect(existsSync(file)).toBe(true);
   const rows = await cells(file);
+  expect(rows.get('camhs_seen_within_4_weeks')?.['Story behind the curve']).toMatch(/^Six in ten children referred/);
   expect(rows.get('good_level_of_development')?.Rating).toBeTruthy();
   expect(rows.get('best_start')?.Kind).toBe('priority');
 

@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import Handlebars from 'handlebars';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  buildCommentaryRows, commentaryForPack, readCommentaryFile, renderCommentaryWorkbook, renderCommentaryYaml, textFingerprint, writtenFor,
+  buildCommentaryRows, commentaryForPack, parseCommentaryYaml, readCommentaryFile, renderCommentaryWorkbook, renderCommentaryYaml, textFingerprint, writtenFor,
 } from '../../src/report/commentary.js';
 import { buildReportModel, renderHtml } from '../../src/report/index.js';
 import { renderXlsx } from '../../src/report/xlsx.js';
@@ -152,5 +152,34 @@ describe('commentary workbook: export, edit, read back', () => {
     const lbw = back.find((r) => r.id === 'low_birth_weight')!;
     expect(lbw.story).toBe(NASTY);
     expect(lbw.fingerprint).toBe(textFingerprint(lbw));
+  });
+
+  it("prints a performance measure's commentary on its report card; a termly indicator's text written for its term is current", () => {
+    const assessment = fixtureAssessment();
+    // A termly measure in a quarterly pack: its latest period is a term, never the pack's quarter.
+    const termly: Assessment = { ...assessment, indicators: assessment.indicators.map((ia) => (ia.indicator.id === 'two_year_take_up' ? { ...ia, latest: { ...ia.latest, period: 'AY2024-25-T3', periodLabel: 'Summer term 2024/25' } } : ia)) };
+    const rows = parseCommentaryYaml(`commentary:
+  two_year_take_up:
+    kind: indicator
+    report_period: AY2024-25-T3
+    story: Take-up fell in the summer term as two nurseries closed.
+    partners: Early years settings; family hubs
+    actions: Outreach to eligible families not taking a place.
+`, 'commentary.yaml');
+    const { commentary, problems } = commentaryForPack(rows, config, termly, 'commentary.yaml');
+    expect(problems).toEqual([]);
+    const html = renderHtml(buildReportModel(config, termly, { ...fixtureMeta({}), commentary }));
+    const card = /<div class="measure" id="[^"]*two_year_take_up[^"]*">([\s\S]*?)<div class="measure-charts">/.exec(html)?.[1] ?? '';
+    expect(card).toContain('Take-up fell in the summer term as two nurseries closed.');
+    expect(card).toContain('Outreach to eligible families not taking a place.');
+    expect(card).toContain('family hubs');
+    expect(html).not.toMatch(/was written for/);
+    // Last term's text in next term's pack is flagged beside the figure.
+    const nextTerm: Assessment = { ...termly, indicators: termly.indicators.map((ia) => (ia.indicator.id === 'two_year_take_up' ? { ...ia, latest: { ...ia.latest, period: 'AY2025-26-T1', periodLabel: 'Autumn term 2025/26' } } : ia)) };
+    const stale = commentaryForPack(rows, config, nextTerm, 'commentary.yaml');
+    expect(stale.problems.map((p) => [p.code, p.value])).toEqual([['BP_COMMENTARY_STALE', 'two_year_take_up']]);
+    const staleHtml = renderHtml(buildReportModel(config, nextTerm, { ...fixtureMeta({}), commentary: stale.commentary }));
+    const staleCard = /<div class="measure" id="[^"]*two_year_take_up[^"]*">([\s\S]*?)<div class="measure-charts">/.exec(staleHtml)?.[1] ?? '';
+    expect(staleCard).toMatch(/This commentary was written for Summer term 2024\/25; the figures are for Autumn term 2025\/26/);
   });
 });

@@ -89,7 +89,7 @@ describe('sample-data through the pipeline', () => {
     const by = new Map(assessment.indicators.map((ia) => [ia.indicator.id, ia]));
     const pmh = by.get('parental_mental_health_improved')!;
     expect(pmh.latest).toMatchObject({ rag: 'grey', tooFewToRate: true, direction: 'not_available' });
-    expect(pmh.latest.ragReason).toBe('too few to rate (denominator 19 is under 20)');
+    expect(pmh.latest.ragReason).toBe('too few to rate (denominator 28 is under 30)');
     expect(pmh.spc?.points.map((p) => p.period)).not.toContain('2026-27-Q2');
     const camhs = by.get('camhs_seen_within_4_weeks')!.spc!;
     expect(camhs.variation).toBe('concern_low');

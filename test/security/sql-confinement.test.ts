@@ -17,7 +17,8 @@ const trap = mkdtempSync(path.join(tmpdir(), 'bp-sql-trap-'));
 const stolen = path.join(trap, 'stolen.csv');
 const attached = path.join(trap, 'other.duckdb');
 
-function sqlIndicator(id: string, sql: string): string {
+/** A hostile indicator file: the shared header, then its SQL or its numerator expression. */
+function hostileFile(id: string, body: string): string {
   return `id: ${id}
 title: Hostile ${id}
 kind: performance_measure
@@ -26,23 +27,12 @@ priority: early_help
 polarity: none
 unit: count
 period_type: term
-sql: |
-${sql.split('\n').map((l) => `  ${l}`).join('\n')}
+${body}
 `;
 }
 
-function exprIndicator(id: string, expr: string): string {
-  return `id: ${id}
-title: Hostile ${id}
-kind: performance_measure
-question: how_much
-priority: early_help
-polarity: none
-unit: count
-period_type: term
-numerator: { from: schools, expr: ${JSON.stringify(expr)} }
-`;
-}
+const sqlIndicator = (id: string, sql: string) => hostileFile(id, `sql: |\n${sql.split('\n').map((l) => `  ${l}`).join('\n')}`);
+const exprIndicator = (id: string, expr: string) => hostileFile(id, `numerator: { from: schools, expr: ${JSON.stringify(expr)} }`);
 
 const GOOD = 'SELECT period, area, sum(taking_place) AS numerator FROM schools GROUP BY period, area';
 
