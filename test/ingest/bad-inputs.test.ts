@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { openWarehouse } from '../../src/warehouse/db.js';
 import { makeProject, readText } from '../helpers/project.js';
@@ -41,7 +42,20 @@ const cases: Case[] = [
   { name: 'a CSV saved as .xlsx', file: 'extracts/health.xlsx', content: 'quarter,locality\n', code: 'BP_INGEST_WRONG_FORMAT' },
   { name: 'password-protected workbook', file: 'extracts/health.xlsx', content: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0]), code: 'BP_INGEST_XLSX_ENCRYPTED' },
   { name: 'truncated workbook', file: 'extracts/health.xlsx', content: 'TRUNCATE', code: 'BP_INGEST_XLSX_UNREADABLE' },
+  // The workbook's own header row, with its second column repeated at the end (values and all).
+  { name: 'a header repeated in a workbook', file: 'extracts/health.xlsx', content: 'REPEAT_XLSX_COLUMN', code: 'BP_INGEST_DUPLICATE_HEADER' },
 ];
+
+/** The workbook with column B copied to a new last column on every sheet: two columns with the same header. */
+async function withRepeatedColumn(file: string): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  for (const ws of wb.worksheets) {
+    const last = ws.columnCount + 1;
+    ws.eachRow((row) => { row.getCell(last).value = row.getCell(2).value; });
+  }
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+}
 
 describe('broken inputs', () => {
   for (const c of cases) {
@@ -56,6 +70,7 @@ describe('broken inputs', () => {
         const full = readFileSync(path.join(root, c.file));
         content = full.subarray(0, Math.floor(full.length / 2));
       }
+      if (content === 'REPEAT_XLSX_COLUMN') content = await withRepeatedColumn(path.join(root, c.file));
       writeFileSync(path.join(root, c.file), content);
       const after = await ingestFolder(root, { sources: [source.id] });
       const s = after.report.sources[0];
