@@ -26,7 +26,7 @@ const BASE_OPTIONS: Record<string, string> = {
 };
 
 /** DuckDB's memory limit unless `BOARDPACK_MEMORY_LIMIT` says otherwise: beyond it, DuckDB spills to disk. */
-export const DEFAULT_MEMORY_LIMIT = '512MB';
+export const DEFAULT_MEMORY_LIMIT = '384MB';
 
 /** The memory limit to use: `BOARDPACK_MEMORY_LIMIT` (e.g. `2GB`, `512MiB`) or the default; a coded error for anything else. */
 export function memoryLimit(env: NodeJS.ProcessEnv = process.env): string {

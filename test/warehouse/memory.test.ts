@@ -1,5 +1,5 @@
 /**
- * The warehouse's memory bound: DuckDB runs under a memory limit (BOARDPACK_MEMORY_LIMIT, default 512MB) and
+ * The warehouse's memory bound: DuckDB runs under a memory limit (BOARDPACK_MEMORY_LIMIT, default 384MB) and
  * spills to `<warehouse>.tmp/` beside the file instead of growing the process; the folder is gone after close.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
