@@ -167,9 +167,7 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
     if (failure) ia.failure = failure;
     const complete = latestCompletePeriod(def.periodType, controlled.values.filter((v) => v.area === 'all'), reportPeriod.end);
     ia.latestComplete = complete?.id ?? null;
-    const rated = series.filter((s) => s.status === 'ok' && !s.tooFewToRate);
-    if (def.spc && rated.length >= 8 && !failure) ia.spc = spcFor(def, series);
-    if (def.kind === 'population_indicator' && rated.length >= 5 && !failure) ia.forecast = forecastFor(def, series);
+    Object.assign(ia, seriesModels(def, series, failure));
     if (latest.status === 'awaiting_data' && !failure) {
       dataQuality.push(problem('BP_AWAITING_DATA', `${def.title}: no figure yet for ${due.label}`, { severity: 'warning', yamlPath: `indicators.${def.id}`, fix: `the figure is shown as "awaiting data"; provider: ${def.dataProvider ?? 'see the definition'}` }));
     }
@@ -214,6 +212,18 @@ const IMPROVEMENT = { higher_is_better: 'increase', lower_is_better: 'decrease',
  * first `baseline_periods`, recalculated at each `recalculate_at` period (each segment is its own process, as
  * NHSRplotthedots' rebase); moving ranges above 3.267 × their mean screened out unless switched off.
  */
+/**
+ * The SPC chart and the turn-the-curve forecast a series supports: SPC from 8 rated points, a forecast for a
+ * population indicator from 5. Assess applies it to the partnership's series; a locality's pack to its own.
+ */
+export function seriesModels(def: IndicatorDef, series: AssessedValue[], failure?: unknown): Pick<IndicatorAssessment, 'spc' | 'forecast'> {
+  const rated = series.filter((s) => s.status === 'ok' && !s.tooFewToRate);
+  const out: Pick<IndicatorAssessment, 'spc' | 'forecast'> = {};
+  if (def.spc && rated.length >= 8 && !failure) out.spc = spcFor(def, series);
+  if (def.kind === 'population_indicator' && rated.length >= 5 && !failure) out.forecast = forecastFor(def, series);
+  return out;
+}
+
 export function spcFor(def: IndicatorDef, series: AssessedValue[]): SpcSummary | undefined {
   const pts = series.filter((s) => s.status === 'ok' && !s.tooFewToRate && s.value !== null);
   const excluded = series.filter((s) => !pts.includes(s) && s.status !== 'awaiting_data').map((s) => s.period);
