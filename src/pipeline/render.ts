@@ -142,7 +142,7 @@ export async function renderPack(config: Config, assessment: Assessment, options
     });
     packs.push({
       name: 'board-pack-appendix', config, assessment: withNotes, title: `${baseTitle} (appendix)`,
-      meta: { variant: 'Appendix to the board version', sections: [{ id: 'scorecard' }, { id: 'report_cards' }, { id: 'turn_the_curve' }, { id: 'localities', orientation: 'landscape' }, { id: 'appendix' }] },
+      meta: { variant: 'Appendix to the board version', sections: [{ id: 'cover' }, { id: 'scorecard' }, { id: 'report_cards' }, { id: 'turn_the_curve' }, { id: 'localities', orientation: 'landscape' }, { id: 'appendix' }] },
     });
   } else {
     packs.push({ name: 'board-pack', config, assessment: withNotes, title: baseTitle, meta: {} });

@@ -148,6 +148,10 @@ describe('variants from one run', () => {
     expect(board).toContain('Board version: exceptions only');
     expect(board).not.toContain('id="appendix"');
     expect(appendix).toContain('id="appendix"');
+    // The appendix file is a paper of its own: it opens with a cover naming what it is.
+    expect(appendix).toMatch(/class="cover-variant">Appendix to the board version</);
+    expect(appendix.indexOf('id="cover"')).toBeGreaterThan(-1);
+    expect(appendix.indexOf('id="cover"')).toBeLessThan(appendix.indexOf('id="scorecard"'));
     const cards = (html: string) => [...html.matchAll(/<div class="measure" id="ind-([\w-]+)"/g)].map((m) => m[1]);
     expect(cards(board).length).toBeGreaterThan(0);
     expect(cards(board).length).toBeLessThan(cards(appendix).length);
