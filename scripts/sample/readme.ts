@@ -225,6 +225,8 @@ when within the target's \`tolerance_pct\` of it (relative); red otherwise; blue
 than \`blue_margin_pct\`; grey when there is no target (population indicators, which carry a baseline instead) or no
 data. "Under 10" lists the areas whose latest numerator is under the disclosure threshold of 10 (primary
 suppression; the pack's secondary suppression then hides one more locality where a total would give them away).
+The pack also withholds a percentage whose complement (denominator − numerator) is under 10, which this column
+does not list.
 
 | indicator | latest period | value | target | status | under 10 |
 | --- | --- | ---: | ---: | --- | --- |`);
