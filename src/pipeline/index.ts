@@ -128,7 +128,11 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   // written; every path out of the run closes it (finally), so a run that fails early leaves no browser behind.
   const env = options.env ?? process.env;
   const browserTimeoutMs = options.browserTimeoutMs ?? browserTimeoutFromEnv(env);
-  const lease: BrowserLease | undefined = config.outputs.formats.includes('pdf') ? startBrowser(config, { timeoutMs: browserTimeoutMs }) : undefined;
+  const lease: BrowserLease | undefined = config.outputs.formats.includes('pdf') ? startBrowser(config, {
+    timeoutMs: browserTimeoutMs,
+    // Where a wrong browser path came from, for the message: the command line (or its variable) or the config.
+    explicitFrom: options.browser ? '`--browser` (or BOARDPACK_BROWSER)' : project.config.browser ? '`browser:` in boardpack.yaml' : undefined,
+  }) : undefined;
   try {
     // ingest → warehouse
     step('ingest');

@@ -52,6 +52,8 @@ export interface StartBrowserOptions {
   timeoutMs?: number;
   /** Budget of one call to the started browser: must exceed the PDF's own budget. */
   protocolTimeoutMs?: number;
+  /** Where `config.browser` was set, for the message when it points nowhere. */
+  explicitFrom?: string;
 }
 
 /**
@@ -65,7 +67,7 @@ export function startBrowser(config: Config, options: StartBrowserOptions = {}):
     let resolved: ResolvedBrowser | undefined;
     try {
       const { resolveBrowser, launchBrowser } = await import('../report/browser.js');
-      resolved = await resolveBrowser({ explicit: config.browser });
+      resolved = await resolveBrowser({ explicit: config.browser, explicitFrom: options.explicitFrom });
       return { resolved, browser: await launchBrowser(resolved, { timeoutMs: options.timeoutMs, protocolTimeoutMs: options.protocolTimeoutMs, signal: stop.signal }) };
     } catch (error) {
       return { resolved, error };

@@ -140,7 +140,7 @@ export async function resolveBrowser(options: ResolveBrowserOptions = {}): Promi
   if (explicit) {
     const from = options.explicitFrom ?? 'the `browser` setting';
     if (!isFile(explicit)) {
-      throw notFound(`The browser setting`, explicit, from, `correct the path, or remove the setting to let boardpack find a browser; otherwise ${FIX_HINT}`);
+      throw notFound(`The browser path`, explicit, from, `correct the path, or leave it out to let boardpack find a browser; otherwise ${FIX_HINT}`);
     }
     return { executablePath: explicit, source: 'setting', args: [], origin: from };
   }

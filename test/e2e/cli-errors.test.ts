@@ -1,5 +1,5 @@
 /** Each exit code and the user-facing error path, through the real CLI. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { editFile, makeProject } from '../helpers/project.js';
@@ -13,6 +13,18 @@ describe('boardpack CLI errors', () => {
     const run = runCli(['run', '--help']);
     expect(run.status).toBe(0);
     for (const opt of ['--project', '--period', '--out', '--browser', '--no-pdf']) expect(run.stdout).toMatch(new RegExp(`${opt}[^\\n]*\\s{2,}\\S+`));
+  });
+
+  it('a --browser path that does not exist exits 1 naming the flag; HTML, XLSX and JSON are still written', async () => {
+    const root = await makeProject();
+    const missing = path.join(root, 'no-such-chrome');
+    const r = runCli(['run', '--project', root, '--browser', missing]);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toContain('BP_BROWSER_NOT_FOUND');
+    expect(r.stderr).toContain(missing);
+    expect(r.stderr).toContain('`--browser` (or BOARDPACK_BROWSER)');
+    for (const f of ['board-pack.html', 'scorecard.xlsx', 'results.json']) expect(existsSync(path.join(root, 'out', f)), f).toBe(true);
+    expect(existsSync(path.join(root, 'out', 'board-pack.pdf'))).toBe(false);
   });
 
   it('wrong usage exits 2', () => {
