@@ -34,8 +34,13 @@ export function wideColumnIndices(headers: string[], source: SourceDef, used: Se
     .map(([, i]) => i);
 }
 
-export function matchHeaders(headers: string[], source: SourceDef, where: { file: string; sheet?: string; row?: number }): HeaderMatch & { wide: number[] } {
-  const problems: Problem[] = [];
+/**
+ * Each contract column's position in the header row, and the header's problems: a repeated header first (see
+ * `duplicateHeaderProblems`; `written` is the header as written when `headers` are names a reader has already
+ * made unique, as DuckDB does), then missing or renamed columns.
+ */
+export function matchHeaders(headers: string[], source: SourceDef, where: { file: string; sheet?: string; row?: number }, written: string[] = headers): HeaderMatch & { wide: number[] } {
+  const problems: Problem[] = duplicateHeaderProblems(written, source, where);
   const index = new Map<string, number>();
   const canon = headers.map((h) => canonical(String(h ?? '')));
   const used = new Set<number>();
@@ -81,7 +86,7 @@ export function matchHeaders(headers: string[], source: SourceDef, where: { file
  * holds the data? Each is an error naming both positions. Other repeated headers (columns the contract does
  * not read) are a warning: nothing is read from them.
  */
-export function duplicateHeaderProblems(headers: string[], source: SourceDef, where: { file: string; sheet?: string; row?: number }): Problem[] {
+function duplicateHeaderProblems(headers: string[], source: SourceDef, where: { file: string; sheet?: string; row?: number }): Problem[] {
   const canon = headers.map((h) => canonical(String(h ?? '')));
   const out: Problem[] = [];
   const claimed = new Set<number>();

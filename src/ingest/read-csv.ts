@@ -11,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { BoardpackError, problem, type Problem } from '../core/errors.js';
 import type { SourceDef } from '../config/types.js';
 import { quoteIdent, quoteLiteral, type Warehouse } from '../warehouse/db.js';
-import { detectHeaderRow, duplicateHeaderProblems, matchHeaders } from './headers.js';
+import { detectHeaderRow, matchHeaders } from './headers.js';
 import { RAW_TABLE } from './raw-table.js';
 
 const HEAD_BYTES = 64 * 1024;
@@ -114,9 +114,8 @@ async function readCsvFile(wh: Warehouse, file: string, relFile: string, source:
   } catch {
     written = headers;
   }
-  const duplicates = duplicateHeaderProblems(written, source, where);
-  const match = matchHeaders(headers, source, where);
-  const problems = [...duplicates, ...match.problems];
+  const match = matchHeaders(headers, source, where, written);
+  const problems = match.problems;
   if (problems.some((p) => p.severity === 'error')) return { rows: 0, problems };
   const select = [...match.index.entries()].map(([name, i]) => `${quoteIdent(headers[i])} AS ${quoteIdent(name)}`);
   const wideCols = match.wide.map((i) => quoteIdent(headers[i]));

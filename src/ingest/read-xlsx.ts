@@ -19,7 +19,7 @@ import yauzl from 'yauzl';
 import { BoardpackError, UsageError, problem, type Problem } from '../core/errors.js';
 import type { SourceDef } from '../config/types.js';
 import type { Warehouse } from '../warehouse/db.js';
-import { detectHeaderRow, duplicateHeaderProblems, matchHeaders } from './headers.js';
+import { detectHeaderRow, matchHeaders } from './headers.js';
 import { RAW_TABLE } from './raw-table.js';
 
 /**
@@ -365,15 +365,13 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
         headerRow = buffered[headerIdx] ?? [];
         const where = { file: relFile, sheet: sheetName, row: rowNumbers[headerIdx] };
         const m = matchHeaders(headerRow, source, where);
-        // A header repeated in the sheet (two "Locality" columns): which one holds the data is a guess, so refused as for CSV.
-        const duplicates = duplicateHeaderProblems(headerRow, source, where);
-        problems.push(...duplicates, ...m.problems);
+        problems.push(...m.problems);
         index = m.index;
         wide = m.wide;
         colIdx = cols.map((c) => m.index.get(c) ?? -1);
         namesToAt = source.wide ? cols.indexOf(source.wide.namesTo) : -1;
         valuesToAt = source.wide ? cols.indexOf(source.wide.valuesTo) : -1;
-        if ([...duplicates, ...m.problems].some((p) => p.severity === 'error')) return false;
+        if (m.problems.some((p) => p.severity === 'error')) return false;
         for (let i = headerIdx + 1; i < buffered.length; i++) {
           if (!buffered[i].every((v) => v === '')) emit(buffered[i], rowNumbers[i]);
         }
