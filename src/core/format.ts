@@ -26,3 +26,8 @@ export function formatValue(def: Pick<IndicatorDef, 'unit' | 'decimals'>, value:
 export function formatBare(def: Pick<IndicatorDef, 'decimals'>, value: number | null | undefined): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '–' : nf(def.decimals).format(value);
 }
+
+/** A duration for a message: "4.5 s", or "800 ms" under a second. */
+export function formatSeconds(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+}

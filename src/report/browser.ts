@@ -13,6 +13,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, win32 } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { BoardpackError, problem } from '../core/errors.js';
+import { formatSeconds } from '../core/format.js';
 
 export type BrowserSource = 'setting' | 'env' | 'system' | 'bundled';
 
@@ -309,10 +310,6 @@ export async function closeBrowser(browser: Browser, graceMs = 5_000): Promise<v
 
 function sleep(ms: number): Promise<undefined> {
   return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
-}
-
-function formatSeconds(ms: number): string {
-  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 }
 
 /**

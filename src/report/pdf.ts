@@ -8,6 +8,7 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { BoardpackError, problem } from '../core/errors.js';
+import { formatSeconds } from '../core/format.js';
 
 export interface PdfOptions {
   /** Document title (PDF /Title). The HTML's `<title>` should say the same; this one wins. */
@@ -146,10 +147,6 @@ function toPdfError(err: unknown, timeoutMs: number): BoardpackError {
     }),
     { cause: err },
   );
-}
-
-function formatSeconds(ms: number): string {
-  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 }
 
 export interface PdfInfo {
