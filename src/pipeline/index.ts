@@ -164,12 +164,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       step('assess');
       assessment = assess(config, project.indicators, measures, { period: options.period });
       assessment.dataQuality.unshift(...ingest.problems, ...warnings.filter((w) => w.severity === 'error'));
-    // Lineage: the loads behind each indicator's latest figure, for results.json and the appendix.
-    const lineage = await lineageOfLatest(mwh, config, assessment.indicators.map((ia) => ({ def: ia.indicator, period: ia.latest.period })));
-    assessment.lineage = Object.fromEntries(Object.entries(lineage).map(([id, l]) => [id, {
-      period: l.period,
-      loads: l.loads.map(({ source, loadId, file, sha256, sheet, loadedAt, contractVersion, rows }) => ({ source, loadId, file, sha256, sheet, loadedAt, contractVersion, rows })),
-    }]));
+      // Lineage: the loads behind each indicator's latest figure, for results.json and the appendix.
+      assessment.lineage = await lineageOfLatest(mwh, config, assessment.indicators.map((ia) => ({ def: ia.indicator, period: ia.latest.period })));
     } finally {
       mwh.close();
     }

@@ -72,11 +72,17 @@ async function loadRowsOf(wh: Warehouse, table: string, periodCol: string | unde
      ${byPeriod ? inPeriod : ''} GROUP BY 1, 2 ORDER BY 1, 2`, byPeriod ? [period!, period!] : []);
 }
 
-/** The loads behind each indicator's latest figure (the pack's headline), keyed by indicator id. */
-export async function lineageOfLatest(wh: Warehouse, config: Config, latest: Array<{ def: IndicatorDef; period: string }>): Promise<Record<string, { period: string; loads: LoadUsed[] }>> {
+/**
+ * The loads behind each indicator's latest figure (the pack's headline), keyed by indicator id, as results.json
+ * lists them (the file's size is in `inputs` already).
+ */
+export async function lineageOfLatest(wh: Warehouse, config: Config, latest: Array<{ def: IndicatorDef; period: string }>): Promise<Record<string, { period: string; loads: Array<Omit<LoadUsed, 'size'>> }>> {
   const cache = new Map<string, Promise<LoadRow[] | null>>();
-  const out: Record<string, { period: string; loads: LoadUsed[] }> = {};
-  for (const { def, period } of latest) out[def.id] = { period, loads: await loadsForIndicator(wh, config, def, period, cache) };
+  const out: Record<string, { period: string; loads: Array<Omit<LoadUsed, 'size'>> }> = {};
+  for (const { def, period } of latest) {
+    const loads = await loadsForIndicator(wh, config, def, period, cache);
+    out[def.id] = { period, loads: loads.map(({ size: _size, ...load }) => load) };
+  }
   return out;
 }
 
