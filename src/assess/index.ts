@@ -208,11 +208,6 @@ export function isTooFew(def: IndicatorDef, v: MeasureValue): boolean {
 const IMPROVEMENT = { higher_is_better: 'increase', lower_is_better: 'decrease', none: 'neutral' } as const;
 
 /**
- * The XmR chart of the partnership's series: only figures big enough to rate; limits from every point or the
- * first `baseline_periods`, recalculated at each `recalculate_at` period (each segment is its own process, as
- * NHSRplotthedots' rebase); moving ranges above 3.267 × their mean screened out unless switched off.
- */
-/**
  * The SPC chart and the turn-the-curve forecast a series supports: SPC from 8 rated points, a forecast for a
  * population indicator from 5. Assess applies it to the partnership's series; a locality's pack to its own.
  */
@@ -224,6 +219,11 @@ export function seriesModels(def: IndicatorDef, series: AssessedValue[], failure
   return out;
 }
 
+/**
+ * The XmR chart of a series (the partnership's, or a locality's): only figures big enough to rate; limits from every point or the
+ * first `baseline_periods`, recalculated at each `recalculate_at` period (each segment is its own process, as
+ * NHSRplotthedots' rebase); moving ranges above 3.267 × their mean screened out unless switched off.
+ */
 export function spcFor(def: IndicatorDef, series: AssessedValue[]): SpcSummary | undefined {
   const pts = series.filter((s) => s.status === 'ok' && !s.tooFewToRate && s.value !== null);
   const excluded = series.filter((s) => !pts.includes(s) && s.status !== 'awaiting_data').map((s) => s.period);

@@ -346,13 +346,18 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
     if (!note?.period || note.period === latest.period || !(note.story || note.actions || note.whatWorks)) return null;
     return `This commentary was written for ${periodLabelOf(note.period)}; the figures are for ${latest.periodLabel}. Ask the owner to update it.`;
   };
+  // An indicator's commentary as printed: on its report card (a performance measure) or turn-the-curve page.
+  const commentaryOf = (ia: IndicatorAssessment): MeasureCommentaryView => {
+    const note = commentary[ia.indicator.id];
+    return {
+      story: paragraphs(note?.story), whatWorks: paragraphs(note?.whatWorks), partners: partnerList(note?.partners), actions: paragraphs(note?.actions),
+      updated: note?.updatedAt ? formatDate(note.updatedAt) : null, stale: staleNote(note, ia.latest),
+    };
+  };
   const measureCommentary = (ia: IndicatorAssessment): MeasureCommentaryView | null => {
     const note = commentary[ia.indicator.id];
     if (isPopulation(ia) || !note || !(note.story || note.whatWorks || note.partners || note.actions)) return null;
-    return {
-      story: paragraphs(note.story), whatWorks: paragraphs(note.whatWorks), partners: partnerList(note.partners), actions: paragraphs(note.actions),
-      updated: note.updatedAt ? formatDate(note.updatedAt) : null, stale: staleNote(note, ia.latest),
-    };
+    return commentaryOf(ia);
   };
 
   // Priorities in framework order; indicators whose priority is not in the framework go to a last group.
@@ -470,7 +475,7 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
   // Turn-the-curve pages.
   const pages: TurnTheCurveView[] = included.filter(isPopulation).map((ia) => {
     const def = ia.indicator;
-    const note = commentary[def.id];
+    const note = commentaryOf(ia);
     const baselineLabel = def.baseline ? `Baseline ${formatValue(def, def.baseline.value)}` : null;
     const fc = ia.forecast;
     const labelOf = new Map(ia.series.map((s) => [s.period, s.periodLabel]));
@@ -491,16 +496,16 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
           ? `Baseline periods: ${labelOf.get(fc.baselinePeriods[0]) ?? fc.baselinePeriods[0]} to ${labelOf.get(fc.baselinePeriods[fc.baselinePeriods.length - 1]) ?? fc.baselinePeriods[fc.baselinePeriods.length - 1]} (${plural(fc.baselinePeriods.length, 'period')}).`
           : 'No baseline periods.',
       } : null,
-      story: paragraphs(note?.story),
-      whatWorks: paragraphs(note?.whatWorks),
-      actions: paragraphs(note?.actions),
-      hasCommentary: !!(note?.story || note?.actions || note?.whatWorks),
-      commentaryUpdated: note?.updatedAt ? formatDate(note.updatedAt) : null,
-      commentaryStale: staleNote(note, ia.latest),
+      story: note.story,
+      whatWorks: note.whatWorks,
+      actions: note.actions,
+      hasCommentary: !!(commentary[def.id]?.story || commentary[def.id]?.actions || commentary[def.id]?.whatWorks),
+      commentaryUpdated: note.updated,
+      commentaryStale: note.stale,
       partners: [
         ...(def.owner ? [{ role: 'Indicator owner', name: def.owner }] : []),
         ...(def.dataProvider ? [{ role: 'Data provider', name: def.dataProvider }] : []),
-        ...partnerList(note?.partners).map((name) => ({ role: 'Partner', name })),
+        ...note.partners.map((name) => ({ role: 'Partner', name })),
       ],
     };
   });
@@ -697,7 +702,6 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
   return { ...model, sections: sectionViews, nav: sectionViews.map((x) => ({ id: x.id, label: x.label })) };
 }
 
-/** Partners written in commentary: one per line or separated by semicolons. */
 /** The partner files behind an indicator's latest figure: "file.csv (sha256 1a2b3c4d5e6f, loaded 25 November 2026)". */
 function loadedFrom(loads: Array<{ file: string; sha256: string; loadedAt: string }> | undefined): string | undefined {
   if (!loads?.length) return undefined;
@@ -710,6 +714,7 @@ function loadedFrom(loads: Array<{ file: string; sha256: string; loadedAt: strin
   return [...seen.values()].join('; ');
 }
 
+/** Partners written in commentary: one per line or separated by semicolons. */
 function partnerList(text: string | undefined): string[] {
   return (text ?? '').split(/\r?\n|;/).map((x) => x.replace(/^\s*[-*•]\s*/, '').trim()).filter(Boolean);
 }
