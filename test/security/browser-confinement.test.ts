@@ -25,6 +25,15 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
+/** A fake browser: a shell script in a fresh folder, its body given that folder (for the files it writes). */
+function fakeBrowser(body: (dir: string) => string): { dir: string; fake: string } {
+  const dir = tempDir('bp-fakebrowser-');
+  const fake = path.join(dir, 'chrome');
+  writeFileSync(fake, `#!/bin/sh\n${body(dir)}`);
+  chmodSync(fake, 0o755);
+  return { dir, fake };
+}
+
 /** Running, not a zombie: a killed process whose parent died is reparented to init and may await reaping. */
 function alive(pid: number): boolean {
   try { process.kill(pid, 0); } catch { return false; }
@@ -67,12 +76,9 @@ describe('browser confinement', () => {
   // background child in its group too: both must be gone.
   it('a browser that hangs at start ends in a coded error, other outputs written, the process gone', async () => {
     const root = await makeProject();
-    const dir = tempDir('bp-fakebrowser-');
+    const { dir, fake } = fakeBrowser((d) => `sleep 100000 &\necho $! > ${path.join(d, 'child-pid')}\necho $$ > ${path.join(d, 'pid')}\nexec sleep 100000\n`);
     const pidFile = path.join(dir, 'pid');
     const childPidFile = path.join(dir, 'child-pid');
-    const fake = path.join(dir, 'chrome');
-    writeFileSync(fake, `#!/bin/sh\nsleep 100000 &\necho $! > ${childPidFile}\necho $$ > ${pidFile}\nexec sleep 100000\n`);
-    chmodSync(fake, 0o755);
     const out = path.join(root, 'out');
     const pids: number[] = [];
     try {
@@ -95,11 +101,8 @@ describe('browser confinement', () => {
 
   it('a run that fails before printing leaves no browser behind (it is started early, with ingest)', async () => {
     const root = await makeProject();
-    const dir = tempDir('bp-fakebrowser-');
+    const { dir, fake } = fakeBrowser((d) => `echo $$ > ${path.join(d, 'pid')}\nexec sleep 100000\n`);
     const pidFile = path.join(dir, 'pid');
-    const fake = path.join(dir, 'chrome');
-    writeFileSync(fake, `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 100000\n`);
-    chmodSync(fake, 0o755);
     // A cover template that does not compile stops the run at rendering, seconds after the browser was started.
     editFile(root, 'boardpack.yaml', 'indicators: [indicators]\n', 'indicators: [indicators]\ntemplates: templates\n');
     mkdirSync(path.join(root, 'templates'));
@@ -120,11 +123,8 @@ describe('browser confinement', () => {
 
   it('--no-pdf never starts a browser', async () => {
     const root = await makeProject();
-    const dir = tempDir('bp-fakebrowser-');
+    const { dir, fake } = fakeBrowser((d) => `touch ${path.join(d, 'started')}\nexit 1\n`);
     const marker = path.join(dir, 'started');
-    const fake = path.join(dir, 'chrome');
-    writeFileSync(fake, `#!/bin/sh\ntouch ${marker}\nexit 1\n`);
-    chmodSync(fake, 0o755);
     const run = runCli(['run', '--project', root, '--out', path.join(root, 'out'), '--browser', fake, '--no-pdf']);
     expect(run.status, run.stderr).toBe(0);
     expect(existsSync(marker)).toBe(false);
@@ -132,10 +132,7 @@ describe('browser confinement', () => {
 
   it('a browser that crashes at start ends in a coded error with the other outputs written', async () => {
     const root = await makeProject();
-    const dir = tempDir('bp-fakebrowser-');
-    const fake = path.join(dir, 'chrome');
-    writeFileSync(fake, '#!/bin/sh\necho "Received signal 11 SEGV_MAPERR" >&2\nkill -SEGV $$\n');
-    chmodSync(fake, 0o755);
+    const { fake } = fakeBrowser(() => 'echo "Received signal 11 SEGV_MAPERR" >&2\nkill -SEGV $$\n');
     const out = path.join(root, 'out');
     const run = runCli(['run', '--project', root, '--out', out, '--browser', fake]);
     expect(run.status, run.stderr).toBe(1);
