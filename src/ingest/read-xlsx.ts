@@ -314,7 +314,13 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
       const w = ws as unknown as { name: string; id: number | string };
       const sheetName = w.name === `Sheet${w.id}` && names.get(String(w.id)) ? names.get(String(w.id))! : w.name;
       seenSheets.push(sheetName);
-      if (source.sheets && !source.sheets.some((s) => s.trim().toLowerCase() === sheetName.trim().toLowerCase())) continue;
+      if (source.sheets && !source.sheets.some((s) => s.trim().toLowerCase() === sheetName.trim().toLowerCase())) {
+        // A sheet not read is still drained: exceljs keeps a sheet that precedes the shared strings in a temp file
+        // whose read stream opens lazily, and deletes the file when the next sheet is asked for, so an unread
+        // sheet's stream could fail to open after the delete (an uncaught ENOENT that ended the process).
+        for await (const _row of ws) { /* drained */ }
+        continue;
+      }
       readSheets.push(sheetName);
       const buffered: string[][] = [];
       const rowNumbers: number[] = [];

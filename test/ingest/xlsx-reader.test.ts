@@ -96,4 +96,36 @@ describe('XLSX reader → raw table', () => {
       expect(r.low_birth_weight).toBe(i % 3 === 0 ? null : String(i % 7));
     });
   });
+
+  it('drains a sheet it does not read, so exceljs never deletes that sheet\'s temp file under an unopened stream', async () => {
+    // exceljs writes a sheet that comes before the shared strings (as in every workbook it writes) to a temp
+    // file, and deletes it when the next sheet is asked for; an unread sheet's lazily opened stream then failed
+    // with an uncaught ENOENT, about one read in a hundred. Many reads in one process make that visible.
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Notes').addRow(['Figures are provisional']);
+    const births = wb.addWorksheet('Births');
+    births.addRow(['Quarter', 'Locality', 'Live births', 'Low birth weight']);
+    births.addRow(['2023-24 Q1', 'East', 100, 5]);
+    const dir = tempDir('bp-xlsx-');
+    const file = path.join(dir, 'health.xlsx');
+    writeFileSync(file, new Uint8Array(await wb.xlsx.writeBuffer()));
+    const source = { ...(await healthSource()), sheets: ['Births'] };
+    const uncaught: unknown[] = [];
+    const onUncaught = (e: unknown) => uncaught.push(e);
+    process.on('uncaughtException', onUncaught);
+    const wh = await openWarehouse(path.join(dir, 'wh.duckdb'));
+    try {
+      const cols = await createRawTable(wh, source);
+      for (let i = 0; i < 300; i++) {
+        const out = await readXlsxToRaw(wh, file, 'extracts/health.xlsx', source, cols);
+        expect(out.sheets).toEqual(['Births']);
+        expect(out.rows).toBe(1);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      wh.close();
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(uncaught).toEqual([]);
+  }, 120_000);
 });
