@@ -12,15 +12,16 @@ import { formatLocation, type Problem } from '../core/errors.js';
 import { tryParsePeriodId } from '../core/periods.js';
 import type { AssessedValue, Assessment, IndicatorAssessment, Rag, SuppressionRecord } from '../assess/types.js';
 import type { Config, IndicatorDef, ObaQuestion, Priority, ReportSection, ReportSectionId } from '../config/types.js';
-import { renderBarChart, renderLineChart, renderSparkline, renderXmrChart, type TrustedSvg } from './charts.js';
+import type { TrustedSvg } from './charts.js';
+import { historyChart, localityChart, sparklineChart, wholeBesideLocalities, xmrChart, type AreaNames, type ChartView } from './chart-views.js';
 import {
   ASSURANCE_LABEL, DECISION_LABEL, FORECAST_STATUS_LABEL, KIND_LABEL, MARKER_TEXT, PERIOD_TYPE_LABEL, POLARITY_LABEL, QUESTION_LABEL,
-  RAG_ORDER, SIGNIFICANCE_TEXT, UNIT_LABEL, VARIATION_LABEL, directionView, figureView, formatBare, formatDate, formatDateTime, formatValue,
+  RAG_ORDER, SIGNIFICANCE_TEXT, UNIT_LABEL, VARIATION_LABEL, directionView, figureView, formatDate, formatDateTime, formatValue,
   isSpcConcern, plural, ragView, SPC_CONCERN_TEXT, type DirectionView, type FigureView, type RagView,
 } from './format.js';
 import { GLOSSARY } from './glossary.js';
 
-export type { DirectionView, FigureView, RagView, TrustedSvg };
+export type { ChartView, DirectionView, FigureView, RagView, TrustedSvg };
 
 /** What an indicator's owner wrote for the pack (read from the commentary workbook or YAML by `report/commentary.ts`). */
 export interface Commentary {
@@ -54,13 +55,6 @@ export interface ReportMeta {
   only?: string[];
   /** Which version of the pack this is, printed under the title: "Board version: exceptions only". */
   variant?: string;
-}
-
-export interface ChartView {
-  /** SVG produced by `charts.ts`: the only markup templates print unescaped. */
-  svg: TrustedSvg;
-  /** The chart's accessible name, also printed as its caption where useful. */
-  alt: string;
 }
 
 export interface ComparatorView { label: string; value: string; significance: string; className: string }
@@ -762,12 +756,6 @@ export function exceptionReasons(ia: IndicatorAssessment): Array<[number, string
 
 const isPopulation = (ia: IndicatorAssessment) => ia.indicator.kind === 'population_indicator';
 
-/** The partnership's figure for the period the localities show (the indicator's own latest period). */
-function wholeBesideLocalities(ia: IndicatorAssessment): AssessedValue {
-  const period = ia.byArea[0]?.period ?? ia.latest.period;
-  return ia.series.find((s) => s.period === period) ?? ia.latest;
-}
-
 function markerMeaning(text: string): string {
   switch (text) {
     case 'awaiting data': return 'the figure for this period has not arrived yet';
@@ -832,85 +820,8 @@ function indicatorView(ia: IndicatorAssessment, priorities: Map<string, Priority
       target: s.target !== null ? formatValue(def, s.target) : 'none',
       rag: ragView(s.rag).word,
     })),
-    sparkline: {
-      svg: renderSparkline({ id: `spark-${def.id}`, ariaLabel: `Trend: ${l.sentence}`, values: ia.series.map((s) => s.value) }),
-      alt: `Trend: ${l.sentence}`,
-    },
+    sparkline: sparklineChart(ia),
   };
-}
-
-const axisFormat = (def: IndicatorDef) => (n: number) => `${formatBare({ decimals: Math.min(def.decimals, 1) }, n)}${def.unit === 'percent' ? '%' : ''}`;
-
-/** History line: targets per period; on turn-the-curve pages also the baseline and forecast band. */
-interface ChartSize { width?: number; height?: number }
-
-function historyChart(ia: IndicatorAssessment, id: string, withForecast: boolean, size: ChartSize = {}): ChartView {
-  const def = ia.indicator;
-  const labels = ia.series.map((s) => s.periodLabel);
-  const fc = withForecast ? ia.forecast : undefined;
-  const fcBy = new Map((fc?.points ?? []).map((p) => [p.period, p]));
-  const labelOf = new Map(ia.series.map((s) => [s.period, s.periodLabel]));
-  const alt = ia.latest.sentence + (fc ? ` ${fc.explanation}` : '');
-  const svg = renderLineChart({
-    id,
-    ...size,
-    ariaLabel: alt,
-    categories: labels,
-    values: ia.series.map((s) => s.value),
-    targets: ia.series.map((s) => s.target),
-    forecast: fc ? ia.series.map((s) => fcBy.get(s.period) ?? null) : undefined,
-    baselineCategories: fc ? fc.baselinePeriods.map((p) => labelOf.get(p) ?? p) : undefined,
-    baselineValue: withForecast && def.baseline ? { value: def.baseline.value, label: `Baseline ${formatValue(def, def.baseline.value)}` } : undefined,
-    format: (n) => formatValue(def, n),
-    formatAxis: axisFormat(def),
-  });
-  return { svg, alt };
-}
-
-function xmrChart(ia: IndicatorAssessment, id: string, size: ChartSize = {}): ChartView {
-  const spc = ia.spc!;
-  const def = ia.indicator;
-  const by = new Map(spc.points.map((p) => [p.period, p]));
-  const alt = `Statistical process control (XmR) chart. ${VARIATION_LABEL[spc.variation] ?? spc.variation}.${spc.assurance ? ` ${ASSURANCE_LABEL[spc.assurance] ?? spc.assurance}.` : ''} Mean ${formatValue(def, spc.mean)}, limits ${formatValue(def, spc.lowerLimit)} to ${formatValue(def, spc.upperLimit)}.`;
-  const svg = renderXmrChart({
-    id,
-    ...size,
-    ariaLabel: alt,
-    categories: ia.series.map((s) => s.periodLabel),
-    values: ia.series.map((s) => by.get(s.period)?.value ?? null),
-    specialCause: ia.series.map((s) => by.get(s.period)?.specialCause ?? false),
-    mean: spc.mean,
-    lowerLimit: spc.lowerLimit,
-    upperLimit: spc.upperLimit,
-    target: ia.latest.target,
-    format: (n) => formatValue(def, n),
-    formatAxis: axisFormat(def),
-  });
-  return { svg, alt };
-}
-
-interface AreaNames { names: Map<string, string>; whole: string }
-
-function localityChart(ia: IndicatorAssessment, id: string, areas: AreaNames, size: ChartSize = {}): ChartView {
-  const def = ia.indicator;
-  const wholeValue = wholeBesideLocalities(ia);
-  const period = wholeValue.periodLabel;
-  const name = (area: string) => areas.names.get(area) ?? area;
-  const parts = ia.byArea.map((v) => `${name(v.area)}: ${figureView(def, v).text}`);
-  const alt = `${def.title} by locality, ${period}. ${parts.join('; ')}.`;
-  const svg = renderBarChart({
-    id,
-    ...size,
-    ariaLabel: alt,
-    categories: ia.byArea.map((v) => name(v.area)),
-    values: ia.byArea.map((v) => v.value),
-    missingText: ia.byArea.map((v) => (v.value === null ? figureView(def, v).text : null)),
-    reference: wholeValue.value !== null ? { value: wholeValue.value, label: `${areas.whole} ${formatValue(def, wholeValue.value)}` } : null,
-    target: wholeValue.target,
-    format: (n) => formatValue(def, n),
-    formatAxis: axisFormat(def),
-  });
-  return { svg, alt };
 }
 
 /** Issue #8: `assessment.changes` (filled by the pipeline from the run history) as printable lines. */
