@@ -68,6 +68,17 @@ const sourceFields = {
   frequency: z.enum(FREQUENCIES).default('quarterly'),
   /** Days after a period's end before its data counts as late. */
   lateness_days: z.number().int().nonnegative().default(45),
+  /** Who at the partner sends this extract: named on request workbooks and the chase list. */
+  contact: z.strictObject({
+    name: z.string().min(1),
+    email: z.string().regex(/^[^\s@<>"',;]+@[^\s@<>"',;]+\.[^\s@<>"',;]+$/, 'an e-mail address such as data.team@example.gov.uk'),
+    phone: z.string().optional(),
+  }).optional(),
+  /** When a period's data is due: so many days, or working days (England and Wales), after the period ends; replaces `lateness_days`. */
+  due_rule: z.union([
+    z.strictObject({ days: z.number().int().nonnegative() }),
+    z.strictObject({ working_days: z.number().int().nonnegative() }),
+  ]).optional(),
   /** Warehouse table name; defaults to the source id. */
   table: id.optional(),
   /** XLSX: sheet names to read (default: all); header row number (1-based) or `auto`. */

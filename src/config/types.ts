@@ -30,7 +30,11 @@ export interface ColumnContract {
   aliases: string[];
   values?: string[];
   identifier: boolean;
+  description?: string;
 }
+
+/** When a period's data is due after the period ends: calendar days, or working days (England and Wales). */
+export type DueRule = { days: number } | { workingDays: number };
 
 export interface SourceDef {
   id: string;
@@ -43,6 +47,9 @@ export interface SourceDef {
   partner: string;
   frequency: Frequency;
   latenessDays: number;
+  /** When each period's data is due (from `due_rule:`, else `lateness_days` calendar days). */
+  dueRule: DueRule;
+  contact?: { name: string; email: string; phone?: string };
   table: string;
   sheets?: string[];
   headerRow: number | 'auto';

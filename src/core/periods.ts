@@ -388,3 +388,9 @@ export function addWorkingDays(date: string, n: number): string {
   }
   return isoOf(t);
 }
+
+/** The date a period's data is due: `days` calendar days, or `workingDays` working days, after `periodEnd`. */
+export function dueDate(rule: { days: number } | { workingDays: number }, periodEnd: string): string {
+  if ('workingDays' in rule) return addWorkingDays(periodEnd, rule.workingDays);
+  return isoOf(toUtc(periodEnd) + rule.days * DAY_MS);
+}

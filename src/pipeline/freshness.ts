@@ -11,7 +11,7 @@
  * Pure: coverage is read from the warehouse by the pipeline and handed in as plain values.
  */
 import { problem, type Problem } from '../core/errors.js';
-import { comparePeriods, makePeriod, periodsBetween, tryParsePeriodId, type Period, type PeriodType } from '../core/periods.js';
+import { comparePeriods, dueDate, makePeriod, periodsBetween, tryParsePeriodId, type Period, type PeriodType } from '../core/periods.js';
 import type { Config, Frequency, IndicatorDef, SourceDef } from '../config/types.js';
 import type { Assessment } from '../assess/types.js';
 
@@ -130,7 +130,7 @@ export function checkFreshness(input: FreshnessInput): FreshnessReport {
     const type = sourcePeriodType(s);
     const cov = input.coverage[s.id] ?? { periods: [], loaded: false };
     const due = lastEndingBy(type, report.end);
-    const dueBy = addDays(due.end, s.latenessDays);
+    const dueBy = dueDate(s.dueRule ?? { days: s.latenessDays }, due.end);
     const latest = latestCovered(cov, type);
     const hasDue = cov.loaded && covers(cov, due);
     const affected = (readers.get(s.id) ?? []).filter((id) => notComputed.has(id));
@@ -153,9 +153,9 @@ export function checkFreshness(input: FreshnessInput): FreshnessReport {
       }));
     } else if (input.byClock) {
       // By the clock: the latest period that should have arrived by today.
-      const expected = periodsBetween(type, addDays(today, -800), today).filter((p) => addDays(p.end, s.latenessDays) < today).pop();
+      const expected = periodsBetween(type, addDays(today, -800), today).filter((p) => dueDate(s.dueRule ?? { days: s.latenessDays }, p.end) < today).pop();
       if (expected && latest && comparePeriods(expected, latest) > 0 && comparePeriods(expected, due) > 0) {
-        const expectedBy = addDays(expected.end, s.latenessDays);
+        const expectedBy = dueDate(s.dueRule ?? { days: s.latenessDays }, expected.end);
         f.overdue = { period: expected.id, label: expected.label, dueBy: expectedBy };
         f.status = 'late';
         const message = `source ${s.id} (${s.partner}) is late: ${expected.label} (${expected.id}) was due by ${expectedBy} and the latest held is ${latest.label}; this pack reports ${report.label}`;

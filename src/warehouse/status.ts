@@ -3,7 +3,7 @@
  * before the latest period loaded), late (ended more than `lateness_days` ago and not loaded) or due (ended,
  * still within its lateness allowance); and what the last load changed. Read-only; `today` is an argument.
  */
-import { comparePeriods, parsePeriodId, periodOfDate, shiftPeriod, type Period } from '../core/periods.js';
+import { comparePeriods, dueDate, parsePeriodId, periodOfDate, shiftPeriod, type Period } from '../core/periods.js';
 import type { Config, SourceDef } from '../config/types.js';
 import { quoteIdent, type Warehouse } from './db.js';
 import { tableExists, type PeriodChange } from './meta.js';
@@ -99,7 +99,7 @@ async function sourceStatus(wh: Warehouse, s: SourceDef, today: string): Promise
   const periods: PeriodStatus[] = [];
   const until = latestLoaded && comparePeriods(latestLoaded, lastEnded) > 0 ? latestLoaded : lastEnded;
   for (let p = first; comparePeriods(p, until) <= 0; p = shiftPeriod(p, 1)) {
-    const dueBy = addDays(p.end, s.latenessDays);
+    const dueBy = dueDate(s.dueRule ?? { days: s.latenessDays }, p.end);
     const l = loaded.get(p.id);
     const change = st.changes.find((c) => c.period === p.id);
     if (l) periods.push({ period: p.id, label: p.label, state: 'loaded', rows: l.rows, loadId: l.loadId || undefined, loadedAt: l.loadedAt || undefined, dueBy, change });
