@@ -37,3 +37,11 @@ export type {
 } from './config/types.js';
 export { ProjectSpec, IndicatorSpec, IndicatorFile, SourceSpec, SourceContractsFile, PresetSpec } from './config/schema.js';
 export { jsonSchemas } from './cli/commands/schema.js';
+
+/**
+ * Compute a pack without writing it: every figure and judgement `boardpack run` writes (assessment, what
+ * changed, lineage, freshness gates), for people scripting around the CLI.
+ */
+export { computePack, type ComputeOptions, type PackResult, type RunInput } from './pipeline/compute.js';
+export type { Gate, FreshnessReport, SourceFreshness } from './pipeline/freshness.js';
+export type { ChangeSet, LoadBehind } from './assess/types.js';

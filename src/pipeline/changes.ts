@@ -46,17 +46,14 @@ export function computeChanges(previous: { run: StoredRun; results: StoredResult
 
   const revised: Revision[] = [];
   const titles = new Map(current.indicators.map((ia) => [ia.indicator.id, ia.indicator.title]));
-  const mark = (v: AssessedValue, previousValue: number) => { v.revisedFrom = previousValue; };
-  const seen = new Set<AssessedValue>();
+  const seen = new Set<string>();
   const all = [...current.results, ...current.indicators.flatMap((ia) => [...ia.series, ...ia.byArea])];
   for (const v of all) {
     const was = before.get(key(v));
     if (!was || was.value === null || v.value === null) continue;
     if (stable(was.value) === stable(v.value)) continue;
-    mark(v, was.value);
-    if (seen.has(v)) continue;
-    seen.add(v);
-    if (revised.some((r) => key(r) === key(v))) continue;
+    if (seen.has(key(v))) continue;
+    seen.add(key(v));
     revised.push({ indicator: v.indicator, title: titles.get(v.indicator) ?? v.indicator, period: v.period, periodLabel: v.periodLabel, area: v.area, previous: stable(was.value), current: stable(v.value), marker: 'r' });
   }
   revised.sort((a, b) => a.indicator.localeCompare(b.indicator) || a.period.localeCompare(b.period) || (a.area === 'all' ? -1 : b.area === 'all' ? 1 : a.area.localeCompare(b.area)));
@@ -67,5 +64,21 @@ export function computeChanges(previous: { run: StoredRun; results: StoredResult
     since: { runId: previous.run.runId, period: previous.run.period, periodLabel: previous.run.periodLabel, generatedAt: previous.run.generatedAt },
     newlyRed, newlyGreen, revised, added, removed,
     none: !newlyRed.length && !newlyGreen.length && !revised.length && !added.length && !removed.length,
+  };
+}
+
+/**
+ * The assessment with each revised figure carrying `revisedFrom` (printed with the `r` marker): a new value,
+ * the one passed in is not changed.
+ */
+export function withRevisions(a: Assessment, changes: ChangeSet): Assessment {
+  if (!changes.revised.length) return a;
+  const key = (r: { indicator: string; period: string; area: string }) => `${r.indicator}|${r.period}|${r.area}`;
+  const previous = new Map(changes.revised.map((r) => [key(r), r.previous]));
+  const mark = (v: AssessedValue): AssessedValue => (previous.has(key(v)) ? { ...v, revisedFrom: previous.get(key(v))! } : v);
+  return {
+    ...a,
+    results: a.results.map(mark),
+    indicators: a.indicators.map((ia) => ({ ...ia, latest: mark(ia.latest), series: ia.series.map(mark), byArea: ia.byArea.map(mark) })),
   };
 }

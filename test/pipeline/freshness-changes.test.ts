@@ -8,7 +8,7 @@ import type { Config, IndicatorDef } from '../../src/config/types.js';
 import { parsePeriodId } from '../../src/core/periods.js';
 import type { Assessment, AssessedValue, IndicatorAssessment, Rag } from '../../src/assess/types.js';
 import { checkFreshness, sourcesOf, type SourceCoverage } from '../../src/pipeline/freshness.js';
-import { computeChanges, storedResults } from '../../src/pipeline/changes.js';
+import { computeChanges, storedResults, withRevisions } from '../../src/pipeline/changes.js';
 import { makeProject } from '../helpers/project.js';
 
 let config: Config;
@@ -118,7 +118,8 @@ describe('what changed since the previous run', () => {
     expect(ch.newlyRed.map((c) => [c.indicator, c.from, c.to])).toEqual([['low_birth_weight', 'green', 'red']]);
     expect(ch.newlyGreen.map((c) => [c.indicator, c.from, c.to])).toEqual([['two_year_old_take_up', 'red', 'green']]);
     expect(ch.revised).toEqual([{ indicator: 'low_birth_weight', title: 'Low birth weight babies', period: '2024-25-Q2', periodLabel: '2024/25 Q2', area: 'all', previous: 8.1, current: 8.3, marker: 'r' }]);
-    expect(after.results.find((r) => r.period === '2024-25-Q2')!.revisedFrom).toBe(8.1);
+    expect(withRevisions(after, ch).results.find((r) => r.period === '2024-25-Q2')!.revisedFrom).toBe(8.1);
+    expect(after.results.find((r) => r.period === '2024-25-Q2')!.revisedFrom).toBeUndefined(); // a new value: the assessment passed in is not changed
     expect(ch.added.map((a) => a.indicator)).toEqual(['open_early_help']);
     expect(ch.removed).toEqual([{ indicator: 'gone', title: 'A retired measure' }]);
     expect(ch.none).toBe(false);

@@ -1,14 +1,13 @@
 /**
  * `boardpack commentary export`: the commentary workbook (or YAML) owners fill in, one row per priority and per
  * indicator with its owner and latest status, last quarter's text carried forward (report/commentary.ts).
- * It computes the figures the same way `run` does, but writes no pack: only the commentary file.
+ * It computes the figures as `run` does (`computePack`), but writes no pack: only the commentary file.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/atomic-write.js';
-import { defaultClock, runPipeline } from '../../pipeline/index.js';
+import { computePack, defaultClock } from '../../pipeline/compute.js';
 import {
   buildCommentaryRows, commentaryPathOf, readCommentaryFile, renderCommentaryWorkbook, renderCommentaryYaml,
 } from '../../report/commentary.js';
@@ -18,36 +17,23 @@ import { packageVersion } from '../main.js';
 export default async function commentary(log: CliLogger, opts: { project?: string; period?: string; format?: string; out?: string }, args: string[]): Promise<number> {
   const action = args[0];
   if (action !== 'export') throw new UsageError(`unknown commentary action "${action}"`, 'use `boardpack commentary export`');
-  const tmp = mkdtempSync(path.join(tmpdir(), 'boardpack-commentary-'));
-  try {
-    const summary = await runPipeline({
-      projectDir: path.resolve(opts.project ?? '.'),
-      period: opts.period,
-      outDir: tmp,
-      formats: [],
-      history: false,
-      log,
-      toolVersion: packageVersion(),
-    });
-    const config = summary.project.config;
-    const { file: configured } = commentaryPathOf(config);
-    let target = opts.out ? path.resolve(opts.out) : configured;
-    // --format wins over the file name: commentary.xlsx becomes commentary.yaml, never YAML in an .xlsx file.
-    if (opts.format && /\.ya?ml$/i.test(target) !== (opts.format === 'yaml')) target = target.replace(/\.[^./\\]*$/, '') + `.${opts.format}`;
-    const yaml = /\.ya?ml$/i.test(target);
-    // Text is carried forward from the file being replaced (and, when changing format, from the project's file).
-    const from = existsSync(target) ? target : existsSync(configured) ? configured : null;
-    const previous = from ? await readCommentaryFile(from) : [];
-    const now = defaultClock()();
-    const rows = buildCommentaryRows(config, summary.assessment, previous, now.toISOString().slice(0, 10));
-    const meta = { partnership: config.partnership.name, periodLabel: summary.assessment.period.label, generatedAt: now.toISOString() };
-    await writeFileAtomic(target, yaml ? renderCommentaryYaml(rows, meta) : await renderCommentaryWorkbook(rows, meta));
-    process.stdout.write(`${path.relative(process.cwd(), target) || target}\n`);
-    const kept = rows.filter((r) => !r.inFramework).length;
-    const carried = rows.filter((r) => r.inFramework && (r.story || r.actions || r.whatWorks || r.partners)).length;
-    log.summary(`Commentary for ${summary.assessment.period.label}: ${rows.length} rows (${carried} with text carried forward${kept ? `, ${kept} kept for indicators no longer in the framework` : ''}) → ${path.relative(process.cwd(), target) || target}`);
-    return 0;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  const pack = await computePack(path.resolve(opts.project ?? '.'), { period: opts.period, history: false, log, toolVersion: packageVersion() });
+  const config = pack.project.config;
+  const { file: configured } = commentaryPathOf(config);
+  let target = opts.out ? path.resolve(opts.out) : configured;
+  // --format wins over the file name: commentary.xlsx becomes commentary.yaml, never YAML in an .xlsx file.
+  if (opts.format && /\.ya?ml$/i.test(target) !== (opts.format === 'yaml')) target = target.replace(/\.[^./\\]*$/, '') + `.${opts.format}`;
+  const yaml = /\.ya?ml$/i.test(target);
+  // Text is carried forward from the file being replaced (and, when changing format, from the project's file).
+  const from = existsSync(target) ? target : existsSync(configured) ? configured : null;
+  const previous = from ? await readCommentaryFile(from) : [];
+  const now = defaultClock()();
+  const rows = buildCommentaryRows(config, pack.assessment, previous, now.toISOString().slice(0, 10));
+  const meta = { partnership: config.partnership.name, periodLabel: pack.assessment.period.label, generatedAt: now.toISOString() };
+  await writeFileAtomic(target, yaml ? renderCommentaryYaml(rows, meta) : await renderCommentaryWorkbook(rows, meta));
+  process.stdout.write(`${path.relative(process.cwd(), target) || target}\n`);
+  const kept = rows.filter((r) => !r.inFramework).length;
+  const carried = rows.filter((r) => r.inFramework && (r.story || r.actions || r.whatWorks || r.partners)).length;
+  log.summary(`Commentary for ${pack.assessment.period.label}: ${rows.length} rows (${carried} with text carried forward${kept ? `, ${kept} kept for indicators no longer in the framework` : ''}) → ${path.relative(process.cwd(), target) || target}`);
+  return 0;
 }
