@@ -5,6 +5,7 @@
 import type { Problem } from '../core/errors.js';
 import type { Period } from '../core/periods.js';
 import type { IndicatorDef } from '../config/types.js';
+import type { AssuranceType, VariationType } from './stats/spc.js';
 
 export type Rag = 'red' | 'amber' | 'green' | 'blue' | 'grey';
 export type Direction = 'improving' | 'deteriorating' | 'no_change' | 'no_judgement' | 'not_available';
@@ -70,8 +71,10 @@ export interface SpcSummary {
   lowerLimit: number;
   upperLimit: number;
   points: SpcPoint[];
-  variation: string;
-  assurance: string | null;
+  /** The Making Data Count variation icon: from the latest point. */
+  variation: VariationType;
+  /** The assurance icon: null without a target or a better direction. */
+  assurance: AssuranceType | null;
   /** How the chart was made, in words, for the methods appendix (#6). */
   method?: string;
   /** One entry per segment when the limits were recalculated (#6). */

@@ -20,8 +20,9 @@ import {
   isSpcConcern, plural, ragView, SPC_CONCERN_TEXT, type DirectionView, type FigureView, type RagView,
 } from './format.js';
 import { GLOSSARY } from './glossary.js';
+import { assuranceIcon, variationIcon, type SpcIcon } from './icons.js';
 
-export type { ChartView, DirectionView, FigureView, RagView, TrustedSvg };
+export type { ChartView, DirectionView, FigureView, RagView, SpcIcon, TrustedSvg };
 
 /** What an indicator's owner wrote for the pack (read from the commentary workbook or YAML by `report/commentary.ts`). */
 export interface Commentary {
@@ -90,8 +91,8 @@ export interface IndicatorView {
   intervalShort: string | null;
   /** "Worse for 3 periods in a row", when the run of deteriorating periods is 2 or more. */
   run: string | null;
-  /** SPC variation and assurance in words, or null when no SPC chart. */
-  spc: { variation: string; assurance: string | null; concern: boolean } | null;
+  /** SPC variation and assurance in words, with their Making Data Count icons, or null when no SPC chart. */
+  spc: { variation: string; assurance: string | null; concern: boolean; variationIcon: SpcIcon; assuranceIcon: SpcIcon | null } | null;
   /** Turning the curve, for population indicators with a forecast. */
   curve: { status: string; explanation: string; method: string } | null;
   sentence: string;
@@ -809,6 +810,8 @@ function indicatorView(ia: IndicatorAssessment, priorities: Map<string, Priority
       variation: VARIATION_LABEL[ia.spc.variation] ?? ia.spc.variation,
       assurance: ia.spc.assurance ? ASSURANCE_LABEL[ia.spc.assurance] ?? ia.spc.assurance : null,
       concern: isSpcConcern(ia.spc.variation),
+      variationIcon: variationIcon(ia.spc.variation),
+      assuranceIcon: ia.spc.assurance ? assuranceIcon(ia.spc.assurance) : null,
     } : null,
     curve: ia.forecast ? { status: FORECAST_STATUS_LABEL[ia.forecast.status], explanation: ia.forecast.explanation, method: ia.forecast.method } : null,
     sentence: l.sentence,
