@@ -13,9 +13,11 @@ import { applyDisclosureControl } from './disclosure.js';
 import { loadComparatorTables } from './comparator-tables.js';
 import { rankAmong } from './comparators.js';
 import { methodNotes } from './methods.js';
-import { directionOf, runLength } from './direction.js';
+import { judgedDirection, runLength } from './direction.js';
+import { exceptionReasons } from './exceptions.js';
 import { rateRag, targetFor } from './rag.js';
 import { statusSentence } from './sentence.js';
+import { gapText } from '../report/words.js';
 import { compareWithBenchmark, linearForecast, proportionCI, rateCI, turningTheCurve, xmr, byarInterval, exactPoissonInterval } from './stats/index.js';
 import type { AssessedValue, Assessment, ComparatorResult, ForecastSummary, IndicatorAssessment, Interval, Rag, SpcPoint, SpcSummary, SuppressionRecord } from './types.js';
 
@@ -97,10 +99,11 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
     const failure = failures.get(def.id);
     const fmt = (x: number) => formatValue(def, x);
     // Only figures big enough to rate take part in arrows, run lengths and SPC (#6: no judgement on tiny denominators).
-    const judgeableValue = (period: Period, area: string): number | null => {
+    const judgeableFigure = (period: Period, area: string): MeasureValue | null => {
       const v = index.get(`${period.id}|${area}`);
-      return v && v.value !== null && !v.marker && !isTooFew(def, v) ? v.value : null;
+      return v && v.value !== null && !v.marker && !isTooFew(def, v) ? v : null;
     };
+    const judgeableValue = (period: Period, area: string): number | null => judgeableFigure(period, area)?.value ?? null;
 
     const judge = (period: Period, area: string): AssessedValue => {
       const v = index.get(`${period.id}|${area}`);
@@ -118,12 +121,17 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
       else if (tooFew) ragReason = `too few to rate (${def.unit === 'count' ? 'count' : 'denominator'} ${formatNumber(rateBase(def, v!) ?? 0, 'count', 0)} is under ${formatNumber(def.minDenominator, 'count', 0)})`;
       else if (!target) ragReason = def.kind === 'population_indicator' ? 'population indicator: no target' : 'no target set';
       else {
-        const r = rateRag(value!, target, def.polarity, fmt);
+        const r = rateRag(value!, target, def.polarity, fmt, (g) => gapText(def, g));
         rag = r.rag; ragReason = r.reason; ragRule = r.rule;
       }
       const judgeable = status === 'ok' && !tooFew;
-      const prevValue = judgeableValue(shiftPeriod(period, -1), area);
-      const lyValue = judgeableValue(samePeriodLastYear(period), area);
+      const prevFigure = judgeableFigure(shiftPeriod(period, -1), area);
+      const lyFigure = judgeableFigure(samePeriodLastYear(period), area);
+      const prevValue = prevFigure?.value ?? null;
+      const lyValue = lyFigure?.value ?? null;
+      const travel = (earlier: MeasureValue | null) => (judgeable ? judgedDirection(def.unit, v!, earlier, def.polarity, def.noChange) : { direction: 'not_available' as const, test: 'no_change_band' as const });
+      const prevTravel = travel(prevFigure);
+      const lyTravel = travel(lyFigure);
       const history = periods.filter((p) => comparePeriods(p, period) <= 0).map((p) => judgeableValue(p, area));
       const ci = judgeable ? ciFor(def, v!) : null;
       const ci998 = judgeable ? ciFor(def, v!, 0.998) : null;
@@ -149,8 +157,8 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
         denominator: status === 'ok' ? v!.denominator : null,
         marker: status === 'suppressed' || status === 'marked' ? v!.marker : null,
         status, ci, ci998, tooFewToRate: tooFew, target: target?.value ?? null, rag, ragReason, ragRule,
-        previousValue: prevValue, direction: judgeable ? directionOf(value, prevValue, def.polarity, def.noChange) : 'not_available',
-        sameLastYearValue: lyValue, directionYoY: judgeable ? directionOf(value, lyValue, def.polarity, def.noChange) : 'not_available',
+        previousValue: prevValue, direction: prevTravel.direction, directionTest: prevTravel.test,
+        sameLastYearValue: lyValue, directionYoY: lyTravel.direction, directionYoYTest: lyTravel.test,
         runLength: judgeable ? runLength(history, def.polarity, def.noChange) : 0,
         comparators, sentence: '',
       };
@@ -168,6 +176,7 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
     const complete = latestCompletePeriod(def.periodType, controlled.values.filter((v) => v.area === 'all'), reportPeriod.end);
     ia.latestComplete = complete?.id ?? null;
     Object.assign(ia, seriesModels(def, series, failure));
+    ia.exceptions = exceptionReasons(ia);
     if (latest.status === 'awaiting_data' && !failure) {
       dataQuality.push(problem('BP_AWAITING_DATA', `${def.title}: no figure yet for ${due.label}`, { severity: 'warning', yamlPath: `indicators.${def.id}`, fix: `the figure is shown as "awaiting data"; provider: ${def.dataProvider ?? 'see the definition'}` }));
     }

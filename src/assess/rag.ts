@@ -27,7 +27,11 @@ export function amberThreshold(t: TargetRule, polarity: Polarity): number | unde
   return undefined;
 }
 
-export function rateRag(value: number, t: TargetRule, polarity: Polarity, fmt: (n: number) => string = (n) => String(n)): RagResult {
+/**
+ * `gap` words a distance from the target in the figure's own terms (percentage points for a percentage, the unit
+ * otherwise; `gapText` in report/words.ts): a relative gap ("20% below a target of 75%" for 60%) misreads.
+ */
+export function rateRag(value: number, t: TargetRule, polarity: Polarity, fmt: (n: number) => string = (n) => String(n), gap: (n: number) => string = fmt): RagResult {
   if (polarity === 'none') return { rag: 'grey', rule: 'not rated: the indicator has no polarity', reason: 'no polarity, so not rated' };
   const hib = polarity === 'higher_is_better';
   const better = (a: number, b: number) => (hib ? a >= b : a <= b);
@@ -41,10 +45,10 @@ export function rateRag(value: number, t: TargetRule, polarity: Polarity, fmt: (
     amber !== undefined ? `amber ${word} ${fmt(amber)} (${tolText})` : null,
     'red otherwise',
   ].filter(Boolean).join('; ');
-  const gap = Math.abs(value - t.value);
-  const pct = t.value !== 0 ? `${((gap / Math.abs(t.value)) * 100).toFixed(1)}%` : fmt(gap);
-  if (blue !== undefined && better(value, blue)) return { rag: 'blue', rule, reason: `exceeds target ${fmt(t.value)} by ${pct}` };
-  if (better(value, t.value)) return { rag: 'green', rule, reason: value === t.value ? `on target ${fmt(t.value)}` : `better than target ${fmt(t.value)} by ${pct}` };
-  if (amber !== undefined && better(value, amber)) return { rag: 'amber', rule, reason: `${pct} ${hib ? 'below' : 'above'} target ${fmt(t.value)}, within ${tolText}` };
-  return { rag: 'red', rule, reason: `${pct} ${hib ? 'below' : 'above'} target ${fmt(t.value)} (${tolText})` };
+  const by = gap(Math.abs(value - t.value));
+  const side = hib ? 'below' : 'above';
+  if (blue !== undefined && better(value, blue)) return { rag: 'blue', rule, reason: `${by} better than target ${fmt(t.value)}` };
+  if (better(value, t.value)) return { rag: 'green', rule, reason: value === t.value ? `on target ${fmt(t.value)}` : `${by} better than target ${fmt(t.value)}` };
+  if (amber !== undefined && better(value, amber)) return { rag: 'amber', rule, reason: `${by} ${side} target ${fmt(t.value)}, within ${tolText}` };
+  return { rag: 'red', rule, reason: `${by} ${side} target ${fmt(t.value)} (${tolText})` };
 }

@@ -7,27 +7,22 @@
 import { formatValue } from '../core/format.js';
 import { tryParsePeriodId } from '../core/periods.js';
 import type { IndicatorDef } from '../config/types.js';
-import type { AssessedValue, ComparatorResult, Direction } from './types.js';
+import type { AssessedValue, ChangeTest, ComparatorResult, Direction } from './types.js';
+import { RAG_WORD, SIGNIFICANCE_WORD, directionWord } from '../report/words.js';
 
-const RAG_WORD = { red: 'Red', amber: 'Amber', green: 'Green', blue: 'Blue', grey: 'Not rated' } as const;
 const NOUN = { fy_quarter: 'quarter', month: 'month', term: 'term', fy: 'year', academic_year: 'year', calendar_year: 'year' } as const;
 
-function travel(d: Direction, against: string): string | null {
-  switch (d) {
-    case 'improving': return `Better than ${against}`;
-    case 'deteriorating': return `Worse than ${against}`;
-    case 'no_change': return `Similar to ${against}`;
-    default: return null;
-  }
+/** "Against the previous quarter (60.1%): no significant change", in the one vocabulary of words.ts. */
+function travel(d: Direction, test: ChangeTest | undefined, value: number | null, earlier: number | null, against: string, fmt: (n: number | null) => string): string | null {
+  if (d === 'not_available' || earlier === null) return null;
+  const moved = value !== null ? Math.sign(value - earlier) : 0;
+  return `Against ${against} (${fmt(earlier)}): ${directionWord(d, test, moved)}`;
 }
 
-const SIGNIFICANCE_WORD = {
-  similar: 'Similar to', better: 'Significantly better than', worse: 'Significantly worse than',
-  higher: 'Significantly higher than', lower: 'Significantly lower than',
-} as const;
-
 function comparatorPhrase(def: IndicatorDef, c: ComparatorResult): string | null {
-  return c.significance === 'not_compared' ? null : `${SIGNIFICANCE_WORD[c.significance]} ${c.label} (${formatValue(def, c.value)})`;
+  if (c.significance === 'not_compared') return null;
+  const word = SIGNIFICANCE_WORD[c.significance];
+  return `${word[0].toUpperCase()}${word.slice(1)} ${c.significance === 'similar' ? 'to' : 'than'} ${c.label} (${formatValue(def, c.value)})`;
 }
 
 /** Ranks after the comparisons, one per peer group (the plain and weighted neighbour averages share one). */
@@ -47,12 +42,10 @@ export function statusSentence(def: IndicatorDef, a: AssessedValue): string {
   parts.push(`${RAG_WORD[a.rag]}: ${a.ragReason}.`);
   if (a.tooFewToRate) return parts.join(' ');
   const noun = NOUN[tryParsePeriodId(a.period)?.type ?? 'fy_quarter'];
-  // Without a better direction the words say which way the figure moved, not whether that is good.
-  const move = (d: Direction, earlier: number | null, against: string) =>
-    d === 'no_judgement' && earlier !== null && a.value !== null ? `${a.value > earlier ? 'Higher' : 'Lower'} than ${against}` : travel(d, against);
-  const prev = move(a.direction, a.previousValue, `the previous ${noun}`);
-  const ly = noun === 'year' ? null : move(a.directionYoY, a.sameLastYearValue, `the same ${noun} last year`);
-  if (prev) parts.push(`${prev}${a.runLength > 1 && a.direction !== 'no_change' ? ` (${a.runLength} ${noun}s in a row)` : ''}.`);
+  const fmt = (n: number | null) => formatValue(def, n);
+  const prev = travel(a.direction, a.directionTest, a.value, a.previousValue, `the previous ${noun}`, fmt);
+  const ly = noun === 'year' ? null : travel(a.directionYoY, a.directionYoYTest, a.value, a.sameLastYearValue, `the same ${noun} last year`, fmt);
+  if (prev) parts.push(`${prev}${a.runLength > 1 && (a.direction === 'improving' || a.direction === 'deteriorating') ? ` (${a.runLength} ${noun}s in a row)` : ''}.`);
   if (ly) parts.push(`${ly}.`);
   const phrases = [...a.comparators.map((c) => comparatorPhrase(def, c)).filter((p): p is string => p !== null), ...rankPhrases(a)];
   if (phrases.length) parts.push(`${phrases.map((p, i) => (i ? p[0].toLowerCase() + p.slice(1) : p)).join('; ')}.`);

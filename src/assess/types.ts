@@ -10,6 +10,12 @@ import type { AssuranceType, VariationType } from './stats/spc.js';
 export type Rag = 'red' | 'amber' | 'green' | 'blue' | 'grey';
 export type Direction = 'improving' | 'deteriorating' | 'no_change' | 'no_judgement' | 'not_available';
 export type Significance = 'better' | 'similar' | 'worse' | 'higher' | 'lower' | 'not_compared';
+/**
+ * How a change between two periods was judged: a significance test suited to the unit (two proportions, two
+ * Poisson rates or counts), or, where no test applies (means, days, ratios, figures without counts), the
+ * indicator's no-change band. Under a test, `no_change` means "no significant change".
+ */
+export type ChangeTest = 'two_proportions' | 'two_poisson_rates' | 'no_change_band';
 /** Why a figure has no plain value. */
 export type FigureStatus = 'ok' | 'suppressed' | 'awaiting_data' | 'failed' | 'marked';
 
@@ -40,8 +46,11 @@ export interface AssessedValue {
   ragRule: string;
   previousValue: number | null;
   direction: Direction;
+  /** How `direction` was judged; under a test, a change that is not significant is `no_change`. */
+  directionTest?: ChangeTest;
   sameLastYearValue: number | null;
   directionYoY: Direction;
+  directionYoYTest?: ChangeTest;
   /** Consecutive periods moving the same way (including this one), 0 when none. */
   runLength: number;
   comparators: Array<ComparatorResult>;
@@ -105,7 +114,21 @@ export interface IndicatorAssessment {
   failure?: Problem;
   /** The latest period of the indicator's own type with a figure, ended by the report period's end (#6). */
   latestComplete?: string | null;
+  /** Why the indicator needs the board's attention, strongest first; empty when it does not. */
+  exceptions?: ExceptionReason[];
 }
+
+/**
+ * One piece of evidence that makes an indicator an exception, strongest first: red against target, special
+ * cause variation of concern, assurance that the target will be missed, significantly worse than a comparator,
+ * a significant deterioration (never alone for a green or blue indicator).
+ */
+export type ExceptionReason =
+  | { kind: 'red'; reason: string }
+  | { kind: 'spc_concern'; variation: string }
+  | { kind: 'assurance_fail' }
+  | { kind: 'worse_than_comparator'; comparator: string; value: number | null }
+  | { kind: 'significant_deterioration'; against: 'previous' | 'same_last_year'; earlier: number | null; test: ChangeTest; runLength: number };
 
 export interface SuppressionRecord {
   indicator: string;

@@ -1,6 +1,7 @@
 /** results.json: a flat, stable list of every figure, plus when and from what it was made (inputs, and per indicator the loads behind its latest figure). */
 import type { Config } from '../config/types.js';
 import type { Assessment } from '../assess/types.js';
+import { directionText } from '../report/words.js';
 
 export interface ResultsJsonMeta {
   generatedAt: string;
@@ -29,6 +30,10 @@ export function buildResultsJson(config: Config, a: Assessment, meta: ResultsJso
       rag: r.rag,
       direction: r.direction,
       directionYoY: r.directionYoY,
+      // The same words the pack and the workbook print (report/words.ts), saying whether a change is significant.
+      directionText: directionText(r),
+      directionYoYText: directionText(r, true),
+      directionTest: r.directionTest ?? null,
       status: r.status,
       marker: r.marker,
       lower95: r.ci ? stable(r.ci.lower) : null,

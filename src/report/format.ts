@@ -5,7 +5,11 @@
  * builds on it so a value reads the same in a sentence, a table cell and a chart label.
  */
 import { formatBare, formatNumber, formatValue } from '../core/format.js';
-import type { AssessedValue, Direction, FigureStatus, ForecastSummary, Rag, Significance } from '../assess/types.js';
+import type { AssessedValue, ChangeTest, Direction, FigureStatus, ForecastSummary, Rag, Significance } from '../assess/types.js';
+import {
+  ASSURANCE_TEXT, CHANGE_TEST_TEXT, CURVE_WORD, DECISION_WORD, RAG_MEANING, RAG_WORD, SIGNIFICANCE_WORD, SPC_CONCERN_TEXT as CONCERN_TEXT,
+  VARIATION_TEXT, directionWord,
+} from './words.js';
 import type { BoardInfo, IndicatorDef, ObaKind, ObaQuestion, Polarity, Unit } from '../config/types.js';
 import type { PeriodType } from '../core/periods.js';
 
@@ -31,11 +35,11 @@ export interface RagView {
  * red a square, amber a triangle (warning), green a circle, blue a star (exceeded), grey a hollow ring.
  */
 const RAG_VIEWS: Record<Rag, Omit<RagView, 'rag' | 'className'>> = {
-  red: { word: 'Red', glyph: '■', shape: 'square', meaning: 'worse than target and outside the amber tolerance' },
-  amber: { word: 'Amber', glyph: '▲', shape: 'triangle', meaning: 'worse than target but within the amber tolerance' },
-  green: { word: 'Green', glyph: '●', shape: 'circle', meaning: 'on or better than target' },
-  blue: { word: 'Blue', glyph: '★', shape: 'star', meaning: 'better than target by more than the stated margin' },
-  grey: { word: 'Not rated', glyph: '○', shape: 'ring', meaning: 'no target, no polarity, too few to rate, or no figure' },
+  red: { word: RAG_WORD.red, glyph: '■', shape: 'square', meaning: RAG_MEANING.red },
+  amber: { word: RAG_WORD.amber, glyph: '▲', shape: 'triangle', meaning: RAG_MEANING.amber },
+  green: { word: RAG_WORD.green, glyph: '●', shape: 'circle', meaning: RAG_MEANING.green },
+  blue: { word: RAG_WORD.blue, glyph: '★', shape: 'star', meaning: RAG_MEANING.blue },
+  grey: { word: RAG_WORD.grey, glyph: '○', shape: 'ring', meaning: RAG_MEANING.grey },
 };
 
 /** Order in which ratings are listed: worst first, as boards read exceptions first. */
@@ -69,23 +73,18 @@ export function directionView(
   earlier: number | null,
   def: Pick<IndicatorDef, 'unit' | 'decimals'>,
   against: string,
+  test?: ChangeTest,
 ): DirectionView {
   const moved = value !== null && earlier !== null ? Math.sign(value - earlier) : 0;
   const arrow = direction === 'not_available' ? '–' : direction === 'no_change' || moved === 0 ? '→' : moved > 0 ? '↑' : '↓';
-  let word: string;
-  switch (direction) {
-    case 'improving': word = 'improving'; break;
-    case 'deteriorating': word = 'deteriorating'; break;
-    case 'no_change': word = 'no change'; break;
-    case 'no_judgement': word = moved > 0 ? 'higher' : moved < 0 ? 'lower' : 'no change'; break;
-    default: word = 'not available';
-  }
+  const word = directionWord(direction, test, moved);
   const then = earlier !== null ? ` (${formatValue(def, earlier)})` : '';
+  const how = test ? `; ${CHANGE_TEST_TEXT[test]}` : '';
   let description: string;
   if (direction === 'not_available') description = `not available: no comparable figure for ${against}`;
-  else if (direction === 'no_change' || moved === 0) description = `no change from ${against}${then}`;
-  else if (direction === 'no_judgement') description = `${word} than ${against}${then}; no better or worse judgement (no polarity)`;
-  else description = `${word}: ${moved > 0 ? 'up' : 'down'} from ${against}${then}`;
+  else if (direction === 'no_change' || moved === 0) description = `${word} from ${against}${then}${how}`;
+  else if (direction === 'no_judgement') description = `${word} than ${against}${then}; no better or worse judgement (no polarity)${how}`;
+  else description = `${word}: ${moved > 0 ? 'up' : 'down'} from ${against}${then}${how}`;
   return { direction, arrow, word, text: `${arrow} ${word}`, description, className: `dot dot-${direction.replace('_', '-')}` };
 }
 
@@ -133,14 +132,7 @@ export function figureView(def: Pick<IndicatorDef, 'unit' | 'decimals'>, v: Pick
   }
 }
 
-export const SIGNIFICANCE_TEXT: Record<Significance, string> = {
-  better: 'significantly better',
-  similar: 'similar',
-  worse: 'significantly worse',
-  higher: 'significantly higher',
-  lower: 'significantly lower',
-  not_compared: 'not compared',
-};
+export const SIGNIFICANCE_TEXT: Record<Significance, string> = SIGNIFICANCE_WORD;
 
 export const KIND_LABEL: Record<ObaKind, string> = {
   population_indicator: 'Population indicator',
@@ -180,40 +172,18 @@ export const PERIOD_TYPE_LABEL: Record<PeriodType, string> = {
 };
 
 /** NHS "Making Data Count" variation icons, in words. */
-export const VARIATION_LABEL: Record<string, string> = {
-  common_cause: 'Common cause variation: no significant change',
-  improvement_high: 'Special cause variation: improving (higher)',
-  improvement_low: 'Special cause variation: improving (lower)',
-  concern_high: 'Special cause variation: of concern (higher)',
-  concern_low: 'Special cause variation: of concern (lower)',
-  neutral_high: 'Special cause variation: higher (no better direction)',
-  neutral_low: 'Special cause variation: lower (no better direction)',
-};
+export const VARIATION_LABEL: Record<string, string> = VARIATION_TEXT;
 
-export const ASSURANCE_LABEL: Record<string, string> = {
-  pass: 'Assurance: the target will consistently be met',
-  fail: 'Assurance: the target will consistently be missed without change',
-  hit_or_miss: 'Assurance: the target will be met or missed at random (within the limits)',
-};
+export const ASSURANCE_LABEL: Record<string, string> = ASSURANCE_TEXT;
 
-export const FORECAST_STATUS_LABEL: Record<ForecastSummary['status'], string> = {
-  turned: 'Curve turned',
-  turning: 'Curve turning',
-  not_turning: 'Not turning the curve',
-  no_judgement: 'No judgement yet',
-};
+export const FORECAST_STATUS_LABEL: Record<ForecastSummary['status'], string> = Object.fromEntries(
+  Object.entries(CURVE_WORD).map(([k, v]) => [k, v[0].toUpperCase() + v.slice(1)]),
+) as Record<ForecastSummary['status'], string>;
 
-export const DECISION_LABEL: Record<BoardInfo['decision'], string> = {
-  assurance: 'For assurance',
-  decision: 'For decision',
-  information: 'For information',
-};
+export const DECISION_LABEL: Record<BoardInfo['decision'], string> = DECISION_WORD;
 
 /** What a special cause of concern means, for the exception list. */
-export const SPC_CONCERN_TEXT: Record<string, string> = {
-  concern_high: 'figures unusually high for this process',
-  concern_low: 'figures unusually low for this process',
-};
+export const SPC_CONCERN_TEXT: Record<string, string> = CONCERN_TEXT;
 
 export function isSpcConcern(variation: string | undefined): boolean {
   return variation !== undefined && variation.startsWith('concern');

@@ -9,7 +9,9 @@
  */
 import path from 'node:path';
 import { formatLocation, type Problem } from '../core/errors.js';
-import { tryParsePeriodId } from '../core/periods.js';
+import { samePeriodLastYear, shiftPeriod, tryParsePeriodId } from '../core/periods.js';
+import { exceptionReasons as assessExceptionReasons } from '../assess/exceptions.js';
+import { exceptionReasonText, intervalText } from './words.js';
 import type { AssessedValue, Assessment, IndicatorAssessment, Rag, SuppressionRecord } from '../assess/types.js';
 import type { Config, IndicatorDef, ObaQuestion, Priority, ReportSection, ReportSectionId } from '../config/types.js';
 import type { TrustedSvg } from './charts.js';
@@ -426,7 +428,8 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
       changes.push({ indicator: v, text: `A figure this period (${v.value.text}); none in ${prev.periodLabel}`, className: 'change' });
     }
   }
-  const changeIntro = `Against ${assessment.periods.length >= 2 ? assessment.periods[assessment.periods.length - 2].label : 'the previous period'}: ${plural(better, 'indicator')} improved, ${worse} deteriorated.`;
+  // Each indicator is compared with its own previous period (a term, a year); the pack's is named for the quarterly ones.
+  const changeIntro = `Each indicator against its own previous period (${shiftPeriod(assessment.period, -1).label} for ${assessment.period.label}): ${plural(better, 'indicator')} with a significant improvement, ${worse} with a significant deterioration.`;
 
   // Scorecard groups by OBA question.
   const groupsOf = (list: IndicatorAssessment[], priorityTitle: string): ScorecardGroup[] => {
@@ -739,20 +742,21 @@ function curveExplanation(ia: IndicatorAssessment): string {
 }
 
 /**
- * Why an indicator is an exception, with a rank (0 red, 1 deteriorating, 2 worse than a comparator, 3 special
- * cause of concern); empty when it is not one. The summary and the exceptions-only board version both use this.
+ * Why an indicator is an exception (judged in assess on evidence only), strongest first, with a rank
+ * (0 red, 1 special cause of concern, 2 assurance fail, 3 worse than a comparator, 4 significant deterioration);
+ * empty when it is not one. The summary and the exceptions-only board version both use this.
  */
 export function exceptionReasons(ia: IndicatorAssessment): Array<[number, string]> {
-  const reasons: Array<[number, string]> = [];
-  const fmt = (x: number | null) => formatValue(ia.indicator, x);
-  if (ia.latest.rag === 'red') reasons.push([0, `Red: ${ia.latest.ragReason}`]);
-  if (ia.latest.direction === 'deteriorating') reasons.push([1, `Worse than the previous period (${fmt(ia.latest.previousValue)})${ia.latest.runLength >= 2 ? `, for ${ia.latest.runLength} periods in a row` : ''}`]);
-  if (ia.latest.directionYoY === 'deteriorating') reasons.push([1, `Worse than the same period last year (${fmt(ia.latest.sameLastYearValue)})`]);
-  for (const cmp of ia.latest.comparators) {
-    if (cmp.significance === 'worse') reasons.push([2, `Significantly worse than ${cmp.label} (${fmt(cmp.value)})`]);
-  }
-  if (ia.spc && isSpcConcern(ia.spc.variation)) reasons.push([3, `Special cause of concern (SPC): ${SPC_CONCERN_TEXT[ia.spc.variation] ?? VARIATION_LABEL[ia.spc.variation] ?? ia.spc.variation}`]);
-  return reasons;
+  const RANK = { red: 0, spc_concern: 1, assurance_fail: 2, worse_than_comparator: 3, significant_deterioration: 4 } as const;
+  const labels = comparedLabels(ia);
+  return (ia.exceptions ?? assessExceptionReasons(ia)).map((r) => [RANK[r.kind], exceptionReasonText(ia.indicator, r, labels)]);
+}
+
+/** The periods a direction of travel compares with, by name: "2026/27 Q1", "2025/26 Q2". */
+function comparedLabels(ia: IndicatorAssessment): { previous: string | null; sameLastYear: string | null } {
+  const p = tryParsePeriodId(ia.latest.period);
+  if (!p) return { previous: null, sameLastYear: null };
+  return { previous: shiftPeriod(p, -1).label, sameLastYear: samePeriodLastYear(p).label };
 }
 
 const isPopulation = (ia: IndicatorAssessment) => ia.indicator.kind === 'population_indicator';
@@ -775,6 +779,7 @@ function indicatorView(ia: IndicatorAssessment, priorities: Map<string, Priority
   const def = ia.indicator;
   const l = ia.latest;
   const failed = !!ia.failure || l.status === 'failed';
+  const compared = comparedLabels(ia);
   return {
     id: def.id,
     anchor: anchorOf('ind', def.id),
@@ -795,16 +800,16 @@ function indicatorView(ia: IndicatorAssessment, priorities: Map<string, Priority
     ragRule: l.ragRule,
     previous: formatValue(def, l.previousValue),
     sameLastYear: formatValue(def, l.sameLastYearValue),
-    direction: directionView(l.direction, l.value, l.previousValue, def, 'the previous period'),
-    directionYoY: directionView(l.directionYoY, l.value, l.sameLastYearValue, def, 'the same period last year'),
+    direction: directionView(l.direction, l.value, l.previousValue, def, compared.previous ?? 'the previous period', l.directionTest),
+    directionYoY: directionView(l.directionYoY, l.value, l.sameLastYearValue, def, compared.sameLastYear ?? 'the same period last year', l.directionYoYTest),
     comparators: l.comparators.map((cmp) => ({
       label: cmp.label,
       value: formatValue(def, cmp.value),
       significance: SIGNIFICANCE_TEXT[cmp.significance],
       className: `sig sig-${cmp.significance.replace('_', '-')}`,
     })),
-    interval: l.ci ? `${Math.round(l.ci.level * 1000) / 10}% confidence interval ${formatValue(def, l.ci.lower)} to ${formatValue(def, l.ci.upper)} (${l.ci.method})` : null,
-    intervalShort: l.ci && l.status === 'ok' ? `${Math.round(l.ci.level * 1000) / 10}% CI ${formatValue(def, l.ci.lower)} to ${formatValue(def, l.ci.upper)}` : null,
+    interval: l.ci ? `${intervalText(def, l.ci, true)} (${l.ci.method})` : null,
+    intervalShort: l.ci && l.status === 'ok' ? intervalText(def, l.ci) : null,
     run: l.direction === 'deteriorating' && l.runLength >= 2 ? `worse for ${l.runLength} periods in a row` : null,
     spc: ia.spc ? {
       variation: VARIATION_LABEL[ia.spc.variation] ?? ia.spc.variation,

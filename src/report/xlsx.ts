@@ -12,8 +12,9 @@
  */
 import type { Cell, Workbook, Worksheet } from 'exceljs';
 import type { IndicatorDef, Unit } from '../config/types.js';
-import type { AssessedValue, Assessment, Direction, FigureStatus, IndicatorAssessment, Rag, Significance } from '../assess/types.js';
+import type { AssessedValue, Assessment, FigureStatus, IndicatorAssessment, Rag, Significance } from '../assess/types.js';
 import { formatValue, UNIT_SUFFIX } from '../core/format.js';
+import { RAG_WORD, SIGNIFICANCE_WORD, directionText } from './words.js';
 
 export interface XlsxMeta {
   partnership: string;
@@ -27,7 +28,7 @@ export interface XlsxMeta {
   commentary?: Record<string, { story?: string; whatWorks?: string; actions?: string }>;
 }
 
-export const RAG_TEXT: Record<Rag, string> = { red: 'Red', amber: 'Amber', green: 'Green', blue: 'Blue', grey: 'Not rated' };
+export const RAG_TEXT: Record<Rag, string> = RAG_WORD;
 
 /** Light fill, dark text: Excel's own "light red fill with dark red text" family, legible in print and greyscale. */
 const RAG_COLOURS: Record<Rag, { fill: string; font: string }> = {
@@ -38,22 +39,7 @@ const RAG_COLOURS: Record<Rag, { fill: string; font: string }> = {
   grey: { fill: 'FFE7E6E6', font: 'FF3A3A3A' },
 };
 
-export const DIRECTION_TEXT: Record<Direction, string> = {
-  improving: 'Improving',
-  deteriorating: 'Deteriorating',
-  no_change: 'No change',
-  no_judgement: 'Changed (no better/worse judgement)',
-  not_available: 'Not available',
-};
-
-const SIGNIFICANCE_TEXT: Record<Significance, string> = {
-  better: 'significantly better',
-  worse: 'significantly worse',
-  similar: 'similar',
-  higher: 'significantly higher',
-  lower: 'significantly lower',
-  not_compared: 'not compared',
-};
+const SIGNIFICANCE_TEXT: Record<Significance, string> = SIGNIFICANCE_WORD;
 
 const KIND_TEXT: Record<IndicatorDef['kind'], string> = { population_indicator: 'Population indicator', performance_measure: 'Performance measure' };
 const QUESTION_TEXT: Record<NonNullable<IndicatorDef['question']>, string> = {
@@ -250,8 +236,8 @@ export async function renderXlsx(assessment: Assessment, meta: XlsxMeta): Promis
       ia.failure ? 'not computed' : markerText(v),
       v.target,
       RAG_TEXT[v.rag],
-      DIRECTION_TEXT[v.direction],
-      DIRECTION_TEXT[v.directionYoY],
+      directionText(v),
+      directionText(v, true),
       comparatorText(def, v),
       v.sentence,
       sheetOf.get(def.id)!,
@@ -306,8 +292,8 @@ export async function renderXlsx(assessment: Assessment, meta: XlsxMeta): Promis
       markerText(v),
       v.target,
       RAG_TEXT[v.rag],
-      DIRECTION_TEXT[v.direction],
-      DIRECTION_TEXT[v.directionYoY],
+      directionText(v),
+      directionText(v, true),
     ]);
     addTable(ws, columns, rows, { freezeColumns: 1, ragColumn: 12 });
     const fmt = numberFormat(def.unit, def.decimals);

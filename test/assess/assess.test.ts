@@ -48,10 +48,11 @@ describe('assess', () => {
     });
     const a = assess(config, [def], { values: figures('seen', nums, dens), compiled: [], failures: [] }, { period: Q(7) });
     const latest = a.indicators[0].latest;
-    expect(latest).toMatchObject({ period: '2025-26-Q4', rag: 'red', direction: 'deteriorating', directionYoY: 'deteriorating' });
+    // 62% → 60% of 1,000 is not a significant change (two-proportion test); 70% → 60% is.
+    expect(latest).toMatchObject({ period: '2025-26-Q4', rag: 'red', direction: 'no_change', directionTest: 'two_proportions', directionYoY: 'deteriorating' });
     expect(latest.sentence).toBe(
-      'Seen in time, 2025/26 Q4: 60%. Red: 14.3% below target 70% (tolerance 5%). Worse than the previous quarter (4 quarters in a row). ' +
-      'Worse than the same quarter last year. Significantly worse than England (70%); significantly worse than Statistical neighbours (68%); 8th of 11 among statistical neighbours.',
+      'Seen in time, 2025/26 Q4: 60%. Red: 10 percentage points below target 70% (tolerance 5%). Against the previous quarter (62%): no significant change. ' +
+      'Against the same quarter last year (70%): significant deterioration. Significantly worse than England (70%); significantly worse than Statistical neighbours (68%); 8th of 11 among statistical neighbours.',
     );
     expect(latest.ci998!.lower).toBeLessThan(latest.ci!.lower);
     expect(latest.comparators[1].rank).toMatchObject({ rank: 8, of: 11, quartile: 'C', group: 'statistical neighbours' });
@@ -76,10 +77,10 @@ describe('assess', () => {
     expect(ia.series[8].rag).toBe('green');
   });
 
-  it('uses the indicator\'s own no-change band', () => {
+  it('uses the indicator\'s own no-change band where no significance test applies (an average)', () => {
     const nums = [700, 703];
     const dens = [1000, 1000];
-    const run = (noChange?: IndicatorDef['noChange']) => assess(config, [indicator({ noChange, spc: false })], { values: figures('seen', nums, dens), compiled: [], failures: [] }, { period: Q(1) }).indicators[0].latest.direction;
+    const run = (noChange?: IndicatorDef['noChange']) => assess(config, [indicator({ noChange, spc: false, unit: 'mean' })], { values: figures('seen', nums, dens), compiled: [], failures: [] }, { period: Q(1) }).indicators[0].latest.direction;
     expect(run()).toBe('no_change'); // 0.3 points is within 1% of 70
     expect(run({ relative: 0.001 })).toBe('improving');
     expect(run({ absolute: 0.5 })).toBe('no_change');
