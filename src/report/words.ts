@@ -58,7 +58,8 @@ export function directionWord(direction: Direction, test: ChangeTest | undefined
     case 'deteriorating': return tested ? 'significant deterioration' : 'deteriorating (not tested)';
     case 'no_change': return tested ? 'no significant change' : 'no change';
     case 'no_judgement':
-      if (moved === 0) return tested ? 'no significant change' : 'no change';
+      // Moved beyond the band (or significantly) although which way is not known here: the earlier figure is missing.
+      if (moved === 0) return tested ? 'significant change' : 'changed (not tested)';
       return tested ? `significantly ${moved > 0 ? 'higher' : 'lower'}` : `${moved > 0 ? 'higher' : 'lower'} (not tested)`;
     default: return 'not available';
   }
@@ -183,8 +184,10 @@ export function exceptionReasonText(def: Def, r: ExceptionReason, labels: { prev
     case 'worse_than_comparator': return `Significantly worse than ${r.comparator} (${formatValue(def, r.value)})`;
     case 'significant_deterioration': {
       const when = r.against === 'previous' ? labels.previous ?? 'the previous period' : labels.sameLastYear ?? 'the same period last year';
-      const how = r.test === 'no_change_band' ? 'deteriorating (not tested), beyond the no-change band' : 'significant deterioration';
-      return `${how[0].toUpperCase()}${how.slice(1)} against ${when} (${formatValue(def, r.earlier)})${r.runLength >= 2 ? `, worse for ${r.runLength} periods in a row` : ''}`;
+      const run = r.runLength >= 2 ? `, worse for ${r.runLength} periods in a row` : '';
+      return r.test === 'no_change_band'
+        ? `Deteriorating against ${when} (${formatValue(def, r.earlier)})${run}: beyond the no-change band (no significance test applies)`
+        : `Significant deterioration against ${when} (${formatValue(def, r.earlier)})${run}`;
     }
   }
 }

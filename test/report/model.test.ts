@@ -39,10 +39,11 @@ describe('buildReportModel', () => {
     expect(row('eh_improved').rag.word).toBe('Blue');
     expect(row('low_birth_weight').rag.word).toBe('Not rated');
     // Lower is better and the figure fell: the arrow follows the value, the word the judgement.
-    expect(row('low_birth_weight').direction.text).toBe('↓ improving');
-    expect(row('re_referrals').direction.text).toBe('↑ deteriorating');
-    expect(row('two_year_take_up').direction.text).toBe('↓ deteriorating');
-    expect(row('health_visits').direction.text).toBe('↑ higher');
+    // The fixture's figures carry no change test, so the words say the change was judged by the band alone.
+    expect(row('low_birth_weight').direction.text).toBe('↓ improving (not tested)');
+    expect(row('re_referrals').direction.text).toBe('↑ deteriorating (not tested)');
+    expect(row('two_year_take_up').direction.text).toBe('↓ deteriorating (not tested)');
+    expect(row('health_visits').direction.text).toBe('↑ higher (not tested)');
     expect(row('parenting_completions').direction.text).toBe('– not available');
   });
 
@@ -61,7 +62,7 @@ describe('buildReportModel', () => {
     expect(model.summary.exceptions.map((e) => e.indicator.id)).toEqual(['re_referrals', 'two_year_take_up', 'cin_rate']);
     const [red, amber, cin] = model.summary.exceptions;
     expect(red.reasons[0]).toMatch(/^Red: /);
-    expect(amber.reasons.some((r) => r.startsWith('Worse than the previous period (74.0%)'))).toBe(true);
+    expect(amber.reasons.some((r) => r.startsWith('Deteriorating against 2024/25 Q3 (74.0%)'))).toBe(true);
     expect(amber.reasons.some((r) => r.startsWith('Special cause of concern (SPC)'))).toBe(true);
     expect(cin.reasons).toContain('Significantly worse than England (332.9 per 10,000)');
     expect(model.summary.dataIssues.map((d) => d.indicator.id)).toEqual(['parenting_completions', 'attendance']);
@@ -141,9 +142,13 @@ describe('format', () => {
 
   it('directionView: arrow by movement, word by judgement', () => {
     const pct = { unit: 'percent' as const, decimals: 1 };
-    expect(directionView('improving', 5, 6, pct, 'the previous period')).toMatchObject({ text: '↓ improving', description: 'improving: down from the previous period (6.0%)' });
+    expect(directionView('improving', 5, 6, pct, 'the previous period', 'two_proportions')).toMatchObject({
+      text: '↓ significant improvement', description: 'significant improvement: down from the previous period (6.0%); two-proportion z-test at the 5% level',
+    });
+    expect(directionView('no_change', 6.5, 6, pct, 'x', 'two_proportions').text).toBe('→ no significant change');
     expect(directionView('no_change', 6, 6, pct, 'x').text).toBe('→ no change');
-    expect(directionView('no_judgement', 7, 6, pct, 'x').text).toBe('↑ higher');
+    expect(directionView('no_judgement', 7, 6, pct, 'x').text).toBe('↑ higher (not tested)');
+    expect(directionView('no_judgement', 7, 6, pct, 'x', 'two_poisson_rates').text).toBe('↑ significantly higher');
   });
 
   it('dates: ISO dates in words, timestamps in UK time, anything else as written', () => {

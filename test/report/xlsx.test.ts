@@ -50,13 +50,13 @@ describe('renderXlsx', () => {
       Marker: null,
       Target: 60,
       RAG: 'Green',
-      'Direction (previous period)': 'Improving',
-      'Direction (same period last year)': 'Improving',
+      'Direction (previous period)': 'improving (not tested)',
+      'Direction (same period last year)': 'improving (not tested)',
       Comparator: 'England: 67.7% (significantly worse)',
       Status: 'Children achieving a good level of development, 2024/25 Q3: 62.4%. Green: at or above target 60%.',
       'Series sheet': 'School readiness',
     });
-    expect(rows[1]).toMatchObject({ 'Indicator id': 'referrals', 'Latest value': 1274, RAG: 'Not rated', 'Direction (previous period)': 'Changed (no better/worse judgement)', Priority: 'Safe at home' });
+    expect(rows[1]).toMatchObject({ 'Indicator id': 'referrals', 'Latest value': 1274, RAG: 'Not rated', 'Direction (previous period)': 'changed (not tested)', Priority: 'Safe at home' });
     expect(rows[2]).toMatchObject({ 'Indicator id': 'admissions', 'Latest value': null, Marker: 'awaiting data', RAG: 'Not rated', Priority: 'health' });
   });
 
@@ -91,7 +91,7 @@ describe('renderXlsx', () => {
       '2024-25-Q2/all', '2024-25-Q2/north', '2024-25-Q2/south',
       '2024-25-Q3/all', '2024-25-Q3/north', '2024-25-Q3/south',
     ]);
-    expect(rows[0]).toMatchObject({ Period: '2024/25 Q1', Area: 'Riverside', 'Value (%)': 58.2, 'Lower 95% CI': 55.1, 'Upper 95% CI': 61.3, Numerator: 582, Denominator: 1000, Target: 60, RAG: 'Amber', 'Direction (previous period)': 'Not available' });
+    expect(rows[0]).toMatchObject({ Period: '2024/25 Q1', Area: 'Riverside', 'Value (%)': 58.2, 'Lower 95% CI': 55.1, 'Upper 95% CI': 61.3, Numerator: 582, Denominator: 1000, Target: 60, RAG: 'Amber', 'Direction (previous period)': 'not available' });
     expect(rows[1]).toMatchObject({ Area: 'North locality', 'Value (%)': 55 });
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(ws.autoFilter).toBe('A1:N10');
