@@ -10,76 +10,124 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { didYouMean, problem, type Problem } from '../core/errors.js';
-import { makePeriod, tryParsePeriodId } from '../core/periods.js';
+import { makePeriod, tryParsePeriodId, type PeriodType } from '../core/periods.js';
+import { publishedPeriodId } from '../core/published-periods.js';
+import { laCodeCounterpart } from '../core/la-codes.js';
 import type { ComparatorDef, ComparatorTableDef, Config, IndicatorDef } from '../config/types.js';
 import { DEFAULT_CLOSENESS_WEIGHTS, neighbourAverage, parseStatNeighbourModel, type StatNeighbourModel } from './comparators.js';
 
 /** Official markers and blanks: no value, never zero. */
 const NO_VALUE = /^(|c|x|z|u|low|:|\.\.|-|–|n\/a|na|null)$/i;
 
-/** Reads a table's period cell as a stable period id, or undefined. */
-export function tablePeriodId(text: string, format: ComparatorTableDef['periodFormat']): string | undefined {
+/** The year type a comparator table's periods have, for an indicator of `type` (a quarter's comparator is its year's). */
+export function tableYearType(type: PeriodType): PeriodType {
+  return type === 'fy_quarter' || type === 'month' ? 'fy' : type === 'term' ? 'academic_year' : type;
+}
+
+/**
+ * Reads a table's period cell as a stable period id, or undefined. `type` (the indicator's period type) tells
+ * the published formats which kind of year they name; `identifier` is a DfE row's time_identifier.
+ */
+export function tablePeriodId(text: string, format: ComparatorTableDef['periodFormat'], type: PeriodType = 'fy', identifier?: string): string | undefined {
   const s = String(text).trim();
   if (format === 'id') return tryParsePeriodId(s)?.id;
   if (format === 'dfe_year') {
     const m = /^(\d{4})(\d{2})$/.exec(s);
-    return m && (Number(m[1]) + 1) % 100 === Number(m[2]) ? makePeriod('fy', Number(m[1])).id : undefined;
+    return m && (Number(m[1]) + 1) % 100 === Number(m[2]) ? makePeriod(tableYearType(type) === 'academic_year' ? 'academic_year' : 'fy', Number(m[1])).id : undefined;
   }
-  const m = /^(\d{4})/.exec(s);
-  if (!m) return undefined;
-  const y = Number(m[1]);
-  switch (format) {
-    case 'fy_end_year': return makePeriod('fy', y - 1).id;
-    case 'fy_start_year': return makePeriod('fy', y).id;
-    case 'academic_start_year': return makePeriod('academic_year', y).id;
-    case 'calendar_year': return makePeriod('calendar_year', y).id;
-  }
+  if (format === 'academic_start_year') return tablePeriodId(s, 'ay_start_year', 'academic_year');
+  if (format === 'calendar_year') return /^\d{4}$/.test(s) ? makePeriod('calendar_year', Number(s)).id : undefined;
+  if (format === 'fy_end_year' || format === 'fy_start_year') return publishedPeriodId(s, format, 'fy');
+  if (format === 'ay_start_year' || format === 'ay_end_year') return publishedPeriodId(s, format, 'academic_year');
+  return publishedPeriodId(s, format, tableYearType(type), identifier) ?? (tableYearType(type) !== type ? publishedPeriodId(s, format, type, identifier) : undefined);
 }
+
+/** The formats a comparator table's period column may be written in (for "did you mean" on a format that fits nothing). */
+const TABLE_FORMATS: ReadonlyArray<ComparatorTableDef['periodFormat']> = ['id', 'fy_end_year', 'fy_start_year', 'ay_start_year', 'ay_end_year', 'calendar_year', 'dfe_year', 'dfe_ees', 'fingertips', 'label'];
 
 export interface TableRow { period: string; area: string; value: number }
 
-/** Parses a comparator table into rows of period, area and value; markers and blanks are skipped, not zero. */
-export function parseComparatorTable(csv: string, table: ComparatorTableDef, where: { file: string; yamlPath: string }): { rows: TableRow[]; problems: Problem[] } {
+/** Which key of `table:` names a column, for the YAML path of a problem. */
+function columnKey(table: ComparatorTableDef, col: string): string {
+  if (col === table.periodColumn) return 'period_column';
+  if (col === table.areaColumn) return 'area_column';
+  if (col === table.valueColumn) return 'value_column';
+  return `where.${col}`;
+}
+
+const DEFAULT_COLUMNS: Record<string, string> = { period_column: 'period', area_column: 'area_code', value_column: 'value' };
+
+/**
+ * Parses a comparator table into rows of period, area and value; markers and blanks are skipped, not zero.
+ * Errors: a column the table does not have (with its real headers), a `where:` value no row holds (with the
+ * values that occur), a period format that reads none of the period cells (with a format that would).
+ */
+export function parseComparatorTable(csv: string, table: ComparatorTableDef, where: { file: string; yamlPath: string; periodType?: PeriodType }): { rows: TableRow[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const records = parse(csv, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as Array<Record<string, string>>;
   const columns = records.length ? Object.keys(records[0]) : [];
-  const needed = [table.periodColumn, table.areaColumn, table.valueColumn, ...Object.keys(table.where)];
+  const needed = [...new Set([table.periodColumn, table.areaColumn, table.valueColumn, ...Object.keys(table.where)])];
   for (const col of needed) {
     if (records.length && !columns.includes(col)) {
       const near = didYouMean(col, columns);
-      problems.push(problem('BP_COMPARATOR_COLUMN', `the comparator table has no column "${col}"`, {
-        file: where.file, column: col, yamlPath: where.yamlPath, value: col, expected: `one of: ${columns.join(', ')}`,
-        fix: near ? `did you mean "${near}"?` : 'set period_column, area_column and value_column to the table\'s headers',
+      const key = columnKey(table, col);
+      const isDefault = DEFAULT_COLUMNS[key] === col;
+      problems.push(problem('BP_COMPARATOR_COLUMN', `the comparator table has no column "${col}"${isDefault ? ` (\`${key}\` defaults to "${col}")` : ''}`, {
+        file: where.file, column: col, yamlPath: `${where.yamlPath}.${key}`, value: col, expected: `one of the table's headers: ${columns.join(', ')}`,
+        fix: near ? `did you mean "${near}"?` : `set \`${key}\` to one of the table's headers`,
       }));
     }
   }
   if (problems.length) return { rows: [], problems };
+  // A `where:` value that no row holds leaves the comparator empty: name the values that do occur.
+  for (const [k, v] of Object.entries(table.where)) {
+    if (records.some((r) => (r[k] ?? '') === v)) continue;
+    const held = [...new Set(records.map((r) => r[k] ?? ''))];
+    const near = didYouMean(v, held);
+    problems.push(problem('BP_COMPARATOR_WHERE', `no row of the comparator table has ${k} = "${v}"`, {
+      file: where.file, column: k, yamlPath: `${where.yamlPath}.where.${k}`, value: v,
+      expected: `one of ${held.slice(0, 20).map((x) => (x === '' ? '(blank)' : `"${x}"`)).join(', ')}${held.length > 20 ? ', …' : ''}`,
+      fix: near ? `did you mean "${near}"?` : 'write the value exactly as the table has it',
+    }));
+  }
+  if (problems.length) return { rows: [], problems };
   const rows: TableRow[] = [];
+  const kept = records.map((r, i) => [r, i] as const).filter(([r]) => Object.entries(table.where).every(([k, v]) => (r[k] ?? '') === v));
+  const periodOf = (r: Record<string, string>) => tablePeriodId(r[table.periodColumn] ?? '', table.periodFormat, where.periodType, r.time_identifier);
   let badPeriods = 0;
-  records.forEach((r, i) => {
-    for (const [k, v] of Object.entries(table.where)) if ((r[k] ?? '') !== v) return;
+  for (const [r, i] of kept) {
     const raw = String(r[table.valueColumn] ?? '').replace(/,/g, '').trim();
-    if (NO_VALUE.test(raw)) return;
-    const period = tablePeriodId(r[table.periodColumn] ?? '', table.periodFormat);
+    if (NO_VALUE.test(raw)) continue;
+    const period = periodOf(r);
     const value = Number(raw);
     if (!period) {
       if (badPeriods++ === 0) {
         problems.push(problem('BP_COMPARATOR_PERIOD', `the comparator table's period "${r[table.periodColumn]}" is not a ${table.periodFormat === 'id' ? 'period id' : table.periodFormat.replace(/_/g, ' ')}`, {
-          severity: 'warning', file: where.file, row: i + 2, column: table.periodColumn, yamlPath: where.yamlPath, value: r[table.periodColumn],
-          fix: 'set period_format to how the table writes its periods (id, fy_end_year, fy_start_year, academic_start_year, calendar_year, dfe_year)',
+          severity: 'warning', file: where.file, row: i + 2, column: table.periodColumn, yamlPath: `${where.yamlPath}.period_format`, value: r[table.periodColumn],
+          fix: 'set period_format to how the table writes its periods (id, fy_end_year, fy_start_year, ay_start_year, ay_end_year, calendar_year, dfe_year, dfe_ees, fingertips)',
         }));
       }
-      return;
+      continue;
     }
     if (!Number.isFinite(value)) {
       problems.push(problem('BP_COMPARATOR_VALUE', `the comparator table's value "${r[table.valueColumn]}" is not a number`, {
-        severity: 'warning', file: where.file, row: i + 2, column: table.valueColumn, yamlPath: where.yamlPath, value: r[table.valueColumn],
+        severity: 'warning', file: where.file, row: i + 2, column: table.valueColumn, yamlPath: `${where.yamlPath}.value_column`, value: r[table.valueColumn],
         fix: 'use a number or an official marker (c, x, z, u, low)',
       }));
-      return;
+      continue;
     }
     rows.push({ period, area: String(r[table.areaColumn] ?? '').trim(), value });
-  });
+  }
+  if (!rows.length && badPeriods) {
+    // Not one period read: the format is wrong, not a cell. Name a format that reads them.
+    const sample = kept.map(([r]) => r).filter((r) => !NO_VALUE.test(String(r[table.valueColumn] ?? '').trim()));
+    const fits = TABLE_FORMATS.find((f) => f !== table.periodFormat && sample.length && sample.every((r) => tablePeriodId(r[table.periodColumn] ?? '', f, where.periodType, r.time_identifier)));
+    problems.splice(problems.findIndex((p) => p.code === 'BP_COMPARATOR_PERIOD'), 1, problem('BP_COMPARATOR_PERIOD', `period_format ${table.periodFormat} reads none of the table's periods (column "${table.periodColumn}" holds e.g. "${sample[0]?.[table.periodColumn] ?? ''}")`, {
+      file: where.file, column: table.periodColumn, yamlPath: `${where.yamlPath}.period_format`, value: table.periodFormat,
+      expected: `a format that reads "${sample[0]?.[table.periodColumn] ?? ''}"`,
+      fix: fits ? `set \`period_format: ${fits}\`` : 'set period_format to how the table writes its periods (id, fy_end_year, fy_start_year, ay_start_year, calendar_year, dfe_year, dfe_ees, fingertips)',
+    }));
+  }
   return { rows, problems };
 }
 
@@ -115,6 +163,15 @@ export function resolveComparator(c: ComparatorDef, rows: TableRow[], areaCode: 
   return out;
 }
 
+/** Why a table's periods cannot serve the indicator's (a table of calendar years for a financial-year indicator), or undefined. */
+function periodTypeMismatch(def: IndicatorDef, rows: TableRow[]): string | undefined {
+  if (!rows.length) return undefined;
+  const types = new Set(rows.map((r) => tryParsePeriodId(r.period)?.type));
+  if (types.has(def.periodType) || types.has(tableYearType(def.periodType))) return undefined;
+  const [t] = [...types];
+  return `the comparator table's periods are ${String(t).replace('_', ' ')}s (e.g. ${rows[0].period}), but the indicator reports ${def.periodType.replace('_', ' ')}s: no figure can be compared`;
+}
+
 /** Reads every comparator table and neighbour model the indicators name (each file once) and resolves them. */
 export function loadComparatorTables(config: Pick<Config, 'root' | 'areas'>, indicators: IndicatorDef[]): { indicators: IndicatorDef[]; problems: Problem[] } {
   const problems: Problem[] = [];
@@ -142,10 +199,21 @@ export function loadComparatorTables(config: Pick<Config, 'root' | 'areas'>, ind
       if (!c.table) { comparators.push(c); return; }
       const text = read(c.table.path, `${yamlPath}.table.path`);
       if (text === null) return;
-      const { rows, problems: ps } = parseComparatorTable(text, c.table, { file: c.table.path, yamlPath: `${yamlPath}.table` });
+      const { rows, problems: ps } = parseComparatorTable(text, c.table, { file: c.table.path, yamlPath: `${yamlPath}.table`, periodType: def.periodType });
       problems.push(...ps);
       if (ps.some((p) => p.severity === 'error')) return;
-      const areaCode = c.areaCode ?? whole?.code;
+      const mismatch = periodTypeMismatch(def, rows);
+      if (mismatch) {
+        problems.push(problem('BP_COMPARATOR_PERIOD', mismatch, {
+          file: def.file, column: c.table.periodColumn, yamlPath: `${yamlPath}.table.period_format`, value: c.table.periodFormat,
+          fix: `set period_format so the table's periods are the indicator's (${def.periodType.replace('_', ' ')}s or the years that hold them), or correct the indicator's period_type`,
+        }));
+        return;
+      }
+      let areaCode = c.areaCode ?? whole?.code;
+      // An authority named by its ONS code in a table (or model) keyed by DfE LA numbers, or the other way round.
+      const other = areaCode ? laCodeCounterpart(areaCode) : undefined;
+      if (areaCode && other && !rows.some((r) => r.area === areaCode) && rows.some((r) => r.area === other)) areaCode = other;
       if (!areaCode) {
         problems.push(problem('BP_COMPARATOR_AREA', `comparator "${c.id}" needs an area code`, { file: def.file, yamlPath: `${yamlPath}.area_code`, fix: 'set area_code, or a code for the partnership (area `all`) in boardpack.yaml' }));
         return;
@@ -161,6 +229,7 @@ export function loadComparatorTables(config: Pick<Config, 'root' | 'areas'>, ind
         if (mtext === null) return;
         model = models.get(c.neighboursModel) ?? parseStatNeighbourModel(mtext);
         models.set(c.neighboursModel, model);
+        if (!model.has(areaCode) && other && model.has(other)) areaCode = other;
         if (!model.has(areaCode)) {
           const near = didYouMean(areaCode, [...model.keys()]);
           problems.push(problem('BP_COMPARATOR_AREA', `LA code "${areaCode}" is not in the statistical neighbour model`, { file: c.neighboursModel, yamlPath: `${yamlPath}.area_code`, value: areaCode, expected: 'a 3-digit DfE LA code from the model\'s old_la_code column', fix: near ? `did you mean "${near}"?` : 'set area_code to your authority\'s DfE code' }));

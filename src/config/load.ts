@@ -12,7 +12,8 @@ import { normalizeConfig, normalizeIndicator } from './normalize.js';
 import { lintIndicators } from './lint.js';
 import type { Config, IndicatorDef, Project } from './types.js';
 import { readYamlFile, type YamlFile } from './yaml.js';
-import { mergeSpec, resolveRef } from './refs.js';
+import { mergeSource, mergeSpec, resolveRef } from './refs.js';
+import { applyPublishedFormat } from './published-formats.js';
 import { zodIssuesToProblems } from './zod-problems.js';
 
 export const CONFIG_FILE = 'boardpack.yaml';
@@ -53,6 +54,7 @@ export async function loadProject(dir: string): Promise<LoadResult> {
   }
   const unresolved = new Set<string>();
   problems.push(...(await mergeSourceContracts(yaml, root, unresolved)));
+  applyPublishedFormats(yaml);
   const parsed = ProjectSpec.safeParse(yaml.data ?? {}, { reportInput: true });
   if (!parsed.success) {
     return { indicators: [], problems: [...problems, ...zodIssuesToProblems(ProjectSpec, parsed.error.issues, yaml, 'BP_CONFIG')] };
@@ -300,9 +302,18 @@ async function mergeSourceContracts(yaml: YamlFile, root: string, unresolved: Se
       continue;
     }
     const { contract: _drop, ...own } = entry as Record<string, unknown>;
-    (sources as Record<string, unknown>)[id] = mergeSpec(contracts[wanted] as Record<string, unknown>, own);
+    (sources as Record<string, unknown>)[id] = mergeSource(contracts[wanted] as Record<string, unknown>, own);
   }
   return out;
+}
+
+/** `format: dfe_ees | fingertips | lait`: the published layout's rules laid under each source that names one. */
+function applyPublishedFormats(yaml: YamlFile): void {
+  const sources = (yaml.data as { sources?: unknown })?.sources;
+  if (!sources || typeof sources !== 'object') return;
+  for (const [id, entry] of Object.entries(sources as Record<string, unknown>)) {
+    if (entry && typeof entry === 'object' && !Array.isArray(entry)) (sources as Record<string, unknown>)[id] = applyPublishedFormat(entry as Record<string, unknown>);
+  }
 }
 
 export function listPresets(): string[] {

@@ -40,13 +40,15 @@ export function normalizeConfig(spec: ProjectSpec, root: string, configFile: str
 }
 
 export function normalizeSource(id: string, s: SourceSpec, root: string): SourceDef {
-  const format = s.format ?? (/\.xlsx$/i.test(s.path) ? 'xlsx' : 'csv');
+  // A published layout (dfe_ees…) says how the rows are laid out, not the file format: that follows the extension.
+  const format = s.format === 'csv' || s.format === 'xlsx' ? s.format : /\.xlsx$/i.test(s.path) ? 'xlsx' : 'csv';
   return {
     id,
     title: s.title ?? id,
     path: path.resolve(root, s.path),
     relativePath: s.path,
     format,
+    ...(s.format && s.format !== 'csv' && s.format !== 'xlsx' ? { published: s.format } : {}),
     partner: s.partner ?? '',
     frequency: s.frequency,
     latenessDays: s.lateness_days,
@@ -56,8 +58,10 @@ export function normalizeSource(id: string, s: SourceSpec, root: string): Source
     sheets: s.sheets,
     headerRow: s.header_row,
     skipRowsMatching: s.skip_rows_matching ?? [],
-    period: s.period ? { column: s.period.column, sheetName: s.period.sheet_name, fixed: s.period.fixed, fileName: s.period.file_name, type: s.period.type } : undefined,
+    period: s.period ? { column: s.period.column, sheetName: s.period.sheet_name, fixed: s.period.fixed, fileName: s.period.file_name, type: s.period.type, ...(s.period.format ? { format: s.period.format } : {}) } : undefined,
     areaColumn: s.area_column,
+    ...(s.area_codes ? { areaCodes: typeof s.area_codes === 'string' ? [s.area_codes] : s.area_codes } : {}),
+    ...(s.where ? { where: Object.fromEntries(Object.entries(s.where).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)])) } : {}),
     columns: Object.entries(s.columns ?? {}).map(([name, c]) => ({
       name,
       type: c.type,

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { PERIOD_TYPES } from '../core/periods.js';
+import { PERIOD_FORMATS } from '../core/published-periods.js';
+import { PUBLISHED_FORMATS } from './published-formats.js';
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _ , starting with a letter');
 
@@ -50,6 +52,13 @@ export const PeriodFrom = z.strictObject({
   /** The file name holds the period (`true`), or a regular expression finds it there (its match, or its group named `period`). */
   file_name: z.union([z.literal(true), z.string()]).optional(),
   type: z.enum(PERIOD_TYPES),
+  /**
+   * How the period is written: `label` (default: any common way, or a date; a 31 March snapshot date is the
+   * financial year it ends), `fy_end_year` (2025 → 2024-25), `fy_start_year`, `ay_start_year`, `ay_end_year`,
+   * `dfe_year` (202425), `dfe_ees` (DfE time_period read with its time_identifier: "Reporting year" 2025 is
+   * the year to 31 March 2025) or `fingertips` (2023/24, pooled 2021 - 23 keyed by its last year).
+   */
+  format: z.enum(PERIOD_FORMATS).optional(),
 });
 
 const sourceFields = {
@@ -62,7 +71,11 @@ const sourceFields = {
   contract: z.string().optional(),
   /** File path or glob, relative to the project folder. */
   path: z.string(),
-  format: z.enum(['csv', 'xlsx']).optional(),
+  /**
+   * The file's format (`csv`, `xlsx`; default from its extension), or the layout of a published CSV that fills
+   * in the period, area and geography rules: `dfe_ees` (Explore Education Statistics), `fingertips` (OHID), `lait`.
+   */
+  format: z.enum(['csv', 'xlsx', ...PUBLISHED_FORMATS]).optional(),
   /** The partner that sends this extract (shown in the data-quality appendix). */
   partner: z.string().optional(),
   frequency: z.enum(FREQUENCIES).default('quarterly'),
@@ -89,6 +102,14 @@ const sourceFields = {
   period: PeriodFrom.optional(),
   /** Column holding the locality (code, id, name or alias); omit for partnership-wide figures. */
   area_column: z.string().optional(),
+  /**
+   * Columns holding an authority's code (ONS `E06000021` or DfE `861`): only rows whose code is the
+   * partnership's (`areas` entry `all`: its code and aliases) are loaded, or with `area_column` the
+   * localities'; every other authority's, region's and England's rows are ignored and counted once.
+   */
+  area_codes: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+  /** Keep only rows whose columns equal these values (a list: any of them; '' a blank cell), e.g. `{population_type: Children looked after on 31 March each year}`. */
+  where: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()])).min(1)])).optional(),
   /** The columns the extract must have (required unless the source names a `contract:` that has them). */
   columns: z.record(z.string(), ColumnSpec).optional(),
   encoding: z.enum(['utf-8', 'windows-1252']).default('utf-8'),
@@ -226,13 +247,20 @@ export const TargetValue = z.union([
   }),
 ]);
 
+export const COMPARATOR_PERIOD_FORMATS = ['id', 'fy_end_year', 'fy_start_year', 'academic_start_year', 'ay_start_year', 'ay_end_year', 'calendar_year', 'dfe_year', 'dfe_ees', 'fingertips', 'label'] as const;
+
 /** A published table of every authority's values (e.g. a DfE or Fingertips CSV), read by the assess stage (#6). */
 export const ComparatorTableSpec = z.strictObject({
   /** CSV file, relative to the project folder. */
   path: z.string(),
   period_column: z.string().default('period'),
-  /** How the period column is written: a period id, a year (financial year ending / starting, academic year starting, calendar) or DfE's `202425`. */
-  period_format: z.enum(['id', 'fy_end_year', 'fy_start_year', 'academic_start_year', 'calendar_year', 'dfe_year']).default('id'),
+  /**
+   * How the period column is written: a period id (default), a year (`fy_end_year`: 2025 is the year to 31 March
+   * 2025; `fy_start_year`, `ay_start_year` (or `academic_start_year`), `ay_end_year`, `calendar_year`), DfE's
+   * `202425` (`dfe_year`), a DfE tidy file's time_period with its time_identifier (`dfe_ees`), a Fingertips time
+   * period (`fingertips`) or any common way (`label`).
+   */
+  period_format: z.enum(COMPARATOR_PERIOD_FORMATS).default('id'),
   area_column: z.string().default('area_code'),
   value_column: z.string().default('value'),
   /** Keep only rows whose columns equal these values, e.g. `{ geographic_level: Local authority }`. */

@@ -2,7 +2,9 @@
  * Config as used: every default filled in, camelCase, paths absolute. Only these types cross stage boundaries.
  */
 import type { PeriodType } from '../core/periods.js';
-import type { COLUMN_TYPES, FREQUENCIES, OBA_KINDS, OBA_QUESTIONS, POLARITIES, REPORT_SECTIONS, THRIVE_LEVELS, UNITS } from './schema.js';
+import type { PeriodFormat } from '../core/published-periods.js';
+import type { PublishedFormat } from './published-formats.js';
+import type { COMPARATOR_PERIOD_FORMATS, COLUMN_TYPES, FREQUENCIES, OBA_KINDS, OBA_QUESTIONS, POLARITIES, REPORT_SECTIONS, THRIVE_LEVELS, UNITS } from './schema.js';
 
 export type Polarity = (typeof POLARITIES)[number];
 export type Unit = (typeof UNITS)[number];
@@ -44,6 +46,8 @@ export interface SourceDef {
   /** Path as written, relative to the project. */
   relativePath: string;
   format: 'csv' | 'xlsx';
+  /** The published layout the source was declared with (`format: dfe_ees`…), whose rules are already filled in. */
+  published?: PublishedFormat;
   partner: string;
   frequency: Frequency;
   latenessDays: number;
@@ -54,8 +58,12 @@ export interface SourceDef {
   sheets?: string[];
   headerRow: number | 'auto';
   skipRowsMatching: string[];
-  period?: { column?: string; sheetName?: boolean; fixed?: string; fileName?: true | string; type: PeriodType };
+  period?: { column?: string; sheetName?: boolean; fixed?: string; fileName?: true | string; type: PeriodType; format?: PeriodFormat };
   areaColumn?: string;
+  /** Columns holding authority codes: only the partnership's (or, with `areaColumn`, its localities') rows are kept. */
+  areaCodes?: string[];
+  /** Keep only rows whose column equals one of the values ('' for a blank cell). */
+  where?: Record<string, string[]>;
   columns: ColumnContract[];
   encoding: 'utf-8' | 'windows-1252';
   contractVersion: string;
@@ -94,7 +102,7 @@ export interface ComparatorTableDef {
   /** Absolute path. */
   path: string;
   periodColumn: string;
-  periodFormat: 'id' | 'fy_end_year' | 'fy_start_year' | 'academic_start_year' | 'calendar_year' | 'dfe_year';
+  periodFormat: (typeof COMPARATOR_PERIOD_FORMATS)[number];
   areaColumn: string;
   valueColumn: string;
   where: Record<string, string>;

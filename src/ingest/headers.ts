@@ -13,7 +13,9 @@ export interface HeaderMatch {
 /** The columns a source needs beyond its contract's own: its period and area columns. */
 export function contractColumnNames(source: SourceDef): string[] {
   const names = source.columns.map((c) => c.name);
-  for (const extra of [source.period?.column, source.areaColumn]) if (extra && !names.includes(extra)) names.push(extra);
+  // The period and area columns, and those the row filters read (`where:`, `area_codes:`), are read too.
+  const extras = [source.period?.column, source.areaColumn, ...Object.keys(source.where ?? {}), ...(source.areaCodes ?? [])];
+  for (const extra of extras) if (extra && !names.includes(extra)) names.push(extra);
   return names;
 }
 

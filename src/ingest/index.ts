@@ -17,6 +17,7 @@ import { readCsvToRaw } from './read-csv.js';
 import { readXlsxToRaw } from './read-xlsx.js';
 import { stageSource, TYPED_TABLE, warehouseColumns, type Omitted } from './stage.js';
 import { checkHistory, checkMissingAreas, diffPeriods } from './compare.js';
+import { applyRowFilters } from './row-filter.js';
 
 export type { Omitted } from './stage.js';
 export type { PeriodChange } from '../warehouse/meta.js';
@@ -44,6 +45,8 @@ export interface SourceIngest {
   loadId?: number;
   /** Per period replaced: rows before and after, added, removed, revised. */
   changes: PeriodChange[];
+  /** Rows left out by the source's `where:` and `area_codes:` (other authorities, England, regions). */
+  ignoredRows?: { where: number; otherAreas: number };
 }
 
 export interface IngestReport { sources: SourceIngest[]; problems: Problem[] }
@@ -158,6 +161,14 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
   if (hasError()) return failed();
 
   options.progress?.({ source: source.id, file: '', fileIndex: files.length, files: files.length, rows: result.files.reduce((a, f) => a + f.rows, 0), phase: 'checking' });
+  // A national file filtered to the partnership: other authorities' rows are counted, not reported row by row.
+  const filtered = await applyRowFilters(wh, source, config.areas);
+  result.problems.push(...filtered.problems);
+  if (filtered.summary) {
+    result.ignoredRows = filtered.ignored;
+    options.log?.(`${source.id}: ${filtered.summary}`);
+  }
+  if (hasError()) return failed();
   const staged = await stageSource(wh, source, config.areas, options.listLimit);
   result.problems.push(...staged.problems);
   result.omitted.push(...staged.omitted);

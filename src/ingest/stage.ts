@@ -7,8 +7,9 @@ import { problem, type Problem } from '../core/errors.js';
 import type { Area, ColumnContract, SourceDef } from '../config/types.js';
 import { quoteIdent, quoteLiteral, type Warehouse } from '../warehouse/db.js';
 import { RAW_TABLE } from './raw-table.js';
-import { parsePeriodLabel } from './period-labels.js';
+import { periodExpectation, periodIdOf, periodTextSql, shownPeriodText } from './period-formats.js';
 import { canonical } from './headers.js';
+import { knownAreas } from './row-filter.js';
 
 export const MARKERS = ['c', 'x', 'z', 'u', 'low', '..'];
 export const TYPED_TABLE = 'bp_typed';
@@ -100,17 +101,17 @@ export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[
       : source.period.fileName !== undefined ? '_file'
       : source.period.sheetName ? '_sheet' : q(source.period.column ?? 'period');
     const fileRule = source.period.fileName;
-    periodRaw = `trim(${periodSql})`;
+    periodRaw = periodTextSql(source.period, rawCols, periodSql) ?? `trim(${periodSql})`;
     const distinct = await wh.all<{ v: string | null; n: number; first_file: string; first_sheet: string | null; first_row: number }>(
       `SELECT ${periodRaw} AS v, count(*)::INTEGER AS n, min(_file) AS first_file, min(_sheet) AS first_sheet, min(_row) AS first_row FROM ${RAW_TABLE} GROUP BY 1 ORDER BY 1 NULLS FIRST`);
     for (const d of distinct) {
       const text = d.v && fileRule !== undefined ? periodTextFromFileName(d.v, fileRule) : d.v;
-      const id = text ? parsePeriodLabel(text, source.period.type) : undefined;
+      const id = text ? periodIdOf(text, source.period) : undefined;
+      const shown = d.v === null ? null : shownPeriodText(d.v);
       if (id) periodMap.set(d.v!, id);
-      else problems.push(problem(d.v ? 'BP_INGEST_BAD_PERIOD' : 'BP_INGEST_EMPTY_REQUIRED', d.v ? `"${d.v}" is not a ${source.period.type.replace('_', ' ')} (${d.n} row${d.n > 1 ? 's' : ''})` : `the period is empty (${d.n} rows)`, {
-        file: d.first_file, sheet: d.first_sheet ?? undefined, row: d.first_row, column: source.period.column ?? (fileRule !== undefined ? '(file name)' : source.period.sheetName ? '(sheet name)' : '(fixed)'), value: d.v,
-        expected: { fy_quarter: 'e.g. 2024-25-Q1 or 2024/25 Q1', fy: 'e.g. 2024-25 or 2024/25', academic_year: 'e.g. AY2024-25 or 2024/25', term: 'e.g. Autumn 2024 or AY2024-25-T1', month: 'e.g. 2024-04 or April 2024', calendar_year: 'e.g. 2024' }[source.period.type],
-        fix: 'correct the period in the extract, or the `period:` rule in the source contract',
+      else problems.push(problem(d.v ? 'BP_INGEST_BAD_PERIOD' : 'BP_INGEST_EMPTY_REQUIRED', d.v ? `"${shown}" is not a ${source.period.type.replace('_', ' ')}${source.period.format ? ` written as ${source.period.format}` : ''} (${d.n} row${d.n > 1 ? 's' : ''})` : `the period is empty (${d.n} rows)`, {
+        file: d.first_file, sheet: d.first_sheet ?? undefined, row: d.first_row, column: source.period.column ?? (fileRule !== undefined ? '(file name)' : source.period.sheetName ? '(sheet name)' : '(fixed)'), value: shown,
+        ...periodExpectation(source.period, d.v),
       }));
     }
   }
@@ -129,8 +130,7 @@ export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[
       else if (d.v && /^(total|all|grand total)$/i.test(d.v)) await wh.run(`INSERT INTO bp_area_map VALUES (?, ?)`, [d.v, '__total__']);
       else problems.push(problem(d.v ? 'BP_INGEST_UNKNOWN_AREA' : 'BP_INGEST_EMPTY_REQUIRED', d.v ? `unknown area "${d.v}" (${d.n} row${d.n > 1 ? 's' : ''})` : `the area is empty (${d.n} rows)`, {
         file: d.first_file, sheet: d.first_sheet ?? undefined, row: d.first_row, column: source.areaColumn, value: d.v,
-        expected: `one of ${areas.filter((a) => !a.isWhole).map((a) => a.name).join(', ')}`,
-        fix: `add "${d.v}" to the \`aliases:\` of the right area in boardpack.yaml`,
+        ...unknownAreaHelp(areas, d.v),
       }));
     }
   }
@@ -174,6 +174,18 @@ export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[
 
   const [{ n }] = await wh.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${TYPED_TABLE}`);
   return { problems, omitted, periods: [...new Set(periodMap.values())].sort(), rows: n };
+}
+
+/** What an unknown area's problem lists: the areas that exist, and the fix that fits the project. */
+function unknownAreaHelp(areas: Area[], value: string | null): { expected: string; fix: string } {
+  const localities = areas.filter((a) => !a.isWhole);
+  if (!localities.length) {
+    return {
+      expected: `an area of this project: ${knownAreas(areas)} (it has no localities)`,
+      fix: 'to keep only your authority\'s rows of a national file, replace `area_column:` with `area_codes: [<column>]` (ONS code or DfE LA number); or add the localities under `areas:`',
+    };
+  }
+  return { expected: `one of ${knownAreas(areas)}`, fix: `add "${value}" to the \`aliases:\` of the right area in boardpack.yaml, or with \`area_codes:\` keep only your areas' rows` };
 }
 
 /** The typed-table column a contract column name stands for (the period and area columns are typed as `period` / `area`). */

@@ -146,7 +146,8 @@ describe('comparators from published tables', () => {
       { id: 'typed', label: 'Typed', values: { '2024-25': 1 } },
     ])]);
     expect(problems.map((p) => p.code)).toEqual(['BP_COMPARATOR_COLUMN', 'BP_COMPARATOR_FILE', 'BP_COMPARATOR_AREA', 'BP_COMPARATOR_AREA']);
-    expect(problems[0]).toMatchObject({ column: 'rate_per_10k', fix: 'did you mean "rate_per_10000"?', yamlPath: 'indicators.cla.comparators.0.table' });
+    expect(problems[0]).toMatchObject({ column: 'rate_per_10k', fix: 'did you mean "rate_per_10000"?', yamlPath: 'indicators.cla.comparators.0.table.value_column' });
+    expect(problems[0].expected).toMatch(/^one of the table's headers: time_period, time_identifier, /);
     expect(problems[2].fix).toMatch(/did you mean "371"/);
     expect(indicators[0].comparators.map((c) => c.id)).toEqual(['typed']);
   });
