@@ -10,7 +10,7 @@ import {
 } from './model.js';
 import { normalizeZip } from './zip.js';
 
-export interface Column { key: string; header: string; type: 'integer' | 'text' | 'date' | 'code'; required?: boolean; description?: string; values?: string[]; identifier?: boolean }
+export interface Column { key: string; header: string; type: 'integer' | 'text' | 'date' | 'code'; required?: boolean; description?: string; values?: string[]; identifier?: boolean; pattern?: string }
 
 export interface ExtractFile { path: string; content: Buffer }
 
@@ -66,7 +66,7 @@ export const EDUCATION_COLUMNS: Column[] = [
 
 export const SOCIAL_CARE_PATH = 'extracts/social_care_episodes_2026-09-30.csv';
 export const SOCIAL_CARE_COLUMNS: Column[] = [
-  { key: 'child_id', header: 'child_id', type: 'text', identifier: true, description: 'Pseudonymous child identifier (stable across episodes).' },
+  { key: 'child_id', header: 'child_id', type: 'text', identifier: true, pattern: '^BF[0-9A-F]{8}$', description: 'Pseudonymous child identifier (stable across episodes).' },
   { key: 'locality', header: 'locality', type: 'code', values: LOCALITIES.map((l) => l.code), description: 'Locality code of the child\'s home address.' },
   { key: 'episode_type', header: 'episode_type', type: 'code', values: ['EHA', 'CIN', 'CP', 'CLA'], description: 'EHA early help assessment, CIN child in need plan, CP child protection plan, CLA looked after.' },
   { key: 'start_date', header: 'start_date', type: 'date' },

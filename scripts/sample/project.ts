@@ -30,6 +30,7 @@ function columns(cols: Column[]): Record<string, unknown> {
     if (c.header !== c.key) spec.aliases = [c.header];
     if (c.values) spec.values = c.values;
     if (c.identifier) spec.identifier = true;
+    if (c.pattern) spec.pattern = c.pattern;
     if (c.description) spec.description = c.description;
     out[c.key] = spec;
   }

@@ -70,6 +70,7 @@ export function normalizeSource(id: string, s: SourceSpec, root: string): Source
       values: c.values,
       identifier: c.identifier ?? false,
       ...(c.description ? { description: c.description } : {}),
+      pattern: c.pattern,
     })),
     encoding: s.encoding,
     contractVersion: String(s.contract_version ?? 1),

@@ -41,6 +41,11 @@ export const ColumnSpec = z.strictObject({
   values: z.array(z.string()).optional(),
   /** Personal identifier: loaded for counting, never copied to any output. */
   identifier: z.boolean().optional(),
+  /**
+   * For an identifier: a regular expression its values match (e.g. `^BF[0-9A-F]{8}$`). A value matching it is
+   * withheld from every message and report whichever column it turns up in (a row with its columns swapped).
+   */
+  pattern: z.string().refine((p) => { try { new RegExp(p); return true; } catch { return false; } }, 'a valid regular expression').optional(),
   description: z.string().optional(),
 });
 

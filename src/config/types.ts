@@ -33,6 +33,8 @@ export interface ColumnContract {
   values?: string[];
   identifier: boolean;
   description?: string;
+  /** Regular expression an identifier's values match: any value matching it is withheld wherever it appears. */
+  pattern?: string;
 }
 
 /** When a period's data is due after the period ends: calendar days, or working days (England and Wales). */

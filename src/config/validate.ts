@@ -10,6 +10,9 @@ import { openWarehouse, enrichDuckDbError, quoteIdent } from '../warehouse/db.js
 import { ensureMeta } from '../warehouse/meta.js';
 import { warehouseColumns } from '../ingest/stage.js';
 import { compileIndicator } from '../measures/compile.js';
+import { checkIdentifierUse } from '../measures/identifiers.js';
+import { checkFragment, checkStatement, confineWarehouse } from '../measures/confine.js';
+import { BoardpackError } from '../core/errors.js';
 import { addLines, loadProject, type LoadResult } from './load.js';
 import type { Config, IndicatorDef, SourceDef } from './types.js';
 
@@ -61,6 +64,7 @@ export async function checkIndicatorSql(config: Config, indicators: IndicatorDef
       await wh.run(`CREATE TABLE ${quoteIdent(s.table)} (${cols.map(([n, t]) => `${quoteIdent(n)} ${t}`).join(', ')})`);
       tables[s.table] = cols.map(([n]) => n);
     }
+    await confineWarehouse(wh);
     for (const def of indicators) {
       // A source without a column contract has already been reported; binding against it would only repeat that.
       const parts = [def.numerator, def.denominator].filter((p) => p !== undefined);
@@ -73,8 +77,18 @@ export async function checkIndicatorSql(config: Config, indicators: IndicatorDef
         return [t, (tables[t] ?? []).filter((c) => !c.startsWith('_'))];
       }));
       try {
-        await wh.all(`DESCRIBE ${sql.replace(/^--.*\n/gm, '')}`);
+        // The same checks, on the same kind of confined connection, as the run: so validate and run agree.
+        const ctx = { what: `indicator ${def.id}`, file: def.file };
+        for (const [part, key] of [[def.numerator, 'numerator'], [def.denominator, 'denominator']] as const) {
+          checkFragment(part?.expr, { ...ctx, yamlPath: `indicators.${def.id}.${key}.expr` });
+          checkFragment(part?.where, { ...ctx, yamlPath: `indicators.${def.id}.${key}.where` });
+        }
+        await checkIdentifierUse(wh, def, config);
+        const sqlCtx = { ...ctx, yamlPath: `indicators.${def.id}.${def.sql ? 'sql' : 'numerator.expr'}` };
+        if (def.sql) (await checkStatement(wh, def.sql.trim().replace(/;\s*$/, ''), sqlCtx)).prepared.destroySync();
+        (await checkStatement(wh, sql, sqlCtx)).prepared.destroySync();
       } catch (e) {
+        if (e instanceof BoardpackError) { out.push(...e.problems); continue; }
         const part = def.sql ? 'sql' : partAt(e, def);
         const p = enrichDuckDbError(e, { what: `indicator ${def.id}`, file: def.file, yamlPath: `indicators.${def.id}.${part}`, tables: seen }).problems[0];
         // The text as written at that path is the offending value.

@@ -16,6 +16,7 @@ import { createRawTable, RAW_TABLE } from './raw-table.js';
 import { readCsvToRaw } from './read-csv.js';
 import { readXlsxToRaw } from './read-xlsx.js';
 import { stageSource, TYPED_TABLE, warehouseColumns, type Omitted } from './stage.js';
+import { identifierMatcher, withholdIdentifiers } from './withhold.js';
 import { checkHistory, checkMissingAreas, diffPeriods } from './compare.js';
 import { applyRowFilters } from './row-filter.js';
 
@@ -150,7 +151,11 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
     await wh.run(`DROP VIEW IF EXISTS ${TYPED_TABLE}`);
     await wh.run(`DROP TABLE IF EXISTS ${RAW_TABLE}`);
   };
+  // Identifier-like values are withheld before any problem is recorded, printed or reported.
+  const matcher = identifierMatcher(config.sources);
+  const withhold = () => { result.problems = withholdIdentifiers(result.problems, matcher); };
   const failed = async () => {
+    withhold();
     await dropStaging();
     const loadId = await nextLoadId(wh);
     await recordLoad(wh, { loadId, source, fingerprint, loadedAt, status: 'failed', files: result.files, periods: result.periods, problems: result.problems, omitted: result.omitted });
@@ -191,6 +196,7 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
   const newPeriods = [...perPeriod.keys()].filter((p): p is string => p !== null);
 
   options.progress?.({ source: source.id, file: '', fileIndex: files.length, files: files.length, rows: staged.rows, phase: 'loading' });
+  withhold();
   const loadId = await nextLoadId(wh);
   const table = quoteIdent(source.table);
   const next = quoteIdent(`${source.table}__bp_next`);

@@ -3,6 +3,7 @@
  * `low`) are kept in a `<column>__marker` column beside a NULL value, never turned into zero. Every cell that
  * cannot be read becomes a coded problem naming file, sheet, row, column and value.
  */
+import { WITHHELD } from './withhold.js';
 import { problem, type Problem } from '../core/errors.js';
 import type { Area, ColumnContract, SourceDef } from '../config/types.js';
 import { quoteIdent, quoteLiteral, type Warehouse } from '../warehouse/db.js';
@@ -72,8 +73,7 @@ export interface StageResult {
   rows: number;
 }
 
-/** What a problem shows instead of a personal identifier's value: identifiers never leave the warehouse. */
-export const WITHHELD = '(personal identifier withheld)';
+export { WITHHELD } from './withhold.js';
 
 /** How many problems of one check are kept for the report; the rest are counted (see `Omitted`). */
 export const LIST_LIMIT = 1000;

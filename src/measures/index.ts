@@ -9,6 +9,7 @@ import type { Config, IndicatorDef } from '../config/types.js';
 import { enrichDuckDbError, type Warehouse } from '../warehouse/db.js';
 import { hasPeriodDays, tableColumns } from '../warehouse/meta.js';
 import { compileIndicator, UNIT_MULTIPLIER } from './compile.js';
+import { checkIdentifierUse } from './identifiers.js';
 import { checkFragment, checkStatement, confineWarehouse, runChecked, DEFAULT_QUERY_TIMEOUT_MS, type CheckedStatement } from './confine.js';
 import type { MeasuresOutput, MeasureValue } from './types.js';
 
@@ -53,6 +54,7 @@ export async function computeMeasures(wh: Warehouse, config: Config, indicators:
         checkFragment(part?.expr, { ...context, yamlPath: `indicators.${def.id}.${key}.expr` });
         checkFragment(part?.where, { ...context, yamlPath: `indicators.${def.id}.${key}.where` });
       }
+      await checkIdentifierUse(wh, def, config);
       if (def.sql) (await checkStatement(wh, def.sql.trim().replace(/;\s*$/, ''), context)).prepared.destroySync();
       checked.set(def.id, await checkStatement(wh, sql, context));
     } catch (e) {
