@@ -123,7 +123,22 @@ export function buildProgram(): Command {
     .description('show per source and period what is loaded, missing or late, and what the last load changed')
     .addOption(projectOpt())
     .addOption(new Option('--json', 'print the status as JSON on stdout'))
+    .addOption(new Option('--chase', 'list, per partner, the sources due or late for the report period (due date, days late, indicators waiting, contact)'))
+    .addOption(periodOpt())
+    .addOption(new Option('--csv <file>', 'with --chase: also write the list as a mail-merge CSV'))
+    .addOption(new Option('--templates <dir>', 'with --chase: write each listed source\'s request workbook into DIR, with the mail-merge CSV (chase.csv) beside them'))
+    .addOption(new Option('--no-ingest', 'with --chase: read the warehouse as it is, without loading what changed on disk first'))
     .action(lazy(() => import('./commands/status.js')));
+
+  program.command('request')
+    .description('write a data-return template per source for partners to fill in: a workbook made from its contract (or --format csv)')
+    .addOption(projectOpt())
+    .addOption(new Option('--source <id...>', 'only these sources (default: all)'))
+    .addOption(periodOpt())
+    .addOption(new Option('--format <format>', 'a workbook, or a header-only CSV with a README').choices(['xlsx', 'csv']).default('xlsx'))
+    .addOption(new Option('-o, --out <dir>', 'folder to write the templates to (default: requests/ in the project)'))
+    .addOption(new Option('--no-ingest', 'read the warehouse as it is, without loading what changed on disk first'))
+    .action(lazy(() => import('./commands/request.js')));
 
   program.command('schema')
     .description('write JSON Schema files for boardpack.yaml, indicator files and source contracts')

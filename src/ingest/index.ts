@@ -19,6 +19,7 @@ import { stageSource, TYPED_TABLE, warehouseColumns, type Omitted } from './stag
 import { identifierMatcher, withholdIdentifiers } from './withhold.js';
 import { checkHistory, checkMissingAreas, diffPeriods } from './compare.js';
 import { applyRowFilters } from './row-filter.js';
+import { applyReturnPrecedence, findReturns, readReturnToRaw, type FoundReturn } from '../request/read-return.js';
 
 export type { Omitted } from './stage.js';
 export type { PeriodChange } from '../warehouse/meta.js';
@@ -64,6 +65,8 @@ export interface IngestOptions {
   now?: () => string;
   log?: (line: string) => void;
   progress?: (p: IngestProgress) => void;
+  /** Returned request workbooks for this source (found in the project's returns/ folder by ingestProject). */
+  returns?: FoundReturn[];
 }
 
 export async function ingestProject(wh: Warehouse, config: Config, options: IngestOptions = {}): Promise<IngestReport> {
@@ -85,9 +88,12 @@ export async function ingestProject(wh: Warehouse, config: Config, options: Inge
       for (const o of owners) fileFor.set(o.id, [...(fileFor.get(o.id) ?? []), f]);
     }
   }
+  // Filled-in request workbooks dropped into returns/ load with their source's own files (not with --file).
+  const returns = options.files ? undefined : await findReturns(config);
+  extra.push(...(returns?.problems ?? []));
   for (const source of chosen) {
     if (options.files && !fileFor.has(source.id)) continue;
-    const res = await ingestSource(wh, config, source, { ...options, files: fileFor.get(source.id) });
+    const res = await ingestSource(wh, config, source, { ...options, files: fileFor.get(source.id), returns: returns?.bySource.get(source.id) });
     const errors = res.problems.filter((p) => p.severity === 'error').length + res.omitted.filter((o) => o.severity === 'error').reduce((a, o) => a + o.count, 0);
     const warnings = res.problems.filter((p) => p.severity === 'warning').length;
     options.log?.(`${source.id}: ${res.status}${res.status === 'loaded' ? ` ${res.rowsLoaded} rows from ${res.files.length} file(s)` : ''}${errors || warnings ? ` (${errors} errors, ${warnings} warnings)` : ''}`);
@@ -98,7 +104,8 @@ export async function ingestProject(wh: Warehouse, config: Config, options: Inge
 
 export async function ingestSource(wh: Warehouse, config: Config, source: SourceDef, options: IngestOptions = {}): Promise<SourceIngest> {
   const rel = (f: string) => path.relative(config.root, f) || f;
-  const files = options.files ?? expandFileGlob(source.path);
+  const returned = new Map((options.returns ?? []).map((r) => [r.file, r]));
+  const files = [...(options.files ?? expandFileGlob(source.path)), ...returned.keys()];
   const result: SourceIngest = { source: source.id, status: 'failed', files: [], rowsLoaded: 0, periods: [], problems: [], omitted: [], changes: [] };
   if (!files.length) {
     result.status = 'missing';
@@ -134,7 +141,9 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
     const progress = (rows: number) => options.progress?.({ source: source.id, file: result.files[i].path, fileIndex: i + 1, files: files.length, rows, phase: 'reading' });
     progress(0);
     try {
-      const r = source.format === 'xlsx'
+      const r = returned.has(f)
+        ? await readReturnToRaw(wh, returned.get(f)!, result.files[i].path, source, cols)
+        : source.format === 'xlsx'
         ? await readXlsxToRaw(wh, f, result.files[i].path, source, cols, progress)
         : await readCsvToRaw(wh, f, result.files[i].path, source);
       result.files[i].rows = r.rows;
@@ -166,6 +175,7 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
   if (hasError()) return failed();
 
   options.progress?.({ source: source.id, file: '', fileIndex: files.length, files: files.length, rows: result.files.reduce((a, f) => a + f.rows, 0), phase: 'checking' });
+  await applyReturnPrecedence(wh, source, config.areas, files.map((f, i) => (returned.has(f) ? result.files[i].path : '')).filter(Boolean));
   // A national file filtered to the partnership: other authorities' rows are counted, not reported row by row.
   const filtered = await applyRowFilters(wh, source, config.areas);
   result.problems.push(...filtered.problems);
