@@ -10,10 +10,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { didYouMean, problem, type Problem } from '../core/errors.js';
-import { makePeriod, tryParsePeriodId, type PeriodType } from '../core/periods.js';
+import { containingYear, makePeriod, tryParsePeriodId, type PeriodType } from '../core/periods.js';
 import { publishedPeriodId } from '../core/published-periods.js';
 import { laCodeCounterpart } from '../core/la-codes.js';
 import type { ComparatorDef, ComparatorTableDef, Config, IndicatorDef } from '../config/types.js';
+import type { Assessment } from './types.js';
 import { DEFAULT_CLOSENESS_WEIGHTS, neighbourAverage, parseStatNeighbourModel, type StatNeighbourModel } from './comparators.js';
 
 /** Official markers and blanks: no value, never zero. */
@@ -46,6 +47,13 @@ export function tablePeriodId(text: string, format: ComparatorTableDef['periodFo
 const TABLE_FORMATS: ReadonlyArray<ComparatorTableDef['periodFormat']> = ['id', 'fy_end_year', 'fy_start_year', 'ay_start_year', 'ay_end_year', 'calendar_year', 'dfe_year', 'dfe_ees', 'fingertips', 'label'];
 
 export interface TableRow { period: string; area: string; value: number }
+
+/** The first kept row's period cell (and DfE time_identifier), for a fix that names a format that reads it. */
+function parseComparatorSample(csv: string, table: ComparatorTableDef): { period: string; identifier?: string } | undefined {
+  const records = parse(csv, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, to_line: 2000 }) as Array<Record<string, string>>;
+  const r = records.find((x) => Object.entries(table.where).every(([k, v]) => (x[k] ?? '') === v));
+  return r ? { period: r[table.periodColumn] ?? '', identifier: r.time_identifier } : undefined;
+}
 
 /** Which key of `table:` names a column, for the YAML path of a problem. */
 function columnKey(table: ComparatorTableDef, col: string): string {
@@ -121,7 +129,9 @@ export function parseComparatorTable(csv: string, table: ComparatorTableDef, whe
   if (!rows.length && badPeriods) {
     // Not one period read: the format is wrong, not a cell. Name a format that reads them.
     const sample = kept.map(([r]) => r).filter((r) => !NO_VALUE.test(String(r[table.valueColumn] ?? '').trim()));
-    const fits = TABLE_FORMATS.find((f) => f !== table.periodFormat && sample.length && sample.every((r) => tablePeriodId(r[table.periodColumn] ?? '', f, where.periodType, r.time_identifier)));
+    const wanted = where.periodType;
+    const serves = (id: string | undefined) => id !== undefined && (!wanted || [wanted, tableYearType(wanted)].includes(tryParsePeriodId(id)?.type as PeriodType));
+    const fits = TABLE_FORMATS.find((f) => f !== table.periodFormat && sample.length && sample.every((r) => serves(tablePeriodId(r[table.periodColumn] ?? '', f, wanted, r.time_identifier))));
     problems.splice(problems.findIndex((p) => p.code === 'BP_COMPARATOR_PERIOD'), 1, problem('BP_COMPARATOR_PERIOD', `period_format ${table.periodFormat} reads none of the table's periods (column "${table.periodColumn}" holds e.g. "${sample[0]?.[table.periodColumn] ?? ''}")`, {
       file: where.file, column: table.periodColumn, yamlPath: `${where.yamlPath}.period_format`, value: table.periodFormat,
       expected: `a format that reads "${sample[0]?.[table.periodColumn] ?? ''}"`,
@@ -163,13 +173,26 @@ export function resolveComparator(c: ComparatorDef, rows: TableRow[], areaCode: 
   return out;
 }
 
+const TYPE_WORDS: Record<PeriodType, string> = {
+  fy_quarter: 'financial-year quarters', fy: 'financial years', academic_year: 'academic years', term: 'terms', month: 'months', calendar_year: 'calendar years',
+};
+
 /** Why a table's periods cannot serve the indicator's (a table of calendar years for a financial-year indicator), or undefined. */
 function periodTypeMismatch(def: IndicatorDef, rows: TableRow[]): string | undefined {
   if (!rows.length) return undefined;
   const types = new Set(rows.map((r) => tryParsePeriodId(r.period)?.type));
   if (types.has(def.periodType) || types.has(tableYearType(def.periodType))) return undefined;
   const [t] = [...types];
-  return `the comparator table's periods are ${String(t).replace('_', ' ')}s (e.g. ${rows[0].period}), but the indicator reports ${def.periodType.replace('_', ' ')}s: no figure can be compared`;
+  return `the comparator table's periods read as ${t ? TYPE_WORDS[t] : 'no period type'} (e.g. ${rows[0].period}), but the indicator reports ${TYPE_WORDS[def.periodType]}: no figure can be compared`;
+}
+
+/** A period format that reads `text` as the indicator's periods (or the years holding them), for the fix. */
+function formatFor(text: string, type: PeriodType, identifier?: string): ComparatorTableDef['periodFormat'] | undefined {
+  return TABLE_FORMATS.find((f) => {
+    const id = tablePeriodId(text, f, type, identifier);
+    const t = id ? tryParsePeriodId(id)?.type : undefined;
+    return t === type || t === tableYearType(type);
+  });
 }
 
 /** Reads every comparator table and neighbour model the indicators name (each file once) and resolves them. */
@@ -204,9 +227,11 @@ export function loadComparatorTables(config: Pick<Config, 'root' | 'areas'>, ind
       if (ps.some((p) => p.severity === 'error')) return;
       const mismatch = periodTypeMismatch(def, rows);
       if (mismatch) {
+        const sample = text.split(/\r?\n/)[1] ? parseComparatorSample(text, c.table) : undefined;
+        const fits = sample ? formatFor(sample.period, def.periodType, sample.identifier) : undefined;
         problems.push(problem('BP_COMPARATOR_PERIOD', mismatch, {
           file: def.file, column: c.table.periodColumn, yamlPath: `${yamlPath}.table.period_format`, value: c.table.periodFormat,
-          fix: `set period_format so the table's periods are the indicator's (${def.periodType.replace('_', ' ')}s or the years that hold them), or correct the indicator's period_type`,
+          fix: fits ? `set \`period_format: ${fits}\` (it reads "${sample!.period}" as ${tablePeriodId(sample!.period, fits, def.periodType, sample!.identifier)})` : `set period_format so the table's periods are the indicator's ${TYPE_WORDS[def.periodType]} (or the years that hold them), or correct the indicator's period_type`,
         }));
         return;
       }
@@ -242,5 +267,45 @@ export function loadComparatorTables(config: Pick<Config, 'root' | 'areas'>, ind
     });
     return { ...def, comparators };
   });
-  return { indicators: resolved, problems };
+  return { indicators: resolved, problems: problems.map((p) => atIndicator(p, indicators, config.root)) };
+}
+
+/**
+ * A comparator problem is the indicator's: its file is the indicator's YAML (so `validate` can give the line of
+ * its YAML path), and the table or model it is about is named in the message.
+ */
+function atIndicator(p: Problem, indicators: IndicatorDef[], root: string): Problem {
+  const def = indicators.find((d) => d.id === p.yamlPath?.split('.')[1]);
+  if (!def || !p.file || p.file === def.file) return p;
+  const rel = path.relative(root, p.file) || p.file;
+  return { ...p, file: def.file, message: p.code === 'BP_COMPARATOR_FILE' ? p.message : `${rel}: ${p.message}` };
+}
+
+/**
+ * What the run reports about comparators beside the pack's appendix: every comparator that could not be read
+ * (an error: exit 1 and a --strict gate), and every comparator with no value for an indicator's report period
+ * (a warning: "England –: not compared" must not pass unnoticed). `gaps` are new; `errors` are already among
+ * the assessment's data-quality notes.
+ */
+export function comparatorRunProblems(assessment: Pick<Assessment, 'indicators' | 'dataQuality'>): { errors: Problem[]; gaps: Problem[] } {
+  const errors = assessment.dataQuality.filter((p) => p.code.startsWith('BP_COMPARATOR_') && p.severity === 'error');
+  const gaps: Problem[] = [];
+  for (const ia of assessment.indicators) {
+    const def = ia.indicator;
+    const period = ia.latest.period;
+    const year = tryParsePeriodId(period);
+    def.comparators.forEach((c, i) => {
+      const result = ia.latest.comparators.find((r) => r.id === c.id);
+      if (!result || result.value !== null) return;
+      const peers = c.peers?.[period] ?? (year ? c.peers?.[containingYear(year).id] : undefined);
+      if (c.statistic === 'rank' && peers?.length) return;
+      const held = Object.keys(c.values).concat(Object.keys(c.peers ?? {})).sort();
+      gaps.push(problem('BP_COMPARATOR_NO_VALUE', `${def.title}: comparator "${c.label}" has no value for ${ia.latest.periodLabel}`, {
+        severity: 'warning', file: def.file, yamlPath: `indicators.${def.id}.comparators.${def.comparators.indexOf(c) >= 0 ? def.comparators.indexOf(c) : i}`, value: c.id,
+        expected: held.length ? `a value for ${period}; it has ${[...new Set(held)].slice(-4).join(', ')}` : `a value for ${period}; it has none at all`,
+        fix: held.length ? 'the comparator\'s figures end earlier than ours: add the newer release of its table (or its value under `values:`)' : 'check the comparator\'s table, `where:`, `area_code` and `period_format` (boardpack validate checks them)',
+      }));
+    });
+  }
+  return { errors, gaps };
 }

@@ -3,7 +3,8 @@
  * warehouse schema the source contracts promise, without any data. An in-memory DuckDB gets one empty table
  * per source with exactly the columns ingest would create (`warehouseColumns`: the contract's columns typed as
  * stage.ts types them, plus `period`, `area` and `<col>__marker`), and each statement is bound with DESCRIBE.
- * This reads the later stages' pure functions (compile, warehouseColumns) but runs none of their IO.
+ * This reads the later stages' pure functions (compile, warehouseColumns) but runs none of their IO, except that
+ * every comparator table is read as `run` would read it.
  */
 import type { Problem } from '../core/errors.js';
 import { openWarehouse, enrichDuckDbError, quoteIdent } from '../warehouse/db.js';
@@ -13,6 +14,7 @@ import { compileIndicator } from '../measures/compile.js';
 import { checkIdentifierUse } from '../measures/identifiers.js';
 import { checkFragment, checkStatement, confineWarehouse } from '../measures/confine.js';
 import { BoardpackError } from '../core/errors.js';
+import { loadComparatorTables } from '../assess/comparator-tables.js';
 import { addLines, loadProject, type LoadResult } from './load.js';
 import type { Config, IndicatorDef, SourceDef } from './types.js';
 
@@ -34,6 +36,12 @@ export async function validateProject(dir: string): Promise<ValidateResult> {
     const failed = new Set(sqlProblems.map((p) => p.yamlPath?.split('.')[1]));
     res.indicators = res.indicators.filter((d) => !failed.has(d.id));
     if (res.project) res.project.indicators = res.indicators;
+  }
+  if (res.config && res.indicators.some((d) => d.comparators.some((c) => c.table))) {
+    // Every comparator table read as `run` reads it: file, columns, `where:` values, period format, neighbour model.
+    const { problems } = loadComparatorTables(res.config, res.indicators);
+    await addLines(problems);
+    res.problems.push(...problems);
   }
   return {
     ...res,

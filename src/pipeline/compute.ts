@@ -15,6 +15,7 @@ import { ingestProject, type IngestReport } from '../ingest/index.js';
 import { openWarehouse, quoteIdent, type Warehouse } from '../warehouse/db.js';
 import { ensureMeta } from '../warehouse/meta.js';
 import { computeMeasures, openMeasuresWarehouse } from '../measures/index.js';
+import { comparatorRunProblems } from '../assess/comparator-tables.js';
 import { assess, type Assessment } from '../assess/index.js';
 import type { ChangeSet } from '../assess/types.js';
 import { ensureHistory, readPreviousRun, recordRun } from '../warehouse/history.js';
@@ -176,6 +177,12 @@ export async function computeLoaded(project: Project, warnings: Problem[], optio
     problems.push(...measures.failures.map((f) => f.problem));
     clock.step('assess');
     assessed = assess(config, indicators, measures, { period: options.period });
+    // Comparators: one that cannot be read is an error of the run (exit 1, a --strict gate); one without a
+    // value for the report period is a warning on the terminal and in --json, not only in the appendix.
+    const comparators = comparatorRunProblems(assessed);
+    assessed.dataQuality.push(...comparators.gaps);
+    for (const p of [...comparators.errors, ...comparators.gaps]) log.warn(formatProblem(p));
+    problems.push(...comparators.errors, ...comparators.gaps);
     // Lineage: the loads behind each indicator's latest figure, for results.json and the appendix.
     lineage = await lineageOfLatest(mwh, config, assessed.indicators.map((ia) => ({ def: ia.indicator, period: ia.latest.period })));
   } finally {
