@@ -127,7 +127,6 @@ export async function renderRequestWorkbook(ctx: RequestContext): Promise<Uint8A
   for (const c of columns) {
     addFact(cover, c.name, `${c.description ? `${c.description} ` : ''}(${ruleText(c, ctx)}${c.required ? '' : '; may be left blank'})`);
   }
-  cover.getColumn(1).alignment = { vertical: 'top', wrapText: true };
 
   // --- Lists (hidden): drop-down values --------------------------------------------------------------------
   const listRefs = new Map<string, string>();
@@ -145,7 +144,7 @@ export async function renderRequestWorkbook(ctx: RequestContext): Promise<Uint8A
   for (const c of columns) if (c.values?.length) addList(`values:${c.name}`, c.values);
 
   // --- Data ------------------------------------------------------------------------------------------------
-  data.columns = columns.map((c) => ({ width: Math.min(40, Math.max(12, c.name.length + 4)) }));
+  data.columns = columns.map((c) => ({ width: Math.min(40, Math.max(14, c.name.length + 4)) }));
   data.getCell(1, 1).value = safeText(recordLevel
     ? `${source.title}, ${period.label}: one row per record. Hover over a header for what it means. Due by ${longDate(ctx.dueBy)}.`
     : `${source.title}, ${period.label}: fill in the white cells (a marker such as x where a figure cannot be given, never 0). Yellow rows: optional corrections to earlier periods. Due by ${longDate(ctx.dueBy)}.`);
@@ -234,7 +233,7 @@ export async function renderRequestWorkbook(ctx: RequestContext): Promise<Uint8A
 
   // --- Earlier periods (read only) -------------------------------------------------------------------------
   if (held) {
-    held.columns = columns.map((c) => ({ width: Math.min(40, Math.max(12, c.name.length + 4)) }));
+    held.columns = columns.map((c) => ({ width: Math.min(40, Math.max(14, c.name.length + 4)) }));
     held.getCell(1, 1).value = safeText(`Already held by ${config.partnership.name}, read only, for reference. To correct a figure, fill in a yellow row of the "${DATA_SHEET}" sheet with its period.`);
     held.getCell(1, 1).font = { italic: true, bold: true, color: { argb: 'FF7F6000' } };
     const h = held.getRow(HEADER_ROW);
