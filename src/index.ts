@@ -36,7 +36,8 @@ export type {
   Polarity, Unit, ObaKind, ObaQuestion, ThriveLevel, Frequency,
 } from './config/types.js';
 export { ProjectSpec, IndicatorSpec, IndicatorFile, SourceSpec, SourceContractsFile, PresetSpec } from './config/schema.js';
-export { jsonSchemas } from './cli/commands/schema.js';
+export { jsonSchemas } from './config/json-schemas.js';
+export { resultsJsonSchema, RESULTS_SCHEMA_VERSION, type ResultsDocument } from './pipeline/results-schema.js';
 
 /**
  * Compute a pack without writing it: every figure and judgement `boardpack run` writes (assessment, what

@@ -148,7 +148,7 @@ export function projectSpec(): Record<string, unknown> {
         contract_version: 1,
       },
     },
-    reporting: { period_type: 'fy_quarter', history: 12 },
+    reporting: { period_type: 'fy_quarter', history: { years: 3 } },
     disclosure: { threshold: 10, marker: 'c' },
     outputs: { dir: 'out', formats: ['html', 'pdf', 'xlsx', 'json'] },
   };

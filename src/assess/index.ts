@@ -4,9 +4,9 @@
  * the SPC chart and, for population indicators, the baseline forecast ("turning the curve").
  */
 import { problem, type Problem } from '../core/errors.js';
-import { comparePeriods, containingYear, latestCompletePeriod, makePeriod, parsePeriodId, periodsBetween, samePeriodLastYear, shiftPeriod, tryParsePeriodId, type Period } from '../core/periods.js';
+import { aggregatePeriod, comparePeriods, containingYear, latestCompletePeriod, makePeriod, parsePeriodId, periodsBetween, samePeriodLastYear, shiftPeriod, tryParsePeriodId, type Period } from '../core/periods.js';
 import { formatBare, formatNumber, formatValue } from '../core/format.js';
-import type { Config, IndicatorDef } from '../config/types.js';
+import type { Config, HistorySpan, IndicatorDef } from '../config/types.js';
 import type { MeasuresOutput, MeasureValue } from '../measures/types.js';
 import { UNIT_MULTIPLIER } from '../measures/compile.js';
 import { applyDisclosureControl } from './disclosure.js';
@@ -45,9 +45,9 @@ export function latestReportPeriod(config: Config, measures: MeasuresOutput): Pe
   return periodsBetween(config.reporting.periodType, '2000-01-01', latestEnd).filter((p) => p.end <= latestEnd!).pop();
 }
 
-/** How many periods of an indicator's own type the history shows, for a reporting history of `n` quarters. */
-function historyLength(p: Period, quarters: number): number {
-  return Math.max(3, Math.round((quarters / 4) * p.perYear));
+/** How many periods of the indicator's own type its history shows: `{periods: n}` of them, or `{years: n}`. */
+export function historyLength(p: Period, span: HistorySpan): number {
+  return 'years' in span ? span.years * p.perYear : span.periods;
 }
 
 const CI_METHOD = { wilson: 'Wilson score', byar: "Byar's method", exact_poisson: 'exact Poisson' } as const;
@@ -92,23 +92,31 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
     const controlled = applyDisclosureControl(def, raw, config.disclosure.threshold, config.disclosure.marker);
     suppressions.push(...controlled.records);
     const index = new Map(controlled.values.map((v) => [`${v.period}|${v.area}`, v]));
-    // The indicator's own period due by the report period's end, and its history.
-    const due = periodsBetween(def.periodType, '2000-01-01', reportPeriod.end).filter((p) => p.end <= reportPeriod.end).pop()!;
-    const n = historyLength(due, config.reporting.history);
-    const periods = Array.from({ length: n }, (_, i) => shiftPeriod(due, i - n + 1));
+    // The indicator's own period due by the report period's end (a year-to-date, rolling or cumulative figure
+    // ends with it), every period from the first one the warehouse holds a figure for up to it (results.json
+    // lists them all), and the history the pack shows: the last `history` of those, in the indicator's own
+    // periods. Periods before the series starts are not "awaiting data": they are not periods of this series.
+    const dueBase = periodsBetween(def.periodType, '2000-01-01', reportPeriod.end).filter((p) => p.end <= reportPeriod.end).pop()!;
+    const due = def.aggregate ? aggregatePeriod(dueBase, def.aggregate) : dueBase;
+    const held = controlled.values.map((v) => tryParsePeriodId(v.period)).filter((p): p is Period => Boolean(p) && p!.type === due.type && p!.aggregate === due.aggregate && comparePeriods(p!, due) <= 0).sort(comparePeriods);
+    const first = held[0] ?? due;
+    const computed: Period[] = [];
+    for (let p = first; comparePeriods(p, due) <= 0; p = shiftPeriod(p, 1)) computed.push(p);
+    const n = historyLength(dueBase, def.history ?? config.reporting.history);
+    const periods = computed.slice(-n);
     const failure = failures.get(def.id);
     const fmt = (x: number) => formatValue(def, x);
     // Only figures big enough to rate take part in arrows, run lengths and SPC (#6: no judgement on tiny denominators).
     const judgeableFigure = (period: Period, area: string): MeasureValue | null => {
       const v = index.get(`${period.id}|${area}`);
-      return v && v.value !== null && !v.marker && !isTooFew(def, v) ? v : null;
+      return v && v.value !== null && !v.marker && !v.partial && !isTooFew(def, v) ? v : null;
     };
     const judgeableValue = (period: Period, area: string): number | null => judgeableFigure(period, area)?.value ?? null;
 
     const judge = (period: Period, area: string): AssessedValue => {
       const v = index.get(`${period.id}|${area}`);
       const value = v?.value ?? null;
-      const status: AssessedValue['status'] = failure ? 'failed' : !v ? 'awaiting_data' : v.marker === config.disclosure.marker ? 'suppressed' : v.marker ? 'marked' : value === null ? 'awaiting_data' : 'ok';
+      const status: AssessedValue['status'] = failure ? 'failed' : !v ? 'awaiting_data' : v.marker === config.disclosure.marker ? 'suppressed' : v.marker ? 'marked' : value === null ? 'awaiting_data' : v.partial ? 'partial' : 'ok';
       const target = targetFor(def, period.id);
       let rag: Rag = 'grey';
       let ragReason: string;
@@ -118,6 +126,7 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
       else if (status === 'awaiting_data') ragReason = 'awaiting data';
       else if (status === 'suppressed') ragReason = 'suppressed (small numbers)';
       else if (status === 'marked') ragReason = `not available (marker ${v!.marker})`;
+      else if (status === 'partial') ragReason = `partial: ${v!.partial!.missingLabels.join(', ')} not yet held`;
       else if (tooFew) ragReason = `too few to rate (${def.unit === 'count' ? 'count' : 'denominator'} ${formatNumber(rateBase(def, v!) ?? 0, 'count', 0)} is under ${formatNumber(def.minDenominator, 'count', 0)})`;
       else if (!target) ragReason = def.kind === 'population_indicator' ? 'population indicator: no target' : 'no target set';
       else {
@@ -132,7 +141,7 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
       const travel = (earlier: MeasureValue | null) => (judgeable ? judgedDirection(def.unit, v!, earlier, def.polarity, def.noChange) : { direction: 'not_available' as const, test: 'no_change_band' as const });
       const prevTravel = travel(prevFigure);
       const lyTravel = travel(lyFigure);
-      const history = periods.filter((p) => comparePeriods(p, period) <= 0).map((p) => judgeableValue(p, area));
+      const history = computed.filter((p) => comparePeriods(p, period) <= 0).map((p) => judgeableValue(p, area));
       const ci = judgeable ? ciFor(def, v!) : null;
       const ci998 = judgeable ? ciFor(def, v!, 0.998) : null;
       const comparators: ComparatorResult[] = def.comparators.map((c) => {
@@ -152,24 +161,31 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
       });
       const a: AssessedValue = {
         indicator: def.id, period: period.id, periodLabel: period.label, area,
-        value: status === 'ok' ? value : null,
-        numerator: status === 'ok' ? v!.numerator : null,
-        denominator: status === 'ok' ? v!.denominator : null,
+        value: status === 'ok' || status === 'partial' ? value : null,
+        numerator: status === 'ok' || status === 'partial' ? v!.numerator : null,
+        denominator: status === 'ok' || status === 'partial' ? v!.denominator : null,
         marker: status === 'suppressed' || status === 'marked' ? v!.marker : null,
         status, ci, ci998, tooFewToRate: tooFew, target: target?.value ?? null, rag, ragReason, ragRule,
         previousValue: prevValue, direction: prevTravel.direction, directionTest: prevTravel.test,
         sameLastYearValue: lyValue, directionYoY: lyTravel.direction, directionYoYTest: lyTravel.test,
         runLength: judgeable ? runLength(history, def.polarity, def.noChange) : 0,
         comparators, sentence: '',
+        ...(status === 'partial' ? { partial: v!.partial } : {}),
       };
       a.sentence = statusSentence(def, a);
       return a;
     };
 
-    const series = periods.map((p) => judge(p, 'all'));
+    // Each figure is judged once: the series and the localities' latest figures are the same objects as in `results`.
+    const judged = new Map<string, AssessedValue>();
+    for (const p of computed) for (const area of ['all', ...localities.map((l) => l.id)]) {
+      const a = judge(p, area);
+      judged.set(`${p.id}|${area}`, a);
+      results.push(a);
+    }
+    const series = periods.map((p) => judged.get(`${p.id}|all`)!);
     const latest = series[series.length - 1];
-    const byArea = localities.map((l) => judge(due, l.id));
-    for (const p of periods) for (const area of ['all', ...localities.map((l) => l.id)]) results.push(area === 'all' ? series.find((s) => s.period === p.id)! : judge(p, area));
+    const byArea = localities.map((l) => judged.get(`${due.id}|${l.id}`)!);
 
     const ia: IndicatorAssessment = { indicator: def, latest, series, byArea };
     if (failure) ia.failure = failure;

@@ -38,6 +38,7 @@ export function statusSentence(def: IndicatorDef, a: AssessedValue): string {
   if (a.status === 'failed') return `${def.title}, ${a.periodLabel}: could not be computed; see the data-quality appendix.`;
   if (a.status === 'suppressed') return `${def.title}, ${a.periodLabel}: suppressed to protect confidentiality (small numbers).`;
   if (a.status === 'marked') return `${def.title}, ${a.periodLabel}: not available (${a.marker}).`;
+  if (a.status === 'partial') return `${def.title}, ${a.periodLabel}: ${formatValue(def, a.value)} so far, a partial figure (${a.partial?.missingLabels.join(', ') ?? 'some periods'} not yet held); not rated.`;
   parts.push(`${def.title}, ${a.periodLabel}: ${formatValue(def, a.value)}.`);
   parts.push(`${RAG_WORD[a.rag]}: ${a.ragReason}.`);
   if (a.tooFewToRate) return parts.join(' ');

@@ -16,8 +16,11 @@ export type Significance = 'better' | 'similar' | 'worse' | 'higher' | 'lower' |
  * indicator's no-change band. Under a test, `no_change` means "no significant change".
  */
 export type ChangeTest = 'two_proportions' | 'two_poisson_rates' | 'no_change_band';
+/** What a part period lacks: the constituent periods that are not held yet. */
+export interface PartialFigure { missing: string[]; missingLabels: string[] }
 /** Why a figure has no plain value. */
-export type FigureStatus = 'ok' | 'suppressed' | 'awaiting_data' | 'failed' | 'marked';
+/** `partial`: a year, year-to-date or rolling figure some of whose periods are not held yet; shown as partial, never rated. */
+export type FigureStatus = 'ok' | 'suppressed' | 'awaiting_data' | 'failed' | 'marked' | 'partial';
 
 export interface Interval { lower: number; upper: number; method: string; level: number }
 
@@ -58,6 +61,8 @@ export interface AssessedValue {
   sentence: string;
   /** Set when this figure differs from the one the previous run published (issue #8): shown with the `r` marker. */
   revisedFrom?: number;
+  /** For a `partial` figure: the constituent periods not held (ids and labels), e.g. "2016/17 Q4". */
+  partial?: PartialFigure;
 }
 
 export interface SpcPoint {

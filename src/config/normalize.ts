@@ -1,7 +1,7 @@
 /** Config as written → config as used: one normalize* per kind of value, snake_case → camelCase only here. */
 import path from 'node:path';
 import type { IndicatorSpec, MeasurePartSpec, PresetSpec, ProjectSpec, SourceSpec } from './schema.js';
-import type { ComparatorDef, Config, IndicatorDef, MeasurePartDef, SourceDef, TargetRule } from './types.js';
+import type { ComparatorDef, Config, HistorySpan, IndicatorDef, MeasurePartDef, SourceDef, TargetRule } from './types.js';
 
 /** `presets`: the preset.yaml of every preset the project names, which supply a missing title and priorities. */
 export function normalizeConfig(spec: ProjectSpec, root: string, configFile: string, presets: PresetSpec[] = []): Config {
@@ -27,7 +27,7 @@ export function normalizeConfig(spec: ProjectSpec, root: string, configFile: str
     framework: { title: spec.framework.title ?? presets[0]?.title ?? `${spec.partnership.name} outcomes framework`, priorities },
     areas,
     sources: Object.entries(spec.sources).map(([id, s]) => normalizeSource(id, s, root)),
-    reporting: { periodType: spec.reporting.period_type, history: spec.reporting.history },
+    reporting: { periodType: spec.reporting.period_type, history: normalizeHistory(spec.reporting.history) },
     disclosure: { ...spec.disclosure },
     ...(spec.direction_of_travel ? { noChange: noChangeBand(spec.direction_of_travel) } : {}),
     warehousePath: path.resolve(root, spec.warehouse),
@@ -143,6 +143,8 @@ export function normalizeIndicator(spec: IndicatorSpec, file: string, config: Co
       excludeLargeMovingRanges: spec.spc_options.exclude_large_moving_ranges ?? true,
     } } : {}),
     ...(spec.direction_of_travel ? { noChange: noChangeBand(spec.direction_of_travel) } : config.noChange ? { noChange: { ...config.noChange } } : {}),
+    ...(spec.history !== undefined ? { history: normalizeHistory(spec.history) } : {}),
+    ...(spec.aggregate ? { aggregate: spec.aggregate, aggregateDenominator: spec.aggregate_denominator ?? (spec.unit.startsWith('rate_per') ? 'last' : 'sum') } : {}),
     owner: spec.owner,
     dataProvider: spec.data_provider,
     sourceNotes: spec.source_notes,
@@ -169,4 +171,9 @@ function normalizeComparator(c: NonNullable<IndicatorSpec['comparators']>[number
   if (c.area_code) out.areaCode = c.area_code;
   if (c.neighbours_model) out.neighboursModel = path.resolve(config.root, c.neighbours_model);
   return out;
+}
+
+/** `history: 20` (the indicator's own periods) or `history: {years: 5}`. */
+function normalizeHistory(h: number | { years: number }): HistorySpan {
+  return typeof h === 'number' ? { periods: h } : { years: h.years };
 }

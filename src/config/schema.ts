@@ -16,6 +16,17 @@ export const OBA_QUESTIONS = ['how_much', 'how_well', 'better_off'] as const;
 export const THRIVE_LEVELS = ['thriving', 'getting_advice', 'getting_help', 'getting_more_help', 'getting_risk_support'] as const;
 export const FREQUENCIES = ['monthly', 'quarterly', 'termly', 'annual'] as const;
 export const COLUMN_TYPES = ['integer', 'decimal', 'percent', 'date', 'text', 'code'] as const;
+/** Column types whose cells are numbers (stored as DOUBLE, with a `<col>__marker` column for official markers). */
+export const NUMERIC_COLUMN_TYPES: ReadonlySet<string> = new Set(['integer', 'decimal', 'percent']);
+
+/** A history length: a number of the indicator's own periods, or whole years. */
+export const HistorySpec = z.union([
+  z.number().int().positive(),
+  z.strictObject({ years: z.number().int().positive() }),
+]);
+
+/** Figures built from several periods of the indicator's type by the measures compiler (year to date, rolling 12 months, cumulative). */
+export const AGGREGATES = ['ytd', 'rolling_12', 'cumulative'] as const;
 /** Sections of the board pack, in their default order (report/README.md). */
 export const REPORT_SECTIONS = ['cover', 'summary', 'scorecard', 'report_cards', 'turn_the_curve', 'localities', 'appendix'] as const;
 
@@ -194,9 +205,13 @@ export const ProjectSpec = z.strictObject({
   reporting: z.strictObject({
     /** Period type the pack reports on (its columns and "latest period"). */
     period_type: z.enum(PERIOD_TYPES).default('fy_quarter'),
-    /** How many periods of history the charts and series show. */
-    history: z.number().int().positive().default(12),
-  }).default({ period_type: 'fy_quarter', history: 12 }),
+    /**
+     * How much history the charts and series show, in each indicator's own periods: a number (`20`: 20 quarters
+     * of a quarterly indicator, 20 years of an annual one) or `{years: 5}` (20 quarters, 15 terms, 5 years).
+     * An indicator's own `history:` wins. Default: 3 years.
+     */
+    history: HistorySpec.default({ years: 3 }),
+  }).default({ period_type: 'fy_quarter', history: { years: 3 } }),
   disclosure: z.strictObject({
     threshold: z.number().int().min(1).default(10),
     marker: z.string().default('c'),
@@ -332,6 +347,17 @@ const indicatorFields = {
     no_change_pct: z.number().nonnegative().optional(),
     no_change_abs: z.number().nonnegative().optional(),
   }).optional(),
+  /** How much history this indicator's charts show (a number of its own periods, or `{years: n}`); default `reporting.history`. */
+  history: HistorySpec.optional(),
+  /**
+   * Report the figure added up over several periods of `period_type`: `ytd` (year to date: Q1–Q3 of the
+   * financial year, or the terms of the academic year so far), `rolling_12` (the 12 months to the period's end),
+   * `cumulative` (every period since the series starts). Each has its own period ids (`2016-17-Q3-YTD`,
+   * `2016-17-Q3-R12`, `2016-17-Q3-CUM`); a figure missing any constituent period is marked partial, not rated.
+   */
+  aggregate: z.enum(AGGREGATES).optional(),
+  /** How the denominator of an `aggregate` adds up: `sum` (flows, the default) or `last` / `mean` (a population; the default for rates per population). */
+  aggregate_denominator: z.enum(['sum', 'last', 'mean']).optional(),
   owner: z.string().optional(),
   data_provider: z.string().optional(),
   source_notes: z.string().optional(),

@@ -155,6 +155,12 @@ export interface IndicatorDef {
   spcOptions?: { baselinePeriods?: number; recalculateAt: string[]; excludeLargeMovingRanges: boolean };
   /** Direction of travel's "no change" band (#6); absent: 1% of the earlier value. */
   noChange?: { relative?: number; absolute?: number };
+  /** The history its charts show; absent: the project's `reporting.history`. */
+  history?: HistorySpan;
+  /** Year to date, rolling 12 months or cumulative figures of its period type, computed by the measures compiler. */
+  aggregate?: Aggregate;
+  /** How the denominator adds up over an aggregate's periods. */
+  aggregateDenominator?: 'sum' | 'last' | 'mean';
   owner?: string;
   dataProvider?: string;
   sourceNotes?: string;
@@ -162,6 +168,11 @@ export interface IndicatorDef {
   /** Absolute path of the YAML file it came from, for messages. */
   file: string;
 }
+
+/** A history length: a number of the indicator's own periods, or whole years. */
+export type HistorySpan = { periods: number } | { years: number };
+
+export type Aggregate = 'ytd' | 'rolling_12' | 'cumulative';
 
 export interface BoardInfo {
   name: string;
@@ -185,7 +196,7 @@ export interface Config {
   /** The whole partnership (`all`) first, then localities. */
   areas: Area[];
   sources: SourceDef[];
-  reporting: { periodType: PeriodType; history: number };
+  reporting: { periodType: PeriodType; history: HistorySpan };
   disclosure: { threshold: number; marker: string };
   /** The project's default "no change" band (fractions / points); an indicator's own band replaces it. */
   noChange?: { relative?: number; absolute?: number };

@@ -19,6 +19,55 @@ export interface Period {
   label: string;
   /** Periods per year for this type (quarter 4, term 3, month 12, years 1). */
   perYear: number;
+  /** Set on a figure added up over several periods of `type`, ending with this one (its id carries a suffix). */
+  aggregate?: AggregateKind;
+}
+
+/** Year to date, rolling 12 months, or cumulative since the series starts. */
+export type AggregateKind = 'ytd' | 'rolling_12' | 'cumulative';
+const AGGREGATE_SUFFIX: Record<AggregateKind, string> = { ytd: 'YTD', rolling_12: 'R12', cumulative: 'CUM' };
+const SUFFIX_AGGREGATE = new Map(Object.entries(AGGREGATE_SUFFIX).map(([k, v]) => [v, k as AggregateKind]));
+/** The sub-year types an aggregate may be made of (a year to date of a year is the year itself). */
+export const AGGREGATABLE: Record<AggregateKind, readonly PeriodType[]> = {
+  ytd: ['fy_quarter', 'month', 'term'],
+  rolling_12: ['fy_quarter', 'month', 'term'],
+  cumulative: ['fy_quarter', 'month', 'term', 'fy', 'academic_year', 'calendar_year'],
+};
+
+/** The base period an aggregate ends with (`2016-17-Q3-YTD` → `2016-17-Q3`); a plain period is its own base. */
+export function basePeriod(p: Period): Period {
+  return p.aggregate ? makePeriod(p.type, ...yearIndex(p)) : p;
+}
+
+/**
+ * The figure added up over several periods of `base`'s type and ending with it, with its own id and label:
+ * `2016-17-Q3-YTD` "2016/17 Q1–Q3 (year to date)", `2016-17-Q3-R12` "12 months to 2016/17 Q3",
+ * `2016-17-Q3-CUM` "Cumulative to 2016/17 Q3". Its start is the first constituent period's (a cumulative
+ * figure's start depends on the series, so it is the base period's own).
+ */
+export function aggregatePeriod(base: Period, kind: AggregateKind): Period {
+  const b = basePeriod(base);
+  const parts = aggregateConstituents(b, kind);
+  const first = parts[0] ?? b;
+  let label: string;
+  if (kind === 'ytd') {
+    label = b.type === 'fy_quarter'
+      ? `${b.label.slice(0, -3)} ${first.id === b.id ? 'Q1' : `Q1–Q${b.id.slice(-1)}`} (year to date)`
+      : first.id === b.id ? `${b.label} (year to date)` : `${b.type === 'term' ? first.label.split(' ')[0] : first.label} to ${b.label} (year to date)`;
+  } else if (kind === 'rolling_12') label = `12 months to ${b.type === 'month' ? b.label : `the end of ${b.label}`}`;
+  else label = `Cumulative to ${b.label}`;
+  return { ...b, id: `${b.id}-${AGGREGATE_SUFFIX[kind]}`, start: first.start, label, aggregate: kind };
+}
+
+/** The periods of the base type an aggregate adds up (for `cumulative`, only the base period: its start is the series'). */
+export function aggregateConstituents(base: Period, kind: AggregateKind): Period[] {
+  const b = basePeriod(base);
+  if (kind === 'ytd') {
+    const year = containingYear(b);
+    return periodsBetween(b.type, year.start, b.end).filter((p) => p.start >= year.start);
+  }
+  if (kind === 'rolling_12') return Array.from({ length: b.perYear }, (_, i) => shiftPeriod(b, i - b.perYear + 1));
+  return [b];
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -68,6 +117,12 @@ const PATTERNS: Array<[RegExp, PeriodType]> = [
 /** Parse a stable period id; returns undefined when it is not one. `2016-17` is a financial year, `2016-04` a month. */
 export function tryParsePeriodId(id: string): Period | undefined {
   const s = String(id).trim();
+  const suffix = /^(.+)-(YTD|R12|CUM)$/.exec(s);
+  if (suffix) {
+    const base = tryParsePeriodId(suffix[1]);
+    const kind = SUFFIX_AGGREGATE.get(suffix[2])!;
+    return base && !base.aggregate && AGGREGATABLE[kind].includes(base.type) ? aggregatePeriod(base, kind) : undefined;
+  }
   for (const [re, type] of PATTERNS) {
     const m = re.exec(s);
     if (!m) continue;
@@ -95,14 +150,15 @@ export function parsePeriodId(id: string): Period {
   if (!p) {
     throw new BoardpackError(problem('BP_PERIOD_ID', `"${id}" is not a period id`, {
       value: id,
-      expected: 'one of 2016-17-Q1 (quarter), 2016-17 (financial year), AY2016-17 (academic year), AY2016-17-T1 (term), 2016-04 (month), 2016 (calendar year)',
+      expected: 'one of 2016-17-Q1 (quarter), 2016-17 (financial year), AY2016-17 (academic year), AY2016-17-T1 (term), 2016-04 (month), 2016 (calendar year); a sub-year id + -YTD, -R12 or -CUM for year to date, rolling 12 months or cumulative',
     }));
   }
   return p;
 }
 
 /** Year and index of a period (the `year` is the start year of the FY/AY). */
-function yearIndex(p: Period): [number, number] {
+function yearIndex(period: Period): [number, number] {
+  const p = period.aggregate ? { ...period, id: period.id.replace(/-(YTD|R12|CUM)$/, '') } : period;
   switch (p.type) {
     case 'fy': case 'academic_year': case 'calendar_year': return [Number(p.id.replace(/^AY/, '').slice(0, 4)), 1];
     case 'fy_quarter': return [Number(p.id.slice(0, 4)), Number(p.id.slice(-1))];
@@ -114,7 +170,8 @@ function yearIndex(p: Period): [number, number] {
 export function shiftPeriod(p: Period, steps: number): Period {
   const [y, i] = yearIndex(p);
   const n = y * p.perYear + (i - 1) + steps;
-  return makePeriod(p.type, Math.floor(n / p.perYear), (n % p.perYear) + 1);
+  const shifted = makePeriod(p.type, Math.floor(n / p.perYear), (n % p.perYear) + 1);
+  return p.aggregate ? aggregatePeriod(shifted, p.aggregate) : shifted;
 }
 
 export const previousPeriod = (p: Period) => shiftPeriod(p, -1);
@@ -122,6 +179,7 @@ export const samePeriodLastYear = (p: Period) => shiftPeriod(p, -p.perYear);
 
 /** The year a sub-year period belongs to: quarter/month → financial year, term → academic year. */
 export function containingYear(p: Period): Period {
+  if (p.aggregate) return containingYear(basePeriod(p));
   if (p.type === 'fy_quarter') return makePeriod('fy', yearIndex(p)[0]);
   if (p.type === 'term') return makePeriod('academic_year', yearIndex(p)[0]);
   if (p.type === 'month') {

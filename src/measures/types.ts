@@ -11,6 +11,11 @@ export interface MeasureValue {
   value: number | null;
   /** Official marker carried from the inputs (`c`, `x`, `z`, `u`, `low`) or null. */
   marker: string | null;
+  /**
+   * Set when the figure covers periods the warehouse does not hold yet (a year with its fourth quarter missing,
+   * a year to date or rolling year with a gap): it is a part figure, shown as partial and never rated.
+   */
+  partial?: { missing: string[]; missingLabels: string[] };
 }
 
 export interface CompiledIndicator {

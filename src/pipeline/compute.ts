@@ -23,6 +23,8 @@ import { lineageOfLatest } from '../warehouse/lineage.js';
 import { checkFreshness, validationGate, type FreshnessReport, type Gate, type SourceCoverage } from './freshness.js';
 import { computeChanges, storedResults, withRevisions } from './changes.js';
 import { hashProject, runIdOf, type ProjectHashes } from './manifest.js';
+import { readProjectCommentary } from './render.js';
+import type { Commentary } from '../report/model.js';
 
 export interface Logger {
   info(line: string): void;
@@ -49,6 +51,8 @@ export interface ComputeOptions {
   toolVersion?: string;
   /** Keep this run's figures in the warehouse and compare with the previous run (default true). */
   history?: boolean;
+  /** Read the project's commentary file (default true; `commentary export` writes it instead). */
+  readCommentary?: boolean;
   /** The environment (SOURCE_DATE_EPOCH); default process.env. */
   env?: NodeJS.ProcessEnv;
 }
@@ -73,6 +77,8 @@ export interface PackResult {
   freshness: FreshnessReport;
   gates: Gate[];
   ingest: IngestReport;
+  /** The owners' commentary by indicator or priority id, as the pack prints it. */
+  commentary: Record<string, Commentary>;
   /** The compiled SQL of every indicator. */
   compiled: Array<{ indicator: string; sql: string }>;
   /** Every problem of the computation (config warnings and errors, ingest, failed indicators). */
@@ -211,16 +217,25 @@ export async function computeLoaded(project: Project, warnings: Problem[], optio
     }
   }
 
-  const composed: Assessment = {
+  let composed: Assessment = {
     ...(changes ? withRevisions(assessed, changes) : assessed),
     dataQuality: [...ingest.problems, ...warnings.filter((w) => w.severity === 'error'), ...assessed.dataQuality, ...freshness.notes],
     lineage,
     ...(changes ? { changes } : {}),
   };
+  // The commentary is an input like the extracts: read once, printed by the pack, its status in results.json.
+  let commentary: Record<string, Commentary> = {};
+  if (options.readCommentary !== false) {
+    const read = await readProjectCommentary(config, composed);
+    commentary = read.commentary;
+    for (const p of read.problems) log.warn(`${p.code}: ${p.message}`);
+    problems.push(...read.problems);
+    if (read.problems.length) composed = { ...composed, dataQuality: [...composed.dataQuality, ...read.problems] };
+  }
   const gates = freshness.gates.filter((g) => g.kind !== 'validation');
   const validation = validationGate(problems);
   if (validation) gates.push(validation);
-  return { project, assessment: composed, changes, lineage, freshness, gates, ingest, compiled, problems, runId, hashes, inputs, generatedAt, toolVersion };
+  return { project, assessment: composed, changes, lineage, freshness, gates, ingest, commentary, compiled, problems, runId, hashes, inputs, generatedAt, toolVersion };
 }
 
 /** What the warehouse holds for each source: its period ids, or for record-level sources its latest date. */

@@ -32,6 +32,7 @@ export async function emitResultsJson(pack: PackResult, outDir: string): Promise
   const json = buildResultsJson(pack.project.config, pack.assessment, {
     generatedAt: pack.generatedAt,
     inputs: pack.inputs.map(({ source, path: p, sha256, rows }) => ({ source, path: p, sha256, rows })),
+    commentary: pack.commentary,
   });
   const file = path.join(outDir, 'results.json');
   await writeFileAtomic(file, json);

@@ -118,7 +118,7 @@ export function checkFreshness(input: FreshnessInput): FreshnessReport {
   const { config, indicators, assessment, today } = input;
   const report = assessment.period;
   const notComputed = new Map(assessment.indicators
-    .filter((ia) => ia.failure || ia.latest.status === 'awaiting_data' || ia.latest.status === 'failed')
+    .filter((ia) => ia.failure || ia.latest.status === 'awaiting_data' || ia.latest.status === 'failed' || ia.latest.status === 'partial')
     .map((ia) => [ia.indicator.id, ia]));
   const readers = new Map<string, string[]>();
   for (const def of indicators) for (const s of sourcesOf(def, config.sources)) (readers.get(s) ?? readers.set(s, []).get(s)!).push(def.id);
@@ -172,6 +172,7 @@ export function checkFreshness(input: FreshnessInput): FreshnessReport {
   for (const [id, ia] of notComputed) {
     const from = sourcesOf(ia.indicator, config.sources).filter((s) => gates.some((g) => g.kind === 'source_missing_period' && g.source === s));
     const why = ia.failure ? `could not be computed (${ia.failure.code}: ${ia.failure.message})`
+      : ia.latest.status === 'partial' ? `is partial for ${ia.latest.periodLabel} (${ia.latest.period}): ${ia.latest.partial?.missingLabels.join(', ')} not yet held${from.length ? ` from ${from.join(', ')}` : ''}; it is not rated`
       : `is awaiting data for ${ia.latest.periodLabel} (${ia.latest.period})${from.length ? ` from ${from.join(', ')}` : ''}`;
     gates.push({ code: 'BP_GATE_INDICATOR', kind: 'indicator_not_computed', message: `indicator ${id} ${why}`, period: ia.latest.period, indicators: [id], ...(from[0] ? { source: from[0] } : {}) });
   }

@@ -91,7 +91,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     const files: RenderedFile[] = [];
     if (config.outputs.formats.includes('json')) files.push(await emitResultsJson(pack, outDir));
     clock.step('render');
-    const rendered = await renderPack(config, assessment, { generatedAt: pack.generatedAt, outDir, toolVersion: pack.toolVersion, log, exceptionsOnly: options.exceptionsOnly, eachArea: options.eachArea, browser: lease });
+    const rendered = await renderPack(config, assessment, { generatedAt: pack.generatedAt, outDir, toolVersion: pack.toolVersion, log, commentary: pack.commentary, exceptionsOnly: options.exceptionsOnly, eachArea: options.eachArea, browser: lease });
     files.push(...rendered.files);
     problems.push(...rendered.problems);
 

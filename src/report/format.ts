@@ -113,7 +113,7 @@ export function markerNote(marker: string | null): string {
   return MARKER_TEXT[marker] ?? `not available (marker ${marker})`;
 }
 
-export function figureView(def: Pick<IndicatorDef, 'unit' | 'decimals'>, v: Pick<AssessedValue, 'status' | 'value' | 'marker'> | undefined): FigureView {
+export function figureView(def: Pick<IndicatorDef, 'unit' | 'decimals'>, v: Pick<AssessedValue, 'status' | 'value' | 'marker' | 'partial'> | undefined): FigureView {
   const status: FigureStatus = v?.status ?? 'awaiting_data';
   const className = `fig fig-${status.replace('_', '-')}`;
   switch (status) {
@@ -125,6 +125,8 @@ export function figureView(def: Pick<IndicatorDef, 'unit' | 'decimals'>, v: Pick
       return { text: v!.marker ?? 'c', status, isValue: false, note: MARKER_TEXT.c, className };
     case 'marked':
       return { text: v!.marker ?? 'x', status, isValue: false, note: markerNote(v!.marker), className };
+    case 'partial':
+      return { text: `${formatValue(def, v!.value)} (partial)`, status, isValue: false, note: `partial: ${v!.partial?.missingLabels.join(', ') ?? 'some periods'} not yet held`, className };
     case 'failed':
       return { text: 'not computed', status, isValue: false, note: 'the indicator could not be computed; see the data-quality notes', className };
     default:

@@ -94,9 +94,10 @@ export function uniqueSheetName(wanted: string, used: Set<string>, fallback = 'S
   return name;
 }
 
-function markerText(v: Pick<AssessedValue, 'status' | 'marker'>): string | null {
+function markerText(v: Pick<AssessedValue, 'status' | 'marker' | 'partial'>): string | null {
   const statusText: Record<FigureStatus, string | null> = {
     ok: null,
+    partial: `partial: ${v.partial?.missingLabels.join(', ') ?? 'some periods'} not yet held`,
     suppressed: `${v.marker ?? 'c'} (suppressed: small numbers)`,
     marked: `${v.marker ?? 'x'} (not available)`,
     awaiting_data: 'awaiting data',

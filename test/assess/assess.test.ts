@@ -15,7 +15,7 @@ import type { MeasureValue } from '../../src/measures/types.js';
 
 const config = {
   root: '/p', areas: [{ id: 'all', name: 'Us', code: '370', aliases: [], isWhole: true }, { id: 'north', name: 'North', aliases: [], isWhole: false }, { id: 'south', name: 'South', aliases: [], isWhole: false }],
-  reporting: { periodType: 'fy_quarter', history: 12 }, disclosure: { threshold: 10, marker: 'c' },
+  reporting: { periodType: 'fy_quarter', history: { years: 3 } }, disclosure: { threshold: 10, marker: 'c' },
 } as unknown as Config;
 
 function indicator(over: Partial<IndicatorDef> = {}): IndicatorDef {

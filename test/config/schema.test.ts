@@ -30,8 +30,8 @@ beforeAll(() => {
 });
 
 describe('boardpack schema', () => {
-  it('writes the five schema files', () => {
-    expect(Object.keys(validators).sort()).toEqual(['boardpack.schema.json', 'indicator.schema.json', 'preset.schema.json', 'source.schema.json', 'sources.schema.json']);
+  it('writes the six schema files', () => {
+    expect(Object.keys(validators).sort()).toEqual(['boardpack.schema.json', 'indicator.schema.json', 'preset.schema.json', 'results.schema.json', 'source.schema.json', 'sources.schema.json']);
   });
 
   it('validates sample-data/boardpack.yaml and every sample indicator file', () => {

@@ -17,7 +17,7 @@ import { packageVersion } from '../main.js';
 export default async function commentary(log: CliLogger, opts: { project?: string; period?: string; format?: string; out?: string }, args: string[]): Promise<number> {
   const action = args[0];
   if (action !== 'export') throw new UsageError(`unknown commentary action "${action}"`, 'use `boardpack commentary export`');
-  const pack = await computePack(path.resolve(opts.project ?? '.'), { period: opts.period, history: false, log, toolVersion: packageVersion() });
+  const pack = await computePack(path.resolve(opts.project ?? '.'), { period: opts.period, history: false, readCommentary: false, log, toolVersion: packageVersion() });
   const config = pack.project.config;
   const { file: configured } = commentaryPathOf(config);
   let target = opts.out ? path.resolve(opts.out) : configured;
