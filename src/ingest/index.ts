@@ -20,6 +20,7 @@ import { identifierMatcher, withholdIdentifiers } from './withhold.js';
 import { checkHistory, checkMissingAreas, diffPeriods } from './compare.js';
 import { applyRowFilters } from './row-filter.js';
 import { applyReturnPrecedence, findReturns, readReturnToRaw, type FoundReturn } from '../request/read-return.js';
+import { loadCsvTyped, typedReadable } from './load-typed.js';
 
 export type { Omitted } from './stage.js';
 export type { PeriodChange } from '../warehouse/meta.js';
@@ -136,6 +137,12 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
     return result;
   }
 
+  const loadedAt = options.now?.() ?? new Date().toISOString();
+  // Identifier-like values are withheld before any problem is recorded, printed or reported.
+  const matcher = identifierMatcher(config.sources);
+  const withhold = () => { result.problems = withholdIdentifiers(result.problems, matcher); };
+  if (typedReadable(source) && !returned.size && await loadCsvTyped(wh, config, source, files, result, { fingerprint, loadedAt, exists, options, withhold })) return result;
+
   const cols = await createRawTable(wh, source);
   for (const [i, f] of files.entries()) {
     const progress = (rows: number) => options.progress?.({ source: source.id, file: result.files[i].path, fileIndex: i + 1, files: files.length, rows, phase: 'reading' });
@@ -155,14 +162,10 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
       result.problems.push(...e.problems);
     }
   }
-  const loadedAt = options.now?.() ?? new Date().toISOString();
   const dropStaging = async () => {
     await wh.run(`DROP VIEW IF EXISTS ${TYPED_TABLE}`);
     await wh.run(`DROP TABLE IF EXISTS ${RAW_TABLE}`);
   };
-  // Identifier-like values are withheld before any problem is recorded, printed or reported.
-  const matcher = identifierMatcher(config.sources);
-  const withhold = () => { result.problems = withholdIdentifiers(result.problems, matcher); };
   const failed = async () => {
     withhold();
     await dropStaging();

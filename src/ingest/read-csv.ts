@@ -27,8 +27,24 @@ async function readHead(file: string): Promise<Buffer> {
   }
 }
 
-/** Reads one CSV file into the raw table; returns rows read. Throws BoardpackError for a file that cannot be read at all. */
-export async function readCsvToRaw(wh: Warehouse, file: string, relFile: string, source: SourceDef): Promise<{ rows: number; problems: Problem[] }> {
+/**
+ * A CSV file ready for DuckDB's reader: where to read it from (a UTF-8 copy of a Windows-1252 file), the
+ * header row found, the delimiter, the headers as DuckDB names them and their match to the contract.
+ * Both readers (all text, and typed) start here. `cleanup` removes the UTF-8 copy.
+ */
+export interface CsvFile {
+  readFrom: string;
+  relFile: string;
+  headerIdx: number;
+  /** read_csv options shared by every read of this file (skip, delimiter, quoting, encoding). */
+  options: string;
+  headers: string[];
+  match: ReturnType<typeof matchHeaders>;
+  cleanup: () => void;
+}
+
+/** Opens a CSV file for reading; throws BoardpackError for a file that cannot be read at all. */
+export async function openCsv(wh: Warehouse, file: string, relFile: string, source: SourceDef): Promise<CsvFile> {
   const head = await readHead(file);
   if (head.length === 0 || head.toString('utf8').replace(/^\uFEFF/, '').trim() === '') {
     throw new BoardpackError(problem('BP_INGEST_EMPTY_FILE', 'the file is empty', { file: relFile, fix: 'ask the partner to send the extract again' }));
@@ -62,9 +78,20 @@ export async function readCsvToRaw(wh: Warehouse, file: string, relFile: string,
     }, createWriteStream(readFrom));
   }
   try {
-    return await readCsvFile(wh, readFrom, relFile, source, headLines, sample);
-  } finally {
+    return { ...(await describeCsv(wh, readFrom, relFile, source, headLines, sample)), readFrom, relFile, cleanup };
+  } catch (e) {
     cleanup();
+    throw e;
+  }
+}
+
+/** Reads one CSV file into the raw table; returns rows read. Throws BoardpackError for a file that cannot be read at all. */
+export async function readCsvToRaw(wh: Warehouse, file: string, relFile: string, source: SourceDef): Promise<{ rows: number; problems: Problem[] }> {
+  const csv = await openCsv(wh, file, relFile, source);
+  try {
+    return await readCsvFile(wh, csv, source);
+  } finally {
+    csv.cleanup();
   }
 }
 
@@ -85,12 +112,10 @@ function readError(e: unknown, relFile: string): BoardpackError {
 }
 
 /**
- * One pass over the file: `read_csv` streams straight into the raw table (no intermediate copy). The headers
- * come from a bind (`DESCRIBE`), which reads only DuckDB's sniffing sample. `_row` is the row a person sees in
- * a spreadsheet: the record's position after the header (a quoted cell with line breaks is one row, as in
- * Excel) plus the header's own row; `row_number() OVER ()` keeps the file's order.
+ * The header row, the delimiter and the headers. The headers come from a bind (`DESCRIBE`), which reads only
+ * DuckDB's sniffing sample.
  */
-async function readCsvFile(wh: Warehouse, file: string, relFile: string, source: SourceDef, headLines: string, sample: string[][]): Promise<{ rows: number; problems: Problem[] }> {
+async function describeCsv(wh: Warehouse, file: string, relFile: string, source: SourceDef, headLines: string, sample: string[][]): Promise<Omit<CsvFile, 'readFrom' | 'relFile' | 'cleanup'>> {
   const encoding = 'utf-8';
   const skip = source.skipRows ?? 0;
   const headerIdx = source.headerRow === 'auto' ? skip + detectHeaderRow(sample.slice(skip), source) : source.headerRow - 1;
@@ -98,12 +123,11 @@ async function readCsvFile(wh: Warehouse, file: string, relFile: string, source:
   const headerLine = headLines.split(/\r?\n/)[headerIdx] ?? '';
   const delim = [',', ';', '\t', '|'].map((d) => [d, headerLine.split(d).length] as const).sort((a, b) => b[1] - a[1])[0][0];
   const options = `skip = ${headerIdx}, delim = ${quoteLiteral(delim)}, quote = '"', escape = '"', encoding = '${encoding}', null_padding = true`;
-  const reader = (parallel: boolean) => `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, ${options}, strict_mode = true${parallel ? '' : ', parallel = false'})`;
   const where = { file: relFile, row: headerIdx + 1 };
   let headers: string[];
   let written: string[];
   try {
-    headers = (await wh.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE SELECT * FROM ${reader(true)})`)).map((c) => c.column_name);
+    headers = (await wh.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE SELECT * FROM read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, ${options}, strict_mode = true))`)).map((c) => c.column_name);
   } catch (e) {
     throw readError(e, relFile);
   }
@@ -114,7 +138,17 @@ async function readCsvFile(wh: Warehouse, file: string, relFile: string, source:
   } catch {
     written = headers;
   }
-  const match = matchHeaders(headers, source, where, written);
+  return { headerIdx, options, headers, match: matchHeaders(headers, source, where, written) };
+}
+
+/**
+ * One pass over the file: `read_csv` streams straight into the raw table (no intermediate copy). `_row` is the
+ * row a person sees in a spreadsheet: the record's position after the header (a quoted cell with line breaks is
+ * one row, as in Excel) plus the header's own row; `row_number() OVER ()` keeps the file's order.
+ */
+async function readCsvFile(wh: Warehouse, csv: CsvFile, source: SourceDef): Promise<{ rows: number; problems: Problem[] }> {
+  const { readFrom: file, relFile, headerIdx, options, headers, match } = csv;
+  const reader = (parallel: boolean) => `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, ${options}, strict_mode = true${parallel ? '' : ', parallel = false'})`;
   const problems = match.problems;
   if (problems.some((p) => p.severity === 'error')) return { rows: 0, problems };
   const select = [...match.index.entries()].map(([name, i]) => `${quoteIdent(headers[i])} AS ${quoteIdent(name)}`);
@@ -155,4 +189,20 @@ async function readCsvFile(wh: Warehouse, file: string, relFile: string, source:
     return { rows: 0, problems: [...problems, problem('BP_INGEST_NO_ROWS', 'the file has a header but no data rows', { file: relFile, severity: 'error', fix: 'ask the partner to send the extract with its data' })] };
   }
   return { rows: n, problems };
+}
+
+export const REJECTS_TABLE = 'bp_rejects';
+
+/**
+ * The typed reader of one file as a subquery, one column per matched contract column under its contract name:
+ * date columns typed by the reader itself (ISO dates, as the text path's first format), every other column as
+ * text for the SQL around it to type. A row the reader cannot type goes to `bp_rejects` instead of failing the read.
+ */
+export function typedCsvReader(csv: CsvFile, source: SourceDef): string {
+  const dates = new Set(source.columns.filter((c) => c.type === 'date').map((c) => c.name));
+  const typeOf = new Map([...csv.match.index].map(([name, i]) => [i, dates.has(name) ? 'DATE' : 'VARCHAR']));
+  const columns = csv.headers.map((h, i) => `${quoteLiteral(h)}: '${typeOf.get(i) ?? 'VARCHAR'}'`).join(', ');
+  const select = [...csv.match.index].map(([name, i]) => `${quoteIdent(csv.headers[i])} AS ${quoteIdent(name)}`);
+  return `(SELECT ${select.join(', ')} FROM read_csv(${quoteLiteral(csv.readFrom)}, header = true, columns = {${columns}}, dateformat = '%Y-%m-%d', ${csv.options}, strict_mode = true,
+    store_rejects = true, rejects_table = '${REJECTS_TABLE}', rejects_scan = '${REJECTS_TABLE}_scan', rejects_limit = 1))`;
 }

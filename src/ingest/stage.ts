@@ -19,7 +19,7 @@ const NUMERIC = new Set(['integer', 'decimal', 'percent']);
 const q = quoteIdent;
 
 /** `fractions`: for a percent column, whether its plain values (those without %) are all fractions of 1 (see `fractionColumns`). */
-function numberExpr(col: string, type: string, fractions = false): string {
+export function numberExpr(col: string, type: string, fractions = false): string {
   const t = `trim(${q(col)})`;
   const noThousands = `CASE WHEN regexp_full_match(${t}, '-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?%?') THEN replace(${t}, ',', '') ELSE ${t} END`;
   const noPct = `regexp_replace(${noThousands}, '\\s*%$', '')`;
@@ -60,7 +60,7 @@ function dateExpr(col: string): string {
   return `NULLIF(greatest(${date}, ${year0}), ${year0})`;
 }
 
-const markerExpr = (col: string) => `CASE WHEN lower(trim(${q(col)})) IN (${MARKERS.map(quoteLiteral).join(', ')}) THEN lower(trim(${q(col)})) END`;
+export const markerExpr = (col: string) => `CASE WHEN lower(trim(${q(col)})) IN (${MARKERS.map(quoteLiteral).join(', ')}) THEN lower(trim(${q(col)})) END`;
 
 /** Problems found but not listed one by one (beyond the listing cap of one check); counted in the summary. */
 export interface Omitted { code: string; severity: 'error' | 'warning'; file: string; column?: string; count: number }
@@ -85,6 +85,16 @@ export function periodTextFromFileName(file: string, rule: true | string): strin
   const m = new RegExp(rule, 'i').exec(base);
   return m ? (m.groups?.period ?? m[0]).replace(/[_.]+/g, ' ') : undefined;
 }
+
+/** Area id by the canonical form of any of its names (id, name, code, aliases). */
+export function areaLookupOf(areas: Area[]): Map<string, string> {
+  const lookup = new Map<string, string>();
+  for (const a of areas) for (const k of [a.id, a.name, a.code, ...a.aliases]) if (k) lookup.set(canonical(k), a.id);
+  return lookup;
+}
+
+/** A row for the whole of an area list ("Total") that is not itself a named area: dropped on load. */
+export const isTotalArea = (written: string) => /^(total|all|grand total)$/i.test(written);
 
 /** Builds the typed table from the raw one and checks every cell. Each check lists at most `limit` problems and counts the rest. */
 export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[], limit = LIST_LIMIT): Promise<StageResult> {
@@ -118,8 +128,7 @@ export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[
   await wh.run(`CREATE OR REPLACE TEMP TABLE bp_period_map (_pm_raw VARCHAR, _pm_period VARCHAR)`);
   for (const [raw, id] of periodMap) await wh.run(`INSERT INTO bp_period_map VALUES (?, ?)`, [raw, id]);
 
-  const areaLookup = new Map<string, string>();
-  for (const a of areas) for (const k of [a.id, a.name, a.code, ...a.aliases]) if (k) areaLookup.set(canonical(k), a.id);
+  const areaLookup = areaLookupOf(areas);
   await wh.run(`CREATE OR REPLACE TEMP TABLE bp_area_map (_am_raw VARCHAR, _am_area VARCHAR)`);
   if (source.areaColumn) {
     const distinct = await wh.all<{ v: string | null; n: number; first_file: string; first_sheet: string | null; first_row: number }>(
@@ -127,7 +136,7 @@ export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[
     for (const d of distinct) {
       const id = d.v ? areaLookup.get(canonical(d.v)) : undefined;
       if (id) await wh.run(`INSERT INTO bp_area_map VALUES (?, ?)`, [d.v, id]);
-      else if (d.v && /^(total|all|grand total)$/i.test(d.v)) await wh.run(`INSERT INTO bp_area_map VALUES (?, ?)`, [d.v, '__total__']);
+      else if (d.v && isTotalArea(d.v)) await wh.run(`INSERT INTO bp_area_map VALUES (?, ?)`, [d.v, '__total__']);
       else problems.push(problem(d.v ? 'BP_INGEST_UNKNOWN_AREA' : 'BP_INGEST_EMPTY_REQUIRED', d.v ? `unknown area "${d.v}" (${d.n} row${d.n > 1 ? 's' : ''})` : `the area is empty (${d.n} rows)`, {
         file: d.first_file, sheet: d.first_sheet ?? undefined, row: d.first_row, column: source.areaColumn, value: d.v,
         ...unknownAreaHelp(areas, d.v),
@@ -196,7 +205,7 @@ export function typedColumn(source: SourceDef, name: string): string {
 }
 
 /** Two rows with the same key: the second (and later) is an error naming the first. Rows are compared after typing. */
-async function checkDuplicateKeys(wh: Warehouse, source: SourceDef, limit: number): Promise<{ problems: Problem[]; omitted: Omitted[] }> {
+export async function checkDuplicateKeys(wh: Warehouse, source: SourceDef, limit: number): Promise<{ problems: Problem[]; omitted: Omitted[] }> {
   // A key is within a period: the same locality in two quarters is two rows, not a duplicate.
   const keyCols = [...new Set([...source.key!.map((k) => typedColumn(source, k)), ...(source.period ? ['period'] : [])])];
   const present = new Set((await wh.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE ${TYPED_TABLE})`)).map((c) => c.column_name));
