@@ -82,6 +82,7 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
   const results: AssessedValue[] = [];
   const out: IndicatorAssessment[] = [];
   const localities = config.areas.filter((a) => !a.isWhole);
+  const wholeName = config.areas.find((a) => a.isWhole)?.name ?? config.partnership?.shortName ?? 'the partnership';
   const failures = new Map(measures.failures.map((f) => [f.indicator, f.problem]));
   // The stage's one read of files: comparator tables and neighbour models, before any judgement.
   const tables = indicators.some((d) => d.comparators.some((c) => c.table)) ? loadComparatorTables(config, indicators) : { indicators, problems: [] };
@@ -144,7 +145,15 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
       const history = computed.filter((p) => comparePeriods(p, period) <= 0).map((p) => judgeableValue(p, area));
       const ci = judgeable ? ciFor(def, v!) : null;
       const ci998 = judgeable ? ciFor(def, v!, 0.998) : null;
-      const comparators: ComparatorResult[] = def.comparators.map((c) => {
+      // A locality is compared with the partnership as a whole (and so, side by side, with the other localities),
+      // never with the council's own benchmarks or statistical neighbours, which describe the whole authority.
+      const wholeFigure = area === 'all' ? null : judgeableFigure(period, 'all');
+      const comparators: ComparatorResult[] = area !== 'all'
+        ? [{
+          id: 'partnership', label: wholeName, value: wholeFigure?.value ?? null,
+          significance: judgeable && ci && wholeFigure ? compareWithBenchmark({ value: value!, lower: ci.lower, upper: ci.upper }, wholeFigure.value, def.polarity) : 'not_compared',
+        }]
+        : def.comparators.map((c) => {
         const key = c.values[period.id] !== undefined ? period.id : containingYear(period).id;
         const cv = c.values[key] ?? null;
         const peers = c.peers?.[period.id] ?? c.peers?.[containingYear(period).id];

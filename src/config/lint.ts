@@ -31,5 +31,31 @@ export function lintIndicators(indicators: IndicatorDef[], config: Config): Prob
       }));
     }
   }
+  const decision = lintDecision(config);
+  if (decision) out.push(decision);
   return out;
+}
+
+/** Words that ask a board to decide, rather than to note or take assurance. */
+const DECIDING = /\b(agree|approve|decide|endorse|ratify|authori[sz]e|commission)\b/i;
+
+/**
+ * The recommendation must ask for what the paper's decision type says: a paper "for assurance" or "for
+ * information" that asks the board to agree or approve something, or a paper "for decision" that asks for
+ * nothing to be decided, misleads the board (and its minutes).
+ */
+export function lintDecision(config: Config): Problem | null {
+  const { decision, recommendation } = config.board;
+  if (!recommendation) return null;
+  const decides = DECIDING.test(recommendation);
+  if (decision === 'decision' ? decides : !decides) return null;
+  const word = DECIDING.exec(recommendation)?.[0];
+  return problem('BP_LINT_DECISION_MISMATCH', decision === 'decision'
+    ? 'the paper is "for decision" but its recommendation asks the board to decide nothing (no agree, approve or decide)'
+    : `the paper is "for ${decision}" but its recommendation asks the board to ${word?.toLowerCase()} something`, {
+    severity: 'warning', file: config.configFile, yamlPath: 'board.recommendation', value: recommendation,
+    fix: decision === 'decision'
+      ? 'say what the board is asked to decide, or set board.decision: assurance (or information)'
+      : 'set board.decision: decision, or reword the recommendation to ask the board to note or take assurance (or remove it: the pack then words one from the decision type)',
+  });
 }

@@ -33,6 +33,8 @@ export interface RenderOptions {
   exceptionsOnly?: boolean;
   /** Also one pack per locality (`board-pack-<area>.*`). */
   eachArea?: boolean;
+  /** Each locality's own commentary, by area id then indicator or priority id; a locality without any prints none. */
+  areaCommentary?: Record<string, Record<string, Commentary>>;
   /** Whole-PDF time budget per pack (default: pdf.ts's). */
   pdfTimeoutMs?: number;
   /** The run's browser, started early by the pipeline; otherwise one is started here when a PDF is wanted. */
@@ -142,14 +144,21 @@ export async function renderPack(config: Config, assessment: Assessment, options
       name: 'board-pack', config, assessment: withNotes, title: `${baseTitle} (board version: exceptions)`,
       meta: { only, variant: 'Board version: exceptions only (full detail in the appendix file)', sections: [{ id: 'cover' }, { id: 'summary' }, { id: 'scorecard' }, { id: 'report_cards' }, { id: 'turn_the_curve' }] },
     });
+    // The appendix carries what the board version leaves out, without repeating its cover, summary or scorecard.
+    const exceptionSet = new Set(only);
     packs.push({
       name: 'board-pack-appendix', config, assessment: withNotes, title: `${baseTitle} (appendix)`,
-      meta: { variant: 'Appendix to the board version', sections: [{ id: 'cover' }, { id: 'scorecard' }, { id: 'report_cards' }, { id: 'turn_the_curve' }, { id: 'localities', orientation: 'landscape' }, { id: 'appendix' }] },
+      meta: {
+        only: withNotes.indicators.map((ia) => ia.indicator.id).filter((id) => !exceptionSet.has(id)),
+        variant: 'Appendix to the board version: the indicators that are not exceptions, localities, definitions and methods',
+        sections: [{ id: 'cover' }, { id: 'report_cards' }, { id: 'turn_the_curve' }, { id: 'localities', orientation: 'landscape' }, { id: 'appendix' }],
+      },
     });
   } else {
     packs.push({ name: 'board-pack', config, assessment: withNotes, title: baseTitle, meta: {} });
   }
   if (options.eachArea) {
+    const areaCommentary: Record<string, Record<string, Commentary>> = options.areaCommentary ?? {};
     for (const area of config.areas.filter((a) => !a.isWhole)) {
       packs.push({
         name: `board-pack-${area.id}`,
@@ -157,7 +166,8 @@ export async function renderPack(config: Config, assessment: Assessment, options
         config: { ...config, partnership: { ...config.partnership, shortName: `${config.partnership.shortName}: ${area.name}` } },
         assessment: areaAssessment(withNotes, area.id),
         title: `${baseTitle}: ${area.name}`,
-        meta: { variant: `${area.name} locality`, sections: (config.report?.sections ?? undefined)?.filter((s) => s.id !== 'localities') ?? [{ id: 'cover' }, { id: 'summary' }, { id: 'scorecard' }, { id: 'report_cards' }, { id: 'turn_the_curve' }, { id: 'appendix' }] },
+        // Only the locality's own commentary (none is written per area yet): never the partnership's, as if it were local.
+        meta: { area: area.id, commentary: areaCommentary[area.id] ?? {}, variant: `${area.name} locality`, sections: (config.report?.sections ?? undefined)?.filter((s) => s.id !== 'localities') ?? [{ id: 'cover' }, { id: 'summary' }, { id: 'scorecard' }, { id: 'report_cards' }, { id: 'turn_the_curve' }, { id: 'appendix' }] },
       });
     }
   }

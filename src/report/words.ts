@@ -7,7 +7,7 @@
  * A leaf module: it imports only types and `core/format`, so assess (status sentences, rating reasons) can use
  * it without depending on the rest of the report stage.
  */
-import { formatNumber, formatValue } from '../core/format.js';
+import { formatBare, formatNumber, formatValue } from '../core/format.js';
 import type { AssessedValue, ChangeTest, Direction, ExceptionReason, ForecastSummary, Interval, Rag, Significance } from '../assess/types.js';
 import type { IndicatorDef } from '../config/types.js';
 
@@ -163,6 +163,17 @@ export function intervalText(def: Def & Partial<Pick<IndicatorDef, 'unit'>>, ci:
     if (lo !== hi) return `${head} ${lo} to ${hi}`;
   }
   return `${head} narrower than ${gapText({ ...def, decimals: def.decimals + 3 }, 10 ** -(def.decimals + 3))} either side`;
+}
+
+/** The scorecard's compact interval, "(58.1–63.4)", with the same never-one-value rule. */
+export function compactInterval(def: Def, ci: Pick<Interval, 'lower' | 'upper'>): string {
+  for (let extra = 0; extra <= 3; extra++) {
+    const d = { decimals: def.decimals + extra };
+    const lo = formatBare(d, ci.lower);
+    const hi = formatBare(d, ci.upper);
+    if (lo !== hi) return `(${lo}–${hi})`;
+  }
+  return `(±${formatBare({ decimals: def.decimals + 3 }, 10 ** -(def.decimals + 3))})`;
 }
 
 // --- Exceptions --------------------------------------------------------------------------------------------

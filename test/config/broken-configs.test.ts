@@ -97,6 +97,10 @@ const cases: Record<string, Case> = {
   'better off as a bare count': { code: 'BP_LINT_BETTER_OFF_COUNT', severity: 'warning', yamlPath: 'indicators.open_early_help.unit', exit: 0, strictExit: 1, break: (r) => editFile(r, OPEN, 'question: how_much', 'question: better_off') },
   'rated without polarity': { code: 'BP_LINT_NO_POLARITY', yamlPath: 'indicators.two_year_old_take_up.polarity', exit: 1, break: (r) => editFile(r, TAKE, 'polarity: higher_is_better', 'polarity: none') },
   'target on the wrong side of the baseline': { code: 'BP_LINT_TARGET_WRONG_SIDE', severity: 'warning', yamlPath: 'indicators.two_year_old_take_up.targets.default', exit: 0, strictExit: 1, break: (r) => editFile(r, TAKE, 'targets:', 'baseline: { period: 2023-24, value: 80 }\ntargets:') },
+  'recommendation that asks a paper for assurance to approve something': {
+    code: 'BP_LINT_DECISION_MISMATCH', severity: 'warning', yamlPath: 'board.recommendation', exit: 0, strictExit: 1,
+    break: (r) => editFile(r, CFG, 'recommendation: The board notes the performance report.', 'recommendation: The board is asked to approve the new targets.'),
+  },
   'priority without a better-off measure': { code: 'BP_LINT_NO_BETTER_OFF', severity: 'warning', yamlPath: 'framework.priorities.early_help', exit: 0, strictExit: 1, break: () => undefined },
   'bad preset.yaml': {
     code: 'BP_PRESET_REQUIRED', yamlPath: 'title', exit: 1,

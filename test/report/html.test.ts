@@ -112,7 +112,7 @@ describe('renderHtml: accessibility', () => {
     expect(tables.length).toBeGreaterThan(10);
     for (const [, body] of tables) expect(body.trimStart().startsWith('<caption>')).toBe(true);
     const ths = [...html.matchAll(/<th\b[^>]*>/g)].map((m) => m[0]);
-    for (const th of ths) expect(th).toMatch(/scope="(row|col)"/);
+    for (const th of ths) expect(th).toMatch(/scope="(row|col|rowgroup)"/);
   });
 
   it('rating badges and direction words meet 4.5:1 contrast', () => {

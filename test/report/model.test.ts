@@ -56,29 +56,45 @@ describe('buildReportModel', () => {
     expect(model.meta.generatedAt).toBe('2 June 2025, 10:30'); // 09:30 UTC is 10:30 BST
   });
 
-  it('summary: headline count, counts by rating, exceptions worst first', () => {
-    expect(model.summary.headline).toBe('1 of 8 indicators on or better than target');
+  it('summary: headline over rated indicators, why the rest are not rated, exceptions strongest first', () => {
+    expect(model.summary.headline).toBe('1 of 3 rated indicators on or better than target');
+    expect(model.summary.detail).toBe('8 indicators in the framework; 5 not rated: 2 population indicators, 1 no polarity, 1 awaiting data, 1 not computed.');
     expect(model.summary.counts.map((c) => [c.rag.rag, c.count])).toEqual([['red', 1], ['amber', 1], ['green', 0], ['blue', 1], ['grey', 5]]);
     expect(model.summary.exceptions.map((e) => e.indicator.id)).toEqual(['re_referrals', 'two_year_take_up', 'cin_rate']);
     const [red, amber, cin] = model.summary.exceptions;
     expect(red.reasons[0]).toMatch(/^Red: /);
+    expect(amber.reasons[0]).toBe('Special cause of concern (SPC): figures unusually low for this process');
     expect(amber.reasons.some((r) => r.startsWith('Deteriorating against 2024/25 Q3 (74.0%)'))).toBe(true);
-    expect(amber.reasons.some((r) => r.startsWith('Special cause of concern (SPC)'))).toBe(true);
     expect(cin.reasons).toContain('Significantly worse than England (332.9 per 10,000)');
     expect(model.summary.dataIssues.map((d) => d.indicator.id)).toEqual(['parenting_completions', 'attendance']);
   });
 
-  it('scorecard: grouped by priority, then population indicators and the three OBA questions', () => {
+  it('key messages: going well, not going well, what changed, what the board is asked to do (naming owners of exceptions with no action)', () => {
+    expect(model.summary.keyMessages.map((k) => k.heading)).toEqual(['What is going well', 'What is not going well', 'What has changed', 'What the board is asked to do']);
+    const [well, notWell, changed, asked] = model.summary.keyMessages;
+    expect(well.items.map((i) => i.title)).toEqual(['Families whose early help plan closed with needs met', 'Low birth weight babies']);
+    expect(well.items[0].text).toBe('Blue (6.2% better than target 70.0%)');
+    expect(notWell.items).toHaveLength(3);
+    // The fixture's changes carry no test, so none is counted as significant.
+    expect(changed.intro).toMatch(/0 significant improvements, 0 significant deteriorations; where no significance test applies, 1 improved and 2 deteriorated beyond the no-change band/);
+    expect(asked.intro).toBe('The board is asked to take assurance from the 1 indicator on or better than target, to note the 3 exceptions, and to seek assurance from the owners of the 3 exceptions with no action recorded.');
+    expect(asked.items[0].text).toMatch(/^3 exceptions have no action recorded: Re-referrals .* \(Head of Front Door\);/);
+  });
+
+  it('scorecard: one table, a row per priority and per group, then population indicators and the three OBA questions', () => {
     const shape = model.scorecard.priorities.map((p) => [p.id, p.groups.map((g) => [g.key, g.rows.map((r) => r.id)])]);
     expect(shape).toEqual([
       ['best_start', [['population', ['low_birth_weight']], ['how_much', ['health_visits']], ['how_well', ['two_year_take_up']]]],
       ['early_help', [['population', ['cin_rate']], ['how_much', ['parenting_completions']], ['how_well', ['re_referrals']], ['better_off', ['eh_improved', 'attendance']]]],
     ]);
+    expect(row('cin_rate').intervalCompact).toMatch(/^\(\d/);
   });
 
   it('report cards put impact first and carry the priority story', () => {
     const help = model.reportCards.cards.find((c) => c.id === 'early_help')!;
-    expect(help.measures.map((m) => m.indicator.id)).toEqual(['cin_rate', 'eh_improved', 'attendance', 're_referrals', 'parenting_completions']);
+    // A population indicator is named on its card and drawn on its turn-the-curve page, not printed twice.
+    expect(help.population.map((v) => v.id)).toEqual(['cin_rate']);
+    expect(help.measures.map((m) => m.indicator.id)).toEqual(['eh_improved', 'attendance', 're_referrals', 'parenting_completions']);
     expect(help.story).toEqual(['Demand at the front door rose again this quarter, mostly from schools.']);
     const best = model.reportCards.cards.find((c) => c.id === 'best_start')!;
     expect(best.measures.find((m) => m.indicator.id === 'two_year_take_up')!.spcChart).not.toBeNull();
@@ -89,8 +105,10 @@ describe('buildReportModel', () => {
     const [lbw, cin] = model.turnTheCurve.pages;
     expect(lbw.story).toEqual(['The smoking-in-pregnancy service moved into family hubs in 2023.', 'Midwives now refer at booking, and take-up has doubled.']);
     expect(lbw.actions).toHaveLength(2);
-    expect(lbw.baseline).toBe('Baseline 8.4% (2022/23), source: Maternity services data set');
+    // One baseline: the periods the forecast is fitted to, stated as the chart shades them.
+    expect(lbw.baseline).toBe('Baseline: 2022/23 Q1 to 2023/24 Q2 (6 figures, shaded on the chart; the forecast is fitted to these).');
     expect(lbw.forecast!.status).toBe('Curve turning');
+    expect(lbw.reading).toBe('Curve turning; against 2024/25 Q3 improving (not tested).');
     expect(lbw.commentaryUpdated).toBe('28 May 2025');
     expect(cin.forecast!.status).toBe('Not turning the curve');
     expect(cin.hasCommentary).toBe(false);
@@ -108,9 +126,10 @@ describe('buildReportModel', () => {
   it('appendix: definitions, rules, data quality with project-relative paths, suppression summary, glossary', () => {
     const lbw = model.appendix.definitions.find((d) => d.id === 'low_birth_weight')!;
     expect(Object.fromEntries(lbw.fields.map((f) => [f.label, f.value]))).toMatchObject({
-      'Data provider': 'Riverside NHS Foundation Trust', Owner: 'Director of Public Health', Source: 'Maternity services data set, quarterly extract',
-      'Data as at': 'latest figure 2024/25 Q4', Polarity: 'Lower is better',
+      'Provider and owner': 'Riverside NHS Foundation Trust; Director of Public Health', Source: 'Maternity services data set, quarterly extract',
+      Period: 'Financial-year quarter (quarterly); latest figure 2024/25 Q4', Unit: 'Percentage; lower is better',
     });
+    expect(model.appendix.chartData.find((d) => d.title === 'Low birth weight babies')!.figures).toMatch(/^2022\/23 Q1 [\d.]+%; /);
     expect(model.appendix.ragRules.find((r) => r.title.startsWith('Re-referrals'))!.rule).toMatch(/green at or below target 20.0%/);
     const late = model.appendix.dataQuality.find((d) => d.code === 'BP_LATE_RETURN')!;
     expect(late.where).toBe('extracts/family-hubs-2024-25-Q4.csv');

@@ -1,0 +1,93 @@
+/**
+ * Report cards, one per priority: its story and actions, then its performance measures (better off, how well,
+ * how much: impact first), each with its history and SPC chart. Population indicators are named with their
+ * latest figure and a link: their chart and story are on their turn-the-curve page, not printed twice.
+ */
+import type { IndicatorAssessment } from '../../assess/types.js';
+import type { IndicatorDef, ObaQuestion } from '../../config/types.js';
+import { historyChart, xmrChart, type ChartView } from '../chart-views.js';
+import { RAG_ORDER, formatDate, plural, ragView } from '../format.js';
+import { anchorOf, isPopulation, paragraphs, partnerList, staleNote, type SectionContext } from './context.js';
+import type { IndicatorView } from './indicator.js';
+
+export interface MeasureCommentaryView {
+  story: string[];
+  whatWorks: string[];
+  partners: string[];
+  actions: string[];
+  updated: string | null;
+  stale: string | null;
+}
+
+export interface ReportCardMeasure {
+  indicator: IndicatorView;
+  chart: ChartView;
+  spcChart: ChartView | null;
+  /** The owner's commentary on a performance measure (a population indicator's is on its turn-the-curve page). */
+  commentary: MeasureCommentaryView | null;
+}
+
+export interface ReportCardView {
+  id: string;
+  anchor: string;
+  title: string;
+  description: string | null;
+  /** Counts of the priority's ratings: "2 green, 1 red". */
+  summary: string;
+  /** The priority's population indicators, one line each, linked to their turn-the-curve pages. */
+  population: IndicatorView[];
+  measures: ReportCardMeasure[];
+  story: string[];
+  whatWorks: string[];
+  actions: string[];
+  commentaryStale: string | null;
+  partners: string[];
+}
+
+export interface ReportCardsView { id: string; cards: ReportCardView[]; none: string | null }
+
+const QUESTION_ORDER: ObaQuestion[] = ['better_off', 'how_well', 'how_much'];
+const weight = (def: IndicatorDef) => (def.kind === 'population_indicator' ? 0 : def.question ? 1 + QUESTION_ORDER.indexOf(def.question) : 4);
+
+/** An indicator's commentary as printed on its report card or turn-the-curve page. */
+export function commentaryOf(ctx: SectionContext, ia: IndicatorAssessment): MeasureCommentaryView {
+  const note = ctx.commentary[ia.indicator.id];
+  return {
+    story: paragraphs(note?.story), whatWorks: paragraphs(note?.whatWorks), partners: partnerList(note?.partners), actions: paragraphs(note?.actions),
+    updated: note?.updatedAt ? formatDate(note.updatedAt) : null, stale: staleNote(note, ia.latest),
+  };
+}
+
+export function buildReportCards(ctx: SectionContext, id: string): ReportCardsView {
+  const { commentary, assessment } = ctx;
+  const measureCommentary = (ia: IndicatorAssessment): MeasureCommentaryView | null => {
+    const note = commentary[ia.indicator.id];
+    if (isPopulation(ia) || !note || !(note.story || note.whatWorks || note.partners || note.actions)) return null;
+    return commentaryOf(ctx, ia);
+  };
+  const cards: ReportCardView[] = ctx.priorityList.map(({ id: pid, priority, list }) => {
+    const ordered = [...list].sort((a, b) => weight(a.indicator) - weight(b.indicator));
+    const tally = RAG_ORDER.map((r) => [r, list.filter((ia) => ia.latest.rag === r).length] as const).filter(([, n]) => n > 0);
+    const partners = [...new Set(list.flatMap((ia) => [ia.indicator.dataProvider, ia.indicator.owner]).filter((x): x is string => !!x))];
+    return {
+      id: pid,
+      anchor: anchorOf('card', pid),
+      title: priority.title,
+      description: priority.description ?? null,
+      summary: `${plural(list.length, 'indicator')}: ${tally.map(([r, n]) => `${n} ${ragView(r).word.toLowerCase()}`).join(', ')}`,
+      population: ordered.filter(isPopulation).map(ctx.viewOf),
+      measures: ordered.filter((ia) => !isPopulation(ia)).map((ia) => ({
+        indicator: ctx.viewOf(ia),
+        chart: historyChart(ia, `card-${ia.indicator.id}`, false, { width: 400, height: 170 }),
+        spcChart: ia.spc ? xmrChart(ia, `card-spc-${ia.indicator.id}`, { width: 400, height: 170 }) : null,
+        commentary: measureCommentary(ia),
+      })),
+      story: paragraphs(commentary[pid]?.story),
+      whatWorks: paragraphs(commentary[pid]?.whatWorks),
+      actions: paragraphs(commentary[pid]?.actions),
+      commentaryStale: staleNote(commentary[pid], { period: assessment.period.id, periodLabel: assessment.period.label }),
+      partners: [...partners, ...partnerList(commentary[pid]?.partners)],
+    };
+  });
+  return { id, cards, none: cards.length ? null : 'No indicator is in this version of the pack.' };
+}
