@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { BoardpackError, formatProblem, isBoardpackError } from '../core/errors.js';
 import { createLogger, type CliLogger } from './log.js';
+import { setAllowedOutside } from '../core/paths.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, gate: 3 } as const;
 
@@ -48,9 +49,11 @@ export function buildProgram(): Command {
     .helpOption('-h, --help', 'show help for a command')
     .addOption(new Option('--debug', 'show stack traces and internal detail on errors'))
     .addOption(new Option('-q, --quiet', 'print only errors and the final summary'))
+    .addOption(new Option('--allow-outside <path...>', 'let the project\'s files name files or folders under PATH outside the project folder (paths are otherwise confined to it)'))
     .addOption(new Option('--no-progress', 'never draw a progress bar or colour (they are drawn only on a terminal, and never when CI=true)'))
     .showSuggestionAfterError(true)
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, action) => setAllowedOutside(action.optsWithGlobals().allowOutside as string[] | undefined));
 
   const projectOpt = () => new Option('-p, --project <dir>', 'project folder holding boardpack.yaml').default('.', 'current folder').env('BOARDPACK_PROJECT');
   const outOpt = (def: string) => new Option('-o, --out <dir>', 'folder for the board pack and its artifacts').default(def).env('BOARDPACK_OUT');

@@ -13,6 +13,8 @@ import { lintIndicators } from './lint.js';
 import type { Config, IndicatorDef, Project } from './types.js';
 import { readYamlFile, type YamlFile } from './yaml.js';
 import { mergeSource, mergeSpec, resolveRef } from './refs.js';
+import { confineConfigPaths, confineIndicatorPaths } from './paths.js';
+import { notRegularProblem, outsideProblem } from '../core/paths.js';
 import { applyPublishedFormat } from './published-formats.js';
 import { zodIssuesToProblems } from './zod-problems.js';
 
@@ -30,6 +32,7 @@ export interface LoadResult {
 
 /** The package's own folder (two levels above src/config or dist/config). */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PRESETS_DIR = path.join(PACKAGE_ROOT, 'indicators');
 
 /** Load and validate a project; never throws for user mistakes, returns them as problems. */
 export async function loadProject(dir: string): Promise<LoadResult> {
@@ -62,6 +65,7 @@ export async function loadProject(dir: string): Promise<LoadResult> {
   const presets = await readPresets(parsed.data.indicators, yaml, problems);
   const config = normalizeConfig(parsed.data, root, configFile, presets);
   problems.push(...validateConfig(config, yaml, unresolved));
+  problems.push(...confineConfigPaths(config, yaml));
 
   const files = listIndicatorFiles(parsed.data.indicators, root, yaml, problems);
   const indicators: IndicatorDef[] = [];
@@ -77,7 +81,7 @@ export async function loadProject(dir: string): Promise<LoadResult> {
     }
     const docs = Array.isArray((iy.data as { indicators?: unknown })?.indicators) ? (iy.data as { indicators: unknown[] }).indicators : [iy.data];
     // `extends:` is resolved on the data as written, before validation, so the merged result is checked whole.
-    const resolvedDocs = await Promise.all(docs.map((doc) => resolveExtends(doc, file)));
+    const resolvedDocs = await Promise.all(docs.map((doc) => resolveExtends(doc, file, root)));
     docs.forEach((doc, i) => {
       const prefix = docs.length > 1 || doc !== iy.data ? ['indicators', String(i)] : [];
       const idGuess = typeof (doc as { id?: unknown })?.id === 'string' ? (doc as { id: string }).id : path.basename(file).replace(/\.ya?ml$/, '');
@@ -110,7 +114,7 @@ export async function loadProject(dir: string): Promise<LoadResult> {
         return;
       }
       sameMeasure.set(key, def);
-      const own = validateIndicator(def, config, sub);
+      const own = [...validateIndicator(def, config, sub), ...confineIndicatorPaths(config, [def])];
       problems.push(...own);
       if (!own.some((p) => p.severity === 'error')) indicators.push(def);
     });
@@ -135,6 +139,10 @@ function listIndicatorFiles(entries: string[], root: string, yaml: YamlFile, pro
     const abs = entry.startsWith('preset:')
       ? path.join(PACKAGE_ROOT, 'indicators', entry.slice('preset:'.length))
       : path.resolve(root, entry);
+    const at = { what: `the indicators entry ${JSON.stringify(entry.slice(0, 80))}`, file: yaml.file, line: yaml.lineOf(['indicators', i]), yamlPath: `indicators.${i}`, written: entry };
+    // A preset stays inside the package's presets; anything else inside the project.
+    const outside = outsideProblem(abs, entry.startsWith('preset:') ? [PRESETS_DIR] : [root], at);
+    if (outside) { problems.push(outside); return; }
     if (!existsSync(abs)) {
       const presets = existsSync(path.join(PACKAGE_ROOT, 'indicators')) ? readdirSync(path.join(PACKAGE_ROOT, 'indicators')) : [];
       problems.push(problem('BP_CONFIG_INDICATORS_MISSING', `indicator file or folder not found: ${entry}`, {
@@ -149,9 +157,14 @@ function listIndicatorFiles(entries: string[], root: string, yaml: YamlFile, pro
       for (const f of readdirSync(abs).sort()) {
         if (!/\.ya?ml$/.test(f) || f.startsWith('_')) continue;
         if (isPreset && (f === PRESET_FILE || f === CONTRACTS_FILE)) continue;
-        files.push(path.join(abs, f));
+        const file = path.join(abs, f);
+        const q = outsideProblem(file, entry.startsWith('preset:') ? [PRESETS_DIR] : [root], { ...at, what: `the indicator file ${f}`, written: f }) ?? notRegularProblem(file, { ...at, what: `the indicator file ${f}`, written: f });
+        if (q) problems.push(q); else files.push(file);
       }
-    } else files.push(abs);
+    } else {
+      const q = notRegularProblem(abs, at);
+      if (q) problems.push(q); else files.push(abs);
+    }
   });
   return files;
 }
@@ -278,6 +291,8 @@ async function mergeSourceContracts(yaml: YamlFile, root: string, unresolved: Se
     const file = target.startsWith('preset:')
       ? path.join(PACKAGE_ROOT, 'indicators', target.slice('preset:'.length), CONTRACTS_FILE)
       : existsSync(path.resolve(root, target)) && statSync(path.resolve(root, target)).isDirectory() ? path.join(path.resolve(root, target), CONTRACTS_FILE) : path.resolve(root, target);
+    const outside = outsideProblem(file, target.startsWith('preset:') ? [PRESETS_DIR] : [root], { what: 'the contract', ...at, written: ref });
+    if (outside) { unresolved.add(id); out.push(outside); continue; }
     if (!cache.has(file)) {
       if (!existsSync(file)) cache.set(file, [problem('BP_CONFIG_CONTRACT_MISSING', `no source contracts at ${file}`, { ...at, fix: `presets with contracts: ${listPresets().filter((p) => existsSync(path.join(PACKAGE_ROOT, 'indicators', p, CONTRACTS_FILE))).map((p) => `preset:${p}`).join(', ') || 'none'}` })]);
       else {
@@ -324,7 +339,7 @@ export function listPresets(): string[] {
 type Resolved = { ok: true; doc: unknown } | { ok: false; problems: Problem[] };
 
 /** Follows `extends:` chains (file[#id] or preset:NAME/file[#id]), detecting cycles, and merges them. */
-async function resolveExtends(doc: unknown, file: string, chain: string[] = []): Promise<Resolved> {
+async function resolveExtends(doc: unknown, file: string, root: string, chain: string[] = []): Promise<Resolved> {
   const ref = (doc as { extends?: unknown })?.extends;
   if (typeof ref !== 'string') return { ok: true, doc };
   const here = `${file}#${(doc as { id?: string }).id ?? ''}`;
@@ -337,6 +352,9 @@ async function resolveExtends(doc: unknown, file: string, chain: string[] = []):
       fix: `the chain is ${[...seen, key].map((k) => path.basename(k)).join(' → ')}; make one of them a full definition`,
     })] };
   }
+  const outside = outsideProblem(target.file, [root, PRESETS_DIR], { what: `\`extends: ${ref.slice(0, 80)}\``, file, written: ref }, 'BP_INDICATOR_PATH_OUTSIDE')
+    ?? notRegularProblem(target.file, { what: `\`extends: ${ref.slice(0, 80)}\``, file, written: ref }, 'BP_INDICATOR_NOT_A_FILE');
+  if (outside) return { ok: false, problems: [outside] };
   if (!existsSync(target.file)) {
     return { ok: false, problems: [problem('BP_INDICATOR_EXTENDS_MISSING', `\`extends: ${ref}\`: no such file ${target.file}`, {
       file, value: ref, fix: 'give a path relative to this file, or preset:NAME/<file> (see `indicators/` in the package)',
@@ -354,7 +372,7 @@ async function resolveExtends(doc: unknown, file: string, chain: string[] = []):
     // An entry of a set may itself take its id from what it extends (the stoke-2020-24 preset does).
     for (const d of list) {
       if (typeof (d as { extends?: unknown })?.extends !== 'string') continue;
-      const r = await resolveExtends(d, target.file, seen);
+      const r = await resolveExtends(d, target.file, root, seen);
       if (r.ok && (r.doc as { id?: unknown })?.id === target.id) { picked = d; pickedResolved = r; break; }
     }
   }
@@ -364,7 +382,7 @@ async function resolveExtends(doc: unknown, file: string, chain: string[] = []):
       file, value: ref, expected: `one of ${ids.map((i) => `#${i}`).join(', ')}`, fix: 'name the indicator after a # (file.yaml#id)',
     })] };
   }
-  const inner = pickedResolved ?? await resolveExtends(picked, target.file, seen);
+  const inner = pickedResolved ?? await resolveExtends(picked, target.file, root, seen);
   if (!inner.ok) return inner;
   const { extends: _x, ...own } = doc as Record<string, unknown>;
   return { ok: true, doc: mergeSpec(inner.doc as Record<string, unknown>, own) };

@@ -65,10 +65,16 @@ export function formatLocation(p: ProblemLocation): string {
 export function formatProblem(p: Problem): string {
   const where = formatLocation(p);
   let s = `${p.severity === 'warning' ? 'warning' : 'error'} ${p.code}${where ? ` ${where}` : ''}: ${p.message}`;
-  if (p.value !== undefined) s += ` (found: ${JSON.stringify(p.value)})`;
+  if (p.value !== undefined) s += ` (found: ${excerptOf(p.value)})`;
   if (p.expected) s += `; expected ${p.expected}`;
   if (p.fix) s += `\n  fix: ${p.fix}`;
   return s;
+}
+
+/** At most a short excerpt of a value: a file read by mistake as a value must never be printed whole. */
+export function excerptOf(value: unknown, max = 200): string {
+  const s = JSON.stringify(value) ?? String(value);
+  return s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s;
 }
 
 export function isBoardpackError(e: unknown): e is BoardpackError {

@@ -4,9 +4,10 @@
  * checked where they still are (a moved project is a warning, a changed file an error). Exit 0 all match,
  * 1 any mismatch or missing output.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { BoardpackError, formatProblem, problem, type Problem } from '../../core/errors.js';
+import { BoardpackError, excerptOf, formatProblem, problem, type Problem } from '../../core/errors.js';
+import { isInside, realish } from '../../core/paths.js';
 import { sha256File } from '../../core/hash.js';
 import { MANIFEST_FILE, type Manifest } from '../../pipeline/manifest.js';
 import type { CliLogger } from '../log.js';
@@ -35,7 +36,21 @@ export async function verifyPack(dir: string, options: { inputs?: boolean } = {}
     throw new BoardpackError(problem('BP_VERIFY_BAD_MANIFEST', `${MANIFEST_FILE} is not a boardpack manifest (version 1)`, { file: manifestFile, value: m.manifestVersion }));
   }
   const problems: Problem[] = [];
-  const check = async (file: string, shown: string, expected: string, missing: 'error' | 'warning', what: string) => {
+  const check = async (file: string, shown: string, expected: string, missing: 'error' | 'warning', what: string, within: string) => {
+    // A manifest is data, not an instruction: it may only name regular files inside the folder it describes
+    // (`../../dev/zero` would never finish hashing; `/etc/shadow` is none of its business).
+    if (!isInside(realish(file), realish(within))) {
+      problems.push(problem('BP_VERIFY_OUTSIDE', `${what} ${excerptOf(shown, 80)} is listed outside the ${what === 'output' ? "pack's folder" : 'project folder'}, so it is not read`, {
+        severity: missing, file: MANIFEST_FILE, fix: missing === 'error' ? 'the manifest has been tampered with or damaged: rebuild the pack' : 'not checked: verify reads only files inside the project folder',
+      }));
+      return false;
+    }
+    if (existsSync(file) && !statSync(file).isFile()) {
+      problems.push(problem('BP_VERIFY_NOT_A_FILE', `${what} ${excerptOf(shown, 80)} is not a regular file, so it is not read`, {
+        file: shown, fix: 'the manifest has been tampered with or damaged: rebuild the pack',
+      }));
+      return false;
+    }
     if (!existsSync(file)) {
       problems.push(problem(missing === 'error' ? 'BP_VERIFY_MISSING' : 'BP_VERIFY_INPUT_ABSENT', `${what} ${shown} is missing`, {
         severity: missing, file: shown, fix: missing === 'error' ? 'the pack is incomplete: rebuild it or restore the file' : 'not checked: the project is not where the pack was built',
@@ -52,7 +67,7 @@ export async function verifyPack(dir: string, options: { inputs?: boolean } = {}
     return true;
   };
   let outputs = 0;
-  for (const o of m.outputs) if (await check(path.join(dir, o.path), o.path, o.sha256, 'error', 'output')) outputs++;
+  for (const o of m.outputs) if (await check(path.join(dir, o.path), o.path, o.sha256, 'error', 'output', dir)) outputs++;
   let inputs = 0;
   if (options.inputs !== false && m.project) {
     const root = path.resolve(dir, m.project.root);
@@ -62,7 +77,7 @@ export async function verifyPack(dir: string, options: { inputs?: boolean } = {}
       ...m.project.definitions.map((d) => ({ ...d, what: 'definition' })),
       ...(m.project.templates ?? []).map((t) => ({ ...t, what: 'template' })),
     ];
-    for (const f of projectFiles) if (await check(path.resolve(root, f.path), f.path, f.sha256, 'warning', f.what)) inputs++;
+    for (const f of projectFiles) if (await check(path.resolve(root, f.path), f.path, f.sha256, 'warning', f.what, root)) inputs++;
   }
   return { manifest: manifestFile, checked: { outputs, inputs }, problems, ok: !problems.some((p) => p.severity === 'error') };
 }
