@@ -6,7 +6,7 @@
  * This reads the later stages' pure functions (compile, warehouseColumns) but runs none of their IO, except that
  * every comparator table is read as `run` would read it.
  */
-import type { Problem } from '../core/errors.js';
+import { didYouMean, type Problem } from '../core/errors.js';
 import { openWarehouse, enrichDuckDbError, quoteIdent } from '../warehouse/db.js';
 import { ensureMeta } from '../warehouse/meta.js';
 import { warehouseColumns } from '../ingest/stage.js';
@@ -99,10 +99,21 @@ export async function checkIndicatorSql(config: Config, indicators: IndicatorDef
         if (e instanceof BoardpackError) { out.push(...e.problems); continue; }
         const part = def.sql ? 'sql' : partAt(e, def);
         const p = enrichDuckDbError(e, { what: `indicator ${def.id}`, file: def.file, yamlPath: `indicators.${def.id}.${part}`, tables: seen }).problems[0];
-        // The text as written at that path is the offending value.
         const [name, key] = part.split('.') as ['numerator' | 'denominator' | 'sql', 'expr' | 'where' | 'period' | undefined];
-        const written = name === 'sql' ? def.sql : key === 'expr' || key === 'where' ? def[name]?.[key] : undefined;
-        if (p.value === undefined && written !== undefined) p.value = written.trim();
+        const column = boundColumn(e);
+        const source = name === 'sql' ? undefined : config.sources.find((s) => s.id === def[name]?.from);
+        if (column && source) {
+          // Name the source (not the compiled SQL's alias), the YAML key that holds the column, and the source's own columns.
+          const has = (tables[source.table] ?? []).filter((c) => !c.startsWith('_') && !c.endsWith('__marker'));
+          const near = didYouMean(column, has);
+          p.message = `indicator ${def.id}: source "${source.id}" has no column "${column}" (named in ${name}.${part.split('.').slice(1).join('.')})`;
+          p.value = column;
+          p.fix = `${near ? `did you mean "${near}"? ` : ''}${p.fix}; if the extract calls it something else, give the source's column an alias (\`${near ?? column}: {aliases: [<header>]}\`: with a preset's contract only the columns you write change)`;
+        } else {
+          // The text as written at that path is the offending value.
+          const written = name === 'sql' ? def.sql : key === 'expr' || key === 'where' ? def[name]?.[key] : undefined;
+          if (p.value === undefined && written !== undefined) p.value = written.trim();
+        }
         out.push(p);
       }
     }
@@ -112,16 +123,26 @@ export async function checkIndicatorSql(config: Config, indicators: IndicatorDef
   return out;
 }
 
-/** Which part of the definition an error most likely comes from: the part whose text names the bad column. */
+/** The column a DuckDB bind error names, if any. */
+function boundColumn(e: unknown): string | undefined {
+  const msg = (e as Error)?.message ?? '';
+  const m = /does not have a column named "?([^"\s]+)"?/i.exec(msg) ?? /Referenced column "?([^"\s]+)"? not found/i.exec(msg) ?? /column "?([^"\s]+)"? (?:does not exist|not found)/i.exec(msg);
+  return m?.[1];
+}
+
+/** Which YAML key of the definition holds the bad column: the expression, the filter or the period rule that names it. */
 function partAt(e: unknown, def: IndicatorDef): string {
-  const col = /column "?([^"\s]+)"?/i.exec((e as Error)?.message ?? '')?.[1];
+  const col = boundColumn(e);
+  const names = (text: string | undefined) => col !== undefined && text !== undefined && new RegExp(`(^|[^\\w"])"?${col.replace(/[^\w]/g, (c) => `\\${c}`)}"?([^\\w"]|$)`).test(text);
   for (const name of ['numerator', 'denominator'] as const) {
     const p = def[name];
-    if (!p) continue;
-    if (col && new RegExp(`\\b${col.replace(/[^\w]/g, '')}\\b`).test(p.expr)) return `${name}.expr`;
-    if (col && p.where && new RegExp(`\\b${col.replace(/[^\w]/g, '')}\\b`).test(p.where)) return `${name}.where`;
-    const periodCols = p.period.kind === 'snapshot' ? [p.period.start, p.period.end] : [p.period.column];
-    if (col && periodCols.includes(col)) return `${name}.period`;
+    if (!p || !col) continue;
+    if (p.period.kind === 'event' && p.period.column === col) return `${name}.period.event`;
+    if (p.period.kind === 'snapshot' && (p.period.start === col || p.period.end === col)) return `${name}.period.snapshot`;
+    if (p.period.kind === 'column' && p.period.column === col) return `${name}.period.column`;
+    if (names(p.expr)) return `${name}.expr`;
+    if (names(p.where)) return `${name}.where`;
+    if (p.area === col) return `${name}.area`;
   }
   return 'numerator.expr';
 }

@@ -119,7 +119,7 @@ function firstLine(s: string) {
  */
 export function enrichDuckDbError(e: unknown, context: { what: string; file?: string; yamlPath?: string; tables?: Record<string, string[]> }): BoardpackError {
   const msg = firstLine((e as Error)?.message ?? String(e));
-  const col = /Referenced column "?([^"\s]+)"? not found/i.exec(msg) ?? /column "?([^"\s]+)"? (?:does not exist|not found)/i.exec(msg);
+  const col = /Referenced column "?([^"\s]+)"? not found/i.exec(msg) ?? /does not have a column named "?([^"\s]+)"?/i.exec(msg) ?? /column "?([^"\s]+)"? (?:does not exist|not found)/i.exec(msg);
   const tbl = /Table with name "?([^"\s]+)"? does not exist/i.exec(msg);
   const tables = context.tables ?? {};
   let code = 'BP_SQL_ERROR';
