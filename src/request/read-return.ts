@@ -131,7 +131,9 @@ export async function readReturnToRaw(wh: Warehouse, found: FoundReturn, relFile
   const width = Math.max(ws.columnCount, found.identity.columns.length);
   const rowText = (row: ExcelJS.Row) => Array.from({ length: width }, (_, i) => cellText(row.getCell(i + 1).value).trim());
   const headers = rowText(ws.getRow(found.identity.headerRow));
-  const match = matchHeaders(headers, source, { file: relFile, sheet: ws.name, row: found.identity.headerRow });
+  const where = { file: relFile, sheet: ws.name, row: found.identity.headerRow };
+  // A wide source's template is written long (its names_to and values_to columns as they are): matched by name.
+  const match = source.wide ? matchByName(headers, cols, source, where) : matchHeaders(headers, source, where);
   if (match.problems.some((p) => p.severity === 'error')) return { rows: 0, problems: match.problems, sheets: [ws.name] };
   const colIdx = cols.map((c) => match.index.get(c) ?? -1);
   // A source whose period is its sheet's name reads it from `_sheet`: the data sheet stands for the period asked for.
@@ -160,6 +162,23 @@ export async function readReturnToRaw(wh: Warehouse, found: FoundReturn, relFile
   const problems = [...match.problems];
   if (rows === 0) problems.push(problem('BP_INGEST_NO_ROWS', 'the return has no rows filled in', { severity: 'warning', file: relFile, sheet: ws.name, fix: 'ask the partner to fill in the template, or move it out of returns/' }));
   return { rows, problems, sheets: [ws.name] };
+}
+
+function matchByName(headers: string[], cols: string[], source: SourceDef, where: { file: string; sheet: string; row: number }): { index: Map<string, number>; problems: Problem[] } {
+  const canon = headers.map(canonical);
+  const index = new Map<string, number>();
+  const problems: Problem[] = [];
+  for (const name of cols) {
+    const i = canon.indexOf(canonical(name));
+    if (i >= 0) index.set(name, i);
+    else if (source.columns.find((c) => c.name === name)?.required !== false) {
+      problems.push(problem('BP_INGEST_MISSING_COLUMN', `column "${name}" is missing`, {
+        ...where, column: name, expected: `a header named ${name}`, value: headers.filter(Boolean).join(', '),
+        fix: 'the header row of the template was changed: put the header back, or ask the partner to fill in a fresh template',
+      }));
+    }
+  }
+  return { index, problems };
 }
 
 /**

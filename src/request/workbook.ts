@@ -160,7 +160,7 @@ export async function renderRequestWorkbook(ctx: RequestContext): Promise<Uint8A
   });
 
   const first = HEADER_ROW + 1;
-  const prefilled = recordLevel ? 0 : Math.max(areas.length, areaCol ? 0 : 1);
+  const prefilled = recordLevel ? 0 : areaCol ? areas.length : 1;
   const spare = recordLevel ? RECORD_ROWS : Math.max(5, areas.length);
   const last = first + prefilled + spare - 1;
   // Pre-filled rows: the period and locality written and locked, the figures open.
