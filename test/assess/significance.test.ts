@@ -46,7 +46,7 @@ describe('significance of a change', () => {
 
 const config = {
   root: '/p', areas: [{ id: 'all', name: 'Us', aliases: [], isWhole: true }],
-  reporting: { periodType: 'fy_quarter', history: 8 }, disclosure: { threshold: 5, marker: 'c' },
+  reporting: { periodType: 'fy_quarter', history: { periods: 8 } }, disclosure: { threshold: 5, marker: 'c' },
 } as unknown as Config;
 const Q = (i: number) => shiftPeriod(makePeriod('fy_quarter', 2025, 1), i).id;
 function def(over: Partial<IndicatorDef> = {}): IndicatorDef {
