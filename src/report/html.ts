@@ -10,7 +10,10 @@
  * - `{{& }}` and raw blocks `{{{{ }}}}` are refused;
  * - the stylesheet is template text, not data: it is inserted by the `pack-css` partial (a function returning
  *   the file's text) and may not contain `</style`.
+ * - block parameters named `svg` and the `log` helper are refused (`log` is not even registered);
  * A template that breaks the policy is a user error (BP_TEMPLATE_UNSAFE), reported with file and line.
+ * Whatever the templates, the final HTML is then sanitised (`html-safety.ts`): our CSP first in <head>; no
+ * script, handler, meta refresh or external reference survives.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { BoardpackError, problem, type Problem } from '../core/errors.js';
 import type { ReportModel } from './model.js';
+import { sanitizeHtml } from './html-safety.js';
 
 /**
  * The bundled templates: the package root is two levels up from this module, both as `src/report/html.ts`
@@ -84,6 +88,14 @@ export function checkEscapingPolicy(name: string, file: string, template: string
       problems.push(problem('BP_TEMPLATE_UNSAFE', `${name} prints ${m[0]} without escaping; only chart SVG fields (\`svg\`) may be printed unescaped`, { file, line: lineOf(m.index), value: m[0], fix }));
     }
   }
+  // Block parameters named `svg` would let any value through the `svg` rule above.
+  for (const m of source.matchAll(/\bas\s*\|[^|]*\|/g)) {
+    if (/\bsvg\b/.test(m[0])) problems.push(problem('BP_TEMPLATE_UNSAFE', `${name} names a block parameter "svg" (${m[0]}), which would print data unescaped`, { file, line: lineOf(m.index), value: m[0], fix: 'give the block parameter another name' }));
+  }
+  // `log` writes to the console (breaking --json); templates run without it.
+  for (const m of source.matchAll(/\{\{~?\s*[#>]?\s*log\b/g)) {
+    problems.push(problem('BP_TEMPLATE_UNSAFE', `${name} uses the log helper, which templates may not use`, { file, line: lineOf(m.index), value: m[0], fix: 'remove {{log …}}' }));
+  }
   for (const m of source.matchAll(/\{\{~?\s*&/g)) {
     problems.push(problem('BP_TEMPLATE_UNSAFE', `${name} uses {{& }}, which prints without escaping`, { file, line: lineOf(m.index), value: m[0], fix }));
   }
@@ -94,6 +106,8 @@ export function checkEscapingPolicy(name: string, file: string, template: string
 export function renderHtmlWith(model: ReportModel, templates: TemplateSet): string {
   const problems: Problem[] = [];
   const hb = Handlebars.create();
+  // Restricted: no helper that reaches outside the document (log writes to the console).
+  hb.unregisterHelper('log');
   const layout = templates.files.get(LAYOUT);
   if (!layout) {
     throw new BoardpackError(problem('BP_TEMPLATE_MISSING', `no ${LAYOUT} template found`, { file: BUNDLED_TEMPLATES_DIR, fix: 'reinstall boardpack: its templates folder is incomplete' }));
@@ -124,7 +138,8 @@ export function renderHtmlWith(model: ReportModel, templates: TemplateSet): stri
   if (problems.length) throw new BoardpackError(problems);
 
   try {
-    return hb.compile(layout.source, { preventIndent: true })(model);
+    // The safety of the result never depends on the templates: see html-safety.ts.
+    return sanitizeHtml(hb.compile(layout.source, { preventIndent: true })(model));
   } catch (e) {
     const err = e as Error;
     throw new BoardpackError(problem('BP_TEMPLATE_RENDER', `rendering the HTML pack failed: ${err.message.split('\n')[0]}`, {
