@@ -5,7 +5,7 @@
  * `xlsx_<rows>`, clones of the social-care contract), so boardpack ingests them exactly as a user's project.
  * Same seed, same bytes: the CSV is byte-identical on every run; every value passes the contract.
  */
-import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
@@ -115,4 +115,29 @@ export async function prepareProject(root: string, csvRows: number[], xlsxRows: 
   }
   writeFileSync(path.join(root, 'boardpack.yaml'), stringify(spec));
   return out;
+}
+
+/**
+ * A copy of the sample project (its own files only) whose framework is the sample's indicators `copies` times
+ * over: each copy a distinct indicator (id and titles suffixed) over the same extracts, so a framework of 96 costs
+ * what 96 real indicators would. `copies = 1` is the sample itself.
+ */
+export function prepareFramework(root: string, copies: number): string {
+  if (existsSync(path.join(root, 'boardpack.yaml'))) return root;
+  cpSync(SAMPLE_DIR, root, { recursive: true, filter: (src) => !/[\\/](\.boardpack|out)$/.test(src) });
+  const dir = path.join(root, 'indicators');
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml'))) {
+    const doc = parse(readFileSync(path.join(dir, f), 'utf8')) as { id?: string; title?: string; short_title?: string; numerator?: { expr?: string } };
+    if (!doc.id) continue;
+    for (let k = 2; k <= copies; k++) {
+      const copy = structuredClone(doc);
+      copy.id = `${doc.id}_${k}`;
+      if (copy.title) copy.title = `${copy.title} (${k})`;
+      if (copy.short_title) copy.short_title = `${copy.short_title} (${k})`;
+      // The same figure under another id is refused (BP_INDICATOR_SAME_MEASURE): the numerator written differently.
+      if (copy.numerator?.expr) copy.numerator.expr = `${copy.numerator.expr} + 0 * ${k}`;
+      writeFileSync(path.join(dir, `${copy.id}.yaml`), stringify(copy));
+    }
+  }
+  return root;
 }

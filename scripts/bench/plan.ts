@@ -1,6 +1,6 @@
 /** What a benchmark run measures: sizes and repetitions for `--quick`, the full run, and explicit overrides. */
 
-export const STEPS = ['csv', 'xlsx', 'indicators', 'pdf', 'help', 'demo', 'pandas'] as const;
+export const STEPS = ['csv', 'xlsx', 'indicators', 'pdf', 'help', 'demo', 'framework', 'pandas'] as const;
 export type Step = (typeof STEPS)[number];
 
 export interface Plan {
@@ -13,13 +13,15 @@ export interface Plan {
   pdfReps: number;
   helpReps: number;
   demoReps: number;
+  /** Warm runs of the 24- and 96-indicator frameworks and of --each area. */
+  frameworkReps: number;
   jsonFile?: string;
   keep: boolean;
   tmp?: string;
 }
 
 export const USAGE = `npm run bench [-- options]
-  --quick              a small run (under a minute): CSV 10k (once) and 50k (twice) rows, XLSX 2k rows, one demo
+  --quick              a small run: CSV 10k (once) and 50k (twice) rows, XLSX 2k rows, one of each whole-CLI run
   --json FILE          also write every figure to FILE
   --only a,b           only these steps: ${STEPS.join(', ')}
   --csv-rows a,b,…     CSV sizes (rows)            --xlsx-rows a,b,…  XLSX sizes (rows)
@@ -41,13 +43,13 @@ export function parseArgs(argv: string[]): Plan {
         // Under a minute on an idle 2-core machine: most of it is child start-up (tsx) and the demo.
         csv: [{ rows: 10_000, reps: 1 }, { rows: 50_000, reps: 2 }],
         xlsx: [{ rows: 2_000, reps: 1 }],
-        indicatorReps: 2, pdfReps: 1, helpReps: 3, demoReps: 1, keep: false,
+        indicatorReps: 2, pdfReps: 1, helpReps: 3, demoReps: 1, frameworkReps: 1, keep: false,
       }
     : {
         quick, steps: [...STEPS],
         csv: [{ rows: 100_000, reps: 3 }, { rows: 1_000_000, reps: 2 }, { rows: 10_000_000, reps: 1 }],
         xlsx: [{ rows: 10_000, reps: 3 }, { rows: 100_000, reps: 2 }, { rows: 500_000, reps: 1 }],
-        indicatorReps: 5, pdfReps: 3, helpReps: 10, demoReps: 2, keep: false,
+        indicatorReps: 5, pdfReps: 3, helpReps: 10, demoReps: 2, frameworkReps: 2, keep: false,
       };
   let reps: number | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -82,7 +84,7 @@ export function parseArgs(argv: string[]): Plan {
   }
   if (reps !== undefined) {
     for (const s of [...plan.csv, ...plan.xlsx]) s.reps = s.rows >= 10_000_000 ? 1 : reps;
-    plan.indicatorReps = plan.pdfReps = plan.helpReps = plan.demoReps = reps;
+    plan.indicatorReps = plan.pdfReps = plan.helpReps = plan.demoReps = plan.frameworkReps = reps;
   }
   return plan;
 }

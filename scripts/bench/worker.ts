@@ -182,6 +182,57 @@ async function main(): Promise<Record<string, unknown>> {
       }
       return { ms: { launch }, ours, floor, bytes };
     }
+    case 'sample-floors': {
+      // The floors of the sample's demo, in one process: DuckDB's bare read_csv of each CSV extract into a file
+      // database, exceljs's streaming read of each workbook, the compiled indicator SQL on one connection, and
+      // one bare page.pdf of the pack's HTML in a browser launched beforehand (its start-up reported apart).
+      const { DuckDBInstance } = await import('@duckdb/node-api');
+      const { default: ExcelJS } = await import('exceljs');
+      const { loadProject } = await import('../../src/config/load.js');
+      const { expandFileGlob } = await import('../../src/core/glob.js');
+      const { resolveBrowser, launchBrowser } = await import('../../src/report/browser.js');
+      const res = await loadProject(a.project as string);
+      if (!res.config) throw new Error('sample project does not load');
+      const sample = res.config.sources.filter((x) => !/^(csv|xlsx)_\d+$/.test(x.id));
+      const files = (format: string) => sample.filter((x) => x.format === format).flatMap((x) => expandFileGlob(x.path));
+      const html = readFileSync(a.html as string, 'utf8');
+      const sqls = JSON.parse(readFileSync(a.sqlFile as string, 'utf8')) as string[];
+      const ms: Record<string, number> = {};
+      let t = performance.now();
+      const db = await DuckDBInstance.create(a.scratch as string, DUCKDB_OPTIONS);
+      const conn = await db.connect();
+      for (const [i, f] of files('csv').entries()) await conn.run(`CREATE TABLE t${i} AS SELECT * FROM read_csv('${f.replace(/'/g, "''")}', header = true, null_padding = true)`);
+      conn.closeSync();
+      db.closeSync();
+      ms.csv = performance.now() - t;
+      t = performance.now();
+      for (const f of files('xlsx')) {
+        const reader = new ExcelJS.stream.xlsx.WorkbookReader(f, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
+        for await (const ws of reader) for await (const _row of ws) { /* every row read, nothing else */ }
+      }
+      ms.xlsx = performance.now() - t;
+      t = performance.now();
+      const wdb = await DuckDBInstance.create(a.warehouse as string, { ...DUCKDB_OPTIONS, access_mode: 'READ_ONLY' });
+      const wconn = await wdb.connect();
+      for (const sql of sqls) await wconn.runAndReadAll(sql);
+      wconn.closeSync();
+      wdb.closeSync();
+      ms.sql = performance.now() - t;
+      t = performance.now();
+      const browser = await launchBrowser(await resolveBrowser({}));
+      ms.launch = performance.now() - t;
+      try {
+        t = performance.now();
+        const page = await browser.newPage();
+        await page.setContent(html, { waitUntil: 'load' });
+        await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+        await page.close();
+        ms.pdf = performance.now() - t;
+      } finally {
+        await browser.close();
+      }
+      return { ms, csvFiles: files('csv').length, xlsxFiles: files('xlsx').length, statements: sqls.length };
+    }
     default:
       throw new Error(`unknown step ${step}`);
   }

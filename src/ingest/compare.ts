@@ -58,10 +58,11 @@ export async function checkHistory(wh: Warehouse, source: SourceDef, newPeriods:
   return out;
 }
 
-export async function checkMissingAreas(wh: Warehouse, source: SourceDef, areas: Area[]): Promise<Problem[]> {
+/** `seen`: the (period, area, first file) triples of the new rows when already counted (else one scan of the typed rows). */
+export async function checkMissingAreas(wh: Warehouse, source: SourceDef, areas: Area[], seen?: Array<{ p: string | null; a: string; f: string }>): Promise<Problem[]> {
   const localities = areas.filter((a) => !a.isWhole);
   if (!localities.length) return [];
-  const rows = await wh.all<{ p: string | null; a: string; f: string }>(
+  const rows = seen ?? await wh.all<{ p: string | null; a: string; f: string }>(
     `SELECT ${source.period ? 'period' : 'NULL'} AS p, area AS a, min(_file) AS f FROM ${TYPED_TABLE} GROUP BY ALL`);
   const byPeriod = new Map<string, { areas: Set<string>; file: string }>();
   for (const r of rows) {

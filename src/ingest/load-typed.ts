@@ -109,16 +109,21 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
         if (source.areaColumn) await mapAreas(wh, next, source, config.areas, fresh);
         // One scan: the rows per file and period, and every rule of the text path as a count of rows breaking it.
         const rules = ruleSql(source);
-        const counts = await wh.all<{ f: string; p: string | null; n: number; bad: number }>(
-          `SELECT _file AS f, ${source.period ? 'period' : "''"} AS p, count(*)::INTEGER AS n, ${rules.length ? `count(*) FILTER (WHERE ${rules.join(' OR ')})` : '0'}::INTEGER AS bad
-           FROM ${next} WHERE ${fresh} GROUP BY ALL`);
+        const counts = await wh.all<{ f: string; p: string | null; a: string | null; n: number; bad: number }>(
+          `SELECT _file AS f, ${source.period ? 'period' : "''"} AS p, ${source.areaColumn ? 'area' : 'NULL'} AS a, count(*)::INTEGER AS n,
+             ${rules.length ? `count(*) FILTER (WHERE ${rules.join(' OR ')})` : '0'}::INTEGER AS bad
+           FROM ${next} WHERE ${fresh} GROUP BY ALL ORDER BY f`);
         if (counts.some((c) => c.bad > 0)) throw new UseTextPath();
         await wh.run(`CREATE OR REPLACE TEMP VIEW ${TYPED_TABLE} AS SELECT * FROM ${next} WHERE ${fresh}`);
         if (source.key?.length && (await checkDuplicateKeys(wh, source, 1)).problems.length) throw new UseTextPath();
 
         // Warnings, reported and loaded: values far outside their history, localities missing from a period.
         if (ctx.exists && source.period && source.historyCheck !== false) result.problems.push(...(await checkHistory(wh, source, newPeriods, ctx.options.listLimit)));
-        if (source.areaColumn && source.expectAllAreas !== false) result.problems.push(...(await checkMissingAreas(wh, source, config.areas)));
+        if (source.areaColumn && source.expectAllAreas !== false) {
+          const seen = new Map<string, { p: string | null; a: string; f: string }>();
+          for (const c of counts) if (!seen.has(`${c.p}\u0000${c.a}`)) seen.set(`${c.p}\u0000${c.a}`, { p: source.period ? c.p : null, a: c.a!, f: c.f });
+          result.problems.push(...(await checkMissingAreas(wh, source, config.areas, [...seen.values()])));
+        }
         for (const f of result.files) f.rowsLoaded = counts.filter((x) => x.f === f.path).reduce((a, x) => a + x.n, 0);
         const perPeriod = new Map<string, number>();
         for (const c of counts) perPeriod.set(c.p ?? '', (perPeriod.get(c.p ?? '') ?? 0) + c.n);

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { episodes, prepareProject, REPO_ROOT, writeEpisodesCsv } from '../../scripts/bench/data.js';
+import { episodes, prepareFramework, prepareProject, REPO_ROOT, writeEpisodesCsv } from '../../scripts/bench/data.js';
 import { parseArgs } from '../../scripts/bench/plan.js';
 import { formatTable, median, ratioRow, series } from '../../scripts/bench/stats.js';
 import { ingestFolder } from '../helpers/ingest.js';
@@ -84,6 +84,17 @@ describe('bench data', () => {
     // The sample sources still load beside the bench ones (the indicator step computes on them).
     const sample = await ingestFolder(project.root, { sources: ['social_care_episodes'] });
     expect(sample.report.sources[0].status).toBe('loaded');
+  });
+});
+
+describe('bench framework', () => {
+  it('makes the sample\'s indicators into four times as many distinct ones over the same extracts', async () => {
+    const base = await loadProject(prepareFramework(path.join(tmp, 'fw-1'), 1));
+    const big = await loadProject(prepareFramework(path.join(tmp, 'fw-4'), 4));
+    expect(big.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(big.indicators).toHaveLength(base.indicators.length * 4);
+    expect(new Set(big.indicators.map((d) => d.id)).size).toBe(big.indicators.length);
+    expect(new Set(big.indicators.map((d) => d.numerator?.from))).toEqual(new Set(base.indicators.map((d) => d.numerator?.from)));
   });
 });
 
