@@ -14,6 +14,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { BoardpackError, problem, type Problem } from '../core/errors.js';
+import { notRegularProblem, outsideProblem } from '../core/paths.js';
 import type { Area, Config, SourceDef } from '../config/types.js';
 import { quoteIdent, quoteLiteral, type Warehouse } from '../warehouse/db.js';
 import { cellText, scanXlsxZip } from '../ingest/read-xlsx.js';
@@ -77,6 +78,13 @@ export async function findReturns(config: Config): Promise<ReturnsFound> {
   for (const name of names) {
     const file = path.join(dir, name);
     const rel = path.relative(config.root, file);
+    // Like every project path: inside the project once symlinks are resolved, and a regular file (a FIFO never hangs ingest).
+    const refused = outsideProblem(file, [config.root], { what: `the return ${rel}`, file: rel }, 'BP_RETURN_PATH_OUTSIDE')
+      ?? notRegularProblem(file, { what: `the return ${rel}`, file: rel }, 'BP_RETURN_NOT_A_FILE');
+    if (refused) {
+      out.problems.push(refused);
+      continue;
+    }
     let identity: ReturnIdentity | undefined;
     try {
       identity = await readReturnIdentity(file, rel);

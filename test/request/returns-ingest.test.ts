@@ -3,6 +3,7 @@
  * sheet, row and column (and the source keeps what it had); a workbook that is not a template is named and left
  * alone. On the small `init` project, with the real ingest and DuckDB.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -38,6 +39,8 @@ describe('returns/ in ingest', () => {
     const other = new ExcelJS.Workbook();
     other.addWorksheet('Sheet1').addRow(['quarter', 'locality']);
     await other.xlsx.writeFile(path.join(returns, 'notes.xlsx'));
+    // A named pipe with a workbook's name is refused, never opened (opening it would wait for a writer for ever).
+    const fifo = process.platform !== 'win32' && spawnSync('mkfifo', [path.join(returns, 'pipe.xlsx')]).status === 0;
 
     const { report } = await ingestFolder(root);
     const h = report.sources.find((s) => s.source === 'health')!;
@@ -46,6 +49,7 @@ describe('returns/ in ingest', () => {
       file: path.join('returns', 'health_2025-26-Q1_return.xlsx'), sheet: 'Data', row: 4, column: 'live_births', value: 'n/a',
     });
     expect(report.problems.find((p) => p.code === 'BP_RETURN_NOT_RECOGNISED')).toMatchObject({ severity: 'warning', file: path.join('returns', 'notes.xlsx') });
+    if (fifo) expect(report.problems.find((p) => p.code === 'BP_RETURN_NOT_A_FILE')).toMatchObject({ file: path.join('returns', 'pipe.xlsx') });
     // The other sources load as before.
     expect(report.sources.find((s) => s.source === 'schools')!.status).toMatch(/loaded|unchanged/);
   }, 120_000);
