@@ -194,13 +194,23 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
     }
     const series = periods.map((p) => judged.get(`${p.id}|all`)!);
     const latest = series[series.length - 1];
-    const byArea = localities.map((l) => judged.get(`${due.id}|${l.id}`)!);
+    // The SPC chart reads the whole run of the process held (or the latest `spc_history` periods, never fewer than
+    // the pack shows), not only the pack's history: the limits need it, and social-care figures go back a decade.
+    const spcHistory = config.reporting.spcHistory ?? 'all';
+    const spcSeries = computed.slice(spcHistory === 'all' ? 0 : -Math.max(spcHistory, periods.length)).map((p) => judged.get(`${p.id}|all`)!);
+    // Each locality against the partnership, as Fingertips colours an area against its benchmark.
+    const whole = latest.status === 'ok' && !latest.tooFewToRate ? latest.value : null;
+    const byArea = localities.map((l) => {
+      const v = judged.get(`${due.id}|${l.id}`)!;
+      v.vsPartnership = v.status === 'ok' && !v.tooFewToRate && v.ci ? compareWithBenchmark({ value: v.value!, lower: v.ci.lower, upper: v.ci.upper }, whole, def.polarity) : 'not_compared';
+      return v;
+    });
 
     const ia: IndicatorAssessment = { indicator: def, latest, series, byArea };
     if (failure) ia.failure = failure;
     const complete = latestCompletePeriod(def.periodType, controlled.values.filter((v) => v.area === 'all'), reportPeriod.end);
     ia.latestComplete = complete?.id ?? null;
-    Object.assign(ia, seriesModels(def, series, failure));
+    Object.assign(ia, seriesModels(def, series, failure, spcSeries));
     ia.exceptions = exceptionReasons(ia);
     if (latest.status === 'awaiting_data' && !failure) {
       dataQuality.push(problem('BP_AWAITING_DATA', `${def.title}: no figure yet for ${due.label}`, { severity: 'warning', yamlPath: `indicators.${def.id}`, fix: `the figure is shown as "awaiting data"; provider: ${def.dataProvider ?? 'see the definition'}` }));
@@ -245,10 +255,11 @@ const IMPROVEMENT = { higher_is_better: 'increase', lower_is_better: 'decrease',
  * The SPC chart and the turn-the-curve forecast a series supports: SPC from 8 rated points, a forecast for a
  * population indicator from 5. Assess applies it to the partnership's series; a locality's pack to its own.
  */
-export function seriesModels(def: IndicatorDef, series: AssessedValue[], failure?: unknown): Pick<IndicatorAssessment, 'spc' | 'forecast'> {
+export function seriesModels(def: IndicatorDef, series: AssessedValue[], failure?: unknown, spcSeries: AssessedValue[] = series): Pick<IndicatorAssessment, 'spc' | 'forecast'> {
   const rated = series.filter((s) => s.status === 'ok' && !s.tooFewToRate);
+  const spcRated = spcSeries.filter((s) => s.status === 'ok' && !s.tooFewToRate);
   const out: Pick<IndicatorAssessment, 'spc' | 'forecast'> = {};
-  if (def.spc && rated.length >= 8 && !failure) out.spc = spcFor(def, series);
+  if (def.spc && spcRated.length >= 8 && !failure) out.spc = spcFor(def, spcSeries);
   if (def.kind === 'population_indicator' && rated.length >= 5 && !failure) out.forecast = forecastFor(def, series);
   return out;
 }
@@ -266,25 +277,42 @@ export function spcFor(def: IndicatorDef, series: AssessedValue[]): SpcSummary |
   const excludeLarge = opts?.excludeLargeMovingRanges ?? true;
   // Segment starts: the first point, then each recalculation point that leaves at least 2 points either side.
   const starts = [0];
+  const startIds: Array<string | null> = [null];
   for (const id of [...(opts?.recalculateAt ?? [])].sort()) {
     const p = tryParsePeriodId(id);
     if (!p) continue;
     const i = pts.findIndex((s) => comparePeriods(parsePeriodId(s.period), p) >= 0);
-    if (i >= starts[starts.length - 1] + 2 && i <= pts.length - 2) starts.push(i);
+    if (i >= starts[starts.length - 1] + 2 && i <= pts.length - 2) {
+      starts.push(i);
+      startIds.push(id);
+    }
   }
   const latestTarget = series[series.length - 1].target;
   const points: SpcPoint[] = [];
   const segments: NonNullable<SpcSummary['segments']> = [];
+  const trends: NonNullable<SpcSummary['trends']> = [];
   let last: ReturnType<typeof xmr> | undefined;
   starts.forEach((from, k) => {
     const seg = pts.slice(from, starts[k + 1] ?? pts.length);
     const baselinePoints = opts?.baselinePeriods ? Math.max(2, Math.min(opts.baselinePeriods, seg.length)) : seg.length;
     const r = xmr(seg.map((p) => p.value!), { improvement: IMPROVEMENT[def.polarity], target: latestTarget ?? undefined, excludeLargeMovingRanges: excludeLarge, baselinePoints });
     r.points.forEach((p, i) => points.push({
-      period: seg[i].period, value: p.value, specialCause: p.specialCause, direction: p.direction, rules: p.rules,
+      period: seg[i].period, periodLabel: seg[i].periodLabel, value: p.value, specialCause: p.specialCause, direction: p.direction, rules: p.rules,
       mean: r.mean, lowerLimit: r.lowerLimit, upperLimit: r.upperLimit,
     }));
-    segments.push({ from: seg[0].period, to: seg[seg.length - 1].period, mean: r.mean, lowerLimit: r.lowerLimit, upperLimit: r.upperLimit, baselinePoints });
+    const reason = startIds[k] ? opts?.recalculateReasons?.[startIds[k]!] : undefined;
+    segments.push({ from: seg[0].period, to: seg[seg.length - 1].period, mean: r.mean, lowerLimit: r.lowerLimit, upperLimit: r.upperLimit, baselinePoints, ...(reason ? { reason } : {}) });
+    // Runs of the trend rule, each as one stretch of consecutive trend points.
+    let runStart = -1;
+    r.points.forEach((p, i) => {
+      const inTrend = p.rules.includes('trend');
+      if (inTrend && runStart < 0) runStart = i;
+      const ends = runStart >= 0 && (!inTrend || i === r.points.length - 1);
+      if (!ends) return;
+      const end = inTrend ? i : i - 1;
+      trends.push({ from: seg[runStart].period, to: seg[end].period, direction: seg[end].value! > seg[runStart].value! ? 'rising' : 'falling', inLatestSegment: k === starts.length - 1 });
+      runStart = -1;
+    });
     last = r;
   });
   const fmt = (x: number) => formatValue(def, x);
@@ -301,6 +329,8 @@ export function spcFor(def: IndicatorDef, series: AssessedValue[]): SpcSummary |
     points, variation: last!.variation, assurance: last!.assurance, method,
     ...(segments.length > 1 ? { segments } : {}),
     excluded,
+    periods: series.slice(series.findIndex((s) => s.period === pts[0].period)).map((s) => ({ period: s.period, periodLabel: s.periodLabel, target: s.target })),
+    trends,
   };
 }
 

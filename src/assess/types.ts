@@ -59,6 +59,11 @@ export interface AssessedValue {
   comparators: Array<ComparatorResult>;
   /** Plain-English status sentence; doubles as the accessible text for charts. */
   sentence: string;
+  /**
+   * A locality's figure against the partnership's for the same period (its 95% interval against the
+   * partnership's value, as Fingertips compares an area with its benchmark); absent for the partnership itself.
+   */
+  vsPartnership?: Significance;
   /** Set when this figure differs from the one the previous run published (issue #8): shown with the `r` marker. */
   revisedFrom?: number;
   /** For a `partial` figure: the constituent periods not held (ids and labels), e.g. "2016/17 Q4". */
@@ -67,6 +72,7 @@ export interface AssessedValue {
 
 export interface SpcPoint {
   period: string;
+  periodLabel?: string;
   value: number;
   specialCause: boolean;
   /** For the report's colours (#6): improvement / concern by the better direction, neutral without one; null for common cause. */
@@ -91,8 +97,15 @@ export interface SpcSummary {
   assurance: AssuranceType | null;
   /** How the chart was made, in words, for the methods appendix (#6). */
   method?: string;
-  /** One entry per segment when the limits were recalculated (#6). */
-  segments?: Array<{ from: string; to: string; mean: number; lowerLimit: number; upperLimit: number; baselinePoints: number }>;
+  /** One entry per segment when the limits were recalculated (#6), with the reason the config gives. */
+  segments?: Array<{ from: string; to: string; mean: number; lowerLimit: number; upperLimit: number; baselinePoints: number; reason?: string }>;
+  /** Every period the chart spans, oldest first (those left off are gaps), with the period's target. */
+  periods?: Array<{ period: string; periodLabel: string; target: number | null }>;
+  /**
+   * Runs of 7 or more points rising or falling (the trend rule). When one lies in the latest segment the limits
+   * are fitted across a changing process, and the chart and words say so.
+   */
+  trends?: Array<{ from: string; to: string; direction: 'rising' | 'falling'; inLatestSegment: boolean }>;
   /** Periods left off the chart: suppressed, marked, or too few to rate (#6). */
   excluded?: string[];
 }

@@ -1,6 +1,6 @@
 /** Config as written → config as used: one normalize* per kind of value, snake_case → camelCase only here. */
 import path from 'node:path';
-import type { IndicatorSpec, MeasurePartSpec, PresetSpec, ProjectSpec, SourceSpec } from './schema.js';
+import type { IndicatorSpec, MeasurePartSpec, PresetSpec, ProjectSpec, SourceSpec, SpcOptionsSpec } from './schema.js';
 import type { ComparatorDef, Config, HistorySpan, IndicatorDef, MeasurePartDef, SourceDef, TargetRule } from './types.js';
 
 /** `presets`: the preset.yaml of every preset the project names, which supply a missing title and priorities. */
@@ -27,7 +27,7 @@ export function normalizeConfig(spec: ProjectSpec, root: string, configFile: str
     framework: { title: spec.framework.title ?? presets[0]?.title ?? `${spec.partnership.name} outcomes framework`, priorities },
     areas,
     sources: Object.entries(spec.sources).map(([id, s]) => normalizeSource(id, s, root)),
-    reporting: { periodType: spec.reporting.period_type, history: normalizeHistory(spec.reporting.history) },
+    reporting: { periodType: spec.reporting.period_type, history: normalizeHistory(spec.reporting.history), spcHistory: spec.reporting.spc_history },
     disclosure: { ...spec.disclosure },
     ...(spec.direction_of_travel ? { noChange: noChangeBand(spec.direction_of_travel) } : {}),
     warehousePath: path.resolve(root, spec.warehouse),
@@ -104,6 +104,19 @@ function normalizeTarget(t: IndicatorSpec['targets'] extends Record<string, infe
 }
 
 /** `direction_of_travel:` as written (per cent, points) → the band assess uses (fraction, points). */
+/** `spc:` / `spc_options:` as used: recalculation points as ids, with the reasons given for them. */
+function normalizeSpcOptions(o: SpcOptionsSpec | undefined): { spcOptions?: NonNullable<IndicatorDef['spcOptions']> } {
+  if (!o) return {};
+  const at = (o.recalculate_at ?? []).map((x) => (typeof x === 'string' ? { period: x, reason: undefined } : x));
+  const reasons = Object.fromEntries(at.filter((x) => x.reason).map((x) => [x.period, x.reason!]));
+  return { spcOptions: {
+    baselinePeriods: o.baseline_periods,
+    recalculateAt: at.map((x) => x.period),
+    ...(Object.keys(reasons).length ? { recalculateReasons: reasons } : {}),
+    excludeLargeMovingRanges: o.exclude_large_moving_ranges ?? true,
+  } };
+}
+
 function noChangeBand(d: { no_change_pct?: number; no_change_abs?: number }): { relative?: number; absolute?: number } {
   return { relative: d.no_change_pct === undefined ? undefined : d.no_change_pct / 100, absolute: d.no_change_abs };
 }
@@ -136,12 +149,8 @@ export function normalizeIndicator(spec: IndicatorSpec, file: string, config: Co
     minDenominator: spec.min_denominator ?? 0,
     disclosure: spec.disclosure,
     comparators: (spec.comparators ?? []).map((c) => normalizeComparator(c, config)),
-    spc: spec.spc ?? spec.period_type === 'fy_quarter',
-    ...(spec.spc_options ? { spcOptions: {
-      baselinePeriods: spec.spc_options.baseline_periods,
-      recalculateAt: spec.spc_options.recalculate_at ?? [],
-      excludeLargeMovingRanges: spec.spc_options.exclude_large_moving_ranges ?? true,
-    } } : {}),
+    spc: typeof spec.spc === 'object' ? true : spec.spc ?? spec.period_type === 'fy_quarter',
+    ...normalizeSpcOptions(typeof spec.spc === 'object' ? { ...spec.spc, ...spec.spc_options } : spec.spc_options),
     ...(spec.direction_of_travel ? { noChange: noChangeBand(spec.direction_of_travel) } : config.noChange ? { noChange: { ...config.noChange } } : {}),
     ...(spec.history !== undefined ? { history: normalizeHistory(spec.history) } : {}),
     ...(spec.aggregate ? { aggregate: spec.aggregate, aggregateDenominator: spec.aggregate_denominator ?? (spec.unit.startsWith('rate_per') ? 'last' : 'sum') } : {}),

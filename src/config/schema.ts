@@ -211,7 +211,12 @@ export const ProjectSpec = z.strictObject({
      * An indicator's own `history:` wins. Default: 3 years.
      */
     history: HistorySpec.default({ years: 3 }),
-  }).default({ period_type: 'fy_quarter', history: { years: 3 } }),
+    /**
+     * How many periods of its own type an indicator's SPC chart uses: `all` (the default) every period held,
+     * or a number (at least 8) for the latest that many. The XmR limits need a long run of the process.
+     */
+    spc_history: z.union([z.literal('all'), z.number().int().min(8)]).default('all'),
+  }).default({ period_type: 'fy_quarter', history: { years: 3 }, spc_history: 'all' }),
   disclosure: z.strictObject({
     threshold: z.number().int().min(1).default(10),
     marker: z.string().default('c'),
@@ -305,6 +310,14 @@ export const ComparatorSpec = z.strictObject({
   neighbours_model: z.string().optional(),
 });
 
+/** SPC chart settings (#6): limits from the first n points, recalculation points, screening of large moving ranges. */
+export const SpcOptionsSpec = z.strictObject({
+  baseline_periods: z.number().int().min(2).optional(),
+  /** Periods from which the limits are recalculated (a declared change of process), each an id or `{period, reason}`; the reason is printed on the chart. */
+  recalculate_at: z.array(z.union([z.string(), z.strictObject({ period: z.string(), reason: z.string().min(1) })])).optional(),
+  exclude_large_moving_ranges: z.boolean().optional(),
+});
+
 const indicatorFields = {
   $schema: z.string().optional(),
   id,
@@ -335,13 +348,10 @@ const indicatorFields = {
   /** Counts that are not about individual children (e.g. a population) need no disclosure control. */
   disclosure: z.boolean().default(true),
   comparators: z.array(ComparatorSpec).optional(),
-  spc: z.boolean().optional(),
-  /** SPC chart settings (#6): limits from the first n points, recalculation points, screening of large moving ranges. */
-  spc_options: z.strictObject({
-    baseline_periods: z.number().int().min(2).optional(),
-    recalculate_at: z.array(z.string()).optional(),
-    exclude_large_moving_ranges: z.boolean().optional(),
-  }).optional(),
+  /** An SPC chart (true / false), or its settings, which also switch it on: `spc: {recalculate_at: [2024-25-Q1]}`. */
+  spc: z.union([z.boolean(), SpcOptionsSpec]).optional(),
+  /** SPC chart settings, the same as an `spc:` object. */
+  spc_options: SpcOptionsSpec.optional(),
   /** Direction of travel (#6): a change within this % of the earlier value (or these points) is "no change". */
   direction_of_travel: z.strictObject({
     no_change_pct: z.number().nonnegative().optional(),
@@ -393,3 +403,4 @@ export type IndicatorSpec = z.infer<typeof IndicatorSpec>;
 export type SourceSpec = z.infer<typeof SourceSpec>;
 export type PresetSpec = z.infer<typeof PresetSpec>;
 export type MeasurePartSpec = z.infer<typeof MeasurePart>;
+export type SpcOptionsSpec = z.infer<typeof SpcOptionsSpec>;

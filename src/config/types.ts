@@ -152,7 +152,7 @@ export interface IndicatorDef {
   comparators: ComparatorDef[];
   spc: boolean;
   /** SPC settings (#6); absent: limits from every point, large moving ranges screened out. */
-  spcOptions?: { baselinePeriods?: number; recalculateAt: string[]; excludeLargeMovingRanges: boolean };
+  spcOptions?: { baselinePeriods?: number; recalculateAt: string[]; recalculateReasons?: Record<string, string>; excludeLargeMovingRanges: boolean };
   /** Direction of travel's "no change" band (#6); absent: 1% of the earlier value. */
   noChange?: { relative?: number; absolute?: number };
   /** The history its charts show; absent: the project's `reporting.history`. */
@@ -196,7 +196,7 @@ export interface Config {
   /** The whole partnership (`all`) first, then localities. */
   areas: Area[];
   sources: SourceDef[];
-  reporting: { periodType: PeriodType; history: HistorySpan };
+  reporting: { periodType: PeriodType; history: HistorySpan; spcHistory: number | 'all' };
   disclosure: { threshold: number; marker: string };
   /** The project's default "no change" band (fractions / points); an indicator's own band replaces it. */
   noChange?: { relative?: number; absolute?: number };

@@ -17,7 +17,6 @@ import { install as LineChart } from 'echarts/lib/chart/line/install.js';
 import { install as BarChart } from 'echarts/lib/chart/bar/install.js';
 import { install as ScatterChart } from 'echarts/lib/chart/scatter/install.js';
 import { install as GridSimpleComponent } from 'echarts/lib/component/grid/installSimple.js';
-import { install as LegendPlainComponent } from 'echarts/lib/component/legend/installLegendPlain.js';
 import { install as MarkLineComponent } from 'echarts/lib/component/marker/installMarkLine.js';
 import { install as MarkAreaComponent } from 'echarts/lib/component/marker/installMarkArea.js';
 import { install as GraphicComponent } from 'echarts/lib/component/graphic/install.js';
@@ -27,7 +26,7 @@ import type { EChartsOption } from 'echarts';
 echarts.use([
   SVGRenderer,
   LineChart, BarChart, ScatterChart,
-  GridSimpleComponent, LegendPlainComponent, MarkLineComponent, MarkAreaComponent, GraphicComponent,
+  GridSimpleComponent, MarkLineComponent, MarkAreaComponent, GraphicComponent,
   // `grid.containLabel` is a separate feature since ECharts 6; without it axis labels are cut at the edge.
   LegacyGridContainLabel,
 ]);
@@ -53,6 +52,14 @@ export interface SparklineInput extends ChartCommon {
   values: Array<number | null>;
 }
 
+/** A comparator's value per category (England, region, statistical neighbours), drawn as a line over time. */
+export interface ComparatorLine {
+  name: string;
+  values: Array<number | null>;
+  /** Index into COMPARATOR_COLOURS (the legend uses the same). */
+  colour: number;
+}
+
 export interface LineChartInput extends ChartCommon {
   /** Period labels, oldest first. */
   categories: string[];
@@ -61,33 +68,53 @@ export interface LineChartInput extends ChartCommon {
   targets?: Array<number | null>;
   /** Periods that form the baseline, shaded. */
   baselineCategories?: string[];
-  /** A stated baseline value, drawn as a horizontal reference line. */
+  /** A stated baseline value, drawn as a horizontal reference line (named in the legend, not on the plot). */
   baselineValue?: { value: number; label: string };
   /** Forecast per period (null where none), with its prediction interval. */
   forecast?: Array<{ value: number; lower: number; upper: number } | null>;
-  seriesName?: string;
+  comparators?: ComparatorLine[];
+  /** The latest figure's confidence interval, drawn as a whisker on the latest point. */
+  latestInterval?: { lower: number; upper: number } | null;
+  /** The value axis' title, with the unit: "Per 10,000 children". */
+  yTitle?: string;
 }
 
+/** What a point of an XmR chart means, for its colour (Making Data Count). */
+export type PointMeaning = 'improvement' | 'concern' | 'neutral' | 'common';
+
 export interface XmrChartInput extends ChartCommon {
+  /** Every period the chart spans, oldest first. */
   categories: string[];
   values: Array<number | null>;
-  mean: number;
-  lowerLimit: number;
-  upperLimit: number;
-  /** Per category: whether the point is a special cause. */
-  specialCause: boolean[];
-  target?: number | null;
+  /** Per category: what the point means (null for a gap). */
+  meaning: Array<PointMeaning | null>;
+  /** Mean and limits of each segment (they step at a recalculation), by category index, inclusive. */
+  segments: Array<{ from: number; to: number; mean: number; lowerLimit: number; upperLimit: number }>;
+  /** Target per category; null where there is none. */
+  targets?: Array<number | null>;
+  comparators?: ComparatorLine[];
+  latestInterval?: { lower: number; upper: number } | null;
+  yTitle?: string;
 }
+
+/** A locality's significance against the partnership, for its bar's colour (Fingertips). */
+export type BarSignificance = 'better' | 'similar' | 'worse' | 'higher' | 'lower' | 'not_compared';
 
 export interface BarChartInput extends ChartCommon {
   /** Locality names. */
   categories: string[];
   values: Array<number | null>;
-  /** Text shown on a bar's place when it has no value (`c`, `awaiting data`). */
-  missingText?: Array<string | null>;
-  /** The partnership figure, drawn as a reference line. */
-  reference?: { value: number; label: string } | null;
+  /** Each bar's 95% interval, drawn as a whisker. */
+  intervals?: Array<{ lower: number; upper: number } | null>;
+  /** Each bar's significance against the partnership, for its colour. */
+  significance?: BarSignificance[];
+  /** The words printed at the end of each row (value and significance, or why there is no bar: `c`, `awaiting data`). */
+  rowLabels: string[];
+  /** The partnership figure, drawn as a reference line (named in the legend). */
+  reference?: number | null;
   target?: number | null;
+  /** The value axis' title, with the unit. */
+  xTitle?: string;
 }
 
 /* Palette: GOV.UK colours; every text colour here has ≥ 4.5:1 contrast on white. */
@@ -99,14 +126,24 @@ const TARGET = '#0b0c0c';
 const FORECAST = '#6f3c97';
 const BAND = 'rgba(111, 60, 151, 0.16)';
 const BASELINE_AREA = 'rgba(80, 90, 95, 0.10)';
-const SPECIAL = '#d4351c';
+/** Making Data Count point colours (as NHSRplotthedots), with darker borders so a point stands out on white. */
+export const POINT_FILL: Record<PointMeaning, string> = { improvement: '#289de0', concern: '#fab428', neutral: '#7b5fc0', common: '#a6a6a6' };
+export const POINT_BORDER: Record<PointMeaning, string> = { improvement: '#1d70b8', concern: '#b35c00', neutral: '#361475', common: '#7b7d7d' };
+export const SPC_LINE = '#a6a6a6';
+/** The target on SPC and locality charts: red dashed, as Making Data Count draws it. */
+export const SPC_TARGET = '#b10e1e';
+/** Comparator lines, in order: England, then the next comparators (all ≥ 4.5:1 on white). */
+export const COMPARATOR_COLOURS = ['#912b88', '#00703c', '#8a4b00', '#003078'];
+/** Fingertips-style bar colours by significance against the partnership, with borders for the pale ones. */
+export const SIG_FILL: Record<BarSignificance, string> = { better: '#92d050', similar: '#ffc000', worse: '#c00000', higher: '#1f4e79', lower: '#bed2ff', not_compared: '#d9d9d9' };
+export const SIG_BORDER: Record<BarSignificance, string> = { better: '#4b7a1c', similar: '#8a6a00', worse: '#7a0000', higher: '#0b2a45', lower: '#5670a8', not_compared: '#7b7d7d' };
+export { INK, MUTED, SERIES, TARGET, FORECAST, BAND, BASELINE_AREA };
 // Unquoted: ECharts writes the family into a double-quoted style attribute without escaping it.
 const FONT = 'Arial, Helvetica, Liberation Sans, DejaVu Sans, sans-serif';
 
 const nf = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
 const defaultFormat = (n: number) => nf.format(n);
 
-const textStyle = { fontFamily: FONT, fontSize: 11, color: MUTED };
 
 function isAllNull(values: Array<number | null>): boolean {
   return values.every((v) => v === null || !Number.isFinite(v));
@@ -156,7 +193,10 @@ function render(input: ChartCommon, width: number, height: number, option: EChar
     // and append the new ones after them, drawing the same picture with its elements in another order.
     chart.clear();
     chart.setOption({ animation: false, textStyle: { fontFamily: FONT }, ...option }, true);
-    return finishSvg(chart.renderToSVGString({ useViewBox: true }), input);
+    const svg = finishSvg(chart.renderToSVGString({ useViewBox: true }), input);
+    // A chart is never shown narrower than it was drawn, so its text keeps its size (the page scrolls the chart
+    // sideways instead); the scorecard's sparklines have no text and may shrink.
+    return (width >= 200 ? svg.replace(/ focusable="false"/, ` focusable="false" style="min-width:${width}px;max-width:${Math.round(width * 1.5)}px"`) : svg) as TrustedSvg;
   } catch (err) {
     // An instance that failed half way is not reused.
     instances.delete(key);
@@ -218,7 +258,7 @@ function emptyChart(input: ChartCommon, width: number, height: number, message =
   return render(input, width, height, {
     graphic: [
       { type: 'rect', left: 'center', top: 'middle', shape: { width: width - 2, height: height - 2 }, style: { fill: 'none', stroke: GRID } },
-      { type: 'text', left: 'center', top: 'middle', style: { text: message, fill: MUTED, font: `${height < 60 ? 10 : 12}px ${FONT}` } },
+      { type: 'text', left: 'center', top: 'middle', style: { text: message, fill: MUTED, font: `12px ${FONT}` } },
     ],
   });
 }
@@ -243,11 +283,110 @@ export function renderSparkline(input: SparklineInput): TrustedSvg {
   });
 }
 
-/** History with target, baseline period and forecast band (turn-the-curve and report cards). */
+/* ---------- Legends, drawn by the page beside the chart (outside the plot, reflowing on a phone) ---------- */
+
+/** One legend entry: words and a small swatch drawn like the series it names. */
+export interface LegendItem { label: string; svg: TrustedSvg }
+
+export type SwatchKind = 'line' | 'dashed' | 'dotted' | 'point' | 'band' | 'bar' | 'whisker';
+
+/** A legend swatch: a decorative SVG (the words beside it name the series), hidden from assistive technology. */
+export function legendSwatch(kind: SwatchKind, colour: string, border?: string): TrustedSvg {
+  const line = (dash: string, width = 2) => `<line x1="1" y1="7" x2="23" y2="7" stroke="${colour}" stroke-width="${width}"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`;
+  const body = {
+    line: line(''),
+    dashed: line('6 3'),
+    dotted: line('2 2'),
+    point: `<circle cx="12" cy="7" r="4.5" fill="${colour}" stroke="${border ?? colour}" stroke-width="1"/>`,
+    band: `<rect x="1" y="2" width="22" height="10" fill="${colour}"/>`,
+    bar: `<rect x="1" y="2" width="22" height="10" fill="${colour}" stroke="${border ?? colour}" stroke-width="1"/>`,
+    whisker: `<line x1="12" y1="1" x2="12" y2="13" stroke="${colour}" stroke-width="2"/><line x1="8" y1="1" x2="16" y2="1" stroke="${colour}" stroke-width="2"/><line x1="8" y1="13" x2="16" y2="13" stroke="${colour}" stroke-width="2"/>`,
+  }[kind];
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 14" width="24" height="14" aria-hidden="true" focusable="false">${body}</svg>`;
+  assertSelfContained(svg);
+  return svg as TrustedSvg;
+}
+
+/* ---------- Shared layout ---------- */
+
+/** Text in every chart is drawn at this size; the page never shows a chart narrower than it was drawn. */
+export const CHART_FONT_PX = 12;
+const AXIS_TEXT = { fontFamily: FONT, fontSize: CHART_FONT_PX, color: MUTED };
+/** Rough width of a label in px (Arial digits and capitals are about 0.6 em). */
+const textWidth = (text: string) => Math.ceil(text.length * CHART_FONT_PX * 0.6);
+
+/**
+ * Which period labels to print: every k-th counting back from the latest (so the latest period is always
+ * labelled), k chosen so labels never touch, and none so near the left edge that it would run into the
+ * value axis' labels.
+ */
+function periodLabelShown(categories: string[], plotWidth: number): (index: number) => boolean {
+  const n = categories.length;
+  const label = Math.max(...categories.map(textWidth)) + 10;
+  const band = plotWidth / Math.max(1, n);
+  const step = Math.max(1, Math.ceil(label / band));
+  return (i) => (n - 1 - i) % step === 0 && (i + 0.5) * band >= label / 2 - band / 2;
+}
+
+/** A value axis that starts at zero when the figures are near it, and otherwise says that it does not. */
+function valueAxis(extent: number[], title: string | undefined, formatAxis: (n: number) => string) {
+  const range = niceRange(extent, 0.08) ?? { min: 0, max: 1, interval: 0.2 };
+  const lo = Math.min(...extent);
+  // Counts and rates read truest from zero; only when that would flatten the figures into a line is it dropped.
+  const fromZero = lo >= 0 && range.min > 0 && lo <= range.max * 0.4 ? { ...niceRange([0, ...extent], 0.08)! } : range;
+  const notFromZero = fromZero.min > 0;
+  const name = [title, notFromZero ? 'axis not from zero' : null].filter(Boolean).join(' · ');
+  return {
+    notFromZero,
+    axis: {
+      type: 'value' as const, min: fromZero.min, max: fromZero.max, interval: fromZero.interval,
+      name, nameLocation: 'end' as const, nameGap: 10,
+      nameTextStyle: { ...AXIS_TEXT, color: INK, align: 'left' as const, padding: [0, 0, 0, -40] },
+      axisLabel: { ...AXIS_TEXT, formatter: (n: number) => formatAxis(n) },
+      splitLine: { lineStyle: { color: GRID } },
+    },
+  };
+}
+
+/** Room right of the plot for half the latest period's label, which is centred on the last point. */
+function rightRoom(categories: string[], width: number): number {
+  const band = (width - 70) / Math.max(1, categories.length);
+  return Math.max(12, Math.ceil(textWidth(categories[categories.length - 1] ?? '') / 2 - band / 2) + 6);
+}
+
+function categoryAxis(categories: string[], plotWidth: number) {
+  const shown = periodLabelShown(categories, plotWidth);
+  return {
+    type: 'category' as const, data: categories, boundaryGap: true,
+    axisLabel: { ...AXIS_TEXT, interval: (i: number) => shown(i), hideOverlap: false },
+    axisLine: { lineStyle: { color: MUTED } }, axisTick: { alignWithLabel: true, interval: (i: number) => shown(i) },
+  };
+}
+
+/** Comparator lines: a comparator's yearly value is flat across the year's periods. */
+function comparatorSeries(comparators: ComparatorLine[] | undefined): never[] {
+  return (comparators ?? []).map((c) => ({
+    name: c.name, type: 'line' as const, data: clean(c.values), connectNulls: false, symbol: 'none', step: 'middle' as const,
+    lineStyle: { color: COMPARATOR_COLOURS[c.colour % COMPARATOR_COLOURS.length], width: 2, type: [2, 2] }, z: 3, silent: true,
+  })) as never[];
+}
+
+/** A whisker on the latest point: its confidence interval. */
+function latestWhisker(categories: string[], values: Array<number | null>, ci: { lower: number; upper: number } | null | undefined): unknown[] {
+  const last = values.reduce<number>((at, v, i) => (v !== null ? i : at), -1);
+  if (!ci || last < 0) return [];
+  const c = categories[last];
+  const style = { color: INK, width: 1.5, type: 'solid' };
+  return [[{ coord: [c, ci.lower], symbol: 'none', lineStyle: style }, { coord: [c, ci.upper], symbol: 'none' }]];
+}
+
+/** Chart heights in the pack are small: the plot's top leaves room for the value axis' title above it. */
+const TOP_FOR_TITLE = 26;
+
+/** History with target, baseline period and forecast band (turn-the-curve and report cards without SPC). */
 export function renderLineChart(input: LineChartInput): TrustedSvg {
   const width = input.width ?? 640;
   const height = input.height ?? 260;
-  const format = input.format ?? defaultFormat;
   const formatAxis = input.formatAxis ?? defaultFormat;
   const values = clean(input.values);
   const forecast = input.forecast ?? [];
@@ -257,53 +396,44 @@ export function renderLineChart(input: LineChartInput): TrustedSvg {
   // A forecast or target with no actual figure would chart nothing the board can act on.
   if (isAllNull(values)) return emptyChart(input, width, height);
 
-  const name = input.seriesName ?? 'Actual';
   const series: NonNullable<EChartsOption['series']> = [];
-  const legend: Array<string | { name: string; icon: string; itemStyle: { color: string } }> = [name];
   if (hasForecast) {
     // The band is two stacked series: the lower bound (invisible) and the width of the interval (shaded).
     // stackStrategy 'all' so a band that crosses zero still stacks on the lower bound.
     series.push({ name: '95% prediction interval', type: 'line', stack: 'band', stackStrategy: 'all', data: forecast.map((f) => (f ? f.lower : null)), lineStyle: { opacity: 0 }, symbol: 'none', silent: true });
     series.push({ name: '95% prediction interval', type: 'line', stack: 'band', stackStrategy: 'all', data: forecast.map((f) => (f ? f.upper - f.lower : null)), lineStyle: { opacity: 0 }, areaStyle: { color: BAND }, symbol: 'none', silent: true });
     series.push({ name: 'Forecast (baseline trend)', type: 'line', data: forecast.map((f) => (f ? f.value : null)), lineStyle: { color: FORECAST, type: 'dashed', width: 2 }, itemStyle: { color: FORECAST }, symbol: 'none', silent: true });
-    legend.push('Forecast (baseline trend)', { name: '95% prediction interval', icon: 'rect', itemStyle: { color: BAND } });
   }
   if (hasTarget) {
     series.push({ name: 'Target', type: 'line', step: 'middle', data: targets, lineStyle: { color: TARGET, type: [6, 3], width: 1.5 }, itemStyle: { color: TARGET }, symbol: 'none', silent: true });
-    legend.push('Target');
   }
-  // The latest actual carries its value, so the chart reads without a table beside it.
-  const last = values.reduce<number>((at, v, i) => (v !== null ? i : at), -1);
-  const data = values.map((v, i) => (i === last && v !== null ? { value: v, label: { show: true, position: 'top' as const, align: 'right' as const, formatter: format(v), color: INK, fontSize: 11, fontWeight: 'bold' as const } } : v));
+  series.push(...comparatorSeries(input.comparators));
   const main: Record<string, unknown> = {
-    name, type: 'line', data, connectNulls: false, symbol: 'circle', symbolSize: 6,
+    name: 'Actual', type: 'line', data: values, connectNulls: false, symbol: 'circle', symbolSize: 6, showAllSymbol: true,
     lineStyle: { color: SERIES, width: 2.5 }, itemStyle: { color: SERIES }, z: 5, silent: true,
   };
   const baseline = (input.baselineCategories ?? []).filter((c) => input.categories.includes(c));
-  const markLines: unknown[] = [];
-  if (input.baselineValue) {
-    markLines.push({ yAxis: input.baselineValue.value, name: input.baselineValue.label, label: { formatter: input.baselineValue.label, position: 'insideStartTop', color: MUTED, fontSize: 10 }, lineStyle: { color: MUTED, type: 'dotted', width: 1.5 } });
-  }
+  const markLines: unknown[] = [...latestWhisker(input.categories, values, input.latestInterval)];
+  if (input.baselineValue) markLines.push({ yAxis: input.baselineValue.value, label: { show: false }, lineStyle: { color: MUTED, type: 'dotted', width: 1.5 } });
   if (baseline.length) {
-    main.markArea = { silent: true, itemStyle: { color: BASELINE_AREA }, label: { color: MUTED, fontSize: 10, position: 'insideTop' }, data: [[{ xAxis: baseline[0], name: 'Baseline' }, { xAxis: baseline[baseline.length - 1] }]] };
+    main.markArea = { silent: true, itemStyle: { color: BASELINE_AREA }, label: { show: false }, data: [[{ xAxis: baseline[0] }, { xAxis: baseline[baseline.length - 1] }]] };
   }
   if (markLines.length) main.markLine = { silent: true, symbol: 'none', data: markLines };
   series.push(main as never);
 
-  // The y axis follows the figures, the target and the forecast line, not the prediction interval: a band from
-  // a short baseline can be many times wider than the data and would flatten the line the board reads. The band
-  // is clipped at the chart's edge (issue #7).
-  const extent = [...values, ...targets, ...forecast.map((f) => (f ? f.value : null)), input.baselineValue?.value ?? null]
-    .filter((v): v is number => v !== null && Number.isFinite(v));
-  const yRange = hasForecast ? niceRange(extent) : undefined;
-
+  // The y axis follows the figures, the target, comparators and the forecast line, not the prediction interval:
+  // a band from a short baseline can be many times wider than the data and would flatten the line the board
+  // reads. The band is clipped at the chart's edge.
+  const extent = [
+    ...values, ...targets, ...forecast.map((f) => (f ? f.value : null)), input.baselineValue?.value ?? null,
+    ...(input.comparators ?? []).flatMap((c) => c.values), input.latestInterval?.lower ?? null, input.latestInterval?.upper ?? null,
+  ].filter((v): v is number => v !== null && Number.isFinite(v));
+  const y = valueAxis(extent, input.yTitle, formatAxis);
   return render(input, width, height, {
     color: [SERIES],
-    legend: { data: legend, top: 0, left: 0, itemWidth: 18, itemHeight: 8, itemGap: 22, textStyle: { ...textStyle, color: INK }, selectedMode: false },
-    grid: { left: 24, right: 44, top: 40, bottom: 8, containLabel: true },
-    // boundaryGap: the first and last period labels sit inside the plot, so neither is cut at the edge.
-    xAxis: { type: 'category', data: input.categories, boundaryGap: true, axisLabel: { ...textStyle, hideOverlap: true }, axisLine: { lineStyle: { color: MUTED } }, axisTick: { alignWithLabel: true } },
-    yAxis: { type: 'value', scale: true, ...(yRange ?? {}), axisLabel: { ...textStyle, formatter: (n: number) => formatAxis(n) }, splitLine: { lineStyle: { color: GRID } } },
+    grid: { left: 8, right: rightRoom(input.categories, width), top: TOP_FOR_TITLE, bottom: 6, containLabel: true },
+    xAxis: categoryAxis(input.categories, width - 70),
+    yAxis: y.axis,
     series,
   });
 }
@@ -312,11 +442,11 @@ export function renderLineChart(input: LineChartInput): TrustedSvg {
  * An axis range around `values` with a margin of a quarter of their spread, on round numbers (1, 2, 2.5 or 5
  * times a power of ten), never crossing zero when every value is on one side of it.
  */
-export function niceRange(values: number[]): { min: number; max: number; interval: number } | undefined {
+export function niceRange(values: number[], margin = 0.25): { min: number; max: number; interval: number } | undefined {
   if (!values.length) return undefined;
   const lo = Math.min(...values);
   const hi = Math.max(...values);
-  const pad = Math.max((hi - lo) * 0.25, Math.abs(hi) * 0.05, 1e-9);
+  const pad = Math.max((hi - lo) * margin, Math.abs(hi) * 0.02, 1e-9);
   const raw = (hi - lo + 2 * pad) / 5;
   const pow = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow;
@@ -328,64 +458,105 @@ export function niceRange(values: number[]): { min: number; max: number; interva
   return { min: round(min), max: round(max), interval: round(step) };
 }
 
-/** XmR (individuals) chart: mean, process limits, special-cause points as larger red diamonds. */
+/**
+ * XmR (individuals) chart in the Making Data Count style: grey line, each point coloured by what it means
+ * (improvement blue, concern orange, neutral purple, common cause grey), the mean solid and the process limits
+ * dashed, stepping where they were recalculated, and the target as a red dashed line. Nothing is written on
+ * the plot: the legend and the signals are words beside the chart.
+ */
 export function renderXmrChart(input: XmrChartInput): TrustedSvg {
   const width = input.width ?? 640;
   const height = input.height ?? 260;
   const formatAxis = input.formatAxis ?? defaultFormat;
-  const format = input.format ?? defaultFormat;
   const values = clean(input.values);
   if (isAllNull(values)) return emptyChart(input, width, height);
-  const flat = (v: number) => input.categories.map(() => v);
-  const special = values.map((v, i) => (input.specialCause[i] && v !== null ? v : null));
-  const series: NonNullable<EChartsOption['series']> = [
-    { name: `Upper limit ${format(input.upperLimit)}`, type: 'line', data: flat(input.upperLimit), symbol: 'none', lineStyle: { color: MUTED, type: 'dashed', width: 1.2 }, itemStyle: { color: MUTED }, silent: true },
-    { name: `Mean ${format(input.mean)}`, type: 'line', data: flat(input.mean), symbol: 'none', lineStyle: { color: INK, width: 1.2 }, itemStyle: { color: INK }, silent: true },
-    { name: `Lower limit ${format(input.lowerLimit)}`, type: 'line', data: flat(input.lowerLimit), symbol: 'none', lineStyle: { color: MUTED, type: 'dashed', width: 1.2 }, itemStyle: { color: MUTED }, silent: true },
-  ];
-  if (input.target !== undefined && input.target !== null) {
-    series.push({ name: `Target ${format(input.target)}`, type: 'line', data: flat(input.target), symbol: 'none', lineStyle: { color: SERIES, type: 'dotted', width: 1.5 }, itemStyle: { color: SERIES }, silent: true });
-  }
-  series.push({ name: 'Value', type: 'line', data: values, connectNulls: false, symbol: 'circle', symbolSize: 6, lineStyle: { color: MUTED, width: 1.5 }, itemStyle: { color: MUTED }, z: 5, silent: true });
-  // Only when there is one: a legend entry for a signal that is not there would send readers looking for it.
-  if (special.some((v) => v !== null)) series.push({ name: 'Special cause', type: 'scatter', data: special, symbol: 'diamond', symbolSize: 11, itemStyle: { color: SPECIAL, borderColor: INK, borderWidth: 0.8 }, z: 6, silent: true });
+  const segLine = (pick: (s: XmrChartInput['segments'][number]) => number) =>
+    input.segments.map((s) => input.categories.map((_, i) => (i >= s.from && i <= s.to ? pick(s) : null)));
+  const series: NonNullable<EChartsOption['series']> = [];
+  const limitStyle = { color: MUTED, type: [5, 3], width: 1.2 };
+  segLine((s) => s.upperLimit).forEach((data) => series.push({ name: 'Process limits', type: 'line', data, symbol: 'none', connectNulls: false, lineStyle: limitStyle, silent: true }));
+  segLine((s) => s.lowerLimit).forEach((data) => series.push({ name: 'Process limits', type: 'line', data, symbol: 'none', connectNulls: false, lineStyle: limitStyle, silent: true }));
+  segLine((s) => s.mean).forEach((data) => series.push({ name: 'Mean', type: 'line', data, symbol: 'none', connectNulls: false, lineStyle: { color: INK, width: 1.2 }, silent: true }));
+  const targets = input.targets ? clean(input.targets) : [];
+  if (targets.some((t) => t !== null)) series.push({ name: 'Target', type: 'line', step: 'middle', data: targets, symbol: 'none', connectNulls: false, lineStyle: { color: SPC_TARGET, type: [7, 3], width: 1.8 }, silent: true });
+  series.push(...comparatorSeries(input.comparators));
+  // A recalculation is a vertical rule where the new limits start.
+  const recalcs = input.segments.slice(1).map((s) => ({ xAxis: input.categories[s.from], label: { show: false }, lineStyle: { color: MUTED, type: 'solid', width: 1 } }));
+  const data = values.map((v, i) => {
+    if (v === null) return null;
+    const m = input.meaning[i] ?? 'common';
+    const special = m !== 'common';
+    return { value: v, symbolSize: special ? 8 : 6, itemStyle: { color: POINT_FILL[m], borderColor: POINT_BORDER[m], borderWidth: special ? 1.2 : 0 } };
+  });
+  series.push({
+    name: 'Figure', type: 'line', data: data as never, connectNulls: false, symbol: 'circle', showAllSymbol: true,
+    lineStyle: { color: SPC_LINE, width: 1.5 }, z: 5, silent: true,
+    markLine: { silent: true, symbol: 'none', data: [...recalcs, ...latestWhisker(input.categories, values, input.latestInterval)] as never },
+  });
+  const extent = [
+    ...values, ...targets, ...input.segments.flatMap((s) => [s.lowerLimit, s.upperLimit]),
+    ...(input.comparators ?? []).flatMap((c) => c.values), input.latestInterval?.lower ?? null, input.latestInterval?.upper ?? null,
+  ].filter((v): v is number => v !== null && Number.isFinite(v));
+  const y = valueAxis(extent, input.yTitle, formatAxis);
   return render(input, width, height, {
-    legend: { top: 0, left: 0, itemWidth: 18, itemHeight: 8, itemGap: 22, textStyle: { ...textStyle, color: INK }, selectedMode: false },
-    grid: { left: 24, right: 44, top: 56, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: input.categories, boundaryGap: true, axisLabel: { ...textStyle, hideOverlap: true }, axisLine: { lineStyle: { color: MUTED } } },
-    yAxis: { type: 'value', scale: true, axisLabel: { ...textStyle, formatter: (n: number) => formatAxis(n) }, splitLine: { lineStyle: { color: GRID } } },
+    grid: { left: 8, right: rightRoom(input.categories, width), top: TOP_FOR_TITLE, bottom: 6, containLabel: true },
+    xAxis: categoryAxis(input.categories, width - 70),
+    yAxis: y.axis,
     series,
   });
 }
 
-/** One bar per locality, the partnership figure and target as reference lines; missing bars say why. */
+/**
+ * Localities in the Fingertips style: one horizontal bar per locality with its 95% interval as a whisker,
+ * coloured by its significance against the partnership (better / similar / worse, or higher / lower where
+ * there is no better direction), the partnership and the target as vertical lines, and the value with its
+ * significance in words in a column right of the plot, where no line can cross it.
+ */
 export function renderBarChart(input: BarChartInput): TrustedSvg {
   const width = input.width ?? 420;
-  const height = input.height ?? Math.max(120, 44 + input.categories.length * 30);
-  const format = input.format ?? defaultFormat;
+  const height = input.height ?? Math.max(120, 56 + input.categories.length * 30);
   const formatAxis = input.formatAxis ?? defaultFormat;
   const values = clean(input.values);
   if (isAllNull(values)) return emptyChart(input, width, height);
-  const missing = input.missingText ?? [];
-  // Horizontal bars: locality names read without rotation at any zoom.
-  const data = values.map((v, i) => (v === null
-    ? { value: 0, itemStyle: { color: 'transparent' }, label: { show: true, position: 'insideLeft' as const, formatter: missing[i] ?? 'no figure', color: MUTED, fontStyle: 'italic' as const } }
-    : { value: v }));
-  const markLines: unknown[] = [];
-  if (input.reference) markLines.push({ xAxis: input.reference.value, label: { formatter: input.reference.label, position: 'end', color: INK, fontSize: 10 }, lineStyle: { color: INK, type: 'solid', width: 1.5 } });
-  if (input.target !== undefined && input.target !== null) markLines.push({ xAxis: input.target, label: { formatter: `Target ${format(input.target)}`, position: 'start', color: INK, fontSize: 10 }, lineStyle: { color: INK, type: [6, 3], width: 1.5 } });
-  const categories = [...input.categories].reverse(); // ECharts draws the first category at the bottom
-  // Room on the right for the longest value label ("430.8 per 10,000"); ECharts does not reserve it.
-  const longest = Math.max(0, ...values.map((v, i) => (v === null ? (missing[i] ?? '').length : format(v).length)));
+  const intervals = input.intervals ?? [];
+  const sig = input.significance ?? [];
+  // ECharts draws the first category at the bottom: reverse so the first locality is at the top.
+  const rev = <T>(xs: T[]) => [...xs].reverse();
+  const categories = rev(input.categories);
+  const data = rev(values.map((v, i) => (v === null
+    ? { value: null }
+    : { value: v, itemStyle: { color: SIG_FILL[sig[i] ?? 'not_compared'], borderColor: SIG_BORDER[sig[i] ?? 'not_compared'], borderWidth: 1 } })));
+  const whiskers = values.flatMap((v, i) => {
+    const ci = intervals[i];
+    if (v === null || !ci) return [];
+    const c = input.categories[i];
+    const style = { color: INK, width: 1.5, type: 'solid' };
+    return [[{ coord: [ci.lower, c], symbol: 'none', lineStyle: style }, { coord: [ci.upper, c], symbol: 'none' }]];
+  });
+  const refs: unknown[] = [];
+  if (input.reference != null) refs.push({ xAxis: input.reference, label: { show: false }, lineStyle: { color: INK, type: 'solid', width: 2 } });
+  if (input.target != null) refs.push({ xAxis: input.target, label: { show: false }, lineStyle: { color: SPC_TARGET, type: [7, 3], width: 1.8 } });
+  const extent = [
+    ...values, ...intervals.flatMap((ci) => (ci ? [ci.lower, ci.upper] : [])), input.reference ?? null, input.target ?? null,
+  ].filter((v): v is number => v !== null && Number.isFinite(v));
+  // Bars start at zero (a bar's length is its value); the axis reaches past the widest whisker.
+  const range = niceRange([0, ...extent], 0.05) ?? { min: 0, max: 1, interval: 0.2 };
+  const labelWidth = Math.max(...input.rowLabels.map(textWidth), 20) + 8;
   return render(input, width, height, {
-    grid: { left: 16, right: Math.max(48, Math.ceil(longest * 6.5) + 8), top: input.reference ? 24 : 10, bottom: input.target != null ? 22 : 10, containLabel: true },
-    yAxis: { type: 'category', data: categories, axisLabel: { ...textStyle, color: INK }, axisLine: { lineStyle: { color: MUTED } }, axisTick: { show: false } },
-    // Each bar carries its value, so the value axis needs no tick labels (and the target's label sits there).
-    xAxis: { type: 'value', axisLabel: { show: false, formatter: (n: number) => formatAxis(n) }, splitLine: { lineStyle: { color: GRID } } },
+    grid: { left: 8, right: 8, top: 8, bottom: input.xTitle ? 26 : 8, containLabel: true },
+    yAxis: [
+      { type: 'category', data: categories, axisLabel: { ...AXIS_TEXT, color: INK }, axisLine: { lineStyle: { color: MUTED } }, axisTick: { show: false } },
+      // The value and significance of each row, as a second category axis on the right: outside the plot.
+      { type: 'category', position: 'right', data: rev(input.rowLabels), axisLabel: { ...AXIS_TEXT, color: INK, width: labelWidth, overflow: 'none', margin: 8 }, axisLine: { show: false }, axisTick: { show: false } },
+    ],
+    xAxis: {
+      type: 'value', min: range.min, max: range.max, interval: range.interval,
+      name: input.xTitle ?? '', nameLocation: 'middle', nameGap: 22, nameTextStyle: { ...AXIS_TEXT, color: INK },
+      axisLabel: { ...AXIS_TEXT, formatter: (n: number) => formatAxis(n), hideOverlap: true }, splitLine: { lineStyle: { color: GRID } },
+    },
     series: [{
-      type: 'bar', data: data.reverse(), barMaxWidth: 18, itemStyle: { color: SERIES }, silent: true,
-      label: { show: true, position: 'right', color: INK, fontSize: 10, formatter: (p: { value: unknown; dataIndex: number }) => (typeof p.value === 'number' ? format(p.value) : '') },
-      ...(markLines.length ? { markLine: { silent: true, symbol: 'none', data: markLines } } : {}),
+      type: 'bar', data, barMaxWidth: 16, silent: true, yAxisIndex: 0,
+      markLine: { silent: true, symbol: 'none', data: [...refs, ...whiskers] },
     }] as never,
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { assertSelfContained, disposeCharts, finishSvg, renderBarChart, renderLineChart, renderSparkline, renderXmrChart } from '../../src/report/charts.js';
+import { POINT_FILL, SIG_FILL, assertSelfContained, disposeCharts, finishSvg, legendSwatch, renderBarChart, renderLineChart, renderSparkline, renderXmrChart } from '../../src/report/charts.js';
 import { xmlProblems } from './markup.js';
 
 const CATS = ['2023/24 Q1', '2023/24 Q2', '2023/24 Q3', '2023/24 Q4', '2024/25 Q1', '2024/25 Q2', '2024/25 Q3', '2024/25 Q4'];
@@ -17,12 +17,16 @@ const charts = {
     format: (n) => `${n.toFixed(1)}%`,
   }),
   xmr: (values: Array<number | null>) => renderXmrChart({
-    id: 'xmr-a', ariaLabel: LABEL, categories: CATS, values, mean: 63, lowerLimit: 59.5, upperLimit: 66.5,
-    specialCause: CATS.map((_, i) => i === 7), target: 62,
+    id: 'xmr-a', ariaLabel: LABEL, categories: CATS, values,
+    meaning: values.map((v, i) => (v === null ? null : i === 7 ? 'improvement' : i === 0 ? 'concern' : 'common')),
+    segments: [{ from: 0, to: 3, mean: 62, lowerLimit: 59, upperLimit: 65 }, { from: 4, to: 7, mean: 64, lowerLimit: 61, upperLimit: 67 }],
+    targets: CATS.map(() => 62), yTitle: 'Per cent',
   }),
   bar: (values: Array<number | null>) => renderBarChart({
     id: 'bar-a', ariaLabel: LABEL, categories: ['North', 'Central', 'South', 'West'], values: values.slice(0, 4),
-    missingText: values.slice(0, 4).map((v) => (v === null ? 'c' : null)), reference: { value: 63, label: 'Riverside 63.0%' }, target: 62,
+    intervals: values.slice(0, 4).map((v) => (v === null ? null : { lower: v - 2, upper: v + 2 })),
+    significance: ['better', 'similar', 'worse', 'not_compared'],
+    rowLabels: values.slice(0, 4).map((v) => (v === null ? 'c' : `${v.toFixed(1)}%`)), reference: 63, target: 62, xTitle: 'Per cent',
   }),
 };
 
@@ -67,15 +71,14 @@ describe('charts', () => {
   });
 
   // charts.ts registers only the ECharts parts the pack uses; one left out is silently ignored by ECharts.
-  it('every part the pack draws is registered: legend, mark lines and areas, graphics, axis labels inside the frame', () => {
+  it('every part the pack draws is registered: mark lines and areas, graphics, axis titles, axis labels inside the frame', () => {
     const line = charts.line(VALUES);
-    expect(line).toContain('>Baseline 61.0%</text>'); // markLine label
+    expect(line).toMatch(/<path[^>]*stroke="#505a5f"[^>]*stroke-dasharray/); // markLine (the stated baseline)
     expect(line).toMatch(/<polygon[^>]*fill="rgb\(80,90,95\)" fill-opacity="0\.1"/); // markArea (the baseline periods)
-    expect(line).toContain('>Target</text>'); // legend
     const bar = charts.bar([60, 61, 65, 70]);
-    expect(bar).toContain('>Riverside 63.0%</text>');
-    expect(bar).toContain('>Target 62</text>');
-    expect(charts.xmr(VALUES)).toContain('>Special cause</text>');
+    expect(bar).toContain('>Per cent</text>'); // axis title
+    expect(bar).toMatch(/<path[^>]*stroke="#b10e1e"/); // markLine (the target)
+    expect(charts.xmr(VALUES)).toContain('>Per cent · axis not from zero</text>');
     expect(charts.sparkline(ALL_NULL)).toMatch(/<path[^>]*stroke="#dfe1e3"/); // graphic: the empty frame
     // containLabel: every axis label starts inside the chart.
     for (const svg of [line, bar]) {
@@ -113,30 +116,64 @@ describe('charts', () => {
   });
 
   it('escapes category labels written by partners', () => {
-    const svg = renderBarChart({ id: 'esc', ariaLabel: 'x', categories: ['<b>North & "East"</b>', 'South'], values: [3, 4] });
+    const svg = renderBarChart({ id: 'esc', ariaLabel: 'x', categories: ['<b>North & "East"</b>', 'South'], values: [3, 4], rowLabels: ['3', '4'] });
     expectSafeSvg(svg);
     expect(svg).toContain('&lt;b&gt;North &amp; &quot;East&quot;&lt;/b&gt;');
     expect(svg).not.toContain('<b>');
   });
 
-  it('XmR: special-cause points are drawn as highlighted diamonds, and only when there are some', () => {
-    const withSignal = charts.xmr(VALUES);
-    const without = renderXmrChart({ id: 'xmr-b', ariaLabel: 'x', categories: CATS, values: VALUES, mean: 63, lowerLimit: 59.5, upperLimit: 66.5, specialCause: CATS.map(() => false) });
-    const highlighted = (svg: string) => (svg.match(/fill="#d4351c"/g) ?? []).length;
-    expect(highlighted(withSignal)).toBeGreaterThanOrEqual(2); // legend icon + the point
-    expect(highlighted(withSignal)).toBeGreaterThan(highlighted(without));
+  it('XmR: each point is coloured by its meaning (improvement blue, concern orange, common cause grey)', () => {
+    const svg = charts.xmr(VALUES);
+    const fills = (colour: string) => (svg.match(new RegExp(`<path[^>]*fill="${colour}"`, 'g')) ?? []).length;
+    expect(fills(POINT_FILL.improvement)).toBe(1);
+    expect(fills(POINT_FILL.concern)).toBe(1);
+    expect(fills(POINT_FILL.common)).toBe(VALUES.filter((v) => v !== null).length - 2);
+    const plain = renderXmrChart({ id: 'xmr-b', ariaLabel: 'x', categories: CATS, values: VALUES, meaning: VALUES.map((v) => (v === null ? null : 'common')), segments: [{ from: 0, to: 7, mean: 63, lowerLimit: 59.5, upperLimit: 66.5 }] });
+    expect(plain).not.toContain(`fill="${POINT_FILL.improvement}"`);
+    expect(plain).not.toContain(`fill="${POINT_FILL.concern}"`);
   });
 
-  it('bar chart: a suppressed locality is labelled with its marker instead of a bar', () => {
+  it('the latest period is always labelled, however many periods there are', () => {
+    for (const n of [5, 12, 22, 40, 61]) {
+      const cats = Array.from({ length: n }, (_, i) => `${2000 + Math.floor(i / 4)}/${String(1 + ((Math.floor(i / 4) + 1) % 100)).padStart(2, '0')} Q${1 + (i % 4)}`);
+      const values = cats.map((_, i) => 50 + Math.sin(i));
+      const svg = renderXmrChart({ id: 'n', ariaLabel: 'x', width: 340, categories: cats, values, meaning: values.map(() => 'common'), segments: [{ from: 0, to: n - 1, mean: 50, lowerLimit: 47, upperLimit: 53 }] });
+      expect(svg, `${n} periods`).toContain(`>${cats[n - 1]}</text>`);
+    }
+  });
+
+  it('no chart text is smaller than 12 px, and a chart is never shown narrower than it was drawn', () => {
+    for (const [name, render] of Object.entries(charts)) {
+      // A sparkline has no text but its "no data" message.
+      const svg = render(name === 'sparkline' ? ALL_NULL : VALUES);
+      const sizes = [...svg.matchAll(/<text[^>]*(?:font-size:|font: )(\d+(?:\.\d+)?)px/g)].map((m) => Number(m[1]));
+      expect(sizes.length, name).toBeGreaterThan(0);
+      expect(Math.min(...sizes), name).toBeGreaterThanOrEqual(12);
+      if (name !== 'sparkline') expect(svg, name).toMatch(/style="min-width:\d+px/);
+    }
+  });
+
+  it('bar chart: each row says its value (or why there is none) right of the plot, bars coloured by significance', () => {
     const svg = charts.bar([60, null, 65, 70]);
     expect(svg).toMatch(/>c<\/text>/);
+    expect(svg).toMatch(/>60\.0%<\/text>/);
+    expect(svg).toContain(`fill="${SIG_FILL.better}"`);
+    expect(svg).toContain(`fill="${SIG_FILL.worse}"`);
   });
 
-  it('line chart with a forecast shows the forecast and the baseline in its legend', () => {
-    const svg = charts.line(VALUES);
-    expect(svg).toContain('Forecast (baseline trend)');
-    expect(svg).toContain('95% prediction interval');
-    expect(svg).toContain('Baseline');
+  it('a y axis that does not start at zero says so; one that does, does not', () => {
+    expect(charts.line(VALUES)).toContain('axis not from zero');
+    const fromZero = renderLineChart({ id: 'z', ariaLabel: 'x', categories: CATS.slice(0, 4), values: [2, 5, 3, 6], yTitle: 'Number' });
+    expect(fromZero).toContain('>Number</text>');
+    expect(fromZero).not.toContain('axis not from zero');
+  });
+
+  it('legend swatches are decorative SVG, hidden from assistive technology', () => {
+    for (const kind of ['line', 'dashed', 'dotted', 'point', 'band', 'bar', 'whisker'] as const) {
+      const svg = legendSwatch(kind, '#1d70b8');
+      expect(svg).toMatch(/^<svg [^>]*aria-hidden="true"/);
+      expect(() => assertSelfContained(svg)).not.toThrow();
+    }
   });
 
   it('finishSvg refuses markup that could run code or fetch anything', () => {

@@ -3,7 +3,7 @@
  * locality's rating and whether it is significantly better or worse than the partnership as a whole.
  */
 import type { AssessedValue, IndicatorAssessment } from '../../assess/types.js';
-import { localityChart, wholeBesideLocalities, type ChartView } from '../chart-views.js';
+import { CHART_SIZE, localityChart, wholeBesideLocalities, type ChartView } from '../chart-views.js';
 import { MARKER_TEXT, figureView, ragView, type FigureView, type RagView } from '../format.js';
 import { SIGNIFICANCE_WORD } from '../words.js';
 import type { SectionContext } from './context.js';
@@ -70,7 +70,7 @@ export function buildLocalities(ctx: SectionContext, id: string): LocalityView {
   for (const row of rows) for (const cell of [row.whole, ...row.cells]) if (!cell.value.isValue) markersUsed.add(cell.value.text);
   const charts = ctx.included
     .filter((ia) => ia.byArea.some((v) => v.value !== null))
-    .map((ia) => ({ title: ia.indicator.title, chart: localityChart(ia, `loc-${ia.indicator.id}`, ctx.areaNames) }));
+    .map((ia) => ({ title: ia.indicator.title, chart: localityChart(ia, `loc-${ia.indicator.id}`, ctx.areaNames, { width: CHART_SIZE.locality.width }) }));
   return {
     id,
     areas: ctx.localities.map((l) => ({ id: l.id, name: l.name })),

@@ -5,7 +5,7 @@
  */
 import type { IndicatorAssessment } from '../../assess/types.js';
 import type { IndicatorDef, ObaQuestion } from '../../config/types.js';
-import { historyChart, xmrChart, type ChartView } from '../chart-views.js';
+import { CHART_SIZE, historyChart, xmrChart, type ChartView } from '../chart-views.js';
 import { RAG_ORDER, formatDate, plural, ragView } from '../format.js';
 import { anchorOf, isPopulation, paragraphs, partnerList, staleNote, type SectionContext } from './context.js';
 import type { IndicatorView } from './indicator.js';
@@ -21,7 +21,8 @@ export interface MeasureCommentaryView {
 
 export interface ReportCardMeasure {
   indicator: IndicatorView;
-  chart: ChartView;
+  /** The history line, or null where the SPC chart is shown instead. */
+  chart: ChartView | null;
   spcChart: ChartView | null;
   /** The owner's commentary on a performance measure (a population indicator's is on its turn-the-curve page). */
   commentary: MeasureCommentaryView | null;
@@ -78,8 +79,9 @@ export function buildReportCards(ctx: SectionContext, id: string): ReportCardsVi
       population: ordered.filter(isPopulation).map(ctx.viewOf),
       measures: ordered.filter((ia) => !isPopulation(ia)).map((ia) => ({
         indicator: ctx.viewOf(ia),
-        chart: historyChart(ia, `card-${ia.indicator.id}`, false, { width: 400, height: 170 }),
-        spcChart: ia.spc ? xmrChart(ia, `card-spc-${ia.indicator.id}`, { width: 400, height: 170 }) : null,
+        // One chart per measure: the SPC chart carries the target, so it replaces the history line.
+        chart: ia.spc ? null : historyChart(ia, `card-${ia.indicator.id}`, false, CHART_SIZE.card),
+        spcChart: ia.spc ? xmrChart(ia, `card-spc-${ia.indicator.id}`, CHART_SIZE.card) : null,
         commentary: measureCommentary(ia),
       })),
       story: paragraphs(commentary[pid]?.story),

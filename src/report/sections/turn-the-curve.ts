@@ -5,7 +5,7 @@
  * partners and actions (or, plainly, that none were recorded).
  */
 import type { IndicatorAssessment } from '../../assess/types.js';
-import { historyChart, localityChart, xmrChart, type ChartView } from '../chart-views.js';
+import { CHART_SIZE, historyChart, localityChart, xmrChart, type ChartView } from '../chart-views.js';
 import { FORECAST_STATUS_LABEL, formatValue, plural } from '../format.js';
 import { CURVE_WORD, VARIATION_WORD, directionText } from '../words.js';
 import { commentaryOf } from './report-cards.js';
@@ -119,9 +119,9 @@ export function buildTurnTheCurve(ctx: SectionContext, id: string): TurnTheCurve
     return {
       indicator: ctx.viewOf(ia),
       anchor: anchorOf('ttc', def.id),
-      chart: historyChart(drawn, `ttc-${def.id}`, informative.ok, { width: 520, height: 230 }),
-      spcChart: ia.spc ? xmrChart(ia, `ttc-spc-${def.id}`, { width: 440, height: 150 }) : null,
-      localityChart: ia.byArea.length ? localityChart(ia, `ttc-loc-${def.id}`, ctx.areaNames, { width: 440, height: 140 }) : null,
+      chart: historyChart(drawn, `ttc-${def.id}`, informative.ok, CHART_SIZE.ttc),
+      spcChart: ia.spc ? xmrChart(ia, `ttc-spc-${def.id}`, CHART_SIZE.ttcSmall) : null,
+      localityChart: ia.byArea.length ? localityChart(ia, `ttc-loc-${def.id}`, ctx.areaNames, { width: CHART_SIZE.ttcSmall.width }) : null,
       baseline: baselineText,
       forecast: fc && informative.ok ? {
         status: FORECAST_STATUS_LABEL[fc.status],
