@@ -326,7 +326,8 @@ export function spcFor(def: IndicatorDef, series: AssessedValue[]): SpcSummary |
   ].filter(Boolean).join('; ');
   return {
     mean: last!.mean, lowerLimit: last!.lowerLimit, upperLimit: last!.upperLimit,
-    points, variation: last!.variation, assurance: last!.assurance, method,
+    // Limits fitted across a trend describe no single process: no assurance is claimed from them (the chart says why).
+    points, variation: last!.variation, assurance: trends.some((t) => t.inLatestSegment) ? null : last!.assurance, method,
     ...(segments.length > 1 ? { segments } : {}),
     excluded,
     periods: series.slice(series.findIndex((s) => s.period === pts[0].period)).map((s) => ({ period: s.period, periodLabel: s.periodLabel, target: s.target })),

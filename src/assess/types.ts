@@ -93,7 +93,7 @@ export interface SpcSummary {
   points: SpcPoint[];
   /** The Making Data Count variation icon: from the latest point. */
   variation: VariationType;
-  /** The assurance icon: null without a target or a better direction. */
+  /** The assurance icon: null without a target or a better direction, or while the limits span a trend (see `trends`). */
   assurance: AssuranceType | null;
   /** How the chart was made, in words, for the methods appendix (#6). */
   method?: string;

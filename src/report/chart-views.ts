@@ -191,11 +191,6 @@ export function trendUnderLimits(spc: SpcSummary): NonNullable<SpcSummary['trend
   return (spc.trends ?? []).filter((t) => t.inLatestSegment).pop();
 }
 
-/** The assurance to show: none while the limits span a trend (they describe no single process). */
-export function shownAssurance(spc: SpcSummary): SpcSummary['assurance'] {
-  return trendUnderLimits(spc) ? null : spc.assurance;
-}
-
 export function xmrChart(ia: IndicatorAssessment, id: string, size: ChartSize = {}): ChartView {
   const spc = ia.spc!;
   const def = ia.indicator;
@@ -208,7 +203,7 @@ export function xmrChart(ia: IndicatorAssessment, id: string, size: ChartSize = 
   // A segment runs on to the period before the next one starts (across any gap), and the last to the chart's end.
   const drawn = segments.map((s, k) => ({ from: s.fromIndex, to: k + 1 < segments.length ? segments[k + 1].fromIndex - 1 : span.length - 1, mean: s.mean, lowerLimit: s.lowerLimit, upperLimit: s.upperLimit }));
   const meaningOf = (p: SpcPoint | undefined): PointMeaning | null => (!p ? null : !p.specialCause ? 'common' : (p.direction ?? 'neutral') as PointMeaning);
-  const assurance = shownAssurance(spc);
+  const assurance = spc.assurance;
   const trend = trendUnderLimits(spc);
   const alt = `Statistical process control (XmR) chart of ${spc.points.length} points, ${labelOf.get(spc.points[0].period) ?? spc.points[0].period} to ${labelOf.get(spc.points[spc.points.length - 1].period) ?? ''}. ${VARIATION_LABEL[spc.variation] ?? spc.variation}.${assurance ? ` ${ASSURANCE_LABEL[assurance] ?? assurance}.` : ''} Mean ${formatValue(def, spc.mean)}, limits ${formatValue(def, spc.lowerLimit)} to ${formatValue(def, spc.upperLimit)}.`;
   const cmp = comparatorLines(ia, span);
