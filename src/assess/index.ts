@@ -38,7 +38,8 @@ export function latestReportPeriod(config: Config, measures: MeasuresOutput): Pe
   for (const v of measures.values) {
     const p = tryParsePeriodId(v.period);
     if (!p || (v.value === null && !v.marker)) continue;
-    if (p.type === config.reporting.periodType && (!latest || p.end > latest.end)) latest = p;
+    // A year-to-date or rolling figure ends with a period of the type; the report period is that period itself.
+    if (p.type === config.reporting.periodType && (!latest || p.end > latest.end)) latest = p.aggregate ? parsePeriodId(p.id.replace(/-(YTD|R12|CUM)$/, '')) : p;
     if (!latestEnd || p.end > latestEnd) latestEnd = p.end;
   }
   if (latest || !latestEnd) return latest;

@@ -247,7 +247,7 @@ function validateIndicator(def: IndicatorDef, config: Config, y: YamlFile): Prob
 
 /** Two indicators with this same key compute the same figure. */
 function measureKey(d: IndicatorDef): string {
-  return JSON.stringify([d.numerator, d.denominator, d.sql?.replace(/\s+/g, ' ').trim(), d.unit, d.periodType]);
+  return JSON.stringify([d.numerator, d.denominator, d.sql?.replace(/\s+/g, ' ').trim(), d.unit, d.periodType, d.aggregate ?? null, d.aggregate ? d.aggregateDenominator : null]);
 }
 
 /** A `preset:NAME` entry or a folder path → its absolute folder (or file). */

@@ -4,7 +4,7 @@
  * written to `out/target/compiled/<id>.sql` so anyone can inspect and re-run it.
  */
 import type { PeriodType } from '../core/periods.js';
-import type { Config, IndicatorDef, MeasurePartDef, Unit } from '../config/types.js';
+import type { Aggregate, Config, IndicatorDef, MeasurePartDef, Unit } from '../config/types.js';
 import { quoteIdent as q, quoteLiteral } from '../warehouse/db.js';
 
 export const UNIT_MULTIPLIER: Record<Unit, number | null> = {
@@ -95,10 +95,17 @@ export function compileIndicator(def: IndicatorDef, config: Config, tables: Tabl
   const mult = UNIT_MULTIPLIER[def.unit];
   const header = `-- boardpack compiled SQL for indicator.${def.id} (definition version ${def.definitionVersion})\n-- ${def.title}\n`;
   if (def.sql) {
-    return `${header}WITH user_sql AS (\n${def.sql.trim().replace(/;\s*$/, '')}\n)\nSELECT period::VARCHAR AS period, area::VARCHAR AS area, numerator::DOUBLE AS numerator, ${def.unit === 'count' ? 'NULL::DOUBLE' : 'denominator::DOUBLE'} AS denominator, NULL::VARCHAR AS marker FROM user_sql ORDER BY period, area`;
+    const user = `user_sql AS (\n${def.sql.trim().replace(/;\s*$/, '')}\n)`;
+    const select = `SELECT period::VARCHAR AS period, area::VARCHAR AS area, numerator::DOUBLE AS numerator, ${def.unit === 'count' ? 'NULL::DOUBLE' : 'denominator::DOUBLE'} AS denominator, NULL::VARCHAR AS marker FROM user_sql`;
+    if (!def.aggregate) return `${header}WITH ${user}\n${select} ORDER BY period, area`;
+    return `${header}WITH ${user},\nbase AS (\n  ${select}\n),\n${aggregateCte(def)}\n${finalSelect(def, 'agg')}`;
   }
   const parts = [compilePart('num', def.numerator!, def.periodType, config, tables, options)];
   if (def.denominator) parts.push(compilePart('den', def.denominator, def.periodType, config, tables, options));
+  const joined = `SELECT num.period, num.area, num.v AS numerator, ${def.denominator ? 'den.v' : 'NULL::DOUBLE'} AS denominator,
+  ${def.denominator ? 'COALESCE(num.marker, den.marker)' : 'num.marker'} AS marker
+FROM num${def.denominator ? '\n  LEFT JOIN den ON den.period = num.period AND den.area = num.area' : ''}`;
+  if (def.aggregate) return `${header}WITH ${parts.join(',\n')},\nbase AS (\n${joined}\n),\n${aggregateCte(def)}\n${finalSelect(def, 'agg')}`;
   const valueExpr = mult === null || !def.denominator
     ? 'num.v'
     : `CASE WHEN den.v IS NULL OR den.v = 0 THEN NULL ELSE num.v / den.v * ${mult} END`;
@@ -108,4 +115,50 @@ SELECT num.period, num.area, num.v AS numerator, ${def.denominator ? 'den.v' : '
   ${def.denominator ? 'COALESCE(num.marker, den.marker)' : 'num.marker'} AS marker
 FROM num${def.denominator ? '\n  LEFT JOIN den ON den.period = num.period AND den.area = num.area' : ''}
 ORDER BY num.period, num.area`;
+}
+
+const AGGREGATE_SUFFIX: Record<Aggregate, string> = { ytd: 'YTD', rolling_12: 'R12', cumulative: 'CUM' };
+/** The year a year to date runs within: financial for quarters and months, academic for terms. */
+const YEAR_OF: Partial<Record<PeriodType, PeriodType>> = { fy_quarter: 'fy', month: 'fy', term: 'academic_year' };
+
+/**
+ * Year to date, rolling 12 months or cumulative: each period of the indicator's type that has figures ends a
+ * window, and the window's figures are added up (the numerator summed; the denominator summed, or its last or
+ * mean value for a population). The window's id is the end period's with a suffix (`2016-17-Q3-YTD`), so these
+ * figures are never mixed with the single periods'. Whether every period of a window is held is checked after
+ * (measures/coverage.ts): a window with a gap is a partial figure.
+ */
+function aggregateCte(def: IndicatorDef): string {
+  const kind = def.aggregate!;
+  const pt = quoteLiteral(def.periodType);
+  const yearType = YEAR_OF[def.periodType];
+  let window: string;
+  let yearJoin = '';
+  if (kind === 'ytd') {
+    if (!yearType) throw new Error(`aggregate ytd needs a sub-year period type, not ${def.periodType}`);
+    yearJoin = `\n    JOIN bp_periods y ON y.period_type = ${quoteLiteral(yearType)} AND y.start_date <= e.start_date AND e.end_date <= y.end_date`;
+    window = 'w.start_date >= y.start_date AND w.end_date <= e.end_date';
+  } else if (kind === 'rolling_12') {
+    window = "w.start_date > e.end_date - INTERVAL 12 MONTH AND w.end_date <= e.end_date";
+  } else {
+    window = 'w.end_date <= e.end_date';
+  }
+  const den = def.aggregateDenominator === 'last' ? 'arg_max(b.denominator, w.end_date)' : def.aggregateDenominator === 'mean' ? 'avg(b.denominator)' : 'sum(b.denominator)';
+  return `agg AS (
+  SELECT e.period_id || ${quoteLiteral(`-${AGGREGATE_SUFFIX[kind]}`)} AS period, b.area, sum(b.numerator) AS numerator, ${den} AS denominator, max(b.marker) AS marker
+  FROM (SELECT DISTINCT period FROM base) ends
+    JOIN bp_periods e ON e.period_type = ${pt} AND e.period_id = ends.period${yearJoin}
+    JOIN bp_periods w ON w.period_type = ${pt} AND ${window}
+    JOIN base b ON b.period = w.period_id
+  GROUP BY e.period_id, b.area
+)`;
+}
+
+function finalSelect(def: IndicatorDef, from: string): string {
+  const mult = UNIT_MULTIPLIER[def.unit];
+  const hasDen = Boolean(def.denominator) || (def.sql !== undefined && def.unit !== 'count');
+  const valueExpr = mult === null || !hasDen ? 'numerator' : `CASE WHEN denominator IS NULL OR denominator = 0 THEN NULL ELSE numerator / denominator * ${mult} END`;
+  return `SELECT period, area, numerator, denominator, ${valueExpr} AS value, marker
+FROM ${from}
+ORDER BY period, area`;
 }

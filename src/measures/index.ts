@@ -4,7 +4,8 @@
  * One bad indicator is reported and dropped; the others still compute.
  */
 import { problem, BoardpackError } from '../core/errors.js';
-import { makePeriod, tryParsePeriodId } from '../core/periods.js';
+import { AGGREGATABLE, makePeriod, tryParsePeriodId, type Period } from '../core/periods.js';
+import { missingPeriods, readHoldings } from './coverage.js';
 import type { Config, IndicatorDef } from '../config/types.js';
 import { enrichDuckDbError, type Warehouse } from '../warehouse/db.js';
 import { hasPeriodDays, tableColumns } from '../warehouse/meta.js';
@@ -30,11 +31,16 @@ export interface ComputeOptions {
 export async function computeMeasures(wh: Warehouse, config: Config, indicators: IndicatorDef[], options: ComputeOptions = {}): Promise<MeasuresOutput> {
   await confineWarehouse(wh);
   const tables = await tableColumns(wh);
+  const holdings = await readHoldings(wh, config, indicators);
   // The day calendar for event dates (issue #9); a warehouse without a current one keeps the range join.
   const periodDays = await hasPeriodDays(wh).catch(() => false);
   const checked = new Map<string, CheckedStatement>();
   const out: MeasuresOutput = { values: [], compiled: [], failures: [] };
   for (const def of indicators) {
+    if (def.aggregate && !AGGREGATABLE[def.aggregate].includes(def.periodType)) {
+      out.failures.push({ indicator: def.id, problem: aggregateProblem(def) });
+      continue;
+    }
     const sql = compileIndicator(def, config, tables, { periodDays });
     out.compiled.push({ indicator: def.id, sql });
     const used = [def.numerator?.from, def.denominator?.from].filter(Boolean) as string[];
@@ -74,7 +80,15 @@ export async function computeMeasures(wh: Warehouse, config: Config, indicators:
       // (hand-written `sql:` above all) that returned, say, child_id as its area would otherwise publish
       // personal identifiers. The rejected values are never echoed, since they may be exactly that (issue #10).
       const strays = rows.filter((r) => !areaIds.has(String(r.area)) || !tryParsePeriodId(String(r.period)));
-      for (const r of rows) if (!strays.includes(r)) out.values.push(toMeasureValue(def, r));
+      const values = rows.filter((r) => !strays.includes(r)).map((r) => toMeasureValue(def, r));
+      // A figure some of whose periods are not held is a part figure: never shown or rated as a whole one.
+      const seriesStart = values.map((v) => tryParsePeriodId(v.period)).filter((p): p is Period => Boolean(p)).sort((a, b) => a.start.localeCompare(b.start))[0];
+      for (const v of values) {
+        if (v.value === null || v.marker) continue;
+        const missing = missingPeriods(def, v, holdings, seriesStart);
+        if (missing) v.partial = { missing: missing.map((p) => p.id), missingLabels: missing.map((p) => p.label) };
+      }
+      out.values.push(...values);
       if (strays.length) {
         out.failures.push({ indicator: def.id, problem: problem('BP_MEASURE_STRAY_ROWS', `indicator ${def.id}: ${strays.length} row(s) have an area that is not one of the project's areas or a period that is not a period id; they were left out (their values are not shown, as they may be personal data)`, {
           file: def.file, yamlPath: `indicators.${def.id}${def.sql ? '.sql' : ''}`,
@@ -108,4 +122,13 @@ function toMeasureValue(def: IndicatorDef, r: { period: string; area: string; nu
     value: marker || value === null || !Number.isFinite(value) ? null : value,
     marker,
   };
+}
+
+/** An aggregate that cannot be made of the indicator's periods (a year to date of a year). */
+export function aggregateProblem(def: IndicatorDef) {
+  return problem('BP_AGGREGATE_PERIOD_TYPE', `indicator ${def.id}: aggregate ${def.aggregate} cannot be made of ${def.periodType} periods`, {
+    file: def.file, yamlPath: `indicators.${def.id}.aggregate`, value: def.aggregate,
+    expected: `period_type one of ${AGGREGATABLE[def.aggregate!].join(', ')}`,
+    fix: 'set period_type to the periods the figure adds up (fy_quarter for a financial year to date), or remove aggregate:',
+  });
 }

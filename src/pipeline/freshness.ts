@@ -12,6 +12,7 @@
  */
 import { problem, type Problem } from '../core/errors.js';
 import { comparePeriods, dueDate, makePeriod, periodsBetween, tryParsePeriodId, type Period, type PeriodType } from '../core/periods.js';
+import { sourcePeriodType } from '../measures/coverage.js';
 import type { Config, Frequency, IndicatorDef, SourceDef } from '../config/types.js';
 import type { Assessment } from '../assess/types.js';
 
@@ -65,7 +66,6 @@ export interface FreshnessReport {
   notes: Problem[];
 }
 
-const FREQUENCY_TYPE: Record<Frequency, PeriodType> = { monthly: 'month', quarterly: 'fy_quarter', termly: 'term', annual: 'fy' };
 
 const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -84,9 +84,7 @@ export function sourcesOf(def: IndicatorDef, sources: SourceDef[]): string[] {
   return [...out];
 }
 
-export function sourcePeriodType(source: SourceDef): PeriodType {
-  return source.period?.type ?? FREQUENCY_TYPE[source.frequency];
-}
+export { sourcePeriodType };
 
 /** Does the source hold data for `p`? Record-level sources do once any of their dates falls in or after it. */
 function covers(cov: SourceCoverage, p: Period): boolean {
