@@ -254,7 +254,9 @@ export function localityChart(ia: IndicatorAssessment, id: string, areas: AreaNa
   const period = wholeValue.periodLabel;
   const name = (area: string) => areas.names.get(area) ?? area;
   const sig = ia.byArea.map((v) => (v.vsPartnership ?? 'not_compared') as BarSignificance);
-  const rowLabels = ia.byArea.map((v, i) => (v.value === null ? figureView(def, v).text : `${formatValue(def, v.value)}${sig[i] !== 'not_compared' ? ` ${BAR_WORD[sig[i]]}` : ''}`));
+  // Value (its unit is the axis title) and the significance word, short enough to sit beside a narrow chart.
+  const bare = (x: number) => `${formatBare(def, x)}${def.unit === 'percent' ? '%' : ''}`;
+  const rowLabels = ia.byArea.map((v, i) => (v.value === null ? figureView(def, v).text : `${bare(v.value)}${sig[i] !== 'not_compared' ? ` ${BAR_WORD[sig[i]]}` : ''}`));
   const parts = ia.byArea.map((v, i) => `${name(v.area)}: ${figureView(def, v).text}${v.value !== null && sig[i] !== 'not_compared' ? `, ${SIGNIFICANCE_TEXT[sig[i]]} than ${areas.whole}`.replace('similar than', 'similar to') : ''}`);
   const alt = `${def.title} by locality, ${period}, with 95% confidence intervals, each compared with ${areas.whole}. ${parts.join('; ')}.`;
   const svg = renderBarChart({

@@ -313,7 +313,7 @@ export function legendSwatch(kind: SwatchKind, colour: string, border?: string):
 export const CHART_FONT_PX = 12;
 const AXIS_TEXT = { fontFamily: FONT, fontSize: CHART_FONT_PX, color: MUTED };
 /** Rough width of a label in px (Arial digits and capitals are about 0.6 em). */
-const textWidth = (text: string) => Math.ceil(text.length * CHART_FONT_PX * 0.6);
+const textWidth = (text: string) => Math.ceil(text.length * CHART_FONT_PX * 0.62);
 
 /**
  * Which period labels to print: every k-th counting back from the latest (so the latest period is always
@@ -338,10 +338,10 @@ function valueAxis(extent: number[], title: string | undefined, formatAxis: (n: 
   const name = [title, notFromZero ? 'axis not from zero' : null].filter(Boolean).join(' · ');
   return {
     notFromZero,
+    // The title is drawn at the chart's top left, above the plot, where no tick label or line can reach it.
+    title: name ? [{ type: 'text' as const, left: 4, top: 2, silent: true, style: { text: name, fill: INK, font: `${CHART_FONT_PX}px ${FONT}` } }] : [],
     axis: {
       type: 'value' as const, min: fromZero.min, max: fromZero.max, interval: fromZero.interval,
-      name, nameLocation: 'end' as const, nameGap: 10,
-      nameTextStyle: { ...AXIS_TEXT, color: INK, align: 'left' as const, padding: [0, 0, 0, -40] },
       axisLabel: { ...AXIS_TEXT, formatter: (n: number) => formatAxis(n) },
       splitLine: { lineStyle: { color: GRID } },
     },
@@ -352,6 +352,17 @@ function valueAxis(extent: number[], title: string | undefined, formatAxis: (n: 
 function rightRoom(categories: string[], width: number): number {
   const band = (width - 70) / Math.max(1, categories.length);
   return Math.max(12, Math.ceil(textWidth(categories[categories.length - 1] ?? '') / 2 - band / 2) + 6);
+}
+
+/** The widest value-axis label the extent can give (the axis may reach a step beyond it). */
+function extentLabels(extent: number[], formatAxis: (n: number) => string): number {
+  const r = niceRange(extent, 0.08);
+  return r ? Math.max(textWidth(formatAxis(r.min)), textWidth(formatAxis(r.max)), textWidth(formatAxis(r.max + r.interval))) : 40;
+}
+
+/** The plot's width: the chart less its margins, the value axis' labels and the room kept for the latest label. */
+function plotWidthOf(categories: string[], width: number, yLabelWidth: number): number {
+  return Math.max(60, width - 8 - 8 - yLabelWidth - rightRoom(categories, width));
 }
 
 function categoryAxis(categories: string[], plotWidth: number) {
@@ -432,8 +443,9 @@ export function renderLineChart(input: LineChartInput): TrustedSvg {
   return render(input, width, height, {
     color: [SERIES],
     grid: { left: 8, right: rightRoom(input.categories, width), top: TOP_FOR_TITLE, bottom: 6, containLabel: true },
-    xAxis: categoryAxis(input.categories, width - 70),
+    xAxis: categoryAxis(input.categories, plotWidthOf(input.categories, width, extentLabels(extent, formatAxis))),
     yAxis: y.axis,
+    graphic: y.title,
     series,
   });
 }
@@ -500,8 +512,9 @@ export function renderXmrChart(input: XmrChartInput): TrustedSvg {
   const y = valueAxis(extent, input.yTitle, formatAxis);
   return render(input, width, height, {
     grid: { left: 8, right: rightRoom(input.categories, width), top: TOP_FOR_TITLE, bottom: 6, containLabel: true },
-    xAxis: categoryAxis(input.categories, width - 70),
+    xAxis: categoryAxis(input.categories, plotWidthOf(input.categories, width, extentLabels(extent, formatAxis))),
     yAxis: y.axis,
+    graphic: y.title,
     series,
   });
 }
@@ -541,13 +554,15 @@ export function renderBarChart(input: BarChartInput): TrustedSvg {
   ].filter((v): v is number => v !== null && Number.isFinite(v));
   // Bars start at zero (a bar's length is its value); the axis reaches past the widest whisker.
   const range = niceRange([0, ...extent], 0.05) ?? { min: 0, max: 1, interval: 0.2 };
-  const labelWidth = Math.max(...input.rowLabels.map(textWidth), 20) + 8;
+  const labelWidth = Math.max(...input.rowLabels.map(textWidth), 20);
+  const nameWidth = Math.max(...input.categories.map(textWidth), 20);
+  // Margins measured from the labels themselves: the row labels sit right of the plot, outside it.
   return render(input, width, height, {
-    grid: { left: 8, right: 8, top: 8, bottom: input.xTitle ? 26 : 8, containLabel: true },
+    grid: { left: nameWidth + 14, right: labelWidth + 14, top: 8, bottom: input.xTitle ? 44 : 26, containLabel: false },
     yAxis: [
       { type: 'category', data: categories, axisLabel: { ...AXIS_TEXT, color: INK }, axisLine: { lineStyle: { color: MUTED } }, axisTick: { show: false } },
       // The value and significance of each row, as a second category axis on the right: outside the plot.
-      { type: 'category', position: 'right', data: rev(input.rowLabels), axisLabel: { ...AXIS_TEXT, color: INK, width: labelWidth, overflow: 'none', margin: 8 }, axisLine: { show: false }, axisTick: { show: false } },
+      { type: 'category', position: 'right', data: rev(input.rowLabels), axisLabel: { ...AXIS_TEXT, color: INK, margin: 8 }, axisLine: { show: false }, axisTick: { show: false } },
     ],
     xAxis: {
       type: 'value', min: range.min, max: range.max, interval: range.interval,
