@@ -28,7 +28,7 @@ export {
  * collected, or validate it fully (SQL bound against the source contracts, no data needed).
  */
 export { loadProject, listPresets, type LoadResult } from './config/load.js';
-export { validateProject, type ValidateResult } from './config/validate.js';
+export { validateProject, type ValidateResult } from './pipeline/validate.js';
 export type { Problem, Severity } from './core/errors.js';
 export { formatProblem, BoardpackError } from './core/errors.js';
 export type {

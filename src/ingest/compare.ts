@@ -5,11 +5,12 @@
  */
 import { problem, type Problem } from '../core/errors.js';
 import type { Area, SourceDef } from '../config/types.js';
+import { NUMERIC_COLUMN_TYPES } from '../config/schema.js';
 import { quoteIdent as q, quoteLiteral, type Warehouse } from '../warehouse/db.js';
 import type { PeriodChange } from '../warehouse/meta.js';
 import { LIST_LIMIT, TYPED_TABLE, typedColumn } from './stage.js';
 
-const NUMERIC = new Set(['integer', 'decimal', 'percent']);
+const NUMERIC = NUMERIC_COLUMN_TYPES;
 /** A value is "far outside its history" beyond mean ± K standard deviations of at least MIN_HISTORY earlier values. */
 const K = 4;
 const MIN_HISTORY = 4;

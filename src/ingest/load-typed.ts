@@ -11,7 +11,7 @@
  */
 import type { Area, Config, SourceDef } from '../config/types.js';
 import { BoardpackError } from '../core/errors.js';
-import { warehouseSchema } from '../config/validate.js';
+import { warehouseSchema } from './stage.js';
 import { quoteIdent as q, quoteLiteral, type Warehouse } from '../warehouse/db.js';
 import { nextLoadId, recordLoad, tableExists } from '../warehouse/meta.js';
 import { checkHistory, checkMissingAreas, diffPeriods } from './compare.js';

@@ -6,6 +6,7 @@
 import { WITHHELD } from './withhold.js';
 import { problem, type Problem } from '../core/errors.js';
 import type { Area, ColumnContract, SourceDef } from '../config/types.js';
+import { NUMERIC_COLUMN_TYPES } from '../config/schema.js';
 import { quoteIdent, quoteLiteral, type Warehouse } from '../warehouse/db.js';
 import { RAW_TABLE } from './raw-table.js';
 import { periodExpectation, periodIdOf, periodTextSql, shownPeriodText } from './period-formats.js';
@@ -14,7 +15,7 @@ import { knownAreas } from './row-filter.js';
 
 export const MARKERS = ['c', 'x', 'z', 'u', 'low', '..'];
 export const TYPED_TABLE = 'bp_typed';
-const NUMERIC = new Set(['integer', 'decimal', 'percent']);
+const NUMERIC = NUMERIC_COLUMN_TYPES;
 
 const q = quoteIdent;
 
@@ -316,4 +317,11 @@ export function warehouseColumns(source: SourceDef, present: Set<string>): strin
     if (NUMERIC.has(c.type) && present.has(`${c.name}__marker`)) cols.push(`${c.name}__marker`);
   }
   return [...new Set(cols)];
+}
+
+/** DuckDB column types of a source's warehouse table as staging creates it (what `validate` binds against). */
+export function warehouseSchema(source: SourceDef): Array<[string, string]> {
+  const markers = new Set(source.columns.filter((c) => NUMERIC.has(c.type)).map((c) => `${c.name}__marker`));
+  const types = new Map(source.columns.map((c) => [c.name, NUMERIC.has(c.type) ? 'DOUBLE' : c.type === 'date' ? 'DATE' : 'VARCHAR']));
+  return warehouseColumns(source, markers).map((name) => [name, name === '_row' ? 'INTEGER' : types.get(name) ?? 'VARCHAR']);
 }

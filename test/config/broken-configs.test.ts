@@ -7,7 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Problem } from '../../src/core/errors.js';
-import { validateProject } from '../../src/config/validate.js';
+import { validateProject } from '../../src/pipeline/validate.js';
 import validateCommand from '../../src/cli/commands/validate.js';
 import type { CliLogger } from '../../src/cli/log.js';
 import { runCli } from '../helpers/cli.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { validateProject } from '../../src/config/validate.js';
+import { validateProject } from '../../src/pipeline/validate.js';
 import { runCli } from '../helpers/cli.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/dfe-children-looked-after/', import.meta.url));

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/config/load.js';
-import { validateProject } from '../../src/config/validate.js';
+import { validateProject } from '../../src/pipeline/validate.js';
 
 const SOURCES = ['massh_contacts', 'eha_episodes', 'youth_justice', 'schools', 'missing_from_home', 'maternity', 'child_health_annual', 'looked_after', 'employment'];
 

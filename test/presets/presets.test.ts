@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { validateProject } from '../../src/config/validate.js';
+import { validateProject } from '../../src/pipeline/validate.js';
 import { assess } from '../../src/assess/index.js';
 import { runCli, REPO_ROOT } from '../helpers/cli.js';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { formatProblem } from '../../core/errors.js';
-import { validateProject } from '../../config/validate.js';
+import { validateProject } from '../../pipeline/validate.js';
 import type { CliLogger } from '../log.js';
 
 /** Exit 0 when clean, 1 on any error (or any warning with --strict). `--json` prints one JSON document on stdout. */

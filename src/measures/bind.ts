@@ -1,66 +1,22 @@
 /**
- * `validateProject`: everything `loadProject` checks, plus every indicator's compiled SQL bound against the
- * warehouse schema the source contracts promise, without any data. An in-memory DuckDB gets one empty table
- * per source with exactly the columns ingest would create (`warehouseColumns`: the contract's columns typed as
- * stage.ts types them, plus `period`, `area` and `<col>__marker`), and each statement is bound with DESCRIBE.
- * This reads the later stages' pure functions (compile, warehouseColumns) but runs none of their IO, except that
- * every comparator table is read as `run` would read it.
+ * The bind check of `validate`: every indicator's compiled SQL bound (prepared, never run) against the warehouse
+ * schema its source contracts promise, without any data. An in-memory DuckDB gets one empty table per source
+ * with exactly the columns and types ingest would create (`warehouseSchema`, ingest's own typing), is confined
+ * like the run's measures instance, and each statement goes through the same checks as the run.
  */
 import { didYouMean, type Problem } from '../core/errors.js';
+import { AGGREGATABLE } from '../core/periods.js';
 import { openWarehouse, enrichDuckDbError, quoteIdent } from '../warehouse/db.js';
 import { ensureMeta } from '../warehouse/meta.js';
-import { warehouseColumns } from '../ingest/stage.js';
-import { compileIndicator } from '../measures/compile.js';
-import { checkIdentifierUse } from '../measures/identifiers.js';
-import { checkFragment, checkStatement, confineWarehouse } from '../measures/confine.js';
+import { warehouseSchema } from '../ingest/stage.js';
+import { compileIndicator } from './compile.js';
+import { checkIdentifierUse } from './identifiers.js';
+import { checkFragment, checkStatement, confineWarehouse } from './confine.js';
+import { aggregateProblem } from './index.js';
 import { BoardpackError } from '../core/errors.js';
-import { loadComparatorTables } from '../assess/comparator-tables.js';
-import { addLines, loadProject, type LoadResult } from './load.js';
-import type { Config, IndicatorDef, SourceDef } from './types.js';
+import type { Config, IndicatorDef } from '../config/types.js';
 
-export interface ValidateResult extends LoadResult {
-  /** The compiled SQL of every indicator that was checked against the schema. */
-  compiled: Array<{ indicator: string; sql: string }>;
-  errors: number;
-  warnings: number;
-}
-
-/** Load, validate and bind a project; never throws for user mistakes. */
-export async function validateProject(dir: string): Promise<ValidateResult> {
-  const res = await loadProject(dir);
-  const compiled: ValidateResult['compiled'] = [];
-  if (res.config && res.indicators.length) {
-    const sqlProblems = await checkIndicatorSql(res.config, res.indicators, compiled);
-    await addLines(sqlProblems);
-    res.problems.push(...sqlProblems);
-    const failed = new Set(sqlProblems.map((p) => p.yamlPath?.split('.')[1]));
-    res.indicators = res.indicators.filter((d) => !failed.has(d.id));
-    if (res.project) res.project.indicators = res.indicators;
-  }
-  if (res.config && res.indicators.some((d) => d.comparators.some((c) => c.table))) {
-    // Every comparator table read as `run` reads it: file, columns, `where:` values, period format, neighbour model.
-    const { problems } = loadComparatorTables(res.config, res.indicators);
-    await addLines(problems);
-    res.problems.push(...problems);
-  }
-  return {
-    ...res,
-    compiled,
-    errors: res.problems.filter((p) => p.severity === 'error').length,
-    warnings: res.problems.filter((p) => p.severity === 'warning').length,
-  };
-}
-
-const NUMERIC = new Set(['integer', 'decimal', 'percent']);
-
-/** DuckDB column types of a source's warehouse table, as ingest's stage.ts produces them. */
-export function warehouseSchema(source: SourceDef): Array<[string, string]> {
-  const markers = new Set(source.columns.filter((c) => NUMERIC.has(c.type)).map((c) => `${c.name}__marker`));
-  const types = new Map(source.columns.map((c) => [c.name, NUMERIC.has(c.type) ? 'DOUBLE' : c.type === 'date' ? 'DATE' : 'VARCHAR']));
-  return warehouseColumns(source, markers).map((name) => [name, name === '_row' ? 'INTEGER' : types.get(name) ?? 'VARCHAR']);
-}
-
-export async function checkIndicatorSql(config: Config, indicators: IndicatorDef[], compiled: ValidateResult['compiled'] = []): Promise<Problem[]> {
+export async function checkIndicatorSql(config: Config, indicators: IndicatorDef[], compiled: Array<{ indicator: string; sql: string }> = []): Promise<Problem[]> {
   const out: Problem[] = [];
   const wh = await openWarehouse(':memory:');
   try {
@@ -77,6 +33,7 @@ export async function checkIndicatorSql(config: Config, indicators: IndicatorDef
       // A source without a column contract has already been reported; binding against it would only repeat that.
       const parts = [def.numerator, def.denominator].filter((p) => p !== undefined);
       if (parts.some((p) => !config.sources.find((s) => s.id === p.from)?.columns.length)) continue;
+      if (def.aggregate && !AGGREGATABLE[def.aggregate].includes(def.periodType)) { out.push(aggregateProblem(def)); continue; }
       const sql = compileIndicator(def, config, tables);
       compiled.push({ indicator: def.id, sql });
       const used = [def.numerator?.from, def.denominator?.from].filter(Boolean) as string[];
