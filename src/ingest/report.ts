@@ -71,9 +71,12 @@ export function renderSummaryTable(rows: SummaryRow[]): string {
   return [fmt(head), fmt(width.map((w) => '-'.repeat(w))), ...body.map(fmt)].join('\n');
 }
 
-/** A cell a spreadsheet will not run as a formula (partners' text can start with =, +, - or @). */
+/**
+ * A cell a spreadsheet will not run as a formula (partners' text can start with =, +, - or @): the XLSX rule,
+ * with no exception for text that looks like a number (`-2+3+cmd|' /C calc'!A0` starts with one).
+ */
 function csvCell(v: string): string {
-  const safe = /^[=+\-@\t\r]/.test(v) && !/^-?\d/.test(v) ? `'${v}` : v;
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
