@@ -99,7 +99,7 @@ export async function renderPdf(browser: Browser, html: string, options: PdfOpti
 
   try {
     const pdf = await Promise.race([work, deadline]);
-    return setPdfInfo(pdf, { title: options.title, author: options.author, subject: options.subject, keywords: options.keywords, date: options.date });
+    return setPdfInfo(fixOutlineTitles(pdf, headingTexts(html)), { title: options.title, author: options.author, subject: options.subject, keywords: options.keywords, date: options.date });
   } catch (err) {
     throw toPdfError(err, timeoutMs);
   } finally {
@@ -242,4 +242,93 @@ function pdfTextString(value: string): string {
   let hex = 'FEFF';
   for (let i = 0; i < value.length; i++) hex += value.charCodeAt(i).toString(16).padStart(4, '0').toUpperCase();
   return `<${hex}>`;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** The text of every heading (h1–h6) in the HTML, as a reader sees it: tags dropped, entities decoded, spaces collapsed. */
+export function headingTexts(html: string): string[] {
+  const out: string[] = [];
+  for (const m of html.matchAll(/<h([1-6])\b[^>]*>([\s\S]*?)<\/h\1>/gi)) {
+    const text = m[2]
+      .replace(/<[^>]*>/g, '')
+      .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (e, code: string) => (code[0] === '#'
+        ? String.fromCodePoint(code[1] === 'x' || code[1] === 'X' ? parseInt(code.slice(2), 16) : Number(code.slice(1)))
+        : ENTITIES[code.toLowerCase()] ?? e))
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (text) out.push(text);
+  }
+  return out;
+}
+
+/** A PDF string token, `(literal)` or `<hex>`, as text. */
+function decodePdfString(token: string): string {
+  if (token.startsWith('<')) {
+    const hex = token.slice(1, -1).replace(/\s+/g, '');
+    const bytes = Buffer.from(hex.length % 2 ? `${hex}0` : hex, 'hex');
+    if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+      let out = '';
+      for (let i = 2; i + 1 < bytes.length; i += 2) out += String.fromCharCode((bytes[i] << 8) | bytes[i + 1]);
+      return out;
+    }
+    return bytes.toString('latin1');
+  }
+  return token.slice(1, -1).replace(/\\([nrtbf()\\]|[0-7]{1,3}|\r?\n)/g, (_m, e: string) => {
+    const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '(': '(', ')': ')', '\\': '\\' };
+    if (simple[e] !== undefined) return simple[e];
+    if (/^[0-7]+$/.test(e)) return String.fromCharCode(parseInt(e, 8));
+    return '';
+  });
+}
+
+/**
+ * Chromium builds each bookmark from the heading's laid-out lines and drops the space where a heading wraps
+ * ("time ofdelivery"). Each bookmark whose title is a heading's text without some of its spaces gets the
+ * heading's exact text back, by an incremental update that adds new versions of those outline items only
+ * (nothing Chromium wrote is rewritten). Returns the input when there is nothing to fix or the file is not the
+ * plain classic-xref layout Chromium writes.
+ */
+export function fixOutlineTitles(pdf: Uint8Array, headings: string[]): Uint8Array {
+  const bySquashed = new Map<string, string>();
+  for (const h of headings) bySquashed.set(h.replace(/\s+/g, ''), h);
+  const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1');
+  const fixes: Array<{ num: number; gen: number; body: string }> = [];
+  const item = /(?<!\d)(\d+) (\d+) obj\s*<<((?:(?!endobj)[\s\S])*?\/Title\s*(\((?:\\[\s\S]|[^\\()])*\)|<[0-9A-Fa-f\s]*>)(?:(?!endobj)[\s\S])*?)>>\s*endobj/g;
+  for (const m of text.matchAll(item)) {
+    if (!/\/Parent\s+\d+\s+\d+\s+R/.test(m[3])) continue; // outline items only (the Info dictionary has a /Title too)
+    const title = decodePdfString(m[4]);
+    const heading = bySquashed.get(title.replace(/\s+/g, ''));
+    if (!heading || heading === title) continue;
+    fixes.push({ num: Number(m[1]), gen: Number(m[2]), body: m[3].replace(m[4], pdfTextString(heading)) });
+  }
+  if (!fixes.length) return pdf;
+  const tail = text.slice(-4096);
+  const startxref = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
+  const trailerAt = text.lastIndexOf('trailer');
+  if (!startxref || trailerAt < 0) return pdf;
+  const trailer = /^trailer\s*<<([\s\S]*?)>>\s*startxref/.exec(text.slice(trailerAt))?.[1];
+  if (!trailer || /\/Encrypt\b/.test(trailer)) return pdf;
+  const size = /\/Size\s+(\d+)/.exec(trailer);
+  const root = /\/Root\s+(\d+\s+\d+\s+R)/.exec(trailer);
+  if (!size || !root) return pdf;
+  const info = /\/Info\s+(\d+\s+\d+\s+R)/.exec(trailer)?.[1];
+  const id = /\/ID\s*(\[[^\]]*\])/.exec(trailer)?.[1];
+  const sep = text.endsWith('\n') ? '' : '\n';
+  let offset = pdf.byteLength + sep.length;
+  let objects = '';
+  let xref = 'xref\n';
+  for (const f of fixes.sort((a, b) => a.num - b.num)) {
+    const object = `${f.num} ${f.gen} obj\n<<${f.body}>>\nendobj\n`;
+    xref += `${f.num} 1\n${String(offset).padStart(10, '0')} ${String(f.gen).padStart(5, '0')} n \n`;
+    objects += object;
+    offset += Buffer.byteLength(object, 'latin1');
+  }
+  const update = sep + objects + xref +
+    `trailer\n<</Size ${size[1]}\n/Root ${root[1]}${info ? `\n/Info ${info}` : ''}${id ? `\n/ID ${id}` : ''}\n/Prev ${startxref[1]}>>\n` +
+    `startxref\n${offset}\n%%EOF\n`;
+  const out = new Uint8Array(pdf.byteLength + Buffer.byteLength(update, 'latin1'));
+  out.set(pdf, 0);
+  out.set(Buffer.from(update, 'latin1'), pdf.byteLength);
+  return out;
 }

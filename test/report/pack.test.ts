@@ -57,7 +57,7 @@ beforeAll(async () => {
     '    story: "Early years settings report rising speech and language needs."',
     '',
   ].join('\n'));
-  run = await runPipeline({ projectDir: project, outDir: path.join(dir, 'out'), formats: ['html', 'pdf', 'xlsx'], history: false });
+  run = await runPipeline({ projectDir: project, outDir: path.join(dir, 'out'), formats: ['html', 'pdf', 'xlsx', 'json'], history: false });
   variants = await runPipeline({ projectDir: project, outDir: path.join(dir, 'variants'), formats: ['html', 'pdf'], history: false, exceptionsOnly: true, eachArea: true });
 }, HOOK);
 
@@ -109,6 +109,64 @@ describe('the sample pack', () => {
     expect(values).toContain(NASTY);
   });
 
+  it('one vocabulary: each indicator\'s direction of travel reads the same in results.json, the workbook, the HTML and the PDF', async () => {
+    const json = JSON.parse(readFileSync(file('results.json'), 'utf8')) as { results: Array<{ indicator: string; period: string; area: string; directionText: string }> };
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file('scorecard.xlsx'));
+    const sheet = wb.getWorksheet('Scorecard')!;
+    const header = (sheet.getRow(1).values as unknown[]).map(String);
+    const col = (name: string) => header.indexOf(name);
+    const xlsx = new Map<string, string>();
+    sheet.eachRow((row, n) => { if (n > 1) xlsx.set(String(row.getCell(col('Indicator id')).value), String(row.getCell(col('Direction (previous period)')).value)); });
+    const html = readFileSync(file('board-pack.html'), 'utf8');
+    const scorecard = html.slice(html.indexOf('<table class="scorecard-table"'), html.indexOf('</table>', html.indexOf('<table class="scorecard-table"')));
+    const pdf = POPPLER ? flat(execFileSync('pdftotext', [file('board-pack.pdf'), '-'], { encoding: 'utf8', maxBuffer: 64 << 20 })) : null;
+    for (const ia of run.assessment.indicators) {
+      const id = ia.indicator.id;
+      const inJson = json.results.find((r) => r.indicator === id && r.area === 'all' && r.period === ia.latest.period)!.directionText;
+      expect(xlsx.get(id), id).toBe(inJson);
+      const row = scorecard.slice(scorecard.indexOf(`href="#ind-${id}"`));
+      const inHtml = /<span class="dot [^"]*"><span aria-hidden="true">[^<]*<\/span> ([^<]+)<span/.exec(row)?.[1];
+      expect(inHtml, id).toBe(inJson);
+      if (pdf) expect(pdf, id).toContain(inJson);
+    }
+  });
+
+  it('no exception rests on a change that is not significant: 21 → 22 conceptions is "no significant change" in every output', async () => {
+    const ia = run.assessment.indicators.find((x) => x.indicator.id === 'under_18_conceptions')!;
+    const prev = ia.series[ia.series.length - 2];
+    expect([prev.numerator, ia.latest.numerator]).toEqual([21, 22]);
+    expect(ia.latest.direction).toBe('no_change');
+    const json = JSON.parse(readFileSync(file('results.json'), 'utf8')) as { results: Array<{ indicator: string; period: string; area: string; directionText: string }> };
+    expect(json.results.find((r) => r.indicator === 'under_18_conceptions' && r.area === 'all' && r.period === ia.latest.period)!.directionText).toBe('no significant change');
+    const html = readFileSync(file('board-pack.html'), 'utf8');
+    const exceptions = html.slice(html.indexOf('<table class="exceptions"'), html.indexOf('</table>', html.indexOf('<table class="exceptions"')));
+    // It may be an exception on other evidence (a comparator), never on its direction.
+    expect(exceptions).not.toMatch(/deteriorat[^<]*against 2026\/27 Q1 \(18\.2 per 1,000\)/i);
+    for (const e of run.assessment.indicators.flatMap((x) => x.exceptions ?? [])) {
+      if (e.kind === 'significant_deterioration' && e.test !== 'no_change_band') expect(e.test).toMatch(/two_/);
+    }
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file('scorecard.xlsx'));
+    const values: unknown[] = [];
+    wb.getWorksheet('Scorecard')!.eachRow((row) => { if (row.getCell(1).value === 'under_18_conceptions') row.eachCell((c) => values.push(c.value)); });
+    expect(values).toContain('no significant change');
+  });
+
+  it.skipIf(!POPPLER)('PDF: every bookmark is a heading\'s exact text, and every figure in the structure tree has alternative text', () => {
+    const html = readFileSync(file('board-pack.html'), 'utf8');
+    const headings = new Set([...html.matchAll(/<h([1-6])\b[^>]*>([\s\S]*?)<\/h\1>/g)].map((m) => m[2].replace(/<[^>]*>/g, '').replace(/&#x27;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim()));
+    const xml = execFileSync('pdftohtml', ['-xml', '-stdout', '-i', '-q', file('board-pack.pdf')], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const outline = [...xml.matchAll(/<item page="\d+">([^<]*)<\/item>/g)].map((m) => m[1].replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/&quot;/g, '"'));
+    expect(outline.length).toBeGreaterThan(20);
+    for (const title of outline) expect(headings.has(title), title).toBe(true);
+    // The structure tree: Chromium writes each element as a plain object, so its dictionaries can be read directly.
+    const pdf = readFileSync(file('board-pack.pdf')).toString('latin1');
+    const figures = [...pdf.matchAll(/<<\/Type \/StructElem\s*\/S \/Figure([\s\S]*?)>>/g)].map((m) => m[1]);
+    expect(figures.length).toBeGreaterThan(20);
+    expect(figures.filter((f) => !/\/Alt\s*[(<]/.test(f))).toEqual([]);
+  });
+
   it('HTML: axe-core finds no violations in a real headless browser', async () => {
     const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     const browser = await launchBrowser(await resolveBrowser());
@@ -157,6 +215,16 @@ describe('variants from one run', () => {
     expect(cards(board).length).toBeGreaterThan(0);
     expect(cards(board).filter((id) => cards(appendix).includes(id))).toEqual([]);
     expect(new Set([...cards(board), ...cards(appendix)]).size).toBe(variants.assessment.indicators.length);
+  });
+
+  it('a locality pack is local: no partnership commentary, no statistical neighbours, compared with the partnership', () => {
+    const central = readFileSync(vfile('board-pack-central.html'), 'utf8');
+    expect(central).not.toContain('Early years settings report rising speech and language needs.');
+    expect(central).not.toContain('Families told us');
+    expect(central).not.toMatch(/statistical neighbours/i);
+    expect(central).toContain('No story has been recorded for this period.');
+    const ia = variants.assessment.results.find((r) => r.area === 'central' && r.status === 'ok' && r.comparators.length)!;
+    expect(ia.comparators.map((c) => c.id)).toEqual(['partnership']);
   });
 
   it('a locality pack shows that locality\'s figures', () => {

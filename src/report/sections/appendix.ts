@@ -91,7 +91,7 @@ export function buildAppendix(ctx: SectionContext, id: string): AppendixView {
       { label: 'Provider and owner', value: [def.dataProvider, def.owner].filter(Boolean).join('; ') || undefined },
       { label: 'Loaded from', value: loadedFrom(assessment.lineage?.[def.id]?.loads) },
       { label: 'Baseline', value: def.baseline ? `${formatValue(def, def.baseline.value)} (${periodLabelOf(def.baseline.period)})` : undefined },
-      { label: 'Comparators', value: def.comparators.length ? def.comparators.map((x) => x.label).join(', ') : undefined },
+      { label: 'Comparators', value: ctx.locality ? `${ctx.wholeName} as a whole` : def.comparators.length ? def.comparators.map((x) => x.label).join(', ') : undefined },
       { label: 'Small numbers', value: def.disclosure ? `counts under ${config.disclosure.threshold} shown as ${config.disclosure.marker}${def.minDenominator ? `; not rated below a denominator of ${def.minDenominator}` : ''}` : 'not subject to suppression' },
       { label: 'Version and id', value: `${def.definitionVersion ? `version ${def.definitionVersion}; ` : ''}${def.id}${def.spc ? '; XmR chart' : ''}` },
     ];
@@ -139,7 +139,12 @@ export function buildAppendix(ctx: SectionContext, id: string): AppendixView {
       const view = ctx.viewOf(ia);
       return { title: view.title, anchor: anchorOf('data', ia.indicator.id), figures: view.history.map((h) => `${h.period} ${h.value}`).join('; ') };
     }),
-    glossary: GLOSSARY,
-    methods: (assessment.methods ?? []).map((m) => ({ title: m.title, text: m.text })),
+    // A locality is compared with the partnership, not with the council's benchmarks: its pack says so.
+    glossary: ctx.locality
+      ? GLOSSARY.map((g) => (g.term === 'Comparator' ? { ...g, definition: `A figure to compare with: for a locality, ${ctx.wholeName} as a whole.` } : g))
+      : GLOSSARY,
+    methods: (assessment.methods ?? []).map((m) => (ctx.locality && m.id === 'comparators'
+      ? { title: m.title, text: `Each figure of ${ctx.locality.name} is compared with ${ctx.wholeName} as a whole: it is similar when ${ctx.wholeName}'s figure lies within ${ctx.locality.name}'s 95% confidence interval (bounds included), otherwise significantly better or worse by polarity, or higher or lower where there is no better direction (the Fingertips convention).` }
+      : { title: m.title, text: m.text })),
   };
 }
