@@ -28,9 +28,13 @@ export function areaAssessment(assessment: Assessment, area: string): Assessment
     const latest = ia.byArea.find((v) => v.area === area) ?? byPeriod.get(ia.latest.period) ?? series[series.length - 1] ?? ia.latest;
     const def = ia.indicator;
     const atBaseline = def.baseline ? byPeriod.get(def.baseline.period) : undefined;
-    const indicator = def.baseline
-      ? { ...def, baseline: atBaseline?.status === 'ok' && atBaseline.value !== null ? { period: def.baseline.period, value: atBaseline.value } : undefined }
-      : def;
+    // The council's benchmarks (England, statistical neighbours) describe the whole authority, not a locality:
+    // a locality is compared with the partnership instead (its figures' comparators, from assess).
+    const indicator = {
+      ...def,
+      comparators: [],
+      ...(def.baseline ? { baseline: atBaseline?.status === 'ok' && atBaseline.value !== null ? { period: def.baseline.period, value: atBaseline.value } : undefined } : {}),
+    };
     return { indicator, latest, series, byArea: [], ...seriesModels(indicator, series, ia.failure), ...(ia.failure ? { failure: ia.failure } : {}) };
   });
   const counts = { red: 0, amber: 0, green: 0, blue: 0, grey: 0, total: indicators.length, onTarget: 0, rated: 0 };
