@@ -41,32 +41,32 @@ export const AreaSpec = z.strictObject({
   name: z.string(),
   code: z.string().optional(),
   /** Names and codes under which partners' extracts may spell this area. */
-  aliases: z.array(z.string()).optional(),
+  aliases: z.array(z.string()).optional().describe('Names and codes under which partners\' extracts may spell this area.'),
 });
 
 export const ColumnSpec = z.strictObject({
   type: z.enum(COLUMN_TYPES).default('text'),
   required: z.boolean().default(true),
   /** Header names this column has had in earlier extracts. */
-  aliases: z.array(z.string()).optional(),
+  aliases: z.array(z.string()).optional().describe('Header names this column has had in earlier extracts.'),
   values: z.array(z.string()).optional(),
   /** Personal identifier: loaded for counting, never copied to any output. */
-  identifier: z.boolean().optional(),
+  identifier: z.boolean().optional().describe('Personal identifier: loaded for counting, never copied to any output.'),
   /**
    * For an identifier: a regular expression its values match (e.g. `^BF[0-9A-F]{8}$`). A value matching it is
    * withheld from every message and report whichever column it turns up in (a row with its columns swapped).
    */
-  pattern: z.string().refine((p) => { try { new RegExp(p); return true; } catch { return false; } }, 'a valid regular expression').optional(),
+  pattern: z.string().refine((p) => { try { new RegExp(p); return true; } catch { return false; } }, 'a valid regular expression').optional().describe('For an identifier: a regular expression its values match (e.g. `^BF[0-9A-F]{8}$`). A value matching it is withheld from every message and report whichever column it turns up in (a row with its columns swapped).'),
   description: z.string().optional(),
 });
 
 export const PeriodFrom = z.strictObject({
   /** A column holding the period (id, label or date), the sheet name, the file name, or fixed. */
-  column: z.string().optional(),
+  column: z.string().optional().describe('A column holding the period (id, label or date), the sheet name, the file name, or fixed.'),
   sheet_name: z.boolean().optional(),
   fixed: z.string().optional(),
   /** The file name holds the period (`true`), or a regular expression finds it there (its match, or its group named `period`). */
-  file_name: z.union([z.literal(true), z.string()]).optional(),
+  file_name: z.union([z.literal(true), z.string()]).optional().describe('The file name holds the period (`true`), or a regular expression finds it there (its match, or its group named `period`).'),
   type: z.enum(PERIOD_TYPES),
   /**
    * How the period is written: `label` (default: any common way, or a date; a 31 March snapshot date is the
@@ -74,7 +74,7 @@ export const PeriodFrom = z.strictObject({
    * `dfe_year` (202425), `dfe_ees` (DfE time_period read with its time_identifier: "Reporting year" 2025 is
    * the year to 31 March 2025) or `fingertips` (2023/24, pooled 2021 - 23 keyed by its last year).
    */
-  format: z.enum(PERIOD_FORMATS).optional(),
+  format: z.enum(PERIOD_FORMATS).optional().describe('How the period is written: `label` (default: any common way, or a date; a 31 March snapshot date is the financial year it ends), `fy_end_year` (2025 → 2024-25), `fy_start_year`, `ay_start_year`, `ay_end_year`, `dfe_year` (202425), `dfe_ees` (DfE time_period read with its time_identifier: "Reporting year" 2025 is the year to 31 March 2025) or `fingertips` (2023/24, pooled 2021 - 23 keyed by its last year).'),
 });
 
 const sourceFields = {
@@ -84,54 +84,54 @@ const sourceFields = {
    * in that preset's sources.yaml), `preset:NAME#other_id`, or a path relative to the project. Keys written
    * here win over the contract's.
    */
-  contract: z.string().optional(),
+  contract: z.string().optional().describe('Take the rest of this contract from a preset or a contracts file: `preset:NAME` (the source of the same id in that preset\'s sources.yaml), `preset:NAME#other_id`, or a path relative to the project. Keys written here win over the contract\'s.'),
   /** File path or glob, relative to the project folder. */
-  path: z.string(),
+  path: z.string().describe('File path or glob, relative to the project folder.'),
   /**
    * The file's format (`csv`, `xlsx`; default from its extension), or the layout of a published CSV that fills
    * in the period, area and geography rules: `dfe_ees` (Explore Education Statistics), `fingertips` (OHID), `lait`.
    */
-  format: z.enum(['csv', 'xlsx', ...PUBLISHED_FORMATS]).optional(),
+  format: z.enum(['csv', 'xlsx', ...PUBLISHED_FORMATS]).optional().describe('The file\'s format (`csv`, `xlsx`; default from its extension), or the layout of a published CSV that fills in the period, area and geography rules: `dfe_ees` (Explore Education Statistics), `fingertips` (OHID), `lait`.'),
   /** The partner that sends this extract (shown in the data-quality appendix). */
-  partner: z.string().optional(),
+  partner: z.string().optional().describe('The partner that sends this extract (shown in the data-quality appendix).'),
   frequency: z.enum(FREQUENCIES).default('quarterly'),
   /** Days after a period's end before its data counts as late. */
-  lateness_days: z.number().int().nonnegative().default(45),
+  lateness_days: z.number().int().nonnegative().default(45).describe('Days after a period\'s end before its data counts as late.'),
   /** Who at the partner sends this extract: named on request workbooks and the chase list. */
   contact: z.strictObject({
     name: z.string().min(1),
     email: z.string().regex(/^[^\s@<>"',;]+@[^\s@<>"',;]+\.[^\s@<>"',;]+$/, 'an e-mail address such as data.team@example.gov.uk'),
     phone: z.string().optional(),
-  }).optional(),
+  }).optional().describe('Who at the partner sends this extract: named on request workbooks and the chase list.'),
   /** When a period's data is due: so many days, or working days (England and Wales), after the period ends; replaces `lateness_days`. */
   due_rule: z.union([
     z.strictObject({ days: z.number().int().nonnegative() }),
     z.strictObject({ working_days: z.number().int().nonnegative() }),
-  ]).optional(),
+  ]).optional().describe('When a period\'s data is due: so many days, or working days (England and Wales), after the period ends; replaces `lateness_days`.'),
   /** Warehouse table name; defaults to the source id. */
-  table: id.optional(),
+  table: id.optional().describe('Warehouse table name; defaults to the source id.'),
   /** XLSX: sheet names to read (default: all); header row number (1-based) or `auto`. */
-  sheets: z.array(z.string()).optional(),
+  sheets: z.array(z.string()).optional().describe('XLSX: sheet names to read (default: all); header row number (1-based) or `auto`.'),
   header_row: z.union([z.number().int().positive(), z.literal('auto')]).default('auto'),
   /** Text in the first column that marks rows to skip (totals, notes). */
-  skip_rows_matching: z.array(z.string()).optional(),
+  skip_rows_matching: z.array(z.string()).optional().describe('Text in the first column that marks rows to skip (totals, notes).'),
   period: PeriodFrom.optional(),
   /** Column holding the locality (code, id, name or alias); omit for partnership-wide figures. */
-  area_column: z.string().optional(),
+  area_column: z.string().optional().describe('Column holding the locality (code, id, name or alias); omit for partnership-wide figures.'),
   /**
    * Columns holding an authority's code (ONS `E06000021` or DfE `861`): only rows whose code is the
    * partnership's (`areas` entry `all`: its code and aliases) are loaded, or with `area_column` the
    * localities'; every other authority's, region's and England's rows are ignored and counted once.
    */
-  area_codes: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+  area_codes: z.union([z.string(), z.array(z.string()).min(1)]).optional().describe('Columns holding an authority\'s code (ONS `E06000021` or DfE `861`): only rows whose code is the partnership\'s (`areas` entry `all`: its code and aliases) are loaded, or with `area_column` the localities\'; every other authority\'s, region\'s and England\'s rows are ignored and counted once.'),
   /** Keep only rows whose columns equal these values (a list: any of them; '' a blank cell), e.g. `{population_type: Children looked after on 31 March each year}`. */
-  where: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()])).min(1)])).optional(),
+  where: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()])).min(1)])).optional().describe('Keep only rows whose columns equal these values (a list: any of them; \'\' a blank cell), e.g. `{population_type: Children looked after on 31 March each year}`.'),
   /** The columns the extract must have (required unless the source names a `contract:` that has them). */
-  columns: z.record(z.string(), ColumnSpec).optional(),
+  columns: z.record(z.string(), ColumnSpec).optional().describe('The columns the extract must have (required unless the source names a `contract:` that has them).'),
   encoding: z.enum(['utf-8', 'windows-1252']).default('utf-8'),
   contract_version: z.union([z.string(), z.number()]).optional(),
   /** Rows at the top of each file (or sheet) to ignore before the header is looked for: a title block. */
-  skip_rows: z.number().int().nonnegative().optional(),
+  skip_rows: z.number().int().nonnegative().optional().describe('Rows at the top of each file (or sheet) to ignore before the header is looked for: a title block.'),
   /**
    * Wide layout: the headers listed (or matching the regular expression) are unpivoted into two columns,
    * `names_to` (the header, e.g. a period) and `values_to` (the cell), both declared under `columns:`.
@@ -140,13 +140,13 @@ const sourceFields = {
     columns: z.union([z.array(z.string()).min(1), z.string()]),
     names_to: z.string(),
     values_to: z.string(),
-  }).optional(),
+  }).optional().describe('Wide layout: the headers listed (or matching the regular expression) are unpivoted into two columns, `names_to` (the header, e.g. a period) and `values_to` (the cell), both declared under `columns:`.'),
   /** Columns that identify one row within a period; two rows with the same key are an error (BP_INGEST_DUPLICATE_KEY). */
-  key: z.array(z.string()).min(1).optional(),
+  key: z.array(z.string()).min(1).optional().describe('Columns that identify one row within a period; two rows with the same key are an error (BP_INGEST_DUPLICATE_KEY).'),
   /** Warn when a value is far outside the history already loaded for the same series (default: on). */
-  history_check: z.boolean().optional(),
+  history_check: z.boolean().optional().describe('Warn when a value is far outside the history already loaded for the same series (default: on).'),
   /** Warn when a locality has no rows in a period loaded (default: on when `area_column` is set). */
-  expect_all_areas: z.boolean().optional(),
+  expect_all_areas: z.boolean().optional().describe('Warn when a locality has no rows in a period loaded (default: on when `area_column` is set).'),
 };
 
 /** A source as written in boardpack.yaml (after its `contract:` has been merged in). */
@@ -169,7 +169,7 @@ export const PresetSpec = z.strictObject({
   title: z.string(),
   description: z.string().optional(),
   /** The published document the preset transcribes (title, body, year). */
-  document: z.string().optional(),
+  document: z.string().optional().describe('The published document the preset transcribes (title, body, year).'),
   priorities: z.array(PrioritySpec).min(1),
 });
 
@@ -197,25 +197,25 @@ export const ProjectSpec = z.strictObject({
   framework: z.strictObject({
     title: z.string().optional(),
     priorities: z.array(PrioritySpec).optional(),
-  }).default({}),
+  }).default({}).describe('The framework\'s title and priorities. Either may be left out when the indicators come from a preset: the preset\'s `preset.yaml` supplies them (priorities written here are kept and come first).'),
   areas: z.array(AreaSpec).min(1),
   /** Indicator files or folders, relative to the project; `preset:NAME` names a bundled framework. */
-  indicators: z.array(z.string()).min(1),
+  indicators: z.array(z.string()).min(1).describe('Indicator files or folders, relative to the project; `preset:NAME` names a bundled framework.'),
   sources: z.record(id, SourceSpec),
   reporting: z.strictObject({
     /** Period type the pack reports on (its columns and "latest period"). */
-    period_type: z.enum(PERIOD_TYPES).default('fy_quarter'),
+    period_type: z.enum(PERIOD_TYPES).default('fy_quarter').describe('Period type the pack reports on (its columns and "latest period").'),
     /**
      * How much history the charts and series show, in each indicator's own periods: a number (`20`: 20 quarters
      * of a quarterly indicator, 20 years of an annual one) or `{years: 5}` (20 quarters, 15 terms, 5 years).
      * An indicator's own `history:` wins. Default: 3 years.
      */
-    history: HistorySpec.default({ years: 3 }),
+    history: HistorySpec.default({ years: 3 }).describe('How much history the charts and series show, in each indicator\'s own periods: a number (`20`: 20 quarters of a quarterly indicator, 20 years of an annual one) or `{years: 5}` (20 quarters, 15 terms, 5 years). An indicator\'s own `history:` wins. Default: 3 years.'),
     /**
      * How many periods of its own type an indicator's SPC chart uses: `all` (the default) every period held,
      * or a number (at least 8) for the latest that many. The XmR limits need a long run of the process.
      */
-    spc_history: z.union([z.literal('all'), z.number().int().min(8)]).default('all'),
+    spc_history: z.union([z.literal('all'), z.number().int().min(8)]).default('all').describe('How many periods of its own type an indicator\'s SPC chart uses: `all` (the default) every period held, or a number (at least 8) for the latest that many. The XmR limits need a long run of the process.'),
   }).default({ period_type: 'fy_quarter', history: { years: 3 }, spc_history: 'all' }),
   disclosure: z.strictObject({
     threshold: z.number().int().min(1).default(10),
@@ -225,7 +225,7 @@ export const ProjectSpec = z.strictObject({
   direction_of_travel: z.strictObject({
     no_change_pct: z.number().nonnegative().optional(),
     no_change_abs: z.number().nonnegative().optional(),
-  }).optional(),
+  }).optional().describe('The project\'s "no change" band for direction of travel; an indicator\'s own `direction_of_travel` wins.'),
   warehouse: z.string().default('.boardpack/warehouse.duckdb'),
   outputs: z.strictObject({
     dir: z.string().default('out'),
@@ -237,7 +237,7 @@ export const ProjectSpec = z.strictObject({
   /** Which sections the pack has and in what order (default: all, in REPORT_SECTIONS order). */
   report: z.strictObject({
     sections: z.array(ReportSectionSpec).min(1).optional(),
-  }).optional(),
+  }).optional().describe('Which sections the pack has and in what order (default: all, in REPORT_SECTIONS order).'),
 });
 
 /** One side of a ratio, compiled per period and area (see measures/compile.ts). */
@@ -245,7 +245,7 @@ export const MeasurePart = z.strictObject({
   /** Source id (warehouse table). */
   from: id,
   /** An aggregate SQL expression over the source's columns, e.g. `sum(live_births)` or `count(*)`. */
-  expr: z.string(),
+  expr: z.string().describe('An aggregate SQL expression over the source\'s columns, e.g. `sum(live_births)` or `count(*)`.'),
   where: z.string().optional(),
   /**
    * How a row falls in a period: `column` (the source's period column, the default), `event` (a date column
@@ -256,9 +256,9 @@ export const MeasurePart = z.strictObject({
     z.strictObject({ column: z.string().default('period') }),
     z.strictObject({ event: z.string() }),
     z.strictObject({ snapshot: z.tuple([z.string(), z.string()]) }),
-  ]).optional(),
+  ]).optional().describe('How a row falls in a period: `column` (the source\'s period column, the default), `event` (a date column falls inside the period) or `snapshot` (open at the period\'s end: start ≤ end of period and no end date or end date after it).'),
   /** Area column; `null` for partnership-wide only. Defaults to the source's area column. */
-  area: z.string().nullable().optional(),
+  area: z.string().nullable().optional().describe('Area column; `null` for partnership-wide only. Defaults to the source\'s area column.'),
 });
 
 export const TargetValue = z.union([
@@ -277,7 +277,7 @@ export const COMPARATOR_PERIOD_FORMATS = ['id', 'fy_end_year', 'fy_start_year', 
 /** A published table of every authority's values (e.g. a DfE or Fingertips CSV), read by the assess stage (#6). */
 export const ComparatorTableSpec = z.strictObject({
   /** CSV file, relative to the project folder. */
-  path: z.string(),
+  path: z.string().describe('CSV file, relative to the project folder.'),
   period_column: z.string().default('period'),
   /**
    * How the period column is written: a period id (default), a year (`fy_end_year`: 2025 is the year to 31 March
@@ -285,11 +285,11 @@ export const ComparatorTableSpec = z.strictObject({
    * `202425` (`dfe_year`), a DfE tidy file's time_period with its time_identifier (`dfe_ees`), a Fingertips time
    * period (`fingertips`) or any common way (`label`).
    */
-  period_format: z.enum(COMPARATOR_PERIOD_FORMATS).default('id'),
+  period_format: z.enum(COMPARATOR_PERIOD_FORMATS).default('id').describe('How the period column is written: a period id (default), a year (`fy_end_year`: 2025 is the year to 31 March 2025; `fy_start_year`, `ay_start_year` (or `academic_start_year`), `ay_end_year`, `calendar_year`), DfE\'s `202425` (`dfe_year`), a DfE tidy file\'s time_period with its time_identifier (`dfe_ees`), a Fingertips time period (`fingertips`) or any common way (`label`).'),
   area_column: z.string().default('area_code'),
   value_column: z.string().default('value'),
   /** Keep only rows whose columns equal these values, e.g. `{ geographic_level: Local authority }`. */
-  where: z.record(z.string(), z.string()).optional(),
+  where: z.record(z.string(), z.string()).optional().describe('Keep only rows whose columns equal these values, e.g. `{ geographic_level: Local authority }`.'),
 });
 
 export const COMPARATOR_STATISTICS = ['value', 'neighbours_mean', 'neighbours_weighted', 'rank'] as const;
@@ -298,23 +298,23 @@ export const ComparatorSpec = z.strictObject({
   id,
   label: z.string(),
   /** Values by period id (or a year containing the period). Optional when a `table` supplies them (#6). */
-  values: z.record(z.string(), z.number()).optional(),
+  values: z.record(z.string(), z.number()).optional().describe('Values by period id (or a year containing the period). Optional when a `table` supplies them (#6).'),
   source: z.string().optional(),
   /** Read the comparator from a table of all authorities instead of typing values (#6). */
-  table: ComparatorTableSpec.optional(),
+  table: ComparatorTableSpec.optional().describe('Read the comparator from a table of all authorities instead of typing values (#6).'),
   /** From the table: one area's `value` (e.g. England), the statistical neighbours' mean or closeness-weighted mean, or only our `rank` among all areas. */
-  statistic: z.enum(COMPARATOR_STATISTICS).optional(),
+  statistic: z.enum(COMPARATOR_STATISTICS).optional().describe('From the table: one area\'s `value` (e.g. England), the statistical neighbours\' mean or closeness-weighted mean, or only our `rank` among all areas.'),
   /** The area code to read (`value`), or our own LA code in the neighbour model; default: the partnership's code. */
-  area_code: z.string().optional(),
+  area_code: z.string().optional().describe('The area code to read (`value`), or our own LA code in the neighbour model; default: the partnership\'s code.'),
   /** The DfE statistical neighbour model (wide CSV), relative to the project folder. */
-  neighbours_model: z.string().optional(),
+  neighbours_model: z.string().optional().describe('The DfE statistical neighbour model (wide CSV), relative to the project folder.'),
 });
 
 /** SPC chart settings (#6): limits from the first n points, recalculation points, screening of large moving ranges. */
 export const SpcOptionsSpec = z.strictObject({
   baseline_periods: z.number().int().min(2).optional(),
   /** Periods from which the limits are recalculated (a declared change of process), each an id or `{period, reason}`; the reason is printed on the chart. */
-  recalculate_at: z.array(z.union([z.string(), z.strictObject({ period: z.string(), reason: z.string().min(1) })])).optional(),
+  recalculate_at: z.array(z.union([z.string(), z.strictObject({ period: z.string(), reason: z.string().min(1) })])).optional().describe('Periods from which the limits are recalculated (a declared change of process), each an id or `{period, reason}`; the reason is printed on the chart.'),
   exclude_large_moving_ranges: z.boolean().optional(),
 });
 
@@ -337,37 +337,37 @@ const indicatorFields = {
   numerator: MeasurePart.optional(),
   denominator: MeasurePart.optional(),
   /** Escape hatch: a SELECT returning period, area, numerator[, denominator] (see measures/README.md). */
-  sql: z.string().optional(),
+  sql: z.string().optional().describe('Escape hatch: a SELECT returning period, area, numerator[, denominator] (see measures/README.md).'),
   baseline: z.strictObject({ period: z.string(), value: z.number(), source: z.string().optional() }).optional(),
   targets: z.record(z.string(), TargetValue).optional(),
   tolerance_pct: z.number().nonnegative().optional(),
   tolerance_abs: z.number().nonnegative().optional(),
   blue_margin_pct: z.number().nonnegative().optional(),
   /** Minimum denominator (or count) to rate; below it the status is grey "too few to rate". */
-  min_denominator: z.number().int().nonnegative().optional(),
+  min_denominator: z.number().int().nonnegative().optional().describe('Minimum denominator (or count) to rate; below it the status is grey "too few to rate".'),
   /** Counts that are not about individual children (e.g. a population) need no disclosure control. */
-  disclosure: z.boolean().default(true),
+  disclosure: z.boolean().default(true).describe('Counts that are not about individual children (e.g. a population) need no disclosure control.'),
   comparators: z.array(ComparatorSpec).optional(),
   /** An SPC chart (true / false), or its settings, which also switch it on: `spc: {recalculate_at: [2024-25-Q1]}`. */
-  spc: z.union([z.boolean(), SpcOptionsSpec]).optional(),
+  spc: z.union([z.boolean(), SpcOptionsSpec]).optional().describe('An SPC chart (true / false), or its settings, which also switch it on: `spc: {recalculate_at: [2024-25-Q1]}`.'),
   /** SPC chart settings, the same as an `spc:` object. */
-  spc_options: SpcOptionsSpec.optional(),
+  spc_options: SpcOptionsSpec.optional().describe('SPC chart settings, the same as an `spc:` object.'),
   /** Direction of travel (#6): a change within this % of the earlier value (or these points) is "no change". */
   direction_of_travel: z.strictObject({
     no_change_pct: z.number().nonnegative().optional(),
     no_change_abs: z.number().nonnegative().optional(),
-  }).optional(),
+  }).optional().describe('Direction of travel (#6): a change within this % of the earlier value (or these points) is "no change".'),
   /** How much history this indicator's charts show (a number of its own periods, or `{years: n}`); default `reporting.history`. */
-  history: HistorySpec.optional(),
+  history: HistorySpec.optional().describe('How much history this indicator\'s charts show (a number of its own periods, or `{years: n}`); default `reporting.history`.'),
   /**
    * Report the figure added up over several periods of `period_type`: `ytd` (year to date: Q1–Q3 of the
    * financial year, or the terms of the academic year so far), `rolling_12` (the 12 months to the period's end),
    * `cumulative` (every period since the series starts). Each has its own period ids (`2016-17-Q3-YTD`,
    * `2016-17-Q3-R12`, `2016-17-Q3-CUM`); a figure missing any constituent period is marked partial, not rated.
    */
-  aggregate: z.enum(AGGREGATES).optional(),
+  aggregate: z.enum(AGGREGATES).optional().describe('Report the figure added up over several periods of `period_type`: `ytd` (year to date: Q1–Q3 of the financial year, or the terms of the academic year so far), `rolling_12` (the 12 months to the period\'s end), `cumulative` (every period since the series starts). Each has its own period ids (`2016-17-Q3-YTD`, `2016-17-Q3-R12`, `2016-17-Q3-CUM`); a figure missing any constituent period is marked partial, not rated.'),
   /** How the denominator of an `aggregate` adds up: `sum` (flows, the default) or `last` / `mean` (a population; the default for rates per population). */
-  aggregate_denominator: z.enum(['sum', 'last', 'mean']).optional(),
+  aggregate_denominator: z.enum(['sum', 'last', 'mean']).optional().describe('How the denominator of an `aggregate` adds up: `sum` (flows, the default) or `last` / `mean` (a population; the default for rates per population).'),
   owner: z.string().optional(),
   data_provider: z.string().optional(),
   source_notes: z.string().optional(),
@@ -393,7 +393,7 @@ export const IndicatorFile = z.union([
   z.strictObject({
     $schema: z.string().optional(),
     /** A title for the set, e.g. the priority or document section these indicators come from. */
-    title: z.string().optional(),
+    title: z.string().optional().describe('A title for the set, e.g. the priority or document section these indicators come from.'),
     indicators: z.array(z.union([IndicatorSpec, IndicatorOverride])).min(1),
   }),
 ]);

@@ -51,7 +51,7 @@ const cases: Record<string, Case> = {
   'no priorities': { code: 'BP_CONFIG_NO_PRIORITIES', yamlPath: 'framework.priorities', exit: 1, break: (r) => editFile(r, CFG, /  priorities:\n(    - .*\n)+/, '') },
   'two sources into one table': { code: 'BP_CONFIG_DUPLICATE_TABLE', yamlPath: 'sources.schools.table', exit: 1, break: (r) => editFile(r, CFG, '    path: extracts/schools.csv\n', '    path: extracts/schools.csv\n    table: health\n') },
   'contract not in preset': { code: 'BP_CONFIG_CONTRACT_MISSING', yamlPath: 'sources.health.contract', exit: 1, break: (r) => editFile(r, CFG, '    path: extracts/health.xlsx\n', '    contract: "preset:stoke-2020-24#nhs_maternity_child_heath"\n    path: extracts/health.xlsx\n'), check: (p) => expect(p.message).toContain('did you mean nhs_maternity_child_health?') },
-  'source without columns': { code: 'BP_CONFIG_REQUIRED', yamlPath: 'sources.early_help.columns', exit: 1, break: (r) => editFile(r, CFG, /    columns:\n      child_id.*\n      locality.*\n      start_date.*\n      end_date.*\n/, '') },
+  'source without columns': { code: 'BP_CONFIG_REQUIRED', yamlPath: 'sources.early_help.columns', exit: 1, break: (r) => editFile(r, CFG, /    columns:\n      child_id.*\n      locality.*\n      start_date.*\n      end_date.*\n      outcome.*\n/, '') },
   'bad contracts file': {
     code: 'BP_CONTRACT_UNKNOWN_KEY', yamlPath: 'sources.health.frequncy', exit: 1,
     break: (r) => {
@@ -59,7 +59,7 @@ const cases: Record<string, Case> = {
       editFile(r, CFG, '    path: extracts/health.xlsx\n', '    contract: contracts.yaml\n    path: extracts/health.xlsx\n');
     },
   },
-  'misspelt polarity': { code: 'BP_INDICATOR_INVALID_VALUE', yamlPath: 'indicators.low_birth_weight.polarity', exit: 1, cli: true, break: (r) => editFile(r, LBW, 'polarity: lower_is_better', 'polarity: lower_is_beter'), check: (p) => { expect(p.message).toContain('did you mean lower_is_better?'); expect(p.line).toBe(6); } },
+  'misspelt polarity': { code: 'BP_INDICATOR_INVALID_VALUE', yamlPath: 'indicators.low_birth_weight.polarity', exit: 1, cli: true, break: (r) => editFile(r, LBW, 'polarity: lower_is_better', 'polarity: lower_is_beter'), check: (p) => { expect(p.message).toContain('did you mean lower_is_better?'); expect(p.line).toBe(7); } },
   'misspelt indicator key': { code: 'BP_INDICATOR_UNKNOWN_KEY', yamlPath: 'indicators.low_birth_weight.polarty', exit: 1, break: (r) => editFile(r, LBW, 'polarity:', 'polarty:'), check: (p) => expect(p.message).toContain('did you mean polarity?') },
   'indicator without title': { code: 'BP_INDICATOR_REQUIRED', yamlPath: 'indicators.low_birth_weight.title', exit: 1, break: (r) => editFile(r, LBW, 'title: Low birth weight babies\n', '') },
   'decimals as words': { code: 'BP_INDICATOR_INVALID_TYPE', yamlPath: 'indicators.low_birth_weight.decimals', exit: 1, break: (r) => editFile(r, LBW, 'unit: percent', 'unit: percent\ndecimals: one') },
@@ -88,7 +88,7 @@ const cases: Record<string, Case> = {
   'column the extract lacks': {
     code: 'BP_SQL_UNKNOWN_COLUMN', yamlPath: 'indicators.low_birth_weight.numerator.expr', exit: 1, cli: true,
     break: (r) => editFile(r, LBW, 'sum(low_birth_weight)', 'sum(low_birthweight)'),
-    check: (p) => { expect(p.message).toContain('low_birthweight'); expect(p.fix).toContain('health(period, area, quarter, locality, live_births, live_births__marker, low_birth_weight'); expect(p.line).toBe(9); },
+    check: (p) => { expect(p.message).toContain('low_birthweight'); expect(p.fix).toContain('health(period, area, quarter, locality, live_births, live_births__marker, low_birth_weight'); expect(p.line).toBe(10); },
   },
   'table that does not exist': { code: 'BP_SQL_UNKNOWN_TABLE', yamlPath: 'indicators.open_early_help.sql', exit: 1, break: (r) => editFile(r, OPEN, /numerator:\n(  .*\n)+/, 'sql: SELECT period, area, count(*) AS numerator FROM early_help_episodes GROUP BY ALL\n'), check: (p) => expect(p.fix).toContain('early_help') },
   'SQL syntax error': { code: 'BP_SQL_SYNTAX', yamlPath: 'indicators.two_year_old_take_up.numerator.expr', exit: 1, break: (r) => editFile(r, TAKE, 'sum(taking_place)', 'sum(taking_place))') },
@@ -101,7 +101,7 @@ const cases: Record<string, Case> = {
     code: 'BP_LINT_DECISION_MISMATCH', severity: 'warning', yamlPath: 'board.recommendation', exit: 0, strictExit: 1,
     break: (r) => editFile(r, CFG, 'recommendation: The board notes the performance report.', 'recommendation: The board is asked to approve the new targets.'),
   },
-  'priority without a better-off measure': { code: 'BP_LINT_NO_BETTER_OFF', severity: 'warning', yamlPath: 'framework.priorities.early_help', exit: 0, strictExit: 1, break: () => undefined },
+  'priority without a better-off measure': { code: 'BP_LINT_NO_BETTER_OFF', severity: 'warning', yamlPath: 'framework.priorities.early_help', exit: 0, strictExit: 1, break: (r) => rmSync(path.join(r, 'indicators/early_help_needs_met.yaml')) },
   'bad preset.yaml': {
     code: 'BP_PRESET_REQUIRED', yamlPath: 'title', exit: 1,
     break: (r) => { put(r, 'indicators/preset.yaml', 'priorities: [{ id: best_start, title: Best start }]\n'); },

@@ -24,7 +24,7 @@ describe('library API', () => {
     const res = await boardpack.validateProject(root);
     expect(res.errors).toBe(1);
     expect(res.problems.find((p) => p.severity === 'error')).toMatchObject({ code: 'BP_SQL_UNKNOWN_COLUMN', yamlPath: 'indicators.low_birth_weight.numerator.expr' });
-    expect(res.indicators.map((d) => d.id).sort()).toEqual(['open_early_help', 'two_year_old_take_up']);
+    expect(res.indicators.map((d) => d.id).sort()).toEqual(['breastfeeding_6_8_weeks', 'early_help_needs_met', 'open_early_help', 'two_year_old_take_up']);
     expect(boardpack.formatProblem(res.problems.find((p) => p.severity === 'error')!)).toContain('the columns that exist are: health(');
   });
 

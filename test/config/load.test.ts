@@ -16,7 +16,7 @@ describe('loadProject', () => {
     const root = await makeProject();
     const res = await loadProject(root);
     expect(res.problems.filter((p) => p.severity === 'error')).toEqual([]);
-    expect(res.indicators.map((i) => i.id).sort()).toEqual(['low_birth_weight', 'open_early_help', 'two_year_old_take_up']);
+    expect(res.indicators.map((i) => i.id).sort()).toEqual(['breastfeeding_6_8_weeks', 'early_help_needs_met', 'low_birth_weight', 'open_early_help', 'two_year_old_take_up']);
     expect(res.config!.areas[0]).toMatchObject({ id: 'all', isWhole: true });
     expect(res.config!.disclosure.threshold).toBe(10);
     const take = res.indicators.find((i) => i.id === 'two_year_old_take_up')!;
@@ -35,6 +35,8 @@ describe('loadProject', () => {
     expect(band).toEqual({
       low_birth_weight: { relative: undefined, absolute: 0.5 },
       two_year_old_take_up: { relative: 0.02, absolute: undefined },
+      breastfeeding_6_8_weeks: { relative: 0.02, absolute: undefined },
+      early_help_needs_met: { relative: 0.02, absolute: undefined },
       open_early_help: { relative: 0.02, absolute: undefined },
     });
   });
@@ -48,7 +50,7 @@ describe('loadProject', () => {
   it('suggests lower_is_better for a misspelt polarity, with file, line and YAML path', async () => {
     const { errors } = await problemsAfter((r) => editFile(r, 'indicators/low_birth_weight.yaml', 'polarity: lower_is_better', 'polarity: lower_is_beter'));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ code: 'BP_INDICATOR_INVALID_VALUE', yamlPath: 'indicators.low_birth_weight.polarity', value: 'lower_is_beter', line: 6 });
+    expect(errors[0]).toMatchObject({ code: 'BP_INDICATOR_INVALID_VALUE', yamlPath: 'indicators.low_birth_weight.polarity', value: 'lower_is_beter', line: 7 });
     expect(errors[0].message).toContain('did you mean lower_is_better?');
   });
 

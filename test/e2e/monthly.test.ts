@@ -63,7 +63,7 @@ describe('a reproducible pack with a manifest, history and "what changed"', () =
     for (const r of [r1, r2, r3]) expect(r.status, r.stderr).toBe(0);
     const s = JSON.parse(r1.stdout);
     expect(r1.stdout.trim().split('\n')).toHaveLength(1);
-    expect(s).toMatchObject({ status: 'ok', exitCode: 0, period: { id: '2024-25-Q4' }, indicators: { total: 3, failed: 0, awaitingData: 0 }, gates: [] });
+    expect(s).toMatchObject({ status: 'ok', exitCode: 0, period: { id: '2024-25-Q4' }, indicators: { total: 5, failed: 0, awaitingData: 0 }, gates: [] });
     expect(Object.keys(s.timingsMs)).toEqual(expect.arrayContaining(['ingest', 'measures', 'render', 'total']));
     for (const f of s.files) {
       expect(f.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -159,12 +159,12 @@ describe('freshness gates: a partner\'s latest quarter is missing', () => {
   it('--strict exits 3 naming the source, the period and the indicators affected', () => {
     expect(strict.status, strict.stderr).toBe(3);
     expect(strict.stderr).toMatch(/strict: \d+ gate\(s\) failed/);
-    expect(strict.stderr).toMatch(/BP_GATE_SOURCE_MISSING_PERIOD: source health \(Example NHS Trust\) has no data for 2024\/25 Q4 \(2024-25-Q4\); it was due by 2025-05-15.*indicators affected: low_birth_weight/);
+    expect(strict.stderr).toMatch(/BP_GATE_SOURCE_MISSING_PERIOD: source health \(Example NHS Trust\) has no data for 2024\/25 Q4 \(2024-25-Q4\); it was due by 2025-05-15.*indicators affected: breastfeeding_6_8_weeks, low_birth_weight/);
     const s = JSON.parse(strict.stdout);
     expect(s.status).toBe('gate_failed');
     expect(s.gates.map((g: { code: string; source: string | null; period: string | null; indicators: string[] }) => [g.code, g.source, g.period, g.indicators])).toEqual([
-      ['BP_GATE_SOURCE_MISSING_PERIOD', 'health', '2024-25-Q4', ['low_birth_weight']],
-      ['BP_GATE_INDICATOR', 'health', '2024-25-Q4', ['low_birth_weight']],
+      ['BP_GATE_SOURCE_MISSING_PERIOD', 'health', '2024-25-Q4', ['breastfeeding_6_8_weeks', 'low_birth_weight']],
+      ['BP_GATE_INDICATOR', 'health', '2024-25-Q4', ['breastfeeding_6_8_weeks', 'low_birth_weight']],
     ]);
   });
 
@@ -185,14 +185,14 @@ describe('freshness gates: a partner\'s latest quarter is missing', () => {
     const results = json(out, 'results.json');
     expect(results.period).toBe('2024-25-Q4');
     const latest = (id: string) => results.results.filter((r: { indicator: string; area: string }) => r.indicator === id && r.area === 'all').pop();
-    const awaiting = ['low_birth_weight', 'two_year_old_take_up', 'open_early_help'].filter((id) => latest(id).status === 'awaiting_data');
-    expect(awaiting).toEqual(['low_birth_weight']);
+    const awaiting = ['low_birth_weight', 'breastfeeding_6_8_weeks', 'two_year_old_take_up', 'early_help_needs_met', 'open_early_help'].filter((id) => latest(id).status === 'awaiting_data');
+    expect(awaiting).toEqual(['low_birth_weight', 'breastfeeding_6_8_weeks']);
     expect(latest('low_birth_weight')).toMatchObject({ period: '2024-25-Q4', value: null });
     const html = readFileSync(path.join(out, 'board-pack.html'), 'utf8');
     expect(html).toContain('BP_SOURCE_MISSING_PERIOD');
-    // The summary's list of figures not available this period names exactly the affected indicator.
+    // The summary's list of figures not available this period names exactly the affected indicators.
     const list = /<ul class="data-issues">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
-    expect([...list.matchAll(/href="#([^"]+)"[^<]*<\/a>: ([^<]*)/g)].map((m) => `${m[1]}: ${m[2]}`)).toEqual(['ind-low_birth_weight: awaiting data for 2024/25 Q4']);
+    expect([...list.matchAll(/href="#([^"]+)"[^<]*<\/a>: ([^<]*)/g)].map((m) => `${m[1]}: ${m[2]}`)).toEqual(['ind-breastfeeding_6_8_weeks: awaiting data for 2024/25 Q4', 'ind-low_birth_weight: awaiting data for 2024/25 Q4']);
     const scorecard = [...html.matchAll(/fig-awaiting-data/g)].length;
     expect(scorecard).toBeGreaterThan(0);
   });

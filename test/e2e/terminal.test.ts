@@ -41,7 +41,7 @@ describe.skipIf(!hasScript)('on a terminal (script -qec, a pseudo-terminal)', ()
     expect(visible).toMatch(/\[#+-*\] 1\/8 config/);
     expect(visible).toMatch(/\[#{24}\] 8\/8 manifest/);
     expect(r.terminal).toContain('\r\u001b[2K'); // redrawn in place
-    expect(r.terminal).toMatch(/Computed 3 of 3 indicators/);
+    expect(r.terminal).toMatch(/Computed 5 of 5 indicators/);
     expect(CONTROL.test(r.stdout.replace(/\n$/, ''))).toBe(false);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'ok', indicators: { total: 3 } });

@@ -52,7 +52,7 @@ const allComputed = { low_birth_weight: ['2024-25-Q4', 7.9], two_year_old_take_u
 describe('freshness gates', () => {
   it('knows which sources each indicator reads', () => {
     expect(Object.fromEntries(indicators.map((d) => [d.id, sourcesOf(d, config.sources)]))).toEqual({
-      low_birth_weight: ['health'], two_year_old_take_up: ['schools'], open_early_help: ['early_help'],
+      low_birth_weight: ['health'], two_year_old_take_up: ['schools'], breastfeeding_6_8_weeks: ['health'], early_help_needs_met: ['early_help'], open_early_help: ['early_help'],
     });
   });
 

@@ -118,7 +118,7 @@ describe('indicator SQL confinement', () => {
       const m = await computeMeasures(wh, config, indicators);
       expect(await isConfined(wh)).toBe(true);
       expect(m.failures.map((f) => [f.indicator, f.problem.code])).toEqual([['read_passwd', 'BP_SQL_FORBIDDEN']]);
-      expect(new Set(m.values.map((v) => v.indicator))).toEqual(new Set(['low_birth_weight', 'two_year_old_take_up', 'open_early_help']));
+      expect(new Set(m.values.map((v) => v.indicator))).toEqual(new Set(['low_birth_weight', 'two_year_old_take_up', 'breastfeeding_6_8_weeks', 'early_help_needs_met', 'open_early_help']));
     } finally {
       wh.close();
     }
