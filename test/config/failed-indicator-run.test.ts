@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { editFile, makeProject } from '../helpers/project.js';
 
-const COLUMNS = 'health(period, area, quarter, locality, live_births, live_births__marker, low_birth_weight, low_birth_weight__marker)';
+const COLUMNS = 'health(period, area, quarter, locality, live_births, live_births__marker, low_birth_weight, low_birth_weight__marker, reviews_6_8_weeks, reviews_6_8_weeks__marker, breastfed_6_8_weeks, breastfed_6_8_weeks__marker)';
 
 describe('an indicator naming a column the extract lacks', () => {
   it('validate reports it with the extract\'s columns, without any data loaded', async () => {
