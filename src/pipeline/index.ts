@@ -14,6 +14,7 @@ import type { Assessment } from '../assess/index.js';
 import { renderPack, startBrowser, type BrowserLease, type RenderedFile } from './render.js';
 import { browserTimeoutFromEnv } from '../report/browser.js';
 import { validationGate, type FreshnessReport, type Gate } from './freshness.js';
+import { removePreviousOutputs } from './stale.js';
 import { MANIFEST_FILE, relativePosix, renderManifest, type Manifest } from './manifest.js';
 import { computeLoaded, loadRunProject, StepClock, type ComputeOptions, type Logger, type PackResult, type Step } from './compute.js';
 import { emitCompiledSql, emitResultsJson, emitValidationReport } from './emit.js';
@@ -86,6 +87,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     clock.step('results');
     const outDir = config.outputs.dir;
     mkdirSync(outDir, { recursive: true });
+    // An earlier run's outputs never stay beside this run's (a Q1 PDF beside a Q2 HTML when the browser fails).
+    removePreviousOutputs(outDir);
     const compiledFiles = await emitCompiledSql(pack, outDir);
     await emitValidationReport(pack, outDir);
     const files: RenderedFile[] = [];
