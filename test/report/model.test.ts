@@ -70,8 +70,8 @@ describe('buildReportModel', () => {
   });
 
   it('key messages: going well, not going well, what changed, what the board is asked to do (naming owners of exceptions with no action)', () => {
-    expect(model.summary.keyMessages.map((k) => k.heading)).toEqual(['What is going well', 'What is not going well', 'What has changed', 'What the board is asked to do']);
-    const [well, notWell, changed, asked] = model.summary.keyMessages;
+    expect(model.summary.keyMessages.map((k) => k.heading)).toEqual(['What is going well', 'What is not going well', 'What the board is asked to do', 'What has changed']);
+    const [well, notWell, asked, changed] = model.summary.keyMessages;
     expect(well.items.map((i) => i.title)).toEqual(['Families whose early help plan closed with needs met', 'Low birth weight babies']);
     expect(well.items[0].text).toBe('Blue (6.2% better than target 70.0%)');
     expect(notWell.items).toHaveLength(3);

@@ -201,8 +201,8 @@ export function buildSummary(ctx: SectionContext, id: string): SummaryView {
       intro: exceptions.length ? `${plural(exceptions.length, 'indicator is an exception', 'indicators are exceptions')}: red against target, a special cause of concern, a target that will consistently be missed, significantly worse than a comparator, or a significant deterioration.` : null,
       items: notWellItems, none: exceptions.length ? null : 'No indicator is red, shows a special cause of concern, fails assurance, is significantly worse than a comparator or has deteriorated significantly.',
     },
-    { id: `${id}-changed`, heading: 'What has changed', className: 'key key-changed', intro: changeIntro, items: changedItems, none: changedItems.length ? null : 'No rating changed since the previous period.' },
     { id: `${id}-asked`, heading: 'What the board is asked to do', className: 'key key-asked', intro: asked, items: askedItems, none: null },
+    { id: `${id}-changed`, heading: 'What has changed', className: 'key key-changed', intro: changeIntro, items: changedItems, none: changedItems.length ? null : 'No rating changed since the previous period.' },
   ];
 
   const dataIssues = all
