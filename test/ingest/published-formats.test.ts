@@ -243,3 +243,31 @@ describe.skipIf(!haveReal)('the published files in ../shared/real-data with a fo
 });
 
 if (!haveReal) describe('the published files in ../shared/real-data', () => it.skip('skipped: ../shared/real-data is absent (the team workspace is not checked out beside this repository)', () => {}));
+
+describe('the example project on the committed DfE excerpt, run as a user would', () => {
+  it('reports financial year 2024/25 as at 31 March 2025, with England and the statistical neighbours from the published files', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const root = example();
+    const r = runCli(['run', '--project', root, '--no-pdf', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).problems).toEqual({ errors: 0, warnings: 0 });
+    const results = JSON.parse(readFileSync(path.join(root, 'out', 'results.json'), 'utf8'));
+    expect(results).toMatchObject({ period: '2024-25', dataAsAt: '2025-03-31' });
+    const figure = results.results.find((x: { indicator: string; period: string; area: string }) => x.indicator === 'cla_rate' && x.period === '2024-25' && x.area === 'all');
+    // The published figures, read from the files in the test: England's rate, and the mean of the ten neighbours'.
+    const rows = parse(readFileSync(path.join(EXAMPLE, 'data/dfe_cla_31_march_2021_to_2025.csv')), { columns: true, bom: true }) as Array<Record<string, string>>;
+    const model = parse(readFileSync(path.join(EXAMPLE, 'data/dfe_sn_model_2025_wide.csv')), { columns: true, bom: true }) as Array<Record<string, string>>;
+    const in2025 = rows.filter((x) => x.time_period === '2025');
+    const england = Number(in2025.find((x) => x.geographic_level === 'National')!.rate_per_10000);
+    const stoke = model.find((m) => m.old_la_code === '861')!;
+    const neighbours = Array.from({ length: 10 }, (_, i) => Number(in2025.find((x) => x.old_la_code === stoke[`SN_${i + 1}`])!.rate_per_10000));
+    const mean = neighbours.reduce((a, b) => a + b, 0) / neighbours.length;
+    const ours = Number(in2025.find((x) => x.new_la_code === 'E06000021')!.rate_per_10000);
+    const comparators = Object.fromEntries(figure.comparators.map((c: { id: string }) => [c.id, c]));
+    expect(comparators.england.value).toBe(england);
+    expect(comparators.neighbours.value).toBeCloseTo(mean, 9);
+    // Lower is better: our place among the neighbours and us.
+    const rank = 1 + neighbours.filter((v) => v < ours).length;
+    expect(comparators.neighbours.rank).toMatchObject({ rank, of: 11 });
+  }, 120_000);
+});
