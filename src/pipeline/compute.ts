@@ -7,6 +7,7 @@
  * Its only writes are to the warehouse: the extracts it loads, and (unless `history: false`) this run's figures
  * for the next run's "what changed".
  */
+import { sourceDateEpoch } from '../core/clock.js';
 import path from 'node:path';
 import { formatProblem, type Problem } from '../core/errors.js';
 import { loadProjectOrThrow } from '../config/load.js';
@@ -94,8 +95,8 @@ const silent: Logger = { info: () => {}, warn: () => {} };
 
 /** `SOURCE_DATE_EPOCH` (reproducible builds) fixes the generation time; otherwise the real clock. */
 export function defaultClock(env: NodeJS.ProcessEnv = process.env): () => Date {
-  const epoch = env.SOURCE_DATE_EPOCH;
-  if (epoch && /^\d+$/.test(epoch)) return () => new Date(Number(epoch) * 1000);
+  const epoch = sourceDateEpoch(env);
+  if (epoch !== undefined) return () => new Date(epoch * 1000);
   return () => new Date();
 }
 

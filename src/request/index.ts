@@ -17,12 +17,13 @@ import { requestFileName } from './layout.js';
 import { renderRequestWorkbook } from './workbook.js';
 
 export type { RequestContext } from './context.js';
+import { sourceDateEpoch } from '../core/clock.js';
 export { findReturns, readReturnIdentity } from './read-return.js';
 
 /** `SOURCE_DATE_EPOCH` fixes "now" (reproducible files, and "today" for what is late); otherwise the clock. */
 export function requestClock(env: NodeJS.ProcessEnv = process.env): Date {
-  const epoch = env.SOURCE_DATE_EPOCH;
-  return epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+  const epoch = sourceDateEpoch(env);
+  return epoch !== undefined ? new Date(epoch * 1000) : new Date();
 }
 
 /** The report period: the one named, or the latest of the project's reporting type that has ended by today. */
