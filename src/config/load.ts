@@ -33,6 +33,9 @@ export interface LoadResult {
 /** The package's own folder (two levels above src/config or dist/config). */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PRESETS_DIR = path.join(PACKAGE_ROOT, 'indicators');
+// Definitions shipped in the package (presets, and the sample's files that presets extend) are ours, not the
+// project's, so a preset may reach them wherever the package is installed.
+const SHIPPED_DIRS = [PRESETS_DIR, path.join(PACKAGE_ROOT, 'sample-data')];
 
 /** Load and validate a project; never throws for user mistakes, returns them as problems. */
 export async function loadProject(dir: string): Promise<LoadResult> {
@@ -291,7 +294,7 @@ async function mergeSourceContracts(yaml: YamlFile, root: string, unresolved: Se
     const file = target.startsWith('preset:')
       ? path.join(PACKAGE_ROOT, 'indicators', target.slice('preset:'.length), CONTRACTS_FILE)
       : existsSync(path.resolve(root, target)) && statSync(path.resolve(root, target)).isDirectory() ? path.join(path.resolve(root, target), CONTRACTS_FILE) : path.resolve(root, target);
-    const outside = outsideProblem(file, target.startsWith('preset:') ? [PRESETS_DIR] : [root], { what: 'the contract', ...at, written: ref });
+    const outside = outsideProblem(file, target.startsWith('preset:') ? SHIPPED_DIRS : [root], { what: 'the contract', ...at, written: ref });
     if (outside) { unresolved.add(id); out.push(outside); continue; }
     if (!cache.has(file)) {
       if (!existsSync(file)) cache.set(file, [problem('BP_CONFIG_CONTRACT_MISSING', `no source contracts at ${file}`, { ...at, fix: `presets with contracts: ${listPresets().filter((p) => existsSync(path.join(PACKAGE_ROOT, 'indicators', p, CONTRACTS_FILE))).map((p) => `preset:${p}`).join(', ') || 'none'}` })]);
@@ -352,7 +355,7 @@ async function resolveExtends(doc: unknown, file: string, root: string, chain: s
       fix: `the chain is ${[...seen, key].map((k) => path.basename(k)).join(' → ')}; make one of them a full definition`,
     })] };
   }
-  const outside = outsideProblem(target.file, [root, PRESETS_DIR], { what: `\`extends: ${ref.slice(0, 80)}\``, file, written: ref }, 'BP_INDICATOR_PATH_OUTSIDE')
+  const outside = outsideProblem(target.file, [root, ...SHIPPED_DIRS], { what: `\`extends: ${ref.slice(0, 80)}\``, file, written: ref }, 'BP_INDICATOR_PATH_OUTSIDE')
     ?? notRegularProblem(target.file, { what: `\`extends: ${ref.slice(0, 80)}\``, file, written: ref }, 'BP_INDICATOR_NOT_A_FILE');
   if (outside) return { ok: false, problems: [outside] };
   if (!existsSync(target.file)) {

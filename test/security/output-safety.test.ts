@@ -74,13 +74,26 @@ unit: count
 sql: |
   SELECT child_id AS period, child_id AS area, count(*) AS numerator FROM social_care_episodes GROUP BY child_id
 `);
+  // One that yields rows whose periods are not period ids: dropped, counted, never echoed.
+  writeFileSync(path.join(root, 'indicators', 'stray.yaml'), `id: stray
+title: Stray indicator
+kind: performance_measure
+question: how_much
+priority: confident_parents
+polarity: none
+unit: count
+sql: |
+  SELECT strftime(start_date, '%d/%m/%Y') AS period, 'all' AS area, count(*) AS numerator FROM social_care_episodes GROUP BY ALL
+`);
   run = runCli(['run', '--project', root, '--out', out]);
 }, 600_000);
 
 describe('output safety on the sample with planted identifiers', () => {
-  it('builds the pack, reporting the leaky indicator without its values', () => {
+  it('builds the pack, reporting the leaky and stray indicators without their values', () => {
     expect(planted).toBeGreaterThan(1000);
     expect(run.status, run.stderr).toBe(1);
+    // Identifiers used other than to count are refused before the SQL runs; stray rows are dropped after.
+    expect(run.stderr).toContain('BP_SQL_IDENTIFIER');
     expect(run.stderr).toContain('BP_MEASURE_STRAY_ROWS');
     for (const f of ['board-pack.html', 'scorecard.xlsx', 'results.json']) expect(existsSync(path.join(out, f)), f).toBe(true);
   });
