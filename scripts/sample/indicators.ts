@@ -83,7 +83,8 @@ export interface IndicatorDef {
   englandSource?: string;
   /** Compare with the sample's fictional statistical neighbours (comparators.ts). */
   statisticalNeighbours?: boolean;
-  spc?: boolean;
+  /** true, or the SPC settings with a comment saying why (printed above `spc:` in the YAML). */
+  spc?: true | { recalculateAt: Array<{ period: string; reason: string }>; why: string };
   owner: string;
   dataProvider: string;
   sourceNotes: string;
@@ -333,7 +334,11 @@ export const INDICATORS: IndicatorDef[] = [
     polarity: 'lower_is_better', unit: 'rate_per_10000', decimals: 1, periodType: 'fy_quarter',
     numerator: episodes(['CLA'], 'snapshot'), denominator: sum('population', 'population_0_17'),
     baseline: { period: '2019-20', value: 129, source: 'Early Help and Prevention Strategy (children in care per 10,000 under 18)' },
-    design: { status: 'amber', preferred: 86, yearly: 5, tolerancePct: 5, step: 1 }, spc: true,
+    design: { status: 'amber', preferred: 86, yearly: 5, tolerancePct: 5, step: 1 },
+    spc: {
+      recalculateAt: [{ period: '2024-25-Q4', reason: 'the edge-of-care team began work' }],
+      why: 'The rate fell steadily to 2024/25 Q4, when the edge-of-care team began work: the limits are recalculated from\nthere, so they describe the process as it now runs rather than spanning the fall.',
+    },
     england: [70, 71, 70, 70, 69, 69], englandSource: DFE, statisticalNeighbours: true,
     owner: "Director of Children's Services", dataProvider: CSC_PROVIDER,
     sourceNotes: 'Snapshot at the last day of the quarter from the record-level episode extract (distinct children with an open CLA episode).',

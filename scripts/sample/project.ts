@@ -66,7 +66,6 @@ export function projectSpec(): Record<string, unknown> {
       agenda_item: '6',
       author: 'Partnership Performance and Intelligence Team',
       purpose: 'Quarterly report on the outcomes framework of the Early Help and Prevention Strategy: 2026/27 Quarter 2 (July to September 2026).',
-      recommendation: 'The Board is asked to note the report, challenge the exceptions and agree the actions set out in the turn-the-curve pages.',
       decision: 'assurance',
       protective_marking: 'OFFICIAL',
     },
@@ -194,7 +193,8 @@ export function indicatorSpec(ind: IndicatorDef): Record<string, unknown> {
     }];
   }
   if (ind.statisticalNeighbours) out.comparators = [...((out.comparators as unknown[]) ?? []), ...childrenInCareComparators()];
-  if (ind.spc) out.spc = true;
+  if (ind.spc === true) out.spc = true;
+  else if (ind.spc) out.spc = { recalculate_at: ind.spc.recalculateAt };
   out.owner = ind.owner;
   out.data_provider = ind.dataProvider;
   out.source_notes = ind.sourceNotes;
@@ -202,9 +202,14 @@ export function indicatorSpec(ind: IndicatorDef): Record<string, unknown> {
   return out;
 }
 
+function withSpcComment(text: string, ind: IndicatorDef): string {
+  if (!ind.spc || ind.spc === true) return text;
+  return text.replace(/^spc:$/m, `${ind.spc.why.split('\n').map((l) => `# ${l}`).join('\n')}\nspc:`);
+}
+
 export function indicatorFiles(): Array<{ path: string; text: string }> {
   return INDICATORS.map((ind) => ({
     path: `indicators/${ind.id}.yaml`,
-    text: toYaml(indicatorSpec(ind), ` ${ind.title} (${ind.priority}).`),
+    text: withSpcComment(toYaml(indicatorSpec(ind), ` ${ind.title} (${ind.priority}).`), ind),
   }));
 }
