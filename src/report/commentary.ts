@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { BoardpackError, problem, type Problem } from '../core/errors.js';
+import { BoardpackError, didYouMean, problem, type Problem } from '../core/errors.js';
 import type { Assessment } from '../assess/types.js';
 import type { Config } from '../config/types.js';
 import type { Commentary } from './model.js';
@@ -193,10 +193,23 @@ const YAML_KEYS: Record<string, keyof CommentaryRow> = {
 export function parseCommentaryYaml(text: string, file: string): CommentaryRow[] {
   const doc = YAML.parse(text) as { commentary?: Record<string, Record<string, unknown>> } | null;
   const entries = doc?.commentary;
+  const topUnknown = doc && typeof doc === 'object' ? Object.keys(doc).filter((k) => k !== 'commentary' && k !== '$schema') : [];
+  if (topUnknown.length) throw new BoardpackError(topUnknown.map((k) => unknownKey(k, ['commentary'], file, k)));
   if (entries === undefined || entries === null) return [];
   if (typeof entries !== 'object' || Array.isArray(entries)) {
     throw new BoardpackError(problem('BP_COMMENTARY_READ', '`commentary:` must map each indicator or priority id to its fields', { file, yamlPath: 'commentary', fix: 'write `commentary:` then one `<id>:` per indicator with `story:`, `actions:` …' }));
   }
+  // An unknown key (`Commentary:`, `stroy:`) would drop the owner's text without a word: it is an error naming it.
+  const unknown: Problem[] = [];
+  for (const [id, fields] of Object.entries(entries)) {
+    if (fields === null || fields === undefined) continue;
+    if (typeof fields !== 'object' || Array.isArray(fields)) {
+      unknown.push(problem('BP_COMMENTARY_READ', `commentary.${id} must be a mapping of fields (story:, actions: …)`, { file, yamlPath: `commentary.${id}`, fix: 'indent the fields under the id' }));
+      continue;
+    }
+    for (const k of Object.keys(fields)) if (!(k in YAML_KEYS)) unknown.push(unknownKey(k, Object.keys(YAML_KEYS), file, `commentary.${id}.${k}`));
+  }
+  if (unknown.length) throw new BoardpackError(unknown);
   return Object.entries(entries).map(([id, fields]) => {
     const f = (fields ?? {}) as Record<string, unknown>;
     return rowFrom((key) => {
@@ -207,6 +220,13 @@ export function parseCommentaryYaml(text: string, file: string): CommentaryRow[]
       if (typeof v === 'boolean') return v ? 'yes' : 'no';
       return String(v).trim();
     });
+  });
+}
+
+function unknownKey(key: string, allowed: string[], file: string, yamlPath: string): Problem {
+  const near = didYouMean(key, allowed);
+  return problem('BP_COMMENTARY_UNKNOWN_KEY', `unknown key "${key.slice(0, 60)}" in the commentary file: its text would not reach the pack${near ? `; did you mean ${near}?` : ''}`, {
+    file, yamlPath, value: key.slice(0, 60), expected: `one of ${allowed.join(', ')}`, fix: near ? `rename it to ${near}` : `use one of ${allowed.join(', ')}`,
   });
 }
 
