@@ -182,6 +182,22 @@ function fixPdfDates(pdf: Uint8Array, date: Date): Uint8Array {
  * Chromium only fills /Title (from `<title>`); there is no printToPDF option for the rest.
  * Returns the input unchanged when the file is not the plain classic-xref layout Chromium writes.
  */
+/**
+ * The last trailer of an unencrypted PDF, which an incremental update must point back to (/Prev) and repeat
+ * (/Size, /Root, /ID); undefined when the file does not end the way Chromium writes it.
+ */
+function lastTrailer(text: string) {
+  const startxref = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(text.slice(-4096));
+  const trailerAt = text.lastIndexOf('trailer');
+  if (!startxref || trailerAt < 0) return undefined;
+  const trailer = /^trailer\s*<<([\s\S]*?)>>\s*startxref/.exec(text.slice(trailerAt))?.[1];
+  if (!trailer || /\/Encrypt\b/.test(trailer)) return undefined;
+  const size = /\/Size\s+(\d+)/.exec(trailer);
+  const root = /\/Root\s+(\d+\s+\d+\s+R)/.exec(trailer);
+  if (!size || !root) return undefined;
+  return { trailer, startxref, size, root, id: /\/ID\s*(\[[^\]]*\])/.exec(trailer)?.[1] };
+}
+
 export function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Uint8Array {
   if (info.date && !Number.isNaN(info.date.getTime())) pdf = fixPdfDates(pdf, info.date);
   const entries: Array<[string, string]> = [];
@@ -192,17 +208,10 @@ export function setPdfInfo(pdf: Uint8Array, info: PdfInfo): Uint8Array {
   if (entries.length === 0) return pdf;
 
   const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1');
-  const tail = text.slice(-4096);
-  const startxref = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
-  const trailerAt = text.lastIndexOf('trailer');
-  if (!startxref || trailerAt < 0) return pdf;
-  const trailer = /^trailer\s*<<([\s\S]*?)>>\s*startxref/.exec(text.slice(trailerAt))?.[1];
-  if (!trailer || /\/Encrypt\b/.test(trailer)) return pdf;
-  const size = /\/Size\s+(\d+)/.exec(trailer);
-  const root = /\/Root\s+(\d+\s+\d+\s+R)/.exec(trailer);
-  if (!size || !root) return pdf;
-  const id = /\/ID\s*(\[[^\]]*\])/.exec(trailer)?.[1];
-  const oldInfo = /\/Info\s+(\d+)\s+(\d+)\s+R/.exec(trailer);
+  const t = lastTrailer(text);
+  if (!t) return pdf;
+  const { startxref, size, root, id } = t;
+  const oldInfo = /\/Info\s+(\d+)\s+(\d+)\s+R/.exec(t.trailer);
 
   let num = Number(size[1]);
   let gen = 0;
@@ -303,17 +312,10 @@ export function fixOutlineTitles(pdf: Uint8Array, headings: string[]): Uint8Arra
     fixes.push({ num: Number(m[1]), gen: Number(m[2]), body: m[3].replace(m[4], pdfTextString(heading)) });
   }
   if (!fixes.length) return pdf;
-  const tail = text.slice(-4096);
-  const startxref = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
-  const trailerAt = text.lastIndexOf('trailer');
-  if (!startxref || trailerAt < 0) return pdf;
-  const trailer = /^trailer\s*<<([\s\S]*?)>>\s*startxref/.exec(text.slice(trailerAt))?.[1];
-  if (!trailer || /\/Encrypt\b/.test(trailer)) return pdf;
-  const size = /\/Size\s+(\d+)/.exec(trailer);
-  const root = /\/Root\s+(\d+\s+\d+\s+R)/.exec(trailer);
-  if (!size || !root) return pdf;
-  const info = /\/Info\s+(\d+\s+\d+\s+R)/.exec(trailer)?.[1];
-  const id = /\/ID\s*(\[[^\]]*\])/.exec(trailer)?.[1];
+  const t = lastTrailer(text);
+  if (!t) return pdf;
+  const { startxref, size, root, id } = t;
+  const info = /\/Info\s+(\d+\s+\d+\s+R)/.exec(t.trailer)?.[1];
   const sep = text.endsWith('\n') ? '' : '\n';
   let offset = pdf.byteLength + sep.length;
   let objects = '';
