@@ -98,7 +98,9 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
     // ends with it), every period from the first one the warehouse holds a figure for up to it (results.json
     // lists them all), and the history the pack shows: the last `history` of those, in the indicator's own
     // periods. Periods before the series starts are not "awaiting data": they are not periods of this series.
-    const dueBase = periodsBetween(def.periodType, '2000-01-01', reportPeriod.end).filter((p) => p.end <= reportPeriod.end).pop()!;
+    // Three years back always holds a whole period of any type ending by the report period's end.
+    const searchFrom = `${Number(reportPeriod.end.slice(0, 4)) - 3}-01-01`;
+    const dueBase = periodsBetween(def.periodType, searchFrom, reportPeriod.end).filter((p) => p.end <= reportPeriod.end).pop()!;
     const due = def.aggregate ? aggregatePeriod(dueBase, def.aggregate) : dueBase;
     const held = controlled.values.map((v) => tryParsePeriodId(v.period)).filter((p): p is Period => Boolean(p) && p!.type === due.type && p!.aggregate === due.aggregate && comparePeriods(p!, due) <= 0).sort(comparePeriods);
     const first = held[0] ?? due;

@@ -1,6 +1,7 @@
 /**
  * 6 (in part). A SOURCE_DATE_EPOCH no date can hold stops the run with a coded message naming the variable and
- * the value (BP_SOURCE_DATE_EPOCH), not "Invalid time value", and before anything is written.
+ * the value (BP_SOURCE_DATE_EPOCH), not "Invalid time value", and before anything is written. A --period long
+ * before any data is a pack of "awaiting data" with its gates, never a crash.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -19,5 +20,14 @@ describe('clear, coded failures', () => {
       expect(r.stderr).not.toMatch(/Invalid time value|unexpected error/);
     }
     expect(existsSync(path.join(root, 'out', 'manifest.json'))).toBe(false);
+  });
+
+  it('--period before any data held gives every figure as awaiting data and a gate per source, not a crash', async () => {
+    const root = await makeProject();
+    const r = runCli(['run', '--project', root, '--no-pdf', '--period', '1999-00', '--strict']);
+    expect(r.stderr).not.toMatch(/unexpected error|Cannot read properties/);
+    expect(r.status, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/BP_GATE_SOURCE_MISSING_PERIOD/);
+    expect(r.stderr).toMatch(/awaiting data for 1999\/00/);
   });
 });
