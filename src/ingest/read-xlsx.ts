@@ -310,6 +310,11 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
   const skipRows = source.skipRows ?? 0;
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
+    // exceljs names a sheet from its parsed workbook.xml and throws ("reading 'sheets'") when a sheet is reached
+    // before that model exists, which happens now and then on workbooks exceljs itself wrote. The names come
+    // from our own scan of the index instead (below), so an absent model only means an unnamed sheet here.
+    let model: { sheets?: unknown[] } | undefined;
+    Object.defineProperty(reader, 'model', { get: () => model ?? { sheets: [] }, set: (m) => { model = m; }, configurable: true });
     for await (const ws of reader) {
       const w = ws as unknown as { name: string; id: number | string };
       const sheetName = w.name === `Sheet${w.id}` && names.get(String(w.id)) ? names.get(String(w.id))! : w.name;

@@ -65,8 +65,10 @@ describe('examples/github-actions/boardpack-monthly.yml', () => {
     expect(job.env).toMatchObject({ CI: 'true', BOARDPACK_STRICT: '1' });
     const uses = job.steps.map((s) => s.uses ?? '');
     expect(uses.filter((u) => u.startsWith('actions/cache@'))).toHaveLength(2);
-    const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
-    expect(upload?.if).toBe('always()');
+    // The pack is uploaded only once verified; the run summary always, so a failed run still says why.
+    const uploads = job.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(uploads.map((s) => s.if)).toEqual(["always() && steps.verify.outcome == 'success'", 'always()']);
+    expect(job.steps.some((s) => s.id === 'verify')).toBe(true);
     for (const f of ['monthly-job.sh', 'cron/crontab', 'systemd/boardpack-monthly.service', 'systemd/boardpack-monthly.timer']) {
       expect(existsSync(path.join(REPO_ROOT, 'examples', f)), f).toBe(true);
     }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/config/load.js';
+import { setAllowedOutside } from '../../src/core/paths.js';
 import { ingestProject } from '../../src/ingest/index.js';
 import { openWarehouse } from '../../src/warehouse/db.js';
 import { ensureMeta } from '../../src/warehouse/meta.js';
@@ -23,7 +24,9 @@ describe.skipIf(!present)('real published extracts (../shared/real-data)', () =>
     cpSync(FIXTURE, root, { recursive: true });
     const yaml = readFileSync(path.join(root, 'boardpack.yaml'), 'utf8').replaceAll('${REAL_DATA}', REAL_DATA.replace(/\/$/, ''));
     writeFileSync(path.join(root, 'boardpack.yaml'), yaml);
-    const res = await loadProject(root);
+    // The data is read where it lies, outside the project, as a user would with --allow-outside.
+    setAllowedOutside([REAL_DATA]);
+    const res = await loadProject(root).finally(() => setAllowedOutside([]));
     expect(res.problems.filter((p) => p.severity === 'error')).toEqual([]);
     const config = res.config!;
     // Every CSV in the folder has a contract.

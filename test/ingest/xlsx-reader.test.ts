@@ -66,14 +66,16 @@ describe('XLSX reader → raw table', () => {
     expect(out.problems).toEqual([]);
     expect(out.sheets).toEqual(['Births Q1', 'Births Q2']);
     expect(out.rows).toBe(7);
+    // The contract's optional columns this workbook lacks read as empty.
+    const absent = { reviews_6_8_weeks: null, breastfed_6_8_weeks: null };
     expect(out.raw).toEqual([
-      { _file: 'extracts/health.xlsx', _sheet: 'Births Q1', _row: 5, quarter: '2023-24 Q1', locality: 'East', live_births: '100', low_birth_weight: '5' },
-      { _file: 'extracts/health.xlsx', _sheet: 'Births Q1', _row: 6, quarter: '2023-06-30', locality: 'West', live_births: '90', low_birth_weight: '3' },
-      { _file: 'extracts/health.xlsx', _sheet: 'Births Q1', _row: 7, quarter: '2023-06-30 14:30:00', locality: 'North', live_births: '80', low_birth_weight: '2' },
-      { _file: 'extracts/health.xlsx', _sheet: 'Births Q1', _row: 8, quarter: '2023-24 Q1', locality: 'South', live_births: '70', low_birth_weight: '1' },
-      { _file: 'extracts/health.xlsx', _sheet: 'Births Q1', _row: 9, quarter: null, locality: 'Central', live_births: '60', low_birth_weight: null },
-      { _file: 'extracts/health.xlsx', _sheet: 'Births Q1', _row: 12, quarter: '2023-24 Q1', locality: 'Coast', live_births: '50', low_birth_weight: '0' },
-      { _file: 'extracts/health.xlsx', _sheet: 'Births Q2', _row: 2, quarter: '2023-24 Q2', locality: 'East', live_births: '101', low_birth_weight: '6' },
+      { _file: 'extracts/health.xlsx', _sheet: 'Births Q1', _row: 5, quarter: '2023-24 Q1', locality: 'East', live_births: '100', low_birth_weight: '5' , ...absent },
+      { _file: 'extracts/health.xlsx', _sheet: 'Births Q1', _row: 6, quarter: '2023-06-30', locality: 'West', live_births: '90', low_birth_weight: '3' , ...absent },
+      { _file: 'extracts/health.xlsx', _sheet: 'Births Q1', _row: 7, quarter: '2023-06-30 14:30:00', locality: 'North', live_births: '80', low_birth_weight: '2' , ...absent },
+      { _file: 'extracts/health.xlsx', _sheet: 'Births Q1', _row: 8, quarter: '2023-24 Q1', locality: 'South', live_births: '70', low_birth_weight: '1' , ...absent },
+      { _file: 'extracts/health.xlsx', _sheet: 'Births Q1', _row: 9, quarter: null, locality: 'Central', live_births: '60', low_birth_weight: null , ...absent },
+      { _file: 'extracts/health.xlsx', _sheet: 'Births Q1', _row: 12, quarter: '2023-24 Q1', locality: 'Coast', live_births: '50', low_birth_weight: '0' , ...absent },
+      { _file: 'extracts/health.xlsx', _sheet: 'Births Q2', _row: 2, quarter: '2023-24 Q2', locality: 'East', live_births: '101', low_birth_weight: '6' , ...absent },
     ]);
   });
 

@@ -56,7 +56,7 @@ describe('returns/ in ingest', () => {
 
   it('a source whose period is its sheet name and whose extract is wide: the template is written long and loads for its period', async () => {
     const root = await makeProject();
-    editFile(root, 'boardpack.yaml', /  health:\n[\s\S]*?low_birth_weight: \{ type: integer \}\n/, `  health:
+    editFile(root, 'boardpack.yaml', /  health:\n[\s\S]*?breastfed_6_8_weeks: \{[^\n]*\}\n/, `  health:
     path: extracts/health.xlsx
     partner: Example NHS Trust
     period: { sheet_name: true, type: fy_quarter }
