@@ -11,9 +11,11 @@ import type { SpcSummary } from '../assess/types.js';
 import type { AssuranceType, VariationType } from '../assess/stats/spc.js';
 import { assertSelfContained, type TrustedSvg } from './charts.js';
 import { ASSURANCE_LABEL, VARIATION_LABEL } from './format.js';
+import { ASSURANCE_SHORT, VARIATION_SHORT } from './words.js';
 
 export type VariationKind = VariationType;
 export type AssuranceKind = AssuranceType;
+export { ASSURANCE_SHORT, VARIATION_SHORT };
 
 /** Making Data Count colours (as NHSRplotthedots draws them). */
 export const SPC_COLOUR = {
@@ -43,21 +45,6 @@ export interface SpcIcon {
   className: string;
 }
 
-export const VARIATION_SHORT: Record<VariationKind, string> = {
-  common_cause: 'Common cause',
-  improvement_high: 'Improvement (high)',
-  improvement_low: 'Improvement (low)',
-  concern_high: 'Concern (high)',
-  concern_low: 'Concern (low)',
-  neutral_high: 'Special cause (high)',
-  neutral_low: 'Special cause (low)',
-};
-
-export const ASSURANCE_SHORT: Record<AssuranceKind, string> = {
-  pass: 'Consistently hits the target',
-  fail: 'Consistently misses the target',
-  hit_or_miss: 'Hits and misses the target',
-};
 
 const VARIATIONS = Object.keys(VARIATION_SHORT) as VariationKind[];
 const ASSURANCES = Object.keys(ASSURANCE_SHORT) as AssuranceKind[];

@@ -9,6 +9,7 @@
  */
 import { formatBare, formatNumber, formatValue } from '../core/format.js';
 import type { AssessedValue, ChangeTest, Direction, ExceptionReason, ForecastSummary, Interval, Rag, Significance } from '../assess/types.js';
+import type { AssuranceType, VariationType } from '../assess/stats/spc.js';
 import type { IndicatorDef } from '../config/types.js';
 
 type Def = Pick<IndicatorDef, 'unit' | 'decimals'>;
@@ -116,6 +117,23 @@ export const VARIATION_TEXT: Record<string, string> = {
 export const SPC_CONCERN_TEXT: Record<string, string> = {
   concern_high: 'figures unusually high for this process',
   concern_low: 'figures unusually low for this process',
+};
+
+/** The icons' short labels, beside their SVG. */
+export const VARIATION_SHORT: Record<VariationType, string> = {
+  common_cause: 'Common cause',
+  improvement_high: 'Improvement (high)',
+  improvement_low: 'Improvement (low)',
+  concern_high: 'Concern (high)',
+  concern_low: 'Concern (low)',
+  neutral_high: 'Special cause (high)',
+  neutral_low: 'Special cause (low)',
+};
+
+export const ASSURANCE_SHORT: Record<AssuranceType, string> = {
+  pass: 'Consistently hits the target',
+  fail: 'Consistently misses the target',
+  hit_or_miss: 'Hits and misses the target',
 };
 
 export const ASSURANCE_WORD: Record<string, string> = {
