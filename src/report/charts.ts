@@ -233,24 +233,40 @@ export function finishSvg(svg: string, input: Pick<ChartCommon, 'id' | 'ariaLabe
   return out.trim() as TrustedSvg;
 }
 
+/** An attribute value as the browser reads it: character references decoded (`url&#40;` is `url(`). */
+function decodeAttr(value: string): string {
+  return value
+    .replace(/&#x([0-9a-f]+);?/gi, (_m, h: string) => String.fromCodePoint(Math.min(parseInt(h, 16), 0x10ffff)))
+    .replace(/&#(\d+);?/g, (_m, d: string) => String.fromCodePoint(Math.min(Number(d), 0x10ffff)))
+    .replace(/&lpar;/gi, '(').replace(/&colon;/gi, ':').replace(/&quot;/gi, '"').replace(/&apos;/gi, "'").replace(/&amp;/gi, '&');
+}
+
+const FETCHING_URL = /url\(\s*['"]?(?!#)/i;
+
 /**
  * Throws when the SVG could run code or fetch anything: a defect in this module, never a user error.
  * Only markup is inspected (element names, attribute names and values): text is escaped by ECharts, so a
- * locality called "<img onerror=…>" is harmless text here and must not trip the check.
+ * locality called "<img onerror=…>" is harmless text here and must not trip the check. `aria-*` values are
+ * text read out by assistive technology, never fetched, so an indicator titled "Rate url(…) of x" is text
+ * there too; every other attribute (style, fill, filter, mask …) is read as the browser would, references
+ * decoded, and may only point inside the SVG.
  */
 export function assertSelfContained(svg: string): void {
   const problems = new Set<string>();
   if (!/^<svg\b/.test(svg)) problems.add('does not start with <svg');
   for (const [, name, attrs] of svg.matchAll(/<([A-Za-z][\w:.-]*)([^>]*)>/g)) {
     if (/^(script|foreignObject|image|iframe|object|embed|use)$/i.test(name)) problems.add(`contains <${name}>`);
-    for (const [, attr, value] of attrs.matchAll(/([^\s=/>]+)\s*=\s*"([^"]*)"/g)) {
+    for (const [, attr, raw] of attrs.matchAll(/([^\s=/>]+)\s*=\s*"([^"]*)"/g)) {
+      const value = decodeAttr(raw);
       if (/^on/i.test(attr)) problems.add('contains an event handler attribute');
       if (/^(xlink:)?href$/i.test(attr) && !value.startsWith('#')) problems.add('references an external resource (href)');
       if (/^src$/i.test(attr)) problems.add('references an external resource (src)');
-      if (/url\(\s*['"]?(?!#)/i.test(value)) problems.add('references an external resource (url())');
+      if (!/^aria-/i.test(attr) && FETCHING_URL.test(value)) problems.add('references an external resource (url())');
     }
   }
-  if (/<style\b/i.test(svg) && /url\(\s*['"]?(?!#)|@import/i.test(svg)) problems.add('references an external resource (style)');
+  for (const [, css] of svg.matchAll(/<style\b[^>]*>([\s\S]*?)(?:<\/style\s*>|$)/gi)) {
+    if (FETCHING_URL.test(decodeAttr(css)) || /@import/i.test(css)) problems.add('references an external resource (style)');
+  }
   if (problems.size) throw new Error(`chart SVG is not self-contained: ${[...problems].join(', ')}`);
 }
 
