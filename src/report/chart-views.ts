@@ -12,7 +12,8 @@ import {
   legendSwatch, renderBarChart, renderLineChart, renderSparkline, renderXmrChart,
   type BarSignificance, type ComparatorLine, type LegendItem, type PointMeaning, type TrustedSvg,
 } from './charts.js';
-import { ASSURANCE_LABEL, SIGNIFICANCE_TEXT, VARIATION_LABEL, figureView, formatBare, formatValue } from './format.js';
+import { figureView, formatBare, formatValue } from './format.js';
+import { ASSURANCE_TEXT, SIGNIFICANCE_WORD, VARIATION_TEXT } from './words.js';
 
 export interface ChartView {
   /** SVG produced by `charts.ts`: the only markup templates print unescaped. */
@@ -87,7 +88,7 @@ function comparatorLines(ia: IndicatorAssessment, span: Span): { lines: Comparat
     lines.push({ name: c.label, values, colour });
     const latest = ia.latest.comparators.find((x) => x.id === c.id);
     const words = latest && latest.value !== null
-      ? `${c.label} ${formatValue(def, latest.value)} in ${ia.latest.periodLabel}: ours is ${SIGNIFICANCE_TEXT[latest.significance]}`
+      ? `${c.label} ${formatValue(def, latest.value)} in ${ia.latest.periodLabel}: ours is ${SIGNIFICANCE_WORD[latest.significance]}`
       : c.label;
     legend.push({ label: words, svg: legendSwatch('dotted', COMPARATOR_COLOURS[colour % COMPARATOR_COLOURS.length]) });
   });
@@ -205,7 +206,7 @@ export function xmrChart(ia: IndicatorAssessment, id: string, size: ChartSize = 
   const meaningOf = (p: SpcPoint | undefined): PointMeaning | null => (!p ? null : !p.specialCause ? 'common' : (p.direction ?? 'neutral') as PointMeaning);
   const assurance = spc.assurance;
   const trend = trendUnderLimits(spc);
-  const alt = `Statistical process control (XmR) chart of ${spc.points.length} points, ${labelOf.get(spc.points[0].period) ?? spc.points[0].period} to ${labelOf.get(spc.points[spc.points.length - 1].period) ?? ''}. ${VARIATION_LABEL[spc.variation] ?? spc.variation}.${assurance ? ` ${ASSURANCE_LABEL[assurance] ?? assurance}.` : ''} Mean ${formatValue(def, spc.mean)}, limits ${formatValue(def, spc.lowerLimit)} to ${formatValue(def, spc.upperLimit)}.`;
+  const alt = `Statistical process control (XmR) chart of ${spc.points.length} points, ${labelOf.get(spc.points[0].period) ?? spc.points[0].period} to ${labelOf.get(spc.points[spc.points.length - 1].period) ?? ''}. ${VARIATION_TEXT[spc.variation] ?? spc.variation}.${assurance ? ` ${ASSURANCE_TEXT[assurance] ?? assurance}.` : ''} Mean ${formatValue(def, spc.mean)}, limits ${formatValue(def, spc.lowerLimit)} to ${formatValue(def, spc.upperLimit)}.`;
   const cmp = comparatorLines(ia, span);
   const ci = ia.latest.status === 'ok' && by.has(ia.latest.period) ? ia.latest.ci : null;
   const targets = span.map((s) => s.target);
@@ -257,7 +258,7 @@ export function localityChart(ia: IndicatorAssessment, id: string, areas: AreaNa
   // Value (its unit is the axis title) and the significance word, short enough to sit beside a narrow chart.
   const bare = (x: number) => `${formatBare(def, x)}${def.unit === 'percent' ? '%' : ''}`;
   const rowLabels = ia.byArea.map((v, i) => (v.value === null ? figureView(def, v).text : `${bare(v.value)}${sig[i] !== 'not_compared' ? ` ${BAR_WORD[sig[i]]}` : ''}`));
-  const parts = ia.byArea.map((v, i) => `${name(v.area)}: ${figureView(def, v).text}${v.value !== null && sig[i] !== 'not_compared' ? `, ${SIGNIFICANCE_TEXT[sig[i]]} than ${areas.whole}`.replace('similar than', 'similar to') : ''}`);
+  const parts = ia.byArea.map((v, i) => `${name(v.area)}: ${figureView(def, v).text}${v.value !== null && sig[i] !== 'not_compared' ? `, ${SIGNIFICANCE_WORD[sig[i]]} than ${areas.whole}`.replace('similar than', 'similar to') : ''}`);
   const alt = `${def.title} by locality, ${period}, with 95% confidence intervals, each compared with ${areas.whole}. ${parts.join('; ')}.`;
   const svg = renderBarChart({
     id,
@@ -277,7 +278,7 @@ export function localityChart(ia: IndicatorAssessment, id: string, areas: AreaNa
   const present = new Set(sig.filter((s, i) => ia.byArea[i].value !== null));
   const order: BarSignificance[] = def.polarity === 'none' ? ['higher', 'similar', 'lower', 'not_compared'] : ['better', 'similar', 'worse', 'not_compared'];
   const legend: LegendItem[] = order.filter((s) => present.has(s)).map((s) => ({
-    label: s === 'not_compared' ? 'Not compared' : `${SIGNIFICANCE_TEXT[s].replace(/^./, (c) => c.toUpperCase())} ${s === 'similar' ? 'to' : 'than'} ${areas.whole}`,
+    label: s === 'not_compared' ? 'Not compared' : `${SIGNIFICANCE_WORD[s].replace(/^./, (c) => c.toUpperCase())} ${s === 'similar' ? 'to' : 'than'} ${areas.whole}`,
     svg: legendSwatch('bar', SIG_FILL[s], SIG_BORDER[s]),
   }));
   if (ia.byArea.some((v) => v.value !== null && v.ci)) legend.push({ label: '95% confidence interval', svg: legendSwatch('whisker', INK) });

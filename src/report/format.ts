@@ -5,12 +5,9 @@
  * builds on it so a value reads the same in a sentence, a table cell and a chart label.
  */
 import { formatBare, formatNumber, formatValue } from '../core/format.js';
-import type { AssessedValue, ChangeTest, Direction, FigureStatus, ForecastSummary, Rag, Significance } from '../assess/types.js';
-import {
-  ASSURANCE_TEXT, CHANGE_TEST_TEXT, CURVE_WORD, DECISION_WORD, RAG_MEANING, RAG_WORD, SIGNIFICANCE_WORD, SPC_CONCERN_TEXT as CONCERN_TEXT,
-  VARIATION_TEXT, directionWord,
-} from './words.js';
-import type { BoardInfo, IndicatorDef, ObaKind, ObaQuestion, Polarity, Unit } from '../config/types.js';
+import type { AssessedValue, ChangeTest, Direction, FigureStatus, ForecastSummary, Rag } from '../assess/types.js';
+import { CHANGE_TEST_TEXT, CURVE_WORD, RAG_MEANING, RAG_WORD, directionWord } from './words.js';
+import type { IndicatorDef, ObaKind, ObaQuestion, Polarity, Unit } from '../config/types.js';
 import type { PeriodType } from '../core/periods.js';
 
 export { formatBare, formatNumber, formatValue };
@@ -134,8 +131,6 @@ export function figureView(def: Pick<IndicatorDef, 'unit' | 'decimals'>, v: Pick
   }
 }
 
-export const SIGNIFICANCE_TEXT: Record<Significance, string> = SIGNIFICANCE_WORD;
-
 export const KIND_LABEL: Record<ObaKind, string> = {
   population_indicator: 'Population indicator',
   performance_measure: 'Performance measure',
@@ -173,19 +168,9 @@ export const PERIOD_TYPE_LABEL: Record<PeriodType, string> = {
   calendar_year: 'Calendar year',
 };
 
-/** NHS "Making Data Count" variation icons, in words. */
-export const VARIATION_LABEL: Record<string, string> = VARIATION_TEXT;
-
-export const ASSURANCE_LABEL: Record<string, string> = ASSURANCE_TEXT;
-
 export const FORECAST_STATUS_LABEL: Record<ForecastSummary['status'], string> = Object.fromEntries(
   Object.entries(CURVE_WORD).map(([k, v]) => [k, v[0].toUpperCase() + v.slice(1)]),
 ) as Record<ForecastSummary['status'], string>;
-
-export const DECISION_LABEL: Record<BoardInfo['decision'], string> = DECISION_WORD;
-
-/** What a special cause of concern means, for the exception list. */
-export const SPC_CONCERN_TEXT: Record<string, string> = CONCERN_TEXT;
 
 export function isSpcConcern(variation: string | undefined): boolean {
   return variation !== undefined && variation.startsWith('concern');

@@ -10,8 +10,7 @@
 import type { SpcSummary } from '../assess/types.js';
 import type { AssuranceType, VariationType } from '../assess/stats/spc.js';
 import { assertSelfContained, type TrustedSvg } from './charts.js';
-import { ASSURANCE_LABEL, VARIATION_LABEL } from './format.js';
-import { ASSURANCE_SHORT, VARIATION_SHORT } from './words.js';
+import { ASSURANCE_SHORT, ASSURANCE_TEXT, VARIATION_SHORT, VARIATION_TEXT } from './words.js';
 
 export type VariationKind = VariationType;
 export type AssuranceKind = AssuranceType;
@@ -79,7 +78,7 @@ const letter = (ch: string, y: number, colour: string, size = 11) =>
 /** The variation icon for an XmR chart's latest point. */
 export function variationIcon(kind: VariationKind, size = 36): SpcIcon {
   if (!isVariationKind(kind)) throw new TypeError(`unknown SPC variation: ${String(kind)}`);
-  const text = VARIATION_LABEL[kind];
+  const text = VARIATION_TEXT[kind];
   if (kind === 'common_cause') {
     const g = SPC_COLOUR.common;
     const body = ring(g) + dots([21, 17, 22, 18, 23, 19, 20], Array(7).fill(g), g);
@@ -99,7 +98,7 @@ export function variationIcon(kind: VariationKind, size = 36): SpcIcon {
 /** The assurance icon: where the target lies against the process limits. */
 export function assuranceIcon(kind: AssuranceKind, size = 36): SpcIcon {
   if (!isAssuranceKind(kind)) throw new TypeError(`unknown SPC assurance: ${String(kind)}`);
-  const text = ASSURANCE_LABEL[kind];
+  const text = ASSURANCE_TEXT[kind];
   let body: string;
   let className: string;
   if (kind === 'pass') {

@@ -12,7 +12,7 @@
  */
 import type { Cell, Workbook, Worksheet } from 'exceljs';
 import type { IndicatorDef, Unit } from '../config/types.js';
-import type { AssessedValue, Assessment, FigureStatus, IndicatorAssessment, Rag, Significance } from '../assess/types.js';
+import type { AssessedValue, Assessment, FigureStatus, IndicatorAssessment, Rag } from '../assess/types.js';
 import { formatValue, UNIT_SUFFIX } from '../core/format.js';
 import { RAG_WORD, SIGNIFICANCE_WORD, directionText } from './words.js';
 
@@ -38,8 +38,6 @@ const RAG_COLOURS: Record<Rag, { fill: string; font: string }> = {
   blue: { fill: 'FFBDD7EE', font: 'FF1F4E79' },
   grey: { fill: 'FFE7E6E6', font: 'FF3A3A3A' },
 };
-
-const SIGNIFICANCE_TEXT: Record<Significance, string> = SIGNIFICANCE_WORD;
 
 const KIND_TEXT: Record<IndicatorDef['kind'], string> = { population_indicator: 'Population indicator', performance_measure: 'Performance measure' };
 const QUESTION_TEXT: Record<NonNullable<IndicatorDef['question']>, string> = {
@@ -163,7 +161,7 @@ function setNumFmt(ws: Worksheet, column: number, numFmt: (rowIndex: number) => 
 function comparatorText(def: IndicatorDef, v: AssessedValue): string | null {
   if (!v.comparators.length) return null;
   return v.comparators
-    .map((c) => `${c.label}: ${formatValue(def, c.value)}${c.significance === 'not_compared' ? '' : ` (${SIGNIFICANCE_TEXT[c.significance]})`}`)
+    .map((c) => `${c.label}: ${formatValue(def, c.value)}${c.significance === 'not_compared' ? '' : ` (${SIGNIFICANCE_WORD[c.significance]})`}`)
     .join('; ');
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { xmr, type ImprovementDirection } from '../../src/assess/stats/index.js';
 import { assertSelfContained } from '../../src/report/charts.js';
-import { ASSURANCE_LABEL, VARIATION_LABEL } from '../../src/report/format.js';
+import { ASSURANCE_TEXT, VARIATION_TEXT } from '../../src/report/words.js';
 import { SPC_COLOUR, assuranceIcon, spcIcons, variationIcon } from '../../src/report/icons.js';
 
 /*
@@ -62,7 +62,7 @@ describe('Making Data Count icons for every variation x assurance combination', 
           expect(icons.variation.kind).toBe(variation);
           expect(ringColour(icons.variation.svg)).toBe(colourOf[variation]);
           expect(lettersOf(icons.variation.svg)).toBe(ending === 'common' ? '' : ending === 'high' ? 'H' : 'L');
-          expect(icons.variation.text).toBe(VARIATION_LABEL[variation]);
+          expect(icons.variation.text).toBe(VARIATION_TEXT[variation]);
           expect(titleOf(icons.variation.svg)).toBe(icons.variation.text);
 
           if (assurance === null) {
@@ -71,7 +71,7 @@ describe('Making Data Count icons for every variation x assurance combination', 
             expect(icons.assurance!.kind).toBe(assurance);
             expect(ringColour(icons.assurance!.svg)).toBe(colourOf[assurance]);
             expect(lettersOf(icons.assurance!.svg)).toBe({ pass: 'P', fail: 'F', hit_or_miss: '' }[assurance]);
-            expect(icons.assurance!.text).toBe(ASSURANCE_LABEL[assurance]);
+            expect(icons.assurance!.text).toBe(ASSURANCE_TEXT[assurance]);
             expect(titleOf(icons.assurance!.svg)).toBe(icons.assurance!.text);
           }
           for (const icon of [icons.variation, icons.assurance].filter((x) => x !== null)) {

@@ -1,5 +1,6 @@
 /** The cover sheet: the board-paper form (board, meeting, author, decision type, period), purpose and recommendation. */
-import { DECISION_LABEL, formatDate } from '../format.js';
+import { formatDate } from '../format.js';
+import { DECISION_WORD } from '../words.js';
 import type { SectionContext } from './context.js';
 
 export interface CoverView {
@@ -25,7 +26,7 @@ export function buildCover(ctx: SectionContext, id: string, asked: string): Cove
     { label: 'Date of meeting', value: board.meetingDate ? formatDate(board.meetingDate) : undefined },
     { label: 'Agenda item', value: board.agendaItem },
     { label: 'Report author', value: board.author },
-    { label: 'Report for', value: DECISION_LABEL[board.decision] },
+    { label: 'Report for', value: DECISION_WORD[board.decision] },
     { label: 'Reporting period', value: assessment.period.label },
     { label: 'Data as at', value: formatDate(meta.dataAsAt) },
     { label: 'Protective marking', value: board.protectiveMarking },
@@ -35,7 +36,7 @@ export function buildCover(ctx: SectionContext, id: string, asked: string): Cove
     title: `${config.framework.title}: performance report`,
     subtitle: `${config.board.name}, ${assessment.period.label}${ctx.locality ? `: ${ctx.locality.name}` : ''}`,
     protectiveMarking: board.protectiveMarking,
-    decision: DECISION_LABEL[board.decision],
+    decision: DECISION_WORD[board.decision],
     fields: fields.filter((f): f is { label: string; value: string } => !!f.value),
     purpose: board.purpose ?? null,
     recommendation: board.recommendation ?? asked,

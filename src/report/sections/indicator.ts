@@ -6,11 +6,11 @@ import type { IndicatorAssessment, Significance } from '../../assess/types.js';
 import type { Priority } from '../../config/types.js';
 import { sparklineChart, type ChartView } from '../chart-views.js';
 import {
-  ASSURANCE_LABEL, FORECAST_STATUS_LABEL, KIND_LABEL, POLARITY_LABEL, QUESTION_LABEL, SIGNIFICANCE_TEXT, UNIT_LABEL, VARIATION_LABEL,
+  FORECAST_STATUS_LABEL, KIND_LABEL, POLARITY_LABEL, QUESTION_LABEL, UNIT_LABEL,
   directionView, figureView, formatValue, isSpcConcern, ragView, type DirectionView, type FigureView, type RagView,
 } from '../format.js';
 import { assuranceIcon, variationIcon, type SpcIcon } from '../icons.js';
-import { intervalText, compactInterval } from '../words.js';
+import { ASSURANCE_TEXT, SIGNIFICANCE_WORD, VARIATION_TEXT, intervalText, compactInterval } from '../words.js';
 import { anchorOf, comparedLabels } from './context.js';
 
 export interface ComparatorView {
@@ -97,7 +97,7 @@ export function indicatorView(ia: IndicatorAssessment, priorities: Map<string, P
     comparators: l.comparators.map((cmp) => ({
       label: cmp.label,
       value: formatValue(def, cmp.value),
-      significance: SIGNIFICANCE_TEXT[cmp.significance],
+      significance: SIGNIFICANCE_WORD[cmp.significance],
       className: `sig sig-${cmp.significance.replace('_', '-')}`,
       verdict: cmp.significance,
     })),
@@ -106,8 +106,8 @@ export function indicatorView(ia: IndicatorAssessment, priorities: Map<string, P
     intervalCompact: l.ci && l.status === 'ok' ? compactInterval(def, l.ci) : null,
     run: l.direction === 'deteriorating' && l.runLength >= 2 ? `worse for ${l.runLength} periods in a row` : null,
     spc: ia.spc ? {
-      variation: VARIATION_LABEL[ia.spc.variation] ?? ia.spc.variation,
-      assurance: ia.spc.assurance ? ASSURANCE_LABEL[ia.spc.assurance] ?? ia.spc.assurance : null,
+      variation: VARIATION_TEXT[ia.spc.variation] ?? ia.spc.variation,
+      assurance: ia.spc.assurance ? ASSURANCE_TEXT[ia.spc.assurance] ?? ia.spc.assurance : null,
       concern: isSpcConcern(ia.spc.variation),
       variationIcon: variationIcon(ia.spc.variation),
       assuranceIcon: ia.spc.assurance ? assuranceIcon(ia.spc.assurance) : null,
