@@ -69,6 +69,7 @@ export function buildProgram(): Command {
     jsonOpt(),
     new Option('--exceptions-only', 'board version: only the exceptions in board-pack.*, the full scorecard and appendix in board-pack-appendix.*'),
     new Option('--each <what>', 'also one pack per locality (board-pack-<area>.*), sharing one browser').choices(['area']),
+    new Option('--force', 'render every output again even when nothing that goes into them has changed since the last run into the same folder'),
   ].reduce((c, o) => c.addOption(o), cmd);
 
   withPackOptions(program.command('demo')

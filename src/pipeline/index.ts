@@ -17,6 +17,8 @@ import { validationGate, type FreshnessReport, type Gate } from './freshness.js'
 import { removePreviousOutputs } from './stale.js';
 import { MANIFEST_FILE, relativePosix, renderManifest, type Manifest } from './manifest.js';
 import { computeLoaded, loadRunProject, StepClock, type ComputeOptions, type Logger, type PackResult, type Step } from './compute.js';
+import { browserIdentity, likelyReusable, packKey, reusable } from './reuse.js';
+import type { Config } from '../config/types.js';
 import { emitCompiledSql, emitResultsJson, emitValidationReport } from './emit.js';
 
 export { computePack, defaultClock, STEPS, type ComputeOptions, type Logger, type PackResult, type Step } from './compute.js';
@@ -36,6 +38,8 @@ export interface RunOptions extends ComputeOptions {
   eachArea?: boolean;
   /** How long the browser may take to start and answer (default: BOARDPACK_BROWSER_TIMEOUT seconds, else 30 s). */
   browserTimeoutMs?: number;
+  /** Render every output even when the previous run's are up to date (`--force`). */
+  force?: boolean;
 }
 
 export interface RunSummary {
@@ -57,6 +61,8 @@ export interface RunSummary {
   elapsedMs: number;
   /** Milliseconds per step. */
   timings: Partial<Record<Step, number>>;
+  /** When nothing that goes into the outputs had changed: the previous run's files were kept, made at this time. */
+  reusedFrom?: string;
 }
 
 const silent: Logger = { info: () => {}, warn: () => {} };
@@ -73,19 +79,35 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   // written; every path out of the run closes it (finally), so a run that fails early leaves no browser behind.
   const env = options.env ?? process.env;
   const browserTimeoutMs = options.browserTimeoutMs ?? browserTimeoutFromEnv(env);
-  const lease: BrowserLease | undefined = config.outputs.formats.includes('pdf') ? startBrowser(config, {
+  const wantsPdf = config.outputs.formats.includes('pdf');
+  const outDir = config.outputs.dir;
+  const launch = () => startBrowser(config, {
     timeoutMs: browserTimeoutMs,
     // Where a wrong browser path came from, for the message: the command line (or its variable) or the config.
     explicitFrom: options.browser ? '`--browser` (or BOARDPACK_BROWSER)' : project.config.browser ? '`browser:` in boardpack.yaml' : undefined,
-  }) : undefined;
+  });
+  // When the previous outputs will probably be kept, the browser is not started unless the key says otherwise.
+  const deferBrowser = wantsPdf && !options.force && await likelyReusable(outDir, config.configFile);
+  let lease: BrowserLease | undefined = wantsPdf && !deferBrowser ? launch() : undefined;
   try {
     const pack = await computeLoaded(project, warnings, options, clock);
     const { assessment } = pack;
     const problems = [...pack.problems];
+    const sourceDateEpoch = env.SOURCE_DATE_EPOCH && /^\d+$/.test(env.SOURCE_DATE_EPOCH) ? env.SOURCE_DATE_EPOCH : null;
+
+    clock.step('results');
+    const reuseKey = packKey(pack, {
+      formats: [...config.outputs.formats].sort(), exceptionsOnly: Boolean(options.exceptionsOnly), eachArea: Boolean(options.eachArea),
+      strict: Boolean(options.strict), sourceDateEpoch, browser: wantsPdf ? await browserOf(config, lease) : null,
+    });
+    const previous = options.force ? undefined : await reusable(outDir, reuseKey);
+    if (previous) {
+      log.info(`Outputs unchanged: inputs, definitions, templates, commentary and options are those of the run of ${previous.generatedAt}, and its ${previous.outputs.length} files verify; kept them (--force to render again)`);
+      return finish({ pack, problems, files: reusedFiles(outDir, previous), manifestPath: path.join(outDir, MANIFEST_FILE), reusedFrom: previous.generatedAt });
+    }
+    if (wantsPdf && !lease) lease = launch();
 
     // emit: every output is written from the computed pack
-    clock.step('results');
-    const outDir = config.outputs.dir;
     mkdirSync(outDir, { recursive: true });
     // An earlier run's outputs never stay beside this run's (a Q1 PDF beside a Q2 HTML when the browser fails).
     removePreviousOutputs(outDir);
@@ -97,12 +119,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     const rendered = await renderPack(config, assessment, { generatedAt: pack.generatedAt, outDir, toolVersion: pack.toolVersion, log, commentary: pack.commentary, exceptionsOnly: options.exceptionsOnly, eachArea: options.eachArea, browser: lease });
     files.push(...rendered.files);
     problems.push(...rendered.problems);
-
-    // The PDF may have failed after the gates were checked: count it too.
-    const errors = problems.filter((p) => p.severity === 'error');
-    const gates = pack.freshness.gates.filter((g) => g.kind !== 'validation');
-    const validation = validationGate(errors);
-    if (validation) gates.push(validation);
+    const gates = gatesOf(pack, problems);
 
     clock.step('manifest');
     const manifest: Manifest = {
@@ -110,7 +127,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       tool: { name: 'boardpack', version: pack.toolVersion, node: process.version },
       runId: pack.runId,
       generatedAt: pack.generatedAt,
-      sourceDateEpoch: env.SOURCE_DATE_EPOCH && /^\d+$/.test(env.SOURCE_DATE_EPOCH) ? env.SOURCE_DATE_EPOCH : null,
+      sourceDateEpoch,
       command: options.command ?? [],
       strict: Boolean(options.strict),
       period: { id: assessment.period.id, label: assessment.period.label, start: assessment.period.start, end: assessment.period.end },
@@ -120,28 +137,62 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         .map((f) => ({ path: relativePosix(outDir, f.path), format: f.format, sha256: f.sha256, bytes: statSync(f.path).size }))
         .sort((a, b) => a.path.localeCompare(b.path)),
       gates: gates.map((g) => ({ code: g.code, message: g.message })),
+      // Only a run that wrote everything it was asked can be kept by the next one (a failed PDF is retried).
+      ...(rendered.problems.length ? {} : { reuseKey }),
     };
     const manifestPath = path.join(outDir, MANIFEST_FILE);
     await writeFileAtomic(manifestPath, renderManifest(manifest));
-    clock.stop();
-
-    return {
-      project,
-      pack,
-      assessment,
-      ingest: pack.ingest,
-      files,
-      problems,
-      freshness: pack.freshness,
-      gates,
-      manifestPath,
-      runId: pack.runId,
-      exitCode: options.strict && gates.length ? EXIT_CODES.gate : errors.length ? EXIT_CODES.failure : EXIT_CODES.ok,
-      elapsedMs: Date.now() - started,
-      timings: clock.timings,
-    };
+    return finish({ pack, problems, files, manifestPath });
   } finally {
     await lease?.close();
   }
+
+  function finish(done: { pack: PackResult; problems: Problem[]; files: RenderedFile[]; manifestPath: string; reusedFrom?: string }): RunSummary {
+    clock.stop();
+    const gates = gatesOf(done.pack, done.problems);
+    const errors = done.problems.filter((p) => p.severity === 'error');
+    return {
+      project,
+      pack: done.pack,
+      assessment: done.pack.assessment,
+      ingest: done.pack.ingest,
+      files: done.files,
+      problems: done.problems,
+      freshness: done.pack.freshness,
+      gates,
+      manifestPath: done.manifestPath,
+      runId: done.pack.runId,
+      exitCode: options.strict && gates.length ? EXIT_CODES.gate : errors.length ? EXIT_CODES.failure : EXIT_CODES.ok,
+      elapsedMs: Date.now() - started,
+      timings: clock.timings,
+      ...(done.reusedFrom ? { reusedFrom: done.reusedFrom } : {}),
+    };
+  }
+}
+
+/** The run's gates: the computation's, and validation counting every error (the PDF may have failed after). */
+function gatesOf(pack: PackResult, problems: Problem[]): Gate[] {
+  const gates = pack.freshness.gates.filter((g) => g.kind !== 'validation');
+  const validation = validationGate(problems.filter((p) => p.severity === 'error'));
+  if (validation) gates.push(validation);
+  return gates;
+}
+
+/** The browser the PDF will be printed with, for the key: the started one's, or found now (without starting it). */
+async function browserOf(config: Config, lease: BrowserLease | undefined): Promise<string | null> {
+  if (lease) return browserIdentity((await lease.found)?.executablePath);
+  try {
+    const { resolveBrowser } = await import('../report/browser.js');
+    return browserIdentity((await resolveBrowser({ explicit: config.browser })).executablePath);
+  } catch {
+    return null; // no browser: the key cannot match a run that printed a PDF, and the render reports why
+  }
+}
+
+/** The kept outputs as this run's files (the compiled SQL is listed in the manifest, not among the files). */
+function reusedFiles(outDir: string, m: Manifest): RenderedFile[] {
+  return m.outputs
+    .filter((o): o is typeof o & { format: RenderedFile['format'] } => ['html', 'pdf', 'xlsx', 'json'].includes(o.format))
+    .map((o) => ({ format: o.format, path: path.resolve(outDir, o.path), sha256: o.sha256 }));
 }
 

@@ -38,6 +38,11 @@ export interface Manifest {
   outputs: Array<HashedFile & { format: string }>;
   /** Why --strict would fail (or did); empty when every gate passed. */
   gates: Array<{ code: string; message: string }>;
+  /**
+   * A hash of everything the outputs were made from (`reuse.ts`): a later run with the same key keeps these
+   * outputs instead of rendering them again. Absent when the run could not write everything it was asked.
+   */
+  reuseKey?: string;
 }
 
 export interface ProjectHashes {

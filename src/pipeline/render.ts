@@ -45,6 +45,8 @@ export interface RenderOptions {
 export interface BrowserLease {
   /** Settles when the browser is up or has failed; never rejects. */
   ready: Promise<{ browser?: Browser; resolved?: ResolvedBrowser; error?: unknown }>;
+  /** Settles as soon as the executable is found (before it is started): undefined when none was. Never rejects. */
+  found: Promise<ResolvedBrowser | undefined>;
   /** Close the browser (waiting for its start if need be), killing it if it does not close. Idempotent. */
   close(): Promise<void>;
 }
@@ -65,19 +67,25 @@ export interface StartBrowserOptions {
  */
 export function startBrowser(config: Config, options: StartBrowserOptions = {}): BrowserLease {
   const stop = new AbortController();
+  let onFound: (r: ResolvedBrowser | undefined) => void = () => {};
+  const found = new Promise<ResolvedBrowser | undefined>((resolve) => { onFound = resolve; });
   const ready = (async () => {
     let resolved: ResolvedBrowser | undefined;
     try {
       const { resolveBrowser, launchBrowser } = await import('../report/browser.js');
       resolved = await resolveBrowser({ explicit: config.browser, explicitFrom: options.explicitFrom });
+      onFound(resolved);
       return { resolved, browser: await launchBrowser(resolved, { timeoutMs: options.timeoutMs, protocolTimeoutMs: options.protocolTimeoutMs, signal: stop.signal }) };
     } catch (error) {
       return { resolved, error };
+    } finally {
+      onFound(resolved);
     }
   })();
   let closing: Promise<void> | undefined;
   return {
     ready,
+    found,
     close: () => {
       stop.abort(); // a start still under way is stopped (the browser killed), not waited for
       closing ??= ready.then(async ({ browser }) => {

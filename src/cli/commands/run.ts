@@ -16,6 +16,8 @@ export interface RunCommandOptions {
   strict?: boolean; json?: boolean;
   /** Board version (exceptions only) plus the appendix file; `--each area`: one pack per locality too. */
   exceptionsOnly?: boolean; each?: string;
+  /** Render again even when the previous outputs are up to date. */
+  force?: boolean;
 }
 
 /** BOARDPACK_STRICT=1/true/yes turns --strict on (for CI); unset, empty, 0, false or no leave it off. */
@@ -35,7 +37,7 @@ export function summarise(s: RunSummary, cwd = process.cwd()): string {
   const main = s.files.find((f) => f.format === 'pdf') ?? s.files.find((f) => f.format === 'html');
   const extras = [failed.length ? `${failed.length} failed` : '', awaiting.length ? `${awaiting.length} awaiting data` : ''].filter(Boolean).join(', ');
   return `Computed ${c.total - failed.length} of ${c.total} indicators for ${s.assessment.period.label}${extras ? ` (${extras})` : ''}; ${c.onTarget} of ${c.rated} rated on or better than target`
-    + `${main ? ` → ${path.relative(cwd, main.path) || main.path}` : ''} in ${(s.elapsedMs / 1000).toFixed(1)} s`;
+    + `${main ? ` → ${path.relative(cwd, main.path) || main.path}` : ''}${s.reusedFrom ? ` (unchanged: kept from ${s.reusedFrom})` : ''} in ${(s.elapsedMs / 1000).toFixed(1)} s`;
 }
 
 /** The --json document: one object, stable keys, for CI to read (`jq .gates`). */
@@ -71,6 +73,8 @@ export function jsonSummary(s: RunSummary, strict: boolean, cwd = process.cwd())
       : null,
     problems: { errors: s.problems.filter((p) => p.severity === 'error').length, warnings: s.problems.filter((p) => p.severity === 'warning').length },
     files,
+    /** The generation time of the previous run whose outputs were kept because nothing had changed; else null. */
+    reusedFrom: s.reusedFrom ?? null,
     timingsMs: { ...s.timings, total: s.elapsedMs },
   };
 }
@@ -92,6 +96,7 @@ export async function runAndReport(log: CliLogger, opts: RunCommandOptions & { p
       command: process.argv.slice(2),
       exceptionsOnly: opts.exceptionsOnly,
       eachArea: opts.each === 'area',
+      force: opts.force,
     });
   } catch (e) {
     // --json promises one document on stdout even when the run cannot start (a config that does not load);

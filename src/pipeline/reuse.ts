@@ -1,0 +1,137 @@
+/**
+ * Reusing the previous run's outputs when nothing that goes into them has changed. The pack's key is a hash of
+ * everything its files are made from: the computed pack (every figure and judgement, the changes since the
+ * previous run, lineage, data-quality notes, gates, the commentary, the compiled SQL, the inputs' hashes), the
+ * config and definitions, the templates, the run's options, the tool itself (its version and the code and
+ * bundled templates it runs from), the browser that prints the PDF, SOURCE_DATE_EPOCH and the time zone. The
+ * key is stored in manifest.json; a later run whose key is the same, and whose outputs still have the hashes
+ * the manifest lists, leaves them as they are and says so. Anything else (or `--force`) renders afresh.
+ *
+ * The figures are still computed on every run: freshness depends on today's date, the warehouse can change
+ * without any file in the project changing, and `--strict` must judge this run's gates. Only the rendering
+ * (charts, HTML, XLSX, JSON and above all the PDF) is skipped.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
+import { sha256File } from '../core/hash.js';
+import { PACKAGE_ROOT } from '../config/load.js';
+import { MANIFEST_FILE, type Manifest } from './manifest.js';
+import type { PackResult } from './compute.js';
+
+/** What of the run's options changes the files written (not `--json`, `--quiet` or the command line). */
+export interface ReuseOptions {
+  formats: string[];
+  exceptionsOnly: boolean;
+  eachArea: boolean;
+  strict: boolean;
+  /** SOURCE_DATE_EPOCH, or null: without it the generation time is not part of the key (it would never match). */
+  sourceDateEpoch: string | null;
+  /** The browser that prints the PDF (path, size and modification time), when a PDF is wanted. */
+  browser: string | null;
+}
+
+let codeFingerprint: string | undefined;
+
+/**
+ * A hash of the code this process runs (its compiled or source modules), the bundled templates and
+ * package.json (the exact versions of the libraries that draw, write and print): a rebuilt or upgraded tool
+ * never reuses a pack an older one made, even under the same version number.
+ */
+export function toolFingerprint(): string {
+  if (codeFingerprint) return codeFingerprint;
+  const h = createHash('sha256');
+  const codeRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const walk = (dir: string) => {
+    let names: string[];
+    try { names = readdirSync(dir).sort(); } catch { return; }
+    for (const name of names) {
+      const file = path.join(dir, name);
+      const st = statSync(file);
+      if (st.isDirectory()) walk(file);
+      else if (/\.(js|ts|hbs|css|json)$/.test(name)) h.update(`${path.relative(codeRoot, file)}\0`).update(readFileSync(file)).update('\0');
+    }
+  };
+  walk(codeRoot);
+  walk(path.join(PACKAGE_ROOT, 'templates'));
+  try { h.update(readFileSync(path.join(PACKAGE_ROOT, 'package.json'))); } catch { /* a package without one: the code still counts */ }
+  codeFingerprint = h.digest('hex');
+  return codeFingerprint;
+}
+
+/** The browser's identity for the key: a new browser (another path, an upgrade) can print other bytes. */
+export function browserIdentity(executablePath: string | undefined): string | null {
+  if (!executablePath) return null;
+  try {
+    const st = statSync(executablePath);
+    return `${executablePath}\0${st.size}\0${st.mtimeMs}`;
+  } catch {
+    return executablePath;
+  }
+}
+
+/** The hash of everything the pack's files are made from (see the module comment). */
+export function packKey(pack: PackResult, options: ReuseOptions): string {
+  const { config, indicators } = pack.project;
+  const h = createHash('sha256');
+  const part = (name: string, value: unknown) => h.update(`${name}\0${JSON.stringify(value)}\n`);
+  part('tool', [pack.toolVersion, toolFingerprint()]);
+  part('options', options);
+  part('zone', Intl.DateTimeFormat().resolvedOptions().timeZone);
+  if (options.sourceDateEpoch !== null) part('generatedAt', pack.generatedAt);
+  part('config', config);
+  part('indicators', indicators);
+  part('hashes', pack.hashes);
+  part('inputs', pack.inputs);
+  part('assessment', pack.assessment);
+  part('commentary', pack.commentary);
+  part('compiled', pack.compiled);
+  part('ingest', pack.ingest.problems);
+  part('gates', pack.gates);
+  part('runId', pack.runId);
+  return h.digest('hex');
+}
+
+function readManifest(outDir: string): (Manifest & { reuseKey?: string }) | undefined {
+  const file = path.join(outDir, MANIFEST_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest & { reuseKey?: string };
+    return m && m.manifestVersion === 1 && Array.isArray(m.outputs) ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the previous run in `outDir` is likely to be reused (it has a key, and its config and inputs still
+ * have the sizes and hash it lists): then the browser is not started until the key says it is needed. Only a
+ * guess for scheduling; `reusable` decides.
+ */
+export async function likelyReusable(outDir: string, configFile: string): Promise<boolean> {
+  const m = readManifest(outDir);
+  if (!m?.reuseKey) return false;
+  try {
+    if (await sha256File(configFile) !== m.project.config.sha256) return false;
+    const root = path.resolve(outDir, m.project.root);
+    return m.inputs.every((i) => statSync(path.resolve(root, i.path)).size === i.bytes);
+  } catch {
+    return false;
+  }
+}
+
+/** The previous run's manifest when its key is `key` and every output it lists still has its hash; else undefined. */
+export async function reusable(outDir: string, key: string): Promise<Manifest | undefined> {
+  const m = readManifest(outDir);
+  if (!m || m.reuseKey !== key) return undefined;
+  for (const o of m.outputs) {
+    const file = path.resolve(outDir, o.path);
+    try {
+      if (!statSync(file).isFile() || await sha256File(file) !== o.sha256) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return m;
+}

@@ -1,0 +1,86 @@
+/**
+ * A second run with nothing changed keeps the first run's outputs (and says so); any change to what goes into
+ * them (commentary, a template, an extract, the options, SOURCE_DATE_EPOCH, an output edited since) renders
+ * again, and so does `force`. Counted from the run's log and the files' modification times, not from timing.
+ */
+import { appendFileSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runPipeline, type RunOptions } from '../../src/pipeline/index.js';
+import { MANIFEST_FILE } from '../../src/pipeline/manifest.js';
+import { REPO_ROOT } from '../helpers/cli.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'bp-reuse-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const project = path.join(dir, 'sample');
+const out = path.join(dir, 'out');
+const at = () => new Date('2026-11-20T09:00:00Z');
+
+/** One run into `out`: whether it kept the previous outputs, by its log line and by the HTML's modification time. */
+async function run(extra: Partial<RunOptions> = {}) {
+  const lines: string[] = [];
+  const html = path.join(out, 'board-pack.html');
+  let before: number | undefined;
+  try { before = statSync(html).mtimeMs; } catch { before = undefined; }
+  const summary = await runPipeline({
+    projectDir: project, outDir: out, formats: ['html', 'json'], now: at, env: {},
+    log: { info: (l) => lines.push(l), warn: (l) => lines.push(l) }, ...extra,
+  });
+  expect(summary.exitCode).toBe(0);
+  const kept = lines.some((l) => l.startsWith('Outputs unchanged'));
+  expect(Boolean(summary.reusedFrom)).toBe(kept);
+  // Kept means not written again; rendered means written again (a fresh file).
+  if (before !== undefined) expect(statSync(html).mtimeMs === before).toBe(kept);
+  return { kept, summary };
+}
+
+describe('reusing an unchanged pack', () => {
+  it('keeps the outputs when nothing changed, and renders again when anything that goes into them did', async () => {
+    cpSync(path.join(REPO_ROOT, 'sample-data'), project, { recursive: true, filter: (src) => !/[/\\](\.boardpack|out)$/.test(src) });
+    // A templates folder overriding the stylesheet, so a template can change without the config changing.
+    mkdirSync(path.join(project, 'templates'));
+    copyFileSync(path.join(REPO_ROOT, 'templates', 'pack.css'), path.join(project, 'templates', 'pack.css'));
+    appendFileSync(path.join(project, 'boardpack.yaml'), '\ntemplates: templates\n');
+
+    const first = await run();
+    expect(first.kept).toBe(false);
+    const manifest = JSON.parse(readFileSync(path.join(out, MANIFEST_FILE), 'utf8')) as { reuseKey?: string; generatedAt: string };
+    expect(manifest.reuseKey).toMatch(/^[0-9a-f]{64}$/);
+
+    const second = await run();
+    expect(second.kept).toBe(true);
+    expect(second.summary.reusedFrom).toBe(manifest.generatedAt);
+    expect(second.summary.files.map((f) => path.basename(f.path)).sort()).toEqual(['board-pack.html', 'results.json']);
+    // The manifest is the first run's: the outputs are still exactly what it lists.
+    expect(JSON.parse(readFileSync(path.join(out, MANIFEST_FILE), 'utf8'))).toEqual(manifest);
+
+    expect((await run({ force: true })).kept).toBe(false);
+
+    // An output changed since: not trusted, rendered again.
+    appendFileSync(path.join(out, 'results.json'), ' ');
+    expect((await run()).kept).toBe(false);
+
+    // The commentary.
+    const commentary = path.join(project, 'commentary.yaml');
+    writeFileSync(commentary, readFileSync(commentary, 'utf8').replace('Fewer mothers smoke at delivery', 'Fewer mothers now smoke at delivery'));
+    expect((await run()).kept).toBe(false);
+    expect(readFileSync(path.join(out, 'board-pack.html'), 'utf8')).toContain('Fewer mothers now smoke at delivery');
+
+    // A template.
+    appendFileSync(path.join(project, 'templates', 'pack.css'), '\n.bp-reuse-test { color: inherit; }\n');
+    expect((await run()).kept).toBe(false);
+
+    // An extract.
+    const extract = path.join(project, 'extracts', 'population_by_locality.csv');
+    writeFileSync(extract, readFileSync(extract, 'utf8').replace('2021-22,BKF-L1,Central,18800,', '2021-22,BKF-L1,Central,18801,'));
+    expect((await run()).kept).toBe(false);
+    expect((await run()).kept).toBe(true);
+
+    // The options and SOURCE_DATE_EPOCH.
+    expect((await run({ exceptionsOnly: true })).kept).toBe(false);
+    expect((await run({ env: { SOURCE_DATE_EPOCH: '1800000000' } })).kept).toBe(false);
+    expect((await run({ env: { SOURCE_DATE_EPOCH: '1800000000' } })).kept).toBe(true);
+    expect((await run({ env: { SOURCE_DATE_EPOCH: '1800000001' } })).kept).toBe(false);
+  }, 900_000);
+});
