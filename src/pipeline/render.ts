@@ -150,7 +150,8 @@ export async function renderPack(config: Config, assessment: Assessment, options
     const only = exceptionIds(withNotes);
     packs.push({
       name: 'board-pack', config, assessment: withNotes, title: `${baseTitle} (board version: exceptions)`,
-      meta: { only, variant: 'Board version: exceptions only (full detail in the appendix file)', sections: [{ id: 'cover' }, { id: 'summary' }, { id: 'scorecard' }, { id: 'report_cards' }, { id: 'turn_the_curve' }] },
+      // Board-sized at any framework size: the whole scorecard, then one compact card per exception.
+      meta: { only, board: true, variant: 'Board version: exceptions only (full detail in the appendix file)', sections: [{ id: 'cover' }, { id: 'summary' }, { id: 'scorecard' }, { id: 'report_cards' }] },
     });
     // The appendix carries what the board version leaves out, without repeating its cover, summary or scorecard.
     const exceptionSet = new Set(only);

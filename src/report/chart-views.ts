@@ -24,6 +24,8 @@ export interface ChartView {
   legend?: LegendItem[];
   /** Sentences printed under the chart: what the signals are, where limits were recalculated and why. */
   notes?: string[];
+  /** Every SPC signal in words (the notes carry only their summary), for the figures behind the charts. */
+  signals?: string[];
 }
 
 /** The scorecard's trend line: no axes, the latest point marked. */
@@ -57,7 +59,7 @@ export interface ChartSize { width?: number; height?: number }
  */
 export const CHART_SIZE = {
   /** A report card's measure: the chart column of the two-column measure (about 355 px in print). */
-  card: { width: 340, height: 250 },
+  card: { width: 340, height: 175 },
   /** The turn-the-curve page's main chart (about 398 px in print). */
   ttc: { width: 356, height: 260 },
   /** The turn-the-curve page's pair of small charts (about 328 px each in print). */
@@ -145,12 +147,11 @@ export function historyChart(ia: IndicatorAssessment, id: string, withForecast: 
 
 const RULE_ORDER = ['outside_limits', 'shift', 'trend', 'two_of_three'] as const;
 
-/**
- * The SPC signals in words, one sentence per run of points under a rule, so a reader need not decode the
- * colours: "2025/26 Q1 to 2026/27 Q2: 7 or more points in a row below the mean (improvement)".
- */
-export function spcSignals(spc: SpcSummary): string[] {
-  const out: string[] = [];
+/** One run of points under one SPC rule: where it starts and ends (indexes into the points) and what it means. */
+interface SignalRun { from: number; to: number; meaning: 'improvement' | 'concern' | 'no better direction'; text: string }
+
+function signalRuns(spc: SpcSummary): SignalRun[] {
+  const out: SignalRun[] = [];
   const pts = spc.points;
   const label = (p: SpcPoint) => p.periodLabel ?? p.period;
   const meaning = (p: SpcPoint) => (p.direction === 'improvement' ? 'improvement' : p.direction === 'concern' ? 'concern' : 'no better direction');
@@ -180,11 +181,35 @@ export function spcSignals(spc: SpcSummary): string[] {
         trend: `${n} points in a row ${w}`,
         two_of_three: `2 of 3 points near the ${w === 'above' ? 'upper' : 'lower'} limit (beyond two sigma)`,
       }[rule];
-      out.push(`${span}, ${what} (${m})`);
+      out.push({ from: i, to: j, meaning: m, text: `${span}, ${what} (${m})` });
       i = j + 1;
     }
   }
   return out;
+}
+
+/**
+ * The SPC signals in words, one sentence per run of points under a rule, so a reader need not decode the
+ * colours: "2025/26 Q1 to 2026/27 Q2: 7 or more points in a row below the mean (improvement)".
+ */
+export function spcSignals(spc: SpcSummary): string[] {
+  return signalRuns(spc).map((r) => r.text);
+}
+
+/**
+ * The signals in one line, for a chart printed on a report card: how many runs of each meaning, and the most
+ * recent run in full (the one a board acts on). The full list is printed with the figures behind the charts.
+ */
+export function spcSignalSummary(spc: SpcSummary): string {
+  const runs = signalRuns(spc);
+  if (!runs.length) return 'No signals: every point is common cause variation.';
+  const counts = (['improvement', 'concern', 'no better direction'] as const)
+    .map((m) => [m, runs.filter((r) => r.meaning === m).length] as const).filter(([, n]) => n > 0)
+    .map(([m, n]) => `${n} ${m}`);
+  // The most recent: the run ending last (ties: the earlier rule in RULE_ORDER, the stronger signal).
+  const latest = runs.reduce((a, b) => (b.to > a.to ? b : a));
+  const where = latest.to === spc.points.length - 1 ? 'latest' : 'most recent';
+  return `Signals: ${counts.join(', ')}; ${where}: ${latest.text}.`;
 }
 
 /** A trend in the latest segment: the limits are fitted across a changing process. */
@@ -238,9 +263,8 @@ export function xmrChart(ia: IndicatorAssessment, id: string, size: ChartSize = 
   const notes: string[] = [];
   segments.slice(1).forEach((s) => notes.push(`Limits recalculated from ${labelOf.get(s.from) ?? s.from} (the vertical rule)${s.reason ? `: ${s.reason}` : ''}.`));
   if (trend) notes.push(`The limits are fitted across a ${trend.direction} trend (${labelOf.get(trend.from) ?? trend.from} to ${labelOf.get(trend.to) ?? trend.to}), so they describe no single process and no assurance is given against the target. Once the change is understood, its period can be declared so that the limits are recalculated from it.`);
-  const signals = spcSignals(spc);
-  notes.push(signals.length ? `Signals: ${signals.join('; ')}.` : 'No signals: every point is common cause variation.');
-  return { svg, alt, legend, notes };
+  notes.push(spcSignalSummary(spc));
+  return { svg, alt, legend, notes, signals: spcSignals(spc) };
 }
 
 export interface AreaNames { names: Map<string, string>; whole: string }

@@ -62,6 +62,12 @@ export interface ReportMeta {
   sections?: ReportSection[];
   /** Only these indicators in the scorecard, report cards, turn-the-curve pages and localities (the summary keeps all). */
   only?: string[];
+  /**
+   * The board version: the scorecard shows every indicator, and the report cards one compact card per indicator
+   * in `only` (population indicators too, with their curve: their turn-the-curve pages are in the appendix file),
+   * under each priority's title and story.
+   */
+  board?: boolean;
   /** Which version of the pack this is, printed under the title: "Board version: exceptions only". */
   variant?: string;
   /** The locality whose pack this is (its id); the commentary is then that locality's own. */

@@ -51,7 +51,11 @@ describe('SPC over the full history, recalculated at a declared change', () => {
     expect(spc.trends!.every((t) => !t.inLatestSegment)).toBe(true);
     const chart = xmrChart(assessment(d), 'cla');
     expect(chart.notes).toContain('Limits recalculated from 2024/25 Q4 (the vertical rule): the edge-of-care team began work.');
-    expect(chart.notes!.at(-1)).toMatch(/^Signals: .*points in a row falling \(improvement\)/);
+    // The chart's note sums the signals up (4 runs of improvement, 3 of concern) and names the most recent; every
+    // signal is listed in full for the figures behind the charts.
+    expect(chart.notes!.at(-1)).toMatch(/^Signals: 4 improvement, 3 concern; most recent: 2024\/25 Q1 to 2024\/25 Q3, 3 points beyond the lower process limit \(improvement\)\.$/);
+    expect(chart.signals).toHaveLength(7);
+    expect(chart.signals!.join('; ')).toMatch(/points in a row falling \(improvement\)/);
     // Each special-cause point is coloured by what it means: the early high figures are concerns, the fall an improvement.
     expect(chart.legend!.map((l) => l.label)).toEqual(expect.arrayContaining(['Special cause: improvement', 'Special cause: concern', 'Target 86.0 per 10,000']));
   });

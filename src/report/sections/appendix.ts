@@ -9,6 +9,7 @@ import { formatLocation, type Problem } from '../../core/errors.js';
 import type { LoadBehind, SuppressionRecord } from '../../assess/types.js';
 import { KIND_LABEL, PERIOD_TYPE_LABEL, POLARITY_LABEL, QUESTION_LABEL, RAG_ORDER, UNIT_LABEL, formatDate, formatValue, plural, ragView, type RagView } from '../format.js';
 import { GLOSSARY } from '../glossary.js';
+import { spcSignals } from '../chart-views.js';
 import { anchorOf, periodLabelOf, type SectionContext } from './context.js';
 
 export interface DefinitionView {
@@ -34,7 +35,7 @@ export interface AppendixView {
     all: Array<{ title: string; period: string; area: string; reason: string }>;
   };
   /** The figures behind every history chart, one row per indicator (so the PDF carries each chart's data). */
-  chartData: Array<{ title: string; anchor: string; figures: string }>;
+  chartData: Array<{ title: string; anchor: string; figures: string; signals: string | null }>;
   glossary: Array<{ term: string; definition: string }>;
   /** The methods behind every judgement (from assess), in words. */
   methods: Array<{ title: string; text: string }>;
@@ -137,7 +138,12 @@ export function buildAppendix(ctx: SectionContext, id: string): AppendixView {
     },
     chartData: included.map((ia) => {
       const view = ctx.viewOf(ia);
-      return { title: view.title, anchor: anchorOf('data', ia.indicator.id), figures: view.history.map((h) => `${h.period} ${h.value}`).join('; ') };
+      // Every SPC signal: the charts print only their summary.
+      const signals = ia.spc ? spcSignals(ia.spc) : [];
+      return {
+        title: view.title, anchor: anchorOf('data', ia.indicator.id), figures: view.history.map((h) => `${h.period} ${h.value}`).join('; '),
+        signals: ia.spc ? (signals.length ? `SPC signals: ${signals.join('; ')}.` : 'SPC: no signals, every point is common cause variation.') : null,
+      };
     }),
     // A locality is compared with the partnership, not with the council's benchmarks: its pack says so.
     glossary: ctx.locality

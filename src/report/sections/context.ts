@@ -9,6 +9,8 @@ import type { AreaNames } from '../chart-views.js';
 import type { Commentary, ReportMeta } from '../model.js';
 import { indicatorView, type IndicatorView } from './indicator.js';
 
+export interface PriorityGroup { id: string; priority: Pick<Priority, 'id' | 'title'> & { description?: string }; list: IndicatorAssessment[] }
+
 export interface SectionContext {
   config: Config;
   assessment: Assessment;
@@ -18,7 +20,9 @@ export interface SectionContext {
   /** Indicators printed after the summary (a board version prints only some); the summary sees them all. */
   included: IndicatorAssessment[];
   /** Included indicators grouped by priority, in framework order; indicators of an unknown priority last. */
-  priorityList: Array<{ id: string; priority: Pick<Priority, 'id' | 'title'> & { description?: string }; list: IndicatorAssessment[] }>;
+  priorityList: PriorityGroup[];
+  /** Every indicator grouped the same way (the board version's scorecard shows the whole framework). */
+  allPriorityList: PriorityGroup[];
   viewOf(ia: IndicatorAssessment): IndicatorView;
   views: Map<string, IndicatorView>;
   localities: Area[];
@@ -39,19 +43,22 @@ export function buildContext(config: Config, assessment: Assessment, meta: Repor
   for (const ia of assessment.indicators) views.set(ia.indicator.id, indicatorView(ia, priorities));
   const onlySet = meta.only ? new Set(meta.only) : null;
   const included = assessment.indicators.filter((ia) => !onlySet || onlySet.has(ia.indicator.id));
-  const byPriority = new Map<string, IndicatorAssessment[]>();
-  for (const p of config.framework.priorities) byPriority.set(p.id, []);
-  for (const ia of included) {
-    const key = priorities.has(ia.indicator.priority) ? ia.indicator.priority : '__other';
-    if (!byPriority.has(key)) byPriority.set(key, []);
-    byPriority.get(key)!.push(ia);
-  }
-  const priorityList = [...byPriority.entries()]
-    .filter(([, list]) => list.length > 0)
-    .map(([id, list]) => ({ id, priority: priorities.get(id) ?? { id, title: 'Other indicators' }, list }));
+  const byPriority = (list: IndicatorAssessment[]): PriorityGroup[] => {
+    const groups = new Map<string, IndicatorAssessment[]>();
+    for (const p of config.framework.priorities) groups.set(p.id, []);
+    for (const ia of list) {
+      const key = priorities.has(ia.indicator.priority) ? ia.indicator.priority : '__other';
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key)!.push(ia);
+    }
+    return [...groups.entries()]
+      .filter(([, l]) => l.length > 0)
+      .map(([id, l]) => ({ id, priority: priorities.get(id) ?? { id, title: 'Other indicators' }, list: l }));
+  };
   const localityArea = meta.area ? config.areas.find((a) => a.id === meta.area) : undefined;
   return {
-    config, assessment, meta, commentary: meta.commentary ?? {}, priorities, included, priorityList,
+    config, assessment, meta, commentary: meta.commentary ?? {}, priorities, included,
+    priorityList: byPriority(included), allPriorityList: byPriority(assessment.indicators),
     viewOf: (ia) => views.get(ia.indicator.id)!, views, localities, areaName, areaNames: { names: areaName, whole: wholeName }, wholeName,
     locality: localityArea ? { id: localityArea.id, name: localityArea.name } : null,
   };

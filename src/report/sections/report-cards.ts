@@ -45,7 +45,13 @@ export interface ReportCardView {
   partners: string[];
 }
 
-export interface ReportCardsView { id: string; cards: ReportCardView[]; none: string | null }
+export interface ReportCardsView {
+  id: string;
+  /** What the section holds, in the board version (where it is only the exceptions), or null. */
+  intro: string | null;
+  cards: ReportCardView[];
+  none: string | null;
+}
 
 const QUESTION_ORDER: ObaQuestion[] = ['better_off', 'how_well', 'how_much'];
 const weight = (def: IndicatorDef) => (def.kind === 'population_indicator' ? 0 : def.question ? 1 + QUESTION_ORDER.indexOf(def.question) : 4);
@@ -61,9 +67,12 @@ export function commentaryOf(ctx: SectionContext, ia: IndicatorAssessment): Meas
 
 export function buildReportCards(ctx: SectionContext, id: string): ReportCardsView {
   const { commentary, assessment } = ctx;
+  // The board version has no turn-the-curve pages: a population indicator is a card of its own there, with its
+  // commentary and its curve.
+  const board = !!ctx.meta.board;
   const measureCommentary = (ia: IndicatorAssessment): MeasureCommentaryView | null => {
     const note = commentary[ia.indicator.id];
-    if (isPopulation(ia) || !note || !(note.story || note.whatWorks || note.partners || note.actions)) return null;
+    if ((isPopulation(ia) && !board) || !note || !(note.story || note.whatWorks || note.partners || note.actions)) return null;
     return commentaryOf(ctx, ia);
   };
   const cards: ReportCardView[] = ctx.priorityList.map(({ id: pid, priority, list }) => {
@@ -74,22 +83,32 @@ export function buildReportCards(ctx: SectionContext, id: string): ReportCardsVi
       id: pid,
       anchor: anchorOf('card', pid),
       title: priority.title,
-      description: priority.description ?? null,
-      summary: `${plural(list.length, 'indicator')}: ${tally.map(([r, n]) => `${n} ${ragView(r).word.toLowerCase()}`).join(', ')}`,
-      population: ordered.filter(isPopulation).map(ctx.viewOf),
-      measures: ordered.filter((ia) => !isPopulation(ia)).map((ia) => ({
-        indicator: ctx.viewOf(ia),
-        // One chart per measure: the SPC chart carries the target, so it replaces the history line.
-        chart: ia.spc ? null : historyChart(ia, `card-${ia.indicator.id}`, false, CHART_SIZE.card),
-        spcChart: ia.spc ? xmrChart(ia, `card-spc-${ia.indicator.id}`, CHART_SIZE.card) : null,
-        commentary: measureCommentary(ia),
-      })),
+      description: board ? null : priority.description ?? null,
+      summary: `${plural(list.length, board ? 'exception' : 'indicator')}: ${tally.map(([r, n]) => `${n} ${ragView(r).word.toLowerCase()}`).join(', ')}`,
+      population: board ? [] : ordered.filter(isPopulation).map(ctx.viewOf),
+      measures: ordered.filter((ia) => board || !isPopulation(ia)).map((ia) => {
+        // One chart per measure: the SPC chart carries the target, so it replaces the history line; a population
+        // indicator's is its history with the baseline and forecast, the curve it is judged by.
+        const withCurve = isPopulation(ia) && !!ia.forecast;
+        const spc = !!ia.spc && !withCurve;
+        return {
+          indicator: ctx.viewOf(ia),
+          chart: spc ? null : historyChart(ia, `card-${ia.indicator.id}`, withCurve, CHART_SIZE.card),
+          spcChart: spc ? xmrChart(ia, `card-spc-${ia.indicator.id}`, CHART_SIZE.card) : null,
+          commentary: measureCommentary(ia),
+        };
+      }),
       story: paragraphs(commentary[pid]?.story),
       whatWorks: paragraphs(commentary[pid]?.whatWorks),
       actions: paragraphs(commentary[pid]?.actions),
       commentaryStale: staleNote(commentary[pid], { period: assessment.period.id, periodLabel: assessment.period.label }),
-      partners: [...partners, ...partnerList(commentary[pid]?.partners)],
+      partners: board ? [] : [...partners, ...partnerList(commentary[pid]?.partners)],
     };
   });
-  return { id, cards, none: cards.length ? null : 'No indicator is in this version of the pack.' };
+  return {
+    id,
+    intro: board ? 'One card for each exception, by priority. The other indicators\' cards, the turn-the-curve pages, the localities, the definitions and every SPC signal are in the appendix file.' : null,
+    cards,
+    none: cards.length ? null : 'No indicator is in this version of the pack.',
+  };
 }

@@ -32,7 +32,8 @@ const GROUPS = [
 ];
 
 export function buildScorecard(ctx: SectionContext, id: string): ScorecardView {
-  const priorities: ScorecardPriority[] = ctx.priorityList.map(({ id: pid, priority, list }) => ({
+  // The board version prints cards only for the exceptions, but its scorecard is the whole framework.
+  const priorities: ScorecardPriority[] = (ctx.meta.board ? ctx.allPriorityList : ctx.priorityList).map(({ id: pid, priority, list }) => ({
     id: pid,
     anchor: anchorOf('priority', pid),
     title: priority.title,
