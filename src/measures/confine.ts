@@ -68,15 +68,19 @@ export async function isConfined(wh: Warehouse): Promise<boolean> {
 
 export interface SqlContext { what: string; file?: string; yamlPath?: string }
 
-/** A statement that DuckDB accepted for running: exactly one query, bound against the warehouse. */
-export interface CheckedStatement { prepared: DuckDBPreparedStatement }
+/**
+ * A statement that DuckDB accepted for running: exactly one query, bound against the warehouse. With `maxRows`,
+ * what is prepared is the query with `LIMIT maxRows + 1`, so DuckDB never hands over (or fully sorts) more rows
+ * than that; `sql` is the query as checked, without the limit, for counting.
+ */
+export interface CheckedStatement { prepared: DuckDBPreparedStatement; sql: string; maxRows?: number }
 
 /**
  * Parses `sql` with DuckDB, refuses anything but exactly one query, and binds it (so unknown columns and
  * forbidden file access are reported before any indicator computes). Errors other than confinement ones are
  * rethrown raw for the caller to enrich with the table list.
  */
-export async function checkStatement(wh: Warehouse, sql: string, ctx: SqlContext): Promise<CheckedStatement> {
+export async function checkStatement(wh: Warehouse, sql: string, ctx: SqlContext, maxRows?: number): Promise<CheckedStatement> {
   const extracted = await wh.conn.extractStatements(sql);
   if (extracted.count === 0) {
     throw new BoardpackError(problem('BP_SQL_EMPTY', `${ctx.what}: the SQL is empty`, { file: ctx.file, yamlPath: ctx.yamlPath, fix: 'write one SELECT query' }));
@@ -101,21 +105,58 @@ export async function checkStatement(wh: Warehouse, sql: string, ctx: SqlContext
       fix: 'indicator SQL only reads the warehouse: it cannot install extensions, attach databases, copy, export or change anything',
     }));
   }
-  return { prepared };
+  if (maxRows === undefined) return { prepared, sql };
+  // Checked as written above (one query, nothing forbidden); the limit is ours, on a new line after any comment.
+  prepared.destroySync();
+  try {
+    prepared = await wh.conn.prepare(`${sql}\nLIMIT ${maxRows + 1}`);
+  } catch (e) {
+    throw forbiddenOrRaw(e, ctx, sql);
+  }
+  return { prepared, sql, maxRows };
 }
 
-/** Runs a checked statement with a time limit; the connection is interrupted when it is exceeded. */
+/** More rows than an indicator may return: refused with the count before any row becomes a JS value. */
+export class TooManyRows extends Error {
+  constructor(readonly count: number, readonly limit: number, readonly complete: boolean) {
+    super(`${count} rows, limit ${limit}`);
+  }
+}
+
+/**
+ * Runs a checked statement with a time limit (the connection is interrupted when it is exceeded). A statement
+ * checked with `maxRows` returns at most one row more than that (its LIMIT): rows become JS values only when
+ * there are no more than `maxRows`. Past it, DuckDB counts the rows itself (`count(*)` over the query as checked,
+ * in the time left), so a definition returning millions of rows costs neither a full sort nor gigabytes of
+ * objects: TooManyRows carries the count (a lower bound when the time limit stopped the counting).
+ */
 export async function runChecked<T>(wh: Warehouse, stmt: CheckedStatement, ctx: SqlContext, timeoutMs = DEFAULT_QUERY_TIMEOUT_MS): Promise<T[]> {
   let timedOut = false;
   const timer = setTimeout(() => { timedOut = true; wh.conn.interrupt(); }, timeoutMs);
+  let over = 0;
   try {
     const reader = await stmt.prepared.runAndReadAll();
-    return reader.getRowObjectsJS().map((row) => {
-      for (const k of Object.keys(row)) if (typeof row[k] === 'bigint') row[k] = Number(row[k]);
-      return row;
-    }) as T[];
+    if (stmt.maxRows === undefined || reader.currentRowCount <= stmt.maxRows) {
+      return reader.getRowObjectsJS().map((row) => {
+        for (const k of Object.keys(row)) if (typeof row[k] === 'bigint') row[k] = Number(row[k]);
+        return row;
+      }) as T[];
+    }
+    over = reader.currentRowCount;
+    // A final ORDER BY does not change the count, and sorting millions of rows only to count them would take
+    // most of the time limit (DuckDB keeps the sort inside a subquery).
+    const unordered = stmt.sql.replace(/\sORDER BY [\w."]+(?:\s*,\s*[\w."]+)*\s*$/i, '');
+    const count = await checkStatement(wh, `SELECT count(*) AS n FROM (\n${unordered}\n) AS counted`, ctx);
+    try {
+      const [[n]] = (await count.prepared.runAndReadAll()).getRowsJS();
+      throw new TooManyRows(Number(n), stmt.maxRows, true);
+    } finally {
+      count.prepared.destroySync();
+    }
   } catch (e) {
+    if (e instanceof TooManyRows) throw e;
     if (timedOut || /INTERRUPT/i.test((e as Error)?.message ?? '')) {
+      if (over > 0) throw new TooManyRows(over, stmt.maxRows!, false);
       throw new BoardpackError(problem('BP_SQL_TIMEOUT', `${ctx.what}: the query ran for more than ${Math.round(timeoutMs / 1000)} s and was stopped`, {
         file: ctx.file, yamlPath: ctx.yamlPath,
         fix: 'look for a join without a condition or a recursive CTE without an end; an indicator normally takes milliseconds',

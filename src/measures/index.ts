@@ -3,7 +3,7 @@
  * with the extract's real columns before anything is computed), then compute the ones that bind.
  * One bad indicator is reported and dropped; the others still compute.
  */
-import { problem, BoardpackError } from '../core/errors.js';
+import { problem, BoardpackError, UsageError } from '../core/errors.js';
 import { AGGREGATABLE, makePeriod, tryParsePeriodId, type Period } from '../core/periods.js';
 import { missingPeriods, readHoldings } from './coverage.js';
 import type { Config, IndicatorDef } from '../config/types.js';
@@ -11,7 +11,7 @@ import { enrichDuckDbError, type Warehouse } from '../warehouse/db.js';
 import { hasPeriodDays, tableColumns } from '../warehouse/meta.js';
 import { compileIndicator, UNIT_MULTIPLIER } from './compile.js';
 import { checkIdentifierUse } from './identifiers.js';
-import { checkFragment, checkStatement, confineWarehouse, runChecked, DEFAULT_QUERY_TIMEOUT_MS, type CheckedStatement } from './confine.js';
+import { checkFragment, checkStatement, confineWarehouse, runChecked, TooManyRows, DEFAULT_QUERY_TIMEOUT_MS, type CheckedStatement } from './confine.js';
 import type { MeasuresOutput, MeasureValue } from './types.js';
 
 export * from './types.js';
@@ -21,6 +21,35 @@ export { openMeasuresWarehouse, confineWarehouse, isConfined, statementKeywords,
 export interface ComputeOptions {
   /** Time limit for each indicator's query (default 120 s). */
   queryTimeoutMs?: number;
+  /** The most rows one indicator's query may return (default: `BOARDPACK_MAX_INDICATOR_ROWS`, else `defaultMaxRows`). */
+  maxRows?: number;
+}
+
+export const MAX_ROWS_ENV = 'BOARDPACK_MAX_INDICATOR_ROWS';
+/** Rows below which no indicator is refused, whatever its periods and areas: a few tens of MB as JS values. */
+export const MIN_MAX_ROWS = 100_000;
+/** Years of periods an indicator's series may span, for the default row limit. */
+const SPAN_YEARS = 200;
+
+/**
+ * The rows an indicator may return unless `BOARDPACK_MAX_INDICATOR_ROWS` says otherwise. A correct one returns
+ * one row per period and area (there are no other breakdowns), so: every period of its type across two centuries
+ * for the partnership and every area, and never less than 100,000. A definition that returns a row per child or
+ * per episode (millions) is far past it, and is refused before its rows are converted, which would otherwise
+ * exhaust Node's heap.
+ */
+export function defaultMaxRows(def: Pick<IndicatorDef, 'periodType'>, areaCount: number): number {
+  return Math.max(MIN_MAX_ROWS, areaCount * makePeriod(def.periodType, 2024, 1).perYear * SPAN_YEARS);
+}
+
+/** BOARDPACK_MAX_INDICATOR_ROWS (a positive whole number), or undefined for the default. */
+export function maxRowsFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env[MAX_ROWS_ENV]?.trim();
+  if (!raw) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
+    throw new UsageError(`${MAX_ROWS_ENV}="${raw.slice(0, 40)}" is not a positive whole number of rows`, `set it to a number such as 1000000, or unset it for the default (one row per period and area over two centuries, at least ${MIN_MAX_ROWS.toLocaleString('en-GB')})`);
+  }
+  return Number(raw);
 }
 
 /**
@@ -29,12 +58,14 @@ export interface ComputeOptions {
  * database whoever calls this; the pipeline passes a read-only instance opened by `openMeasuresWarehouse`.
  */
 export async function computeMeasures(wh: Warehouse, config: Config, indicators: IndicatorDef[], options: ComputeOptions = {}): Promise<MeasuresOutput> {
+  const maxRowsSet = options.maxRows ?? maxRowsFromEnv();
   await confineWarehouse(wh);
   const tables = await tableColumns(wh);
   const holdings = await readHoldings(wh, config, indicators);
   // The day calendar for event dates (issue #9); a warehouse without a current one keeps the range join.
   const periodDays = await hasPeriodDays(wh).catch(() => false);
   const checked = new Map<string, CheckedStatement>();
+  const areaIds = new Set(['all', ...config.areas.map((a) => a.id)]);
   const out: MeasuresOutput = { values: [], compiled: [], failures: [] };
   for (const def of indicators) {
     if (def.aggregate && !AGGREGATABLE[def.aggregate].includes(def.periodType)) {
@@ -62,14 +93,13 @@ export async function computeMeasures(wh: Warehouse, config: Config, indicators:
       }
       await checkIdentifierUse(wh, def, config);
       if (def.sql) (await checkStatement(wh, def.sql.trim().replace(/;\s*$/, ''), context)).prepared.destroySync();
-      checked.set(def.id, await checkStatement(wh, sql, context));
+      checked.set(def.id, await checkStatement(wh, sql, context, maxRowsSet ?? defaultMaxRows(def, areaIds.size)));
     } catch (e) {
       out.failures.push({ indicator: def.id, problem: (e instanceof BoardpackError ? e : enrichDuckDbError(e, context)).problems[0] });
       continue;
     }
   }
   const failed = new Set(out.failures.map((f) => f.indicator));
-  const areaIds = new Set(['all', ...config.areas.map((a) => a.id)]);
   for (const def of indicators) {
     if (failed.has(def.id)) continue;
     const ctx = { what: `indicator ${def.id}`, file: def.file, yamlPath: `indicators.${def.id}` };
@@ -97,13 +127,23 @@ export async function computeMeasures(wh: Warehouse, config: Config, indicators:
         }) });
       }
     } catch (e) {
-      const err = e instanceof BoardpackError ? e : enrichDuckDbError(e, ctx);
+      const err = e instanceof TooManyRows ? tooManyRows(def, e, areaIds.size, maxRowsSet !== undefined) : e instanceof BoardpackError ? e : enrichDuckDbError(e, ctx);
       out.failures.push({ indicator: def.id, problem: err.problems[0] });
     } finally {
       checked.get(def.id)!.prepared.destroySync();
     }
   }
   return out;
+}
+
+function tooManyRows(def: IndicatorDef, e: TooManyRows, areaCount: number, fromEnv: boolean): BoardpackError {
+  const n = (x: number) => x.toLocaleString('en-GB');
+  const count = e.complete ? n(e.count) : `more than ${n(e.count)}`;
+  return new BoardpackError(problem('BP_MEASURE_TOO_MANY_ROWS', `indicator ${def.id}: the query returned ${count} rows, more than the ${n(e.limit)} an indicator may return${fromEnv ? ` (${MAX_ROWS_ENV})` : ''}; none were used`, {
+    file: def.file, yamlPath: `indicators.${def.id}${def.sql ? '.sql' : ''}`, value: e.count,
+    expected: `one row per period and area (${n(areaCount)} areas including the partnership)`,
+    fix: `group the rows by period and area (GROUP BY period, area) and count or add up within each; if the indicator really needs more rows, set ${MAX_ROWS_ENV}`,
+  }));
 }
 
 function toMeasureValue(def: IndicatorDef, r: { period: string; area: string; numerator: number | null; denominator: number | null; value?: number | null; marker: string | null }): MeasureValue {
