@@ -17,7 +17,8 @@ import { validationGate, type FreshnessReport, type Gate } from './freshness.js'
 import { removePreviousOutputs } from './stale.js';
 import { MANIFEST_FILE, relativePosix, renderManifest, type Manifest } from './manifest.js';
 import { computeLoaded, loadRunProject, StepClock, type ComputeOptions, type Logger, type PackResult, type Step } from './compute.js';
-import { browserIdentity, likelyReusable, packKey, reusable } from './reuse.js';
+import { browserIdentity, likelyReusable, packKey, reusable, toolFingerprint } from './reuse.js';
+import { CHART_STORE_FILE, openChartStore } from './chart-store.js';
 import type { Config } from '../config/types.js';
 import { emitCompiledSql, emitResultsJson, emitValidationReport } from './emit.js';
 
@@ -116,7 +117,11 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     const files: RenderedFile[] = [];
     if (config.outputs.formats.includes('json')) files.push(await emitResultsJson(pack, outDir));
     clock.step('render');
-    const rendered = await renderPack(config, assessment, { generatedAt: pack.generatedAt, outDir, toolVersion: pack.toolVersion, log, commentary: pack.commentary, exceptionsOnly: options.exceptionsOnly, eachArea: options.eachArea, browser: lease });
+    // Charts drawn by the last run are reused where identical (kept beside the warehouse); --force draws all.
+    const charts = openChartStore(config.warehousePath === ':memory:' ? undefined : path.join(path.dirname(config.warehousePath), CHART_STORE_FILE), toolFingerprint(), options.force);
+    const rendered = await renderPack(config, assessment, { generatedAt: pack.generatedAt, outDir, toolVersion: pack.toolVersion, log, commentary: pack.commentary, exceptionsOnly: options.exceptionsOnly, eachArea: options.eachArea, browser: lease, charts });
+    log.info(`Charts: ${charts.drawn} drawn, ${charts.reused} reused (same figures as a chart already drawn)`);
+    await charts.save();
     files.push(...rendered.files);
     problems.push(...rendered.problems);
     const gates = gatesOf(pack, problems);

@@ -18,6 +18,7 @@ import type { Assessment } from '../assess/types.js';
 import { buildReportModel, renderHtml } from '../report/index.js';
 import type { Commentary, ReportMeta } from '../report/model.js';
 import { areaAssessment, exceptionIds } from '../report/variants.js';
+import { useChartStore, type ChartStore } from '../report/charts.js';
 import type { Logger } from './index.js';
 
 export interface RenderedFile { format: 'html' | 'pdf' | 'xlsx' | 'json'; path: string; sha256: string }
@@ -39,6 +40,8 @@ export interface RenderOptions {
   pdfTimeoutMs?: number;
   /** The run's browser, started early by the pipeline; otherwise one is started here when a PDF is wanted. */
   browser?: BrowserLease;
+  /** Charts already drawn (by an earlier pack or run), and where this run's are kept; otherwise each is drawn. */
+  charts?: ChartStore;
 }
 
 /** A browser being started in the background, for the PDFs of one run. */
@@ -183,13 +186,19 @@ export async function renderPack(config: Config, assessment: Assessment, options
 
   const htmls: Array<{ pack: Pack; html: string }> = [];
   for (const pack of packs) {
-    const model = buildReportModel(pack.config, pack.assessment, {
-      generatedAt: options.generatedAt,
-      dataAsAt: assessment.period.end,
-      toolVersion: options.toolVersion,
-      commentary,
-      ...pack.meta,
-    });
+    const previousStore = useChartStore(options.charts);
+    let model: ReturnType<typeof buildReportModel>;
+    try {
+      model = buildReportModel(pack.config, pack.assessment, {
+        generatedAt: options.generatedAt,
+        dataAsAt: assessment.period.end,
+        toolVersion: options.toolVersion,
+        commentary,
+        ...pack.meta,
+      });
+    } finally {
+      useChartStore(previousStore);
+    }
     const html = renderHtml(model, { templatesDir: config.templatesDir });
     htmls.push({ pack, html });
     if (formats.includes('html')) await write('html', `${pack.name}.html`, html);

@@ -22,6 +22,7 @@ import { install as MarkAreaComponent } from 'echarts/lib/component/marker/insta
 import { install as GraphicComponent } from 'echarts/lib/component/graphic/install.js';
 import { installLegacyGridContainLabel as LegacyGridContainLabel } from 'echarts/lib/coord/cartesian/legacyContainLabel.js';
 import type { EChartsOption } from 'echarts';
+import { sha256Text } from '../core/hash.js';
 
 echarts.use([
   SVGRenderer,
@@ -184,22 +185,71 @@ export function disposeCharts(): void {
   instances.clear();
 }
 
-/** Render one option to an SVG string on the instance of that size. */
+/**
+ * Where drawn charts are kept between packs and runs (the pipeline's `.boardpack/charts.json`): by a hash of
+ * the chart's whole option, so a chart whose figures, labels and size are the same is drawn once and its SVG
+ * reused (the partnership's pack and a locality's, HTML and PDF, this run and the next). What is kept is
+ * ECharts' output before `finishSvg`, which still checks it and names its ids after the chart it is used for.
+ */
+export interface ChartStore {
+  get(key: string): string | undefined;
+  set(key: string, svg: string): void;
+}
+
+let store: ChartStore | undefined;
+
+/** Use `next` for the charts drawn from now on (undefined: draw every chart); returns the previous store. */
+export function useChartStore(next: ChartStore | undefined): ChartStore | undefined {
+  const previous = store;
+  store = next;
+  return previous;
+}
+
+/** A function in a chart option, with its results for every argument ECharts will call it with (for the key). */
+type Keyed<F> = F & { chartKey: unknown };
+function keyed<F extends (...args: never[]) => unknown>(fn: F, results: unknown): Keyed<F> {
+  return Object.assign(fn, { chartKey: results });
+}
+
+/** The key of a chart: a hash of its size and whole option; undefined when a function in it has no stated results. */
+function chartKey(width: number, height: number, option: EChartsOption): string | undefined {
+  let opaque = false;
+  const json = JSON.stringify([width, height, option], (_k, v: unknown) => {
+    if (typeof v !== 'function') return v;
+    if ('chartKey' in v) return { fn: (v as Keyed<unknown>).chartKey };
+    opaque = true;
+    return null;
+  });
+  return opaque ? undefined : sha256Text(json);
+}
+
+/** Render one option to an SVG string on the instance of that size (or take it from the store). */
 function render(input: ChartCommon, width: number, height: number, option: EChartsOption): TrustedSvg {
-  const key = `${width}x${height}`;
+  const full: EChartsOption = { animation: false, textStyle: { fontFamily: FONT }, ...option };
+  const key = store ? chartKey(width, height, full) : undefined;
+  let raw = key ? store!.get(key) : undefined;
+  if (raw === undefined) {
+    raw = draw(width, height, full);
+    if (key) store!.set(key, raw);
+  }
+  const svg = finishSvg(raw, input);
+  // A chart is never shown narrower than it was drawn, so its text keeps its size (the page scrolls the chart
+  // sideways instead); the scorecard's sparklines have no text and may shrink.
+  return (width >= 200 ? svg.replace(/ focusable="false"/, ` focusable="false" style="min-width:${width}px;max-width:${Math.round(width * 1.5)}px"`) : svg) as TrustedSvg;
+}
+
+function draw(width: number, height: number, option: EChartsOption): string {
+  const size = `${width}x${height}`;
   const chart = instanceFor(width, height);
   try {
     // clear() drops the previous chart's views too: a reused line view would keep the previous chart's symbols
     // and append the new ones after them, drawing the same picture with its elements in another order.
     chart.clear();
-    chart.setOption({ animation: false, textStyle: { fontFamily: FONT }, ...option }, true);
-    const svg = finishSvg(chart.renderToSVGString({ useViewBox: true }), input);
-    // A chart is never shown narrower than it was drawn, so its text keeps its size (the page scrolls the chart
-    // sideways instead); the scorecard's sparklines have no text and may shrink.
-    return (width >= 200 ? svg.replace(/ focusable="false"/, ` focusable="false" style="min-width:${width}px;max-width:${Math.round(width * 1.5)}px"`) : svg) as TrustedSvg;
+    chart.setOption(option, true);
+    return chart.renderToSVGString({ useViewBox: true });
   } catch (err) {
     // An instance that failed half way is not reused.
-    instances.delete(key);
+    instances.delete(size);
     chart.dispose();
     throw err;
   }
@@ -341,7 +391,24 @@ function periodLabelShown(categories: string[], plotWidth: number): (index: numb
   const label = Math.max(...categories.map(textWidth)) + 10;
   const band = plotWidth / Math.max(1, n);
   const step = Math.max(1, Math.ceil(label / band));
-  return (i) => (n - 1 - i) % step === 0 && (i + 0.5) * band >= label / 2 - band / 2;
+  const shown = (i: number) => (n - 1 - i) % step === 0 && (i + 0.5) * band >= label / 2 - band / 2;
+  return keyed(shown, categories.map((_, i) => shown(i)));
+}
+
+/** The ticks ECharts draws on a value axis given its min, max and interval. */
+function ticksOf(range: { min: number; max: number; interval: number }): number[] {
+  const out: number[] = [];
+  for (let k = 0; k <= 1000; k++) {
+    const v = Number((range.min + k * range.interval).toPrecision(12));
+    if (v > range.max + range.interval * 1e-9) break;
+    out.push(v);
+  }
+  return out;
+}
+
+/** An axis label formatter, keyed by the labels it gives the axis' ticks. */
+function tickFormatter(range: { min: number; max: number; interval: number }, formatAxis: (n: number) => string) {
+  return keyed((n: number) => formatAxis(n), ticksOf(range).map(formatAxis));
 }
 
 /** A value axis that starts at zero when the figures are near it, and otherwise says that it does not. */
@@ -358,7 +425,7 @@ function valueAxis(extent: number[], title: string | undefined, formatAxis: (n: 
     title: name ? [{ type: 'text' as const, left: 4, top: 2, silent: true, style: { text: name, fill: INK, font: `${CHART_FONT_PX}px ${FONT}` } }] : [],
     axis: {
       type: 'value' as const, min: fromZero.min, max: fromZero.max, interval: fromZero.interval,
-      axisLabel: { ...AXIS_TEXT, formatter: (n: number) => formatAxis(n) },
+      axisLabel: { ...AXIS_TEXT, formatter: tickFormatter(fromZero, formatAxis) },
       splitLine: { lineStyle: { color: GRID } },
     },
   };
@@ -385,8 +452,8 @@ function categoryAxis(categories: string[], plotWidth: number) {
   const shown = periodLabelShown(categories, plotWidth);
   return {
     type: 'category' as const, data: categories, boundaryGap: true,
-    axisLabel: { ...AXIS_TEXT, interval: (i: number) => shown(i), hideOverlap: false },
-    axisLine: { lineStyle: { color: MUTED } }, axisTick: { alignWithLabel: true, interval: (i: number) => shown(i) },
+    axisLabel: { ...AXIS_TEXT, interval: shown, hideOverlap: false },
+    axisLine: { lineStyle: { color: MUTED } }, axisTick: { alignWithLabel: true, interval: shown },
   };
 }
 
@@ -583,7 +650,7 @@ export function renderBarChart(input: BarChartInput): TrustedSvg {
     xAxis: {
       type: 'value', min: range.min, max: range.max, interval: range.interval,
       name: input.xTitle ?? '', nameLocation: 'middle', nameGap: 22, nameTextStyle: { ...AXIS_TEXT, color: INK },
-      axisLabel: { ...AXIS_TEXT, formatter: (n: number) => formatAxis(n), hideOverlap: true }, splitLine: { lineStyle: { color: GRID } },
+      axisLabel: { ...AXIS_TEXT, formatter: tickFormatter(range, formatAxis), hideOverlap: true }, splitLine: { lineStyle: { color: GRID } },
     },
     series: [{
       type: 'bar', data, barMaxWidth: 16, silent: true, yAxisIndex: 0,

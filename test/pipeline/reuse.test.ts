@@ -32,7 +32,10 @@ async function run(extra: Partial<RunOptions> = {}) {
   expect(Boolean(summary.reusedFrom)).toBe(kept);
   // Kept means not written again; rendered means written again (a fresh file).
   if (before !== undefined) expect(statSync(html).mtimeMs === before).toBe(kept);
-  return { kept, summary };
+  const counted = lines.map((l) => /^Charts: (\d+) drawn, (\d+) reused/.exec(l)).find(Boolean);
+  const charts = counted ? { drawn: Number(counted[1]), reused: Number(counted[2]) } : undefined;
+  expect(charts === undefined).toBe(kept);
+  return { kept, summary, charts };
 }
 
 describe('reusing an unchanged pack', () => {
@@ -45,6 +48,7 @@ describe('reusing an unchanged pack', () => {
 
     const first = await run();
     expect(first.kept).toBe(false);
+    expect(first.charts!.drawn).toBeGreaterThan(50);
     const manifest = JSON.parse(readFileSync(path.join(out, MANIFEST_FILE), 'utf8')) as { reuseKey?: string; generatedAt: string };
     expect(manifest.reuseKey).toMatch(/^[0-9a-f]{64}$/);
 
@@ -55,7 +59,10 @@ describe('reusing an unchanged pack', () => {
     // The manifest is the first run's: the outputs are still exactly what it lists.
     expect(JSON.parse(readFileSync(path.join(out, MANIFEST_FILE), 'utf8'))).toEqual(manifest);
 
-    expect((await run({ force: true })).kept).toBe(false);
+    // --force renders everything again, every chart included.
+    const forced = await run({ force: true });
+    expect(forced.kept).toBe(false);
+    expect(forced.charts!.drawn).toBe(first.charts!.drawn);
 
     // An output changed since: not trusted, rendered again.
     appendFileSync(path.join(out, 'results.json'), ' ');
@@ -64,8 +71,11 @@ describe('reusing an unchanged pack', () => {
     // The commentary.
     const commentary = path.join(project, 'commentary.yaml');
     writeFileSync(commentary, readFileSync(commentary, 'utf8').replace('Fewer mothers smoke at delivery', 'Fewer mothers now smoke at delivery'));
-    expect((await run()).kept).toBe(false);
+    const withCommentary = await run();
+    expect(withCommentary.kept).toBe(false);
     expect(readFileSync(path.join(out, 'board-pack.html'), 'utf8')).toContain('Fewer mothers now smoke at delivery');
+    // The figures did not change: no chart is drawn again.
+    expect(withCommentary.charts).toEqual({ drawn: 0, reused: first.charts!.drawn + first.charts!.reused });
 
     // A template.
     appendFileSync(path.join(project, 'templates', 'pack.css'), '\n.bp-reuse-test { color: inherit; }\n');
@@ -74,7 +84,11 @@ describe('reusing an unchanged pack', () => {
     // An extract.
     const extract = path.join(project, 'extracts', 'population_by_locality.csv');
     writeFileSync(extract, readFileSync(extract, 'utf8').replace('2021-22,BKF-L1,Central,18800,', '2021-22,BKF-L1,Central,18801,'));
-    expect((await run()).kept).toBe(false);
+    // Only the charts of figures that changed (rates per child in Central in 2021-22) are drawn again.
+    const withExtract = await run();
+    expect(withExtract.kept).toBe(false);
+    expect(withExtract.charts!.drawn).toBeGreaterThan(0);
+    expect(withExtract.charts!.drawn).toBeLessThan(first.charts!.drawn);
     expect((await run()).kept).toBe(true);
 
     // The options and SOURCE_DATE_EPOCH.

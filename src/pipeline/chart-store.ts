@@ -1,0 +1,58 @@
+/**
+ * The charts of the last run, kept beside the warehouse (`charts.json`) so the next run draws only the charts
+ * whose figures, labels or size changed: drawing is most of the time a pack takes per indicator. A chart is
+ * found by a hash of its whole option (`report/charts.ts`), and the file is only trusted when it was written by
+ * this very build of the tool (`toolFingerprint`): a changed chart module or ECharts version draws everything
+ * again. Whatever is read from it still passes `finishSvg`'s check before it is printed.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import type { ChartStore } from '../report/charts.js';
+
+export const CHART_STORE_FILE = 'charts.json';
+
+export interface RunChartStore extends ChartStore {
+  /** Charts taken from the store this run, and charts drawn. */
+  readonly reused: number;
+  readonly drawn: number;
+  /** Write the charts this run used (only those: the file never grows past one run's charts). */
+  save(): Promise<void>;
+}
+
+/** Open the store at `file` (undefined: keep charts for this run only). `fresh` ignores what the file holds (`--force`). */
+export function openChartStore(file: string | undefined, tool: string, fresh = false): RunChartStore {
+  let kept = new Map<string, string>();
+  if (file && !fresh && existsSync(file)) {
+    try {
+      const doc = JSON.parse(readFileSync(file, 'utf8')) as { tool?: unknown; charts?: Record<string, unknown> };
+      if (doc.tool === tool && doc.charts && typeof doc.charts === 'object') {
+        kept = new Map(Object.entries(doc.charts).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      }
+    } catch {
+      // An unreadable store is an empty one: every chart is drawn.
+    }
+  }
+  const used = new Map<string, string>();
+  let reused = 0;
+  let drawn = 0;
+  return {
+    get(key) {
+      const svg = used.get(key) ?? kept.get(key);
+      if (svg !== undefined) {
+        reused++;
+        used.set(key, svg);
+      }
+      return svg;
+    },
+    set(key, svg) {
+      drawn++;
+      used.set(key, svg);
+    },
+    get reused() { return reused; },
+    get drawn() { return drawn; },
+    async save() {
+      if (!file) return;
+      await writeFileAtomic(file, JSON.stringify({ tool, charts: Object.fromEntries(used) }));
+    },
+  };
+}
