@@ -21,6 +21,8 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     env: { TZ: 'Europe/London' },
+    // A folder shared by the run's test files: the sample warehouse is ingested once into it (test/helpers/sample.ts).
+    globalSetup: ['test/helpers/global-setup.ts'],
     projects: [
       {
         extends: true,

@@ -1,16 +1,17 @@
 /** README promise: adding an indicator to the sample needs one YAML file and nothing else. */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { copySampleWithWarehouse } from '../helpers/sample.js';
 
-it('the README\'s example indicator, saved as one file in a copy of the sample, is computed and rated', () => {
+it('the README\'s example indicator, saved as one file in a copy of the sample, is computed and rated', async () => {
   const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
   const yaml = /```yaml\n(id: low_birth_weight_term[\s\S]*?)```/.exec(readme)?.[1];
   expect(yaml).toBeDefined();
   const project = path.join(mkdtempSync(path.join(tmpdir(), 'bp-add-')), 'sample');
-  cpSync(path.join(REPO_ROOT, 'sample-data'), project, { recursive: true, filter: (src) => !/[/\\](\.boardpack|out)$/.test(src) });
+  await copySampleWithWarehouse(project);
   writeFileSync(path.join(project, 'indicators', 'low_birth_weight_term.yaml'), yaml!);
   const r = runCli(['run', '--project', project, '--no-pdf']);
   expect(r.status, r.stderr).toBe(0);
@@ -21,4 +22,4 @@ it('the README\'s example indicator, saved as one file in a copy of the sample, 
   expect(latest.value).toBeLessThan(10);
   expect(['red', 'amber', 'green', 'blue']).toContain(latest.rag);
   expect(readFileSync(path.join(project, 'out', 'board-pack.html'), 'utf8')).toContain('Term babies born with a low birth weight');
-});
+}, 300_000);

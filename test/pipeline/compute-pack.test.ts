@@ -2,14 +2,14 @@
  * Compute once, emit many: the package root's `computePack` returns the figures `run` writes, and writes no
  * output of its own.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { computePack } from '../../src/index.js';
 import { runPipeline } from '../../src/pipeline/index.js';
 import { buildResultsJson } from '../../src/pipeline/results-json.js';
-import { REPO_ROOT } from '../helpers/cli.js';
+import { copySampleWithWarehouse } from '../helpers/sample.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bp-compute-pack-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,7 +18,7 @@ const at = () => new Date('2026-11-20T09:00:00Z');
 describe('computePack', () => {
   it('returns the same figures as run, and writes no pack', async () => {
     const project = path.join(dir, 'sample');
-    cpSync(path.join(REPO_ROOT, 'sample-data'), project, { recursive: true, filter: (src) => !/[/\\](\.boardpack|out)$/.test(src) });
+    await copySampleWithWarehouse(project);
 
     const pack = await computePack(project, { now: at });
     expect(existsSync(path.join(project, 'out'))).toBe(false);

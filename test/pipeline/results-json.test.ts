@@ -2,13 +2,14 @@
  * results.json carries every judgement for every computed period, and validates against the JSON Schema that
  * `boardpack schema` writes (the real CLI, checked with ajv).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../src/pipeline/index.js';
-import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { copySampleWithWarehouse } from '../helpers/sample.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bp-results-json-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,7 +25,7 @@ let schema: object;
 
 beforeAll(async () => {
   const project = path.join(dir, 'sample');
-  cpSync(path.join(REPO_ROOT, 'sample-data'), project, { recursive: true, filter: (src) => !/[/\\](\.boardpack|out)$/.test(src) });
+  await copySampleWithWarehouse(project);
   await runPipeline({ projectDir: project, outDir: path.join(dir, 'out'), formats: ['json'], history: false, now: () => new Date('2026-11-20T09:00:00Z') });
   doc = JSON.parse(readFileSync(path.join(dir, 'out', 'results.json'), 'utf8')) as Doc;
   const r = runCli(['schema', '--out', path.join(dir, 'schema')]);

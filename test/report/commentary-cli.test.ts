@@ -3,12 +3,13 @@
  * `commentary export`, an owner edits the workbook, `run` shows the new text; adding an indicator and
  * exporting again keeps the old rows' text.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { copySampleWithWarehouse } from '../helpers/sample.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bp-commentary-cli-'));
 const project = path.join(dir, 'sample');
@@ -31,7 +32,7 @@ async function cells(file: string): Promise<Map<string, Record<string, string>>>
 }
 
 it('export → edit → run shows the new text; adding an indicator keeps the old rows\' text', async () => {
-  cpSync(path.join(REPO_ROOT, 'sample-data'), project, { recursive: true, filter: (src) => !/[/\\](\.boardpack|out)$/.test(src) });
+  await copySampleWithWarehouse(project);
   const file = path.join(project, 'commentary.xlsx');
 
   // The sample keeps its owners' text in commentary.yaml; the board secretary switches to a workbook.

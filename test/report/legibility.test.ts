@@ -14,6 +14,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../src/pipeline/index.js';
 import { closeBrowser, launchBrowser, resolveBrowser } from '../../src/report/browser.js';
+import { placeSampleWarehouse } from '../helpers/sample.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const HOOK = 300_000;
@@ -28,7 +29,9 @@ let html: string;
 
 beforeAll(async () => {
   const out = path.join(dir, 'out');
-  await runPipeline({ projectDir: path.join(REPO, 'sample-data'), outDir: out, warehousePath: path.join(dir, 'warehouse.duckdb'), formats: ['html'], history: false });
+  const warehousePath = path.join(dir, 'warehouse.duckdb');
+  await placeSampleWarehouse(warehousePath);
+  await runPipeline({ projectDir: path.join(REPO, 'sample-data'), outDir: out, warehousePath, formats: ['html'], history: false });
   html = readFileSync(path.join(out, 'board-pack.html'), 'utf8');
   browser = await launchBrowser(await resolveBrowser());
 }, HOOK);

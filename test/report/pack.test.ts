@@ -9,17 +9,16 @@
  * checks that need them skip with that reason where they are absent.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline, type RunSummary } from '../../src/pipeline/index.js';
 import { launchBrowser, resolveBrowser } from '../../src/report/browser.js';
+import { copySampleWithWarehouse } from '../helpers/sample.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const NASTY = 'Families told us <script>alert("x")</script> and =HYPERLINK("http://evil.example","y") and {{meta.title}} verbatim.';
 const HOOK = 300_000;
 
@@ -44,7 +43,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const flat = (s: string) => s.replace(/\s+/g, ' ');
 
 beforeAll(async () => {
-  cpSync(path.join(REPO, 'sample-data'), project, { recursive: true, filter: (src) => !/[/\\](\.boardpack|out)$/.test(src) });
+  await copySampleWithWarehouse(project);
   // An owner's commentary, in the project's default place (commentary.yaml), with nothing to say which period:
   // so it counts as this period's and is not flagged.
   writeFileSync(path.join(project, 'commentary.yaml'), [

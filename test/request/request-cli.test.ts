@@ -2,13 +2,13 @@
  * `boardpack request` and `boardpack status --chase` on a copy of the sample, through the built CLI as a user
  * runs them; the workbooks are opened with exceljs and checked for what a partner needs.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_DIR } from '../../scripts/generate-sample.js';
 import { runCli } from '../helpers/cli.js';
+import { copySampleWithWarehouse } from '../helpers/sample.js';
 
 // 2 December 2026: 2026/27 Q2 ended on 30 September; the youth justice return was due 45 days later.
 const EPOCH = String(Date.parse('2026-12-02T10:00:00Z') / 1000);
@@ -18,9 +18,9 @@ const project = path.join(tmp, 'sample');
 type Validation = { type: string; formulae?: unknown[]; prompt?: string; promptTitle?: string; errorStyle?: string };
 const validationsOf = (ws: ExcelJS.Worksheet) => (ws as unknown as { dataValidations: { model: Record<string, Validation | undefined> } }).dataValidations.model;
 
-beforeAll(() => {
-  cpSync(SAMPLE_DIR, project, { recursive: true, filter: (f) => !f.includes(`${path.sep}.boardpack`) && !f.includes(`${path.sep}out`) });
-});
+beforeAll(async () => {
+  await copySampleWithWarehouse(project);
+}, 300_000);
 
 describe('boardpack request', () => {
   const out = path.join(tmp, 'requests');

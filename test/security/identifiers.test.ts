@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli, type CliResult } from '../helpers/cli.js';
 import { tempDir } from './helpers/files.js';
+import { placeSampleWarehouse } from '../helpers/sample.js';
 
 const SAMPLE = path.join(REPO_ROOT, 'sample-data');
 const EXTRACT = readdirSync(path.join(SAMPLE, 'extracts')).find((f) => /^social_care_episodes_.*\.csv$/.test(f))!;
@@ -73,8 +74,10 @@ describe('identifier columns may only be counted', () => {
   let root: string;
   let validate: CliResult;
   let run: CliResult;
-  beforeAll(() => {
+  beforeAll(async () => {
+    // Only indicators are added: the sample's sources are as shipped, so the suite's sample warehouse serves.
     root = copySample();
+    await placeSampleWarehouse(path.join(root, '.boardpack', 'warehouse.duckdb'));
     for (const [id, body] of Object.entries(HOSTILE)) writeFileSync(path.join(root, 'indicators', `${id}.yaml`), indicator(id, body));
     // Counting identifiers stays allowed.
     writeFileSync(path.join(root, 'indicators', 'counts_children.yaml'), indicator('counts_children', `numerator:
