@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BoardpackError, problem } from './errors.js';
+import { whyNotWritable } from './writable.js';
 
 /** Errors a user can act on (permissions, a full disk, a file held open by another program). */
 const USER_FIXABLE: Record<string, string> = {
@@ -87,6 +88,13 @@ async function syncDir(dir: string): Promise<void> {
 }
 
 function toWriteError(err: unknown, target: string): unknown {
+  // Node's mkdir -p reports a parent it cannot create on a read-only disk as ENOENT: ask the folders why.
+  const refused = (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' ? whyNotWritable(dirname(target)) : undefined;
+  if (refused) {
+    return new BoardpackError(problem('BP_WRITE_FAILED', `cannot write the output file: ${refused.folder} is not writable (${refused.reason})`, {
+      file: target, fix: USER_FIXABLE[refused.code] ?? USER_FIXABLE.EACCES,
+    }), { cause: err });
+  }
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (!code || !(code in USER_FIXABLE)) return err;
   return new BoardpackError(

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse/sync';
 import { BoardpackError, problem, type Problem } from '../core/errors.js';
 import type { SourceDef } from '../config/types.js';
-import { quoteIdent, quoteLiteral, type Warehouse } from '../warehouse/db.js';
+import { environmentError, quoteIdent, quoteLiteral, type Warehouse } from '../warehouse/db.js';
 import { detectHeaderRow, matchHeaders } from './headers.js';
 import { RAW_TABLE } from './raw-table.js';
 
@@ -96,7 +96,11 @@ export async function readCsvToRaw(wh: Warehouse, file: string, relFile: string,
 }
 
 /** Turns a DuckDB read error into a coded problem (encoding, or a malformed row with its line). */
-function readError(e: unknown, relFile: string): BoardpackError {
+function readError(e: unknown, relFile: string, wh: Warehouse): BoardpackError {
+  // A full disk or too little memory while reading is not the file's fault: say what it is.
+  if (e instanceof BoardpackError) return e;
+  const env = environmentError(e, wh.path);
+  if (env) return env;
   const msg = (e as Error).message;
   const line = /line\s*:?\s*(\d+)/i.exec(msg)?.[1];
   if (/not utf-?8 encoded|invalid unicode/i.test(msg)) {
@@ -129,7 +133,7 @@ async function describeCsv(wh: Warehouse, file: string, relFile: string, source:
   try {
     headers = (await wh.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE SELECT * FROM read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, ${options}, strict_mode = true))`)).map((c) => c.column_name);
   } catch (e) {
-    throw readError(e, relFile);
+    throw readError(e, relFile, wh);
   }
   try {
     // DuckDB renames a repeated header ("locality", "locality_1"): the header cells as written, for the duplicate check.
@@ -177,7 +181,7 @@ async function readCsvFile(wh: Warehouse, csv: CsvFile, source: SourceDef): Prom
       inserted = (await wh.conn.run(insert(false))).rowsChanged;
     }
   } catch (e) {
-    throw readError(e, relFile);
+    throw readError(e, relFile, wh);
   }
   let n = inserted;
   if (skipTest || source.wide) {

@@ -4,15 +4,17 @@
  * the exit code: a run that could not do all it was asked exits non-zero, but
  * still writes everything that is good (the pack lists what failed in its data-quality appendix).
  */
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { Problem } from '../core/errors.js';
+import { BoardpackError, problem, type Problem } from '../core/errors.js';
+import { ensureWritableFolder, whyNotWritable, type NotWritable } from '../core/writable.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import type { Project } from '../config/types.js';
 import type { IngestReport } from '../ingest/index.js';
 import type { Assessment } from '../assess/index.js';
 import { renderPack, startBrowser, type BrowserLease, type RenderedFile } from './render.js';
 import { browserTimeoutFromEnv } from '../report/browser.js';
+import { warehouseNotWritable } from '../warehouse/db.js';
 import { validationGate, type FreshnessReport, type Gate } from './freshness.js';
 import { removePreviousOutputs } from './stale.js';
 import { MANIFEST_FILE, relativePosix, renderManifest, type Manifest } from './manifest.js';
@@ -66,6 +68,15 @@ export interface RunSummary {
   reusedFrom?: string;
 }
 
+/** The output folder (or the folder that would hold it) cannot be written: nothing has been written. */
+function outNotWritableError(outDir: string, refused: NotWritable): BoardpackError {
+  const same = refused.folder === path.resolve(outDir);
+  return new BoardpackError(problem('BP_OUT_NOT_WRITABLE', `the output folder cannot be written: ${same ? 'it' : refused.folder} is not writable (${refused.reason}); nothing was written`, {
+    file: outDir,
+    fix: refused.code === 'ENOTDIR' ? 'move that file aside, or choose another output folder with --out DIR' : 'choose a folder you can write with --out DIR (or `outputs.dir:` in boardpack.yaml, with --allow-outside DIR when it is outside the project)',
+  }));
+}
+
 const silent: Logger = { info: () => {}, warn: () => {} };
 
 export async function runPipeline(options: RunOptions): Promise<RunSummary> {
@@ -75,6 +86,10 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   clock.step('config');
   const { project, warnings } = await loadRunProject(options.projectDir, options);
   const config = project.config;
+  // Folders that cannot be written are named before any work is done (and before the warehouse changes).
+  const outRefused = whyNotWritable(config.outputs.dir);
+  const notWritable = [...(outRefused ? outNotWritableError(config.outputs.dir, outRefused).problems : []), warehouseNotWritable(config.warehousePath)].filter((p): p is Problem => p !== undefined);
+  if (notWritable.length) throw new BoardpackError(notWritable);
 
   // Issue #9: the browser starts now, while ingest and the measures run, instead of after the HTML is
   // written; every path out of the run closes it (finally), so a run that fails early leaves no browser behind.
@@ -109,7 +124,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     if (wantsPdf && !lease) lease = launch();
 
     // emit: every output is written from the computed pack
-    mkdirSync(outDir, { recursive: true });
+    const refused = ensureWritableFolder(outDir);
+    if (refused) throw outNotWritableError(outDir, refused);
     // An earlier run's outputs never stay beside this run's (a Q1 PDF beside a Q2 HTML when the browser fails).
     removePreviousOutputs(outDir);
     const compiledFiles = await emitCompiledSql(pack, outDir);
