@@ -93,6 +93,7 @@ export function buildProgram(): Command {
     .addOption(periodOpt())
     .addOption(new Option('--format <format>', 'workbook or YAML (default: from the file name, else xlsx)').choices(['xlsx', 'yaml']))
     .addOption(new Option('-o, --out <file>', 'where to write it (default: commentary: in boardpack.yaml, else commentary.xlsx in the project)'))
+    .addOption(new Option('--each <what>', 'also one row per locality for every priority and indicator, for text printed only in that locality\'s pack').choices(['area']))
     .action(lazy(() => import('./commands/commentary.js')));
 
   program.command('verify')

@@ -80,6 +80,8 @@ export interface PackResult {
   ingest: IngestReport;
   /** The owners' commentary by indicator or priority id, as the pack prints it. */
   commentary: Record<string, Commentary>;
+  /** Each locality's own commentary, by area id then indicator or priority id (printed only in its pack). */
+  areaCommentary: Record<string, Record<string, Commentary>>;
   /** The compiled SQL of every indicator. */
   compiled: Array<{ indicator: string; sql: string }>;
   /** Every problem of the computation (config warnings and errors, ingest, failed indicators). */
@@ -226,17 +228,20 @@ export async function computeLoaded(project: Project, warnings: Problem[], optio
   };
   // The commentary is an input like the extracts: read once, printed by the pack, its status in results.json.
   let commentary: Record<string, Commentary> = {};
+  let areaCommentary: Record<string, Record<string, Commentary>> = {};
   if (options.readCommentary !== false) {
     const read = await readProjectCommentary(config, composed);
     commentary = read.commentary;
-    for (const p of read.problems) log.warn(`${p.code}: ${p.message}`);
+    areaCommentary = read.areas;
+    // An error (an area the partnership does not have) names its file, row and column; warnings stay one line.
+    for (const p of read.problems) log.warn(p.severity === 'error' ? formatProblem(p) : `${p.code}: ${p.message}`);
     problems.push(...read.problems);
     if (read.problems.length) composed = { ...composed, dataQuality: [...composed.dataQuality, ...read.problems] };
   }
   const gates = freshness.gates.filter((g) => g.kind !== 'validation');
   const validation = validationGate(problems);
   if (validation) gates.push(validation);
-  return { project, assessment: composed, changes, lineage, freshness, gates, ingest, commentary, compiled, problems, runId, hashes, inputs, generatedAt, toolVersion };
+  return { project, assessment: composed, changes, lineage, freshness, gates, ingest, commentary, areaCommentary, compiled, problems, runId, hashes, inputs, generatedAt, toolVersion };
 }
 
 /** What the warehouse holds for each source: its period ids, or for record-level sources its latest date. */

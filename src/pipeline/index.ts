@@ -135,7 +135,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     clock.step('render');
     // Charts drawn by the last run are reused where identical (kept beside the warehouse); --force draws all.
     const charts = openChartStore(config.warehousePath === ':memory:' ? undefined : path.join(path.dirname(config.warehousePath), CHART_STORE_FILE), toolFingerprint(), options.force);
-    const rendered = await renderPack(config, assessment, { generatedAt: pack.generatedAt, outDir, toolVersion: pack.toolVersion, log, commentary: pack.commentary, exceptionsOnly: options.exceptionsOnly, eachArea: options.eachArea, browser: lease, charts });
+    const rendered = await renderPack(config, assessment, { generatedAt: pack.generatedAt, outDir, toolVersion: pack.toolVersion, log, commentary: pack.commentary, areaCommentary: pack.areaCommentary, exceptionsOnly: options.exceptionsOnly, eachArea: options.eachArea, browser: lease, charts });
     log.info(`Charts: ${charts.drawn} drawn, ${charts.reused} reused (same figures as a chart already drawn)`);
     await charts.save();
     files.push(...rendered.files);

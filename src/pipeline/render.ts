@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { ResolvedBrowser } from '../report/browser.js';
-import { BoardpackError, problem, type Problem } from '../core/errors.js';
+import { BoardpackError, formatProblem, problem, type Problem } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { sha256Text } from '../core/hash.js';
 import type { Config } from '../config/types.js';
@@ -103,14 +103,14 @@ export function startBrowser(config: Config, options: StartBrowserOptions = {}):
 
 interface Pack { name: string; config: Config; assessment: Assessment; meta: Partial<ReportMeta>; title: string }
 
-/** Read the commentary file named in the config, or the project's `commentary.xlsx`/`.yaml` (IO). */
-export async function readProjectCommentary(config: Config, assessment: Assessment): Promise<{ commentary: Record<string, Commentary>; problems: Problem[] }> {
+/** Read the commentary file named in the config, or the project's `commentary.xlsx`/`.yaml` (IO): the partnership's and each locality's. */
+export async function readProjectCommentary(config: Config, assessment: Assessment): Promise<{ commentary: Record<string, Commentary>; areas: Record<string, Record<string, Commentary>>; problems: Problem[] }> {
   const { commentaryPathOf, readCommentaryFile, commentaryForPack } = await import('../report/commentary.js');
   const { file, configured } = commentaryPathOf(config);
   if (!existsSync(file)) {
-    if (!configured) return { commentary: {}, problems: [] };
+    if (!configured) return { commentary: {}, areas: {}, problems: [] };
     return {
-      commentary: {},
+      commentary: {}, areas: {},
       problems: [problem('BP_COMMENTARY_MISSING', 'the commentary file named in the config does not exist; the pack has no commentary', {
         severity: 'warning', file: path.relative(config.root, file) || file, yamlPath: 'commentary',
         fix: 'run `boardpack commentary export` to write it, or correct `commentary:` in boardpack.yaml',
@@ -121,7 +121,7 @@ export async function readProjectCommentary(config: Config, assessment: Assessme
     return commentaryForPack(await readCommentaryFile(file), config, assessment, file);
   } catch (e) {
     if (!(e instanceof BoardpackError)) throw e;
-    return { commentary: {}, problems: e.problems };
+    return { commentary: {}, areas: {}, problems: e.problems };
   }
 }
 
@@ -137,12 +137,14 @@ export async function renderPack(config: Config, assessment: Assessment, options
   };
 
   let commentary = options.commentary;
+  let areaCommentary = options.areaCommentary;
   let withNotes = assessment;
   if (!commentary) {
     const read = await readProjectCommentary(config, assessment);
     commentary = read.commentary;
+    areaCommentary ??= read.areas;
     problems.push(...read.problems);
-    for (const p of read.problems) options.log.warn(`${p.code}: ${p.message}`);
+    for (const p of read.problems) options.log.warn(p.severity === 'error' ? formatProblem(p) : `${p.code}: ${p.message}`);
     // The pack's data-quality appendix lists them too (a copy: the caller's assessment is not changed).
     if (read.problems.length) withNotes = { ...assessment, dataQuality: [...assessment.dataQuality, ...read.problems] };
   }
@@ -170,7 +172,6 @@ export async function renderPack(config: Config, assessment: Assessment, options
     packs.push({ name: 'board-pack', config, assessment: withNotes, title: baseTitle, meta: {} });
   }
   if (options.eachArea) {
-    const areaCommentary: Record<string, Record<string, Commentary>> = options.areaCommentary ?? {};
     for (const area of config.areas.filter((a) => !a.isWhole)) {
       packs.push({
         name: `board-pack-${area.id}`,
@@ -178,8 +179,8 @@ export async function renderPack(config: Config, assessment: Assessment, options
         config: { ...config, partnership: { ...config.partnership, shortName: `${config.partnership.shortName}: ${area.name}` } },
         assessment: areaAssessment(withNotes, area.id),
         title: `${baseTitle}: ${area.name}`,
-        // Only the locality's own commentary (none is written per area yet): never the partnership's, as if it were local.
-        meta: { area: area.id, commentary: areaCommentary[area.id] ?? {}, variant: `${area.name} locality`, sections: (config.report?.sections ?? undefined)?.filter((s) => s.id !== 'localities') ?? [{ id: 'cover' }, { id: 'summary' }, { id: 'scorecard' }, { id: 'report_cards' }, { id: 'turn_the_curve' }, { id: 'appendix' }] },
+        // Only the locality's own commentary: never the partnership's, as if it were local.
+        meta: { area: area.id, commentary: areaCommentary?.[area.id] ?? {}, variant: `${area.name} locality`, sections: (config.report?.sections ?? undefined)?.filter((s) => s.id !== 'localities') ?? [{ id: 'cover' }, { id: 'summary' }, { id: 'scorecard' }, { id: 'report_cards' }, { id: 'turn_the_curve' }, { id: 'appendix' }] },
       });
     }
   }

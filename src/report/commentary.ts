@@ -14,23 +14,31 @@
  *
  * Never losing text: rows for indicators that left the framework are kept at the bottom of the next export
  * ("In framework: no"), and new indicators get empty rows; rows are matched by id, never by position.
+ *
+ * Per area: a row may name a locality (the "Area" column; `areas:` in YAML). Its text is that locality's own,
+ * printed only in the locality's pack (`run --each area`); a row without an area is the partnership's. The two
+ * are never mixed: a locality with no row of its own prints none, not the partnership's.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { BoardpackError, didYouMean, problem, type Problem } from '../core/errors.js';
-import type { Assessment } from '../assess/types.js';
-import type { Config } from '../config/types.js';
+import type { AssessedValue, Assessment } from '../assess/types.js';
+import type { Area, Config } from '../config/types.js';
 import type { Commentary } from './model.js';
 import { directionView, figureView, ragView } from './format.js';
 import { safeText, setZipTimestamps } from './xlsx.js';
 
 export const COMMENTARY_SHEET = 'Commentary';
 
+const RAG_ORDER = ['red', 'amber', 'green', 'blue', 'grey'] as const;
+
 /** One row of the commentary file. */
 export interface CommentaryRow {
   id: string;
+  /** The locality the text is written for (its id, name, code or alias as written); '' for the partnership. */
+  area: string;
   kind: 'priority' | 'indicator';
   title: string;
   priority: string;
@@ -52,11 +60,14 @@ export interface CommentaryRow {
   inFramework: boolean;
   /** sha256 (first 16 hex) of the text as exported. */
   fingerprint: string;
+  /** Where the row was read from, for messages: the sheet row, or the YAML path of its entry. */
+  at?: { row?: number; yamlPath?: string };
 }
 
 /** Workbook columns, in order: field, header, width. The text columns are the ones owners edit. */
 const COLUMNS: Array<{ key: keyof CommentaryRow; header: string; width: number; text?: boolean }> = [
   { key: 'id', header: 'Id', width: 26 },
+  { key: 'area', header: 'Area', width: 12 },
   { key: 'kind', header: 'Kind', width: 11 },
   { key: 'title', header: 'Title', width: 36 },
   { key: 'priority', header: 'Priority', width: 22 },
@@ -156,7 +167,7 @@ async function readCommentaryWorkbook(file: string): Promise<CommentaryRow[]> {
     };
     const id = get('id');
     if (!id) continue;
-    rows.push(rowFrom(get));
+    rows.push({ ...rowFrom(get), at: { row: r } });
   }
   return rows;
 }
@@ -164,6 +175,7 @@ async function readCommentaryWorkbook(file: string): Promise<CommentaryRow[]> {
 function rowFrom(get: (key: keyof CommentaryRow) => string): CommentaryRow {
   return {
     id: get('id'),
+    area: get('area'),
     kind: /^priority/i.test(get('kind')) ? 'priority' : 'indicator',
     title: get('title'),
     priority: get('priority'),
@@ -191,35 +203,53 @@ const YAML_KEYS: Record<string, keyof CommentaryRow> = {
 };
 
 export function parseCommentaryYaml(text: string, file: string): CommentaryRow[] {
-  const doc = YAML.parse(text) as { commentary?: Record<string, Record<string, unknown>> } | null;
-  const entries = doc?.commentary;
-  const topUnknown = doc && typeof doc === 'object' ? Object.keys(doc).filter((k) => k !== 'commentary' && k !== '$schema') : [];
-  if (topUnknown.length) throw new BoardpackError(topUnknown.map((k) => unknownKey(k, ['commentary'], file, k)));
+  const doc = YAML.parse(text) as { commentary?: unknown; areas?: unknown } | null;
+  const topUnknown = doc && typeof doc === 'object' ? Object.keys(doc).filter((k) => k !== 'commentary' && k !== 'areas' && k !== '$schema') : [];
+  if (topUnknown.length) throw new BoardpackError(topUnknown.map((k) => unknownKey(k, ['commentary', 'areas'], file, k)));
+  const problems: Problem[] = [];
+  const rows = yamlEntries(doc?.commentary, 'commentary', '', file, problems);
+  const areas = doc?.areas;
+  if (areas !== undefined && areas !== null) {
+    if (typeof areas !== 'object' || Array.isArray(areas)) {
+      problems.push(problem('BP_COMMENTARY_READ', '`areas:` must map each locality id to its commentary', { file, yamlPath: 'areas', fix: 'write `areas:`, then `<locality id>:`, then one `<indicator id>:` per indicator with `story:`, `actions:` …' }));
+    } else {
+      for (const [area, entries] of Object.entries(areas)) rows.push(...yamlEntries(entries, `areas.${area}`, area, file, problems));
+    }
+  }
+  if (problems.length) throw new BoardpackError(problems);
+  return rows;
+}
+
+/** The rows of one `<id>: {fields}` mapping (the partnership's, or one locality's under `areas:`). */
+function yamlEntries(entries: unknown, at: string, area: string, file: string, problems: Problem[]): CommentaryRow[] {
   if (entries === undefined || entries === null) return [];
   if (typeof entries !== 'object' || Array.isArray(entries)) {
-    throw new BoardpackError(problem('BP_COMMENTARY_READ', '`commentary:` must map each indicator or priority id to its fields', { file, yamlPath: 'commentary', fix: 'write `commentary:` then one `<id>:` per indicator with `story:`, `actions:` …' }));
+    problems.push(problem('BP_COMMENTARY_READ', `\`${at}:\` must map each indicator or priority id to its fields`, { file, yamlPath: at, fix: `write \`${at}:\` then one \`<id>:\` per indicator with \`story:\`, \`actions:\` …` }));
+    return [];
   }
   // An unknown key (`Commentary:`, `stroy:`) would drop the owner's text without a word: it is an error naming it.
-  const unknown: Problem[] = [];
+  const before = problems.length;
   for (const [id, fields] of Object.entries(entries)) {
     if (fields === null || fields === undefined) continue;
     if (typeof fields !== 'object' || Array.isArray(fields)) {
-      unknown.push(problem('BP_COMMENTARY_READ', `commentary.${id} must be a mapping of fields (story:, actions: …)`, { file, yamlPath: `commentary.${id}`, fix: 'indent the fields under the id' }));
+      problems.push(problem('BP_COMMENTARY_READ', `${at}.${id} must be a mapping of fields (story:, actions: …)`, { file, yamlPath: `${at}.${id}`, fix: 'indent the fields under the id' }));
       continue;
     }
-    for (const k of Object.keys(fields)) if (!(k in YAML_KEYS)) unknown.push(unknownKey(k, Object.keys(YAML_KEYS), file, `commentary.${id}.${k}`));
+    for (const k of Object.keys(fields)) if (!(k in YAML_KEYS)) problems.push(unknownKey(k, Object.keys(YAML_KEYS), file, `${at}.${id}.${k}`));
   }
-  if (unknown.length) throw new BoardpackError(unknown);
+  if (problems.length > before) return [];
   return Object.entries(entries).map(([id, fields]) => {
     const f = (fields ?? {}) as Record<string, unknown>;
-    return rowFrom((key) => {
+    const row = rowFrom((key) => {
       if (key === 'id') return id;
+      if (key === 'area') return area;
       const yamlKey = Object.keys(YAML_KEYS).find((k) => YAML_KEYS[k] === key)!;
       const v = f[yamlKey];
       if (v === undefined || v === null) return key === 'inFramework' ? 'yes' : '';
       if (typeof v === 'boolean') return v ? 'yes' : 'no';
       return String(v).trim();
     });
+    return { ...row, at: { yamlPath: area ? `areas.${area}` : `${at}.${id}` } };
   });
 }
 
@@ -230,16 +260,54 @@ function unknownKey(key: string, allowed: string[], file: string, yamlPath: stri
   });
 }
 
-/** The pack's commentary from the rows (by id), and problems: rows for unknown ids, text older than the data. */
-export function commentaryForPack(rows: CommentaryRow[], config: Pick<Config, 'framework'>, assessment: Assessment, file: string): { commentary: Record<string, Commentary>; problems: Problem[] } {
-  const commentary: Record<string, Commentary> = {};
+/** A locality's id by anything a person might type for it (id, name, code, alias; any case); '' for the partnership. */
+function areaResolver(areas: readonly Area[]): (written: string) => string | undefined {
+  const byKey = new Map<string, string>();
+  for (const a of areas) for (const k of [a.id, a.name, a.code, ...a.aliases]) if (k) byKey.set(k.trim().toLowerCase(), a.isWhole ? '' : a.id);
+  return (written) => (written.trim() === '' ? '' : byKey.get(written.trim().toLowerCase()));
+}
+
+/** Every row's area as a locality id; a row naming no known area is an error naming where it is. */
+function resolveRowAreas(rows: CommentaryRow[], areas: readonly Area[], file: string): { rows: CommentaryRow[]; problems: Problem[] } {
+  const resolve = areaResolver(areas);
+  const localities = areas.filter((a) => !a.isWhole);
   const problems: Problem[] = [];
+  const resolved: CommentaryRow[] = [];
+  for (const row of rows) {
+    const area = resolve(row.area);
+    if (area !== undefined) {
+      resolved.push({ ...row, area });
+      continue;
+    }
+    const near = didYouMean(row.area, localities.flatMap((a) => [a.id, a.name]));
+    const nearId = near && localities.find((a) => a.id === near || a.name === near)?.id;
+    const yaml = row.at?.yamlPath !== undefined;
+    problems.push(problem('BP_COMMENTARY_UNKNOWN_AREA', `the commentary for "${row.id}" names the area "${row.area.slice(0, 60)}", which is not a locality of this partnership${nearId ? `; did you mean ${nearId}?` : ''}`, {
+      file: path.basename(file), ...(yaml ? { yamlPath: row.at!.yamlPath } : { sheet: COMMENTARY_SHEET, row: row.at?.row, column: 'Area' }),
+      value: row.area.slice(0, 60), expected: `one of ${localities.map((a) => a.id).join(', ')}, or blank for the partnership`,
+      fix: nearId ? `write ${nearId}` : `use a locality id from \`areas:\` in boardpack.yaml (${localities.map((a) => a.id).join(', ')}), or leave it blank for the partnership's commentary`,
+    }));
+  }
+  return { rows: resolved, problems };
+}
+
+const rowKey = (r: Pick<CommentaryRow, 'id' | 'area'>) => `${r.id}\u0000${r.area}`;
+
+/**
+ * The pack's commentary from the rows (by id): the partnership's, and each locality's own (by area id, then id);
+ * problems: rows for unknown ids (warnings), unknown areas (errors), text older than the data (warnings).
+ */
+export function commentaryForPack(rows: CommentaryRow[], config: Pick<Config, 'framework' | 'areas'>, assessment: Assessment, file: string): { commentary: Record<string, Commentary>; areas: Record<string, Record<string, Commentary>>; problems: Problem[] } {
+  const commentary: Record<string, Commentary> = {};
+  const areas: Record<string, Record<string, Commentary>> = {};
+  const resolved = resolveRowAreas(rows.filter(hasText), config.areas, file);
+  const problems: Problem[] = [...resolved.problems];
   const known = new Map<string, string>();
   for (const p of config.framework.priorities) known.set(p.id, assessment.period.id);
   for (const ia of assessment.indicators) known.set(ia.indicator.id, ia.latest.period);
+  const areaName = new Map(config.areas.map((a) => [a.id, a.name]));
   const rel = path.basename(file);
-  for (const row of rows) {
-    if (!hasText(row)) continue;
+  for (const row of resolved.rows) {
     const latest = known.get(row.id);
     if (latest === undefined) {
       if (row.inFramework) {
@@ -250,7 +318,8 @@ export function commentaryForPack(rows: CommentaryRow[], config: Pick<Config, 'f
       continue;
     }
     const period = writtenFor(row);
-    commentary[row.id] = {
+    const into = row.area ? (areas[row.area] ??= {}) : commentary;
+    into[row.id] = {
       story: row.story || undefined,
       whatWorks: row.whatWorks || undefined,
       partners: row.partners || undefined,
@@ -259,53 +328,74 @@ export function commentaryForPack(rows: CommentaryRow[], config: Pick<Config, 'f
       period: period || undefined,
     };
     if (period && period !== latest) {
-      problems.push(problem('BP_COMMENTARY_STALE', `the commentary for "${row.title || row.id}" was written for ${period}, but the figures are for ${latest}`, {
-        severity: 'warning', file: rel, value: row.id, fix: `ask the owner${row.owner ? ` (${row.owner})` : ''} to update the text; run \`boardpack commentary export\`, edit the row and run again`,
+      const whose = row.area ? ` for ${areaName.get(row.area) ?? row.area}` : '';
+      problems.push(problem('BP_COMMENTARY_STALE', `the commentary${whose} for "${row.title || row.id}" was written for ${period}, but the figures are for ${latest}`, {
+        severity: 'warning', file: rel, value: row.area ? `${row.id} (${row.area})` : row.id, fix: `ask the owner${row.owner ? ` (${row.owner})` : ''} to update the text; run \`boardpack commentary export\`, edit the row and run again`,
       }));
     }
   }
-  return { commentary, problems };
+  return { commentary, areas, problems };
 }
 
 /**
  * The rows of a new export: one per priority and indicator, in framework order, with today's figures and the
- * text carried forward from `previous` (matched by id); rows for ids no longer in the framework follow, kept.
+ * text carried forward from `previous` (matched by id and area); rows for ids no longer in the framework follow,
+ * kept. With `eachArea`, every priority and indicator also gets one row per locality, with the locality's own
+ * figure; without it, the locality rows `previous` already has are kept (a file once written per area stays so).
+ * A previous row naming an unknown area throws BP_COMMENTARY_UNKNOWN_AREA: its text is never dropped unseen.
  */
-export function buildCommentaryRows(config: Pick<Config, 'framework'>, assessment: Assessment, previous: CommentaryRow[], today: string): CommentaryRow[] {
-  const old = new Map(previous.map((r) => [r.id, r]));
+export function buildCommentaryRows(
+  config: Pick<Config, 'framework' | 'areas'>, assessment: Assessment, previousRows: CommentaryRow[], today: string, options: { eachArea?: boolean; file?: string } = {},
+): CommentaryRow[] {
+  const resolved = resolveRowAreas(previousRows, config.areas, options.file ?? 'commentary');
+  if (resolved.problems.length) throw new BoardpackError(resolved.problems);
+  const previous = resolved.rows;
+  const old = new Map(previous.map((r) => [rowKey(r), r]));
   const priorityTitle = new Map(config.framework.priorities.map((p) => [p.id, p.title]));
-  const carry = (id: string) => {
-    const r = old.get(id);
+  const localities = config.areas.filter((a) => !a.isWhole).filter((a) => options.eachArea || previous.some((r) => r.area === a.id));
+  const carry = (id: string, area: string) => {
+    const r = old.get(rowKey({ id, area }));
     const text = { story: r?.story ?? '', whatWorks: r?.whatWorks ?? '', partners: r?.partners ?? '', actions: r?.actions ?? '' };
     const period = r ? writtenFor(r) : '';
     // A text edited since the last export was changed after that export's date: keep the owner's date if given.
     const updated = r?.updated || (r && period && r.fingerprint !== textFingerprint(r) ? today : '');
     return { ...text, writtenFor: period, updated, fingerprint: textFingerprint(text) };
   };
+  const wanted = (id: string, area: string) => options.eachArea || old.has(rowKey({ id, area }));
+  const tallyOf = (values: Array<Pick<AssessedValue, 'rag'>>) => RAG_ORDER
+    .map((r) => [r, values.filter((v) => v.rag === r).length] as const).filter(([, n]) => n > 0)
+    .map(([r, n]) => `${n} ${ragView(r).word.toLowerCase()}`).join(', ');
   const rows: CommentaryRow[] = [];
   for (const p of config.framework.priorities) {
     const list = assessment.indicators.filter((ia) => ia.indicator.priority === p.id);
-    const tally = (['red', 'amber', 'green', 'blue', 'grey'] as const).map((r) => [r, list.filter((ia) => ia.latest.rag === r).length] as const).filter(([, n]) => n > 0);
-    rows.push({
-      id: p.id, kind: 'priority', title: p.title, priority: p.title, owner: old.get(p.id)?.owner ?? '', reportPeriod: assessment.period.id,
-      latest: '', rating: tally.map(([r, n]) => `${n} ${ragView(r).word.toLowerCase()}`).join(', '), direction: '', status: `Report card: ${list.length} indicators`,
-      ...carry(p.id), inFramework: true,
-    });
+    const base = { id: p.id, kind: 'priority' as const, title: p.title, priority: p.title, owner: old.get(rowKey({ id: p.id, area: '' }))?.owner ?? '', reportPeriod: assessment.period.id, latest: '', direction: '', status: `Report card: ${list.length} indicators`, inFramework: true };
+    rows.push({ ...base, area: '', rating: tallyOf(list.map((ia) => ia.latest)), ...carry(p.id, '') });
+    for (const a of localities) {
+      if (!wanted(p.id, a.id)) continue;
+      const mine = list.map((ia) => ia.byArea.find((v) => v.area === a.id)).filter((v) => v !== undefined);
+      rows.push({ ...base, area: a.id, owner: old.get(rowKey({ id: p.id, area: a.id }))?.owner ?? base.owner, rating: tallyOf(mine), status: `${a.name}'s report card: ${list.length} indicators`, ...carry(p.id, a.id) });
+    }
   }
   for (const ia of assessment.indicators) {
     const def = ia.indicator;
-    const l = ia.latest;
-    rows.push({
-      id: def.id, kind: 'indicator', title: def.title, priority: priorityTitle.get(def.priority) ?? def.priority, owner: def.owner ?? old.get(def.id)?.owner ?? '',
+    const line = (l: AssessedValue, area: string, compared: string) => ({
+      id: def.id, area, kind: 'indicator' as const, title: def.title, priority: priorityTitle.get(def.priority) ?? def.priority, owner: def.owner ?? old.get(rowKey({ id: def.id, area }))?.owner ?? '',
       reportPeriod: l.period, latest: `${figureView(def, l).text} (${l.periodLabel})`, rating: ragView(l.rag).word,
-      direction: directionView(l.direction, l.value, l.previousValue, def, 'the previous period').text, status: l.sentence,
-      ...carry(def.id), inFramework: true,
+      direction: directionView(l.direction, l.value, l.previousValue, def, compared).text, status: l.sentence,
+      ...carry(def.id, area), inFramework: true,
     });
+    rows.push(line(ia.latest, '', 'the previous period'));
+    for (const a of localities) {
+      if (!wanted(def.id, a.id)) continue;
+      const l = ia.byArea.find((v) => v.area === a.id);
+      rows.push(l ? line(l, a.id, 'the previous period')
+        : { ...line(ia.latest, a.id, 'the previous period'), latest: 'no figure', rating: ragView('grey').word, direction: '', status: `${def.title}: no figure for ${a.name} in ${ia.latest.periodLabel}.` });
+    }
   }
-  const current = new Set(rows.map((r) => r.id));
+  const current = new Set(rows.map(rowKey));
   for (const r of previous) {
-    if (current.has(r.id)) continue;
-    rows.push({ ...r, writtenFor: writtenFor(r), fingerprint: textFingerprint(r), inFramework: false, status: r.status || 'no longer in the framework' });
+    if (current.has(rowKey(r))) continue;
+    rows.push({ ...r, at: undefined, writtenFor: writtenFor(r), fingerprint: textFingerprint(r), inFramework: false, status: r.status || 'no longer in the framework' });
   }
   return rows;
 }
@@ -343,7 +433,8 @@ export async function renderCommentaryWorkbook(rows: CommentaryRow[], meta: { pa
     'Story behind the curve: why the figures are as they are. What works: evidence of what would help. Partners: one per line or separated by ";". Actions: what partners will do.',
     'Separate paragraphs with a blank line (Alt+Enter twice in Excel). Text is printed exactly as written: no formulas or formatting are applied.',
     'Last quarter\'s text is carried forward: if you leave it unchanged, the pack marks it as written for the earlier period.',
-    'Do not change the Id column or the header row. Rows are matched by Id; a row whose indicator has left the framework is kept.',
+    'Do not change the Id column or the header row. Rows are matched by Id and Area; a row whose indicator has left the framework is kept.',
+    'Area: blank for the partnership\'s commentary; a locality\'s id for that locality\'s own, printed only in its pack (`boardpack run --each area`). `boardpack commentary export --each area` adds a row per locality.',
     'Then run `boardpack run`: it reads this file back into the pack.',
   ]) notes.addRow([line]);
   const buffer = await wb.xlsx.writeBuffer();
@@ -353,6 +444,7 @@ export async function renderCommentaryWorkbook(rows: CommentaryRow[], meta: { pa
 /** The same rows as YAML (for projects that keep commentary in git). */
 export function renderCommentaryYaml(rows: CommentaryRow[], meta: { periodLabel: string }): string {
   const commentary: Record<string, Record<string, unknown>> = {};
+  const areas: Record<string, Record<string, Record<string, unknown>>> = {};
   for (const r of rows) {
     const entry: Record<string, unknown> = {};
     for (const [yamlKey, key] of Object.entries(YAML_KEYS)) {
@@ -361,9 +453,10 @@ export function renderCommentaryYaml(rows: CommentaryRow[], meta: { periodLabel:
       else if (v !== '' && v !== undefined) entry[yamlKey] = v;
       else if ((TEXT_KEYS as readonly string[]).includes(key)) entry[yamlKey] = '';
     }
-    commentary[r.id] = entry;
+    if (r.area) (areas[r.area] ??= {})[r.id] = entry;
+    else commentary[r.id] = entry;
   }
-  const head = `# Commentary for ${meta.periodLabel}, written by \`boardpack commentary export\`.\n# Edit story, what_works, partners and actions; keep the ids. Text is printed exactly as written.\n`;
-  return head + YAML.stringify({ commentary }, { lineWidth: 0 });
+  const head = `# Commentary for ${meta.periodLabel}, written by \`boardpack commentary export\`.\n# Edit story, what_works, partners and actions; keep the ids. Text is printed exactly as written.\n# \`areas: <locality>:\` holds a locality's own commentary, printed only in its pack (\`run --each area\`).\n`;
+  return head + YAML.stringify(Object.keys(areas).length ? { commentary, areas } : { commentary }, { lineWidth: 0 });
 }
 

@@ -49,8 +49,10 @@ it('export → edit → run shows the new text; adding an indicator keeps the ol
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);
   const ws = wb.getWorksheet('Commentary')!;
+  let storyColumn = 0;
+  ws.getRow(1).eachCell((c, i) => { if (c.value === 'Story behind the curve') storyColumn = i; });
   ws.eachRow((row, r) => {
-    if (r > 1 && row.getCell(1).value === 'good_level_of_development') row.getCell(11).value = story;
+    if (r > 1 && row.getCell(1).value === 'good_level_of_development') row.getCell(storyColumn).value = story;
   });
   await wb.xlsx.writeFile(file);
 

@@ -95,8 +95,10 @@ describe('commentary workbook: export, edit, read back', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
     const ws = wb.getWorksheet('Commentary')!;
+    let actions = 0;
+    ws.getRow(1).eachCell((c, i) => { if (c.value === 'Actions (what we will do)') actions = i; });
     ws.eachRow((row, r) => {
-      if (r > 1 && row.getCell(1).value === 'health_visits') row.getCell(14).value = { formula: 'HYPERLINK("http://x","y")', result: 'y' } as ExcelJS.CellFormulaValue;
+      if (r > 1 && row.getCell(1).value === 'health_visits') row.getCell(actions).value = { formula: 'HYPERLINK("http://x","y")', result: 'y' } as ExcelJS.CellFormulaValue;
     });
     await wb.xlsx.writeFile(file);
     const rows = await readCommentaryFile(file);

@@ -1,6 +1,7 @@
 /**
  * `boardpack commentary export`: the commentary workbook (or YAML) owners fill in, one row per priority and per
- * indicator with its owner and latest status, last quarter's text carried forward (report/commentary.ts).
+ * indicator with its owner and latest status, last quarter's text carried forward (report/commentary.ts);
+ * with `--each area`, also one row per locality, whose text only that locality's pack prints.
  * It computes the figures as `run` does (`computePack`), but writes no pack: only the commentary file.
  */
 import { existsSync } from 'node:fs';
@@ -14,7 +15,7 @@ import {
 import type { CliLogger } from '../log.js';
 import { packageVersion } from '../main.js';
 
-export default async function commentary(log: CliLogger, opts: { project?: string; period?: string; format?: string; out?: string }, args: string[]): Promise<number> {
+export default async function commentary(log: CliLogger, opts: { project?: string; period?: string; format?: string; out?: string; each?: string }, args: string[]): Promise<number> {
   const action = args[0];
   if (action !== 'export') throw new UsageError(`unknown commentary action "${action}"`, 'use `boardpack commentary export`');
   const pack = await computePack(path.resolve(opts.project ?? '.'), { period: opts.period, history: false, readCommentary: false, log, toolVersion: packageVersion() });
@@ -28,12 +29,13 @@ export default async function commentary(log: CliLogger, opts: { project?: strin
   const from = existsSync(target) ? target : existsSync(configured) ? configured : null;
   const previous = from ? await readCommentaryFile(from) : [];
   const now = defaultClock()();
-  const rows = buildCommentaryRows(config, pack.assessment, previous, now.toISOString().slice(0, 10));
+  const rows = buildCommentaryRows(config, pack.assessment, previous, now.toISOString().slice(0, 10), { eachArea: opts.each === 'area', file: from ?? target });
   const meta = { partnership: config.partnership.name, periodLabel: pack.assessment.period.label, generatedAt: now.toISOString() };
   await writeFileAtomic(target, yaml ? renderCommentaryYaml(rows, meta) : await renderCommentaryWorkbook(rows, meta));
   process.stdout.write(`${path.relative(process.cwd(), target) || target}\n`);
   const kept = rows.filter((r) => !r.inFramework).length;
   const carried = rows.filter((r) => r.inFramework && (r.story || r.actions || r.whatWorks || r.partners)).length;
-  log.summary(`Commentary for ${pack.assessment.period.label}: ${rows.length} rows (${carried} with text carried forward${kept ? `, ${kept} kept for indicators no longer in the framework` : ''}) → ${path.relative(process.cwd(), target) || target}`);
+  const local = rows.filter((r) => r.area).length;
+  log.summary(`Commentary for ${pack.assessment.period.label}: ${rows.length} rows (${local ? `${local} for localities, ` : ''}${carried} with text carried forward${kept ? `, ${kept} kept for indicators no longer in the framework` : ''}) → ${path.relative(process.cwd(), target) || target}`);
   return 0;
 }

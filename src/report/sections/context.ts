@@ -31,6 +31,8 @@ export interface SectionContext {
   wholeName: string;
   /** True for one locality's pack: its commentary is its own, and it is compared with the partnership. */
   locality: { id: string; name: string } | null;
+  /** In a locality's pack, whose commentary it prints (or that none was written for it); null in the partnership's. */
+  localityCommentary: string | null;
 }
 
 export function buildContext(config: Config, assessment: Assessment, meta: ReportMeta): SectionContext {
@@ -56,11 +58,16 @@ export function buildContext(config: Config, assessment: Assessment, meta: Repor
       .map(([id, l]) => ({ id, priority: priorities.get(id) ?? { id, title: 'Other indicators' }, list: l }));
   };
   const localityArea = meta.area ? config.areas.find((a) => a.id === meta.area) : undefined;
+  const hasLocalText = Object.values(meta.commentary ?? {}).some((c) => c.story || c.whatWorks || c.partners || c.actions);
   return {
     config, assessment, meta, commentary: meta.commentary ?? {}, priorities, included,
     priorityList: byPriority(included), allPriorityList: byPriority(assessment.indicators),
     viewOf: (ia) => views.get(ia.indicator.id)!, views, localities, areaName, areaNames: { names: areaName, whole: wholeName }, wholeName,
     locality: localityArea ? { id: localityArea.id, name: localityArea.name } : null,
+    // Said plainly, so a reader never takes the partnership's story for the locality's, or looks for it here.
+    localityCommentary: !localityArea ? null : hasLocalText
+      ? `The commentary in this pack was written for ${localityArea.name}; the partnership's commentary is in the partnership's pack.`
+      : `No commentary has been written for ${localityArea.name} this period; the partnership's commentary is in the partnership's pack and is not repeated here.`,
   };
 }
 

@@ -57,6 +57,8 @@ export interface SummaryView {
   /** What changed since the previous period: one line per indicator whose rating changed. */
   changes: { intro: string; items: ChangeView[]; none: string | null };
   sincePrevious: SincePreviousView | null;
+  /** A locality's pack: whose commentary it prints, or that none was written for the locality. */
+  commentaryNote: string | null;
   dataIssues: Array<{ indicator: IndicatorView; text: string }>;
 }
 
@@ -221,6 +223,7 @@ export function buildSummary(ctx: SectionContext, id: string): SummaryView {
     noExceptions: exceptions.length ? null : 'No indicator is red, shows a special cause of concern, fails assurance, is significantly worse than a comparator or has deteriorated significantly this period.',
     changes: { intro: changeIntro, items: changes, none: changes.length ? null : 'No rating changed since the previous period.' },
     sincePrevious: sincePreviousView(assessment, ctx),
+    commentaryNote: ctx.localityCommentary,
     dataIssues,
   };
 }

@@ -29,6 +29,9 @@ export interface TurnTheCurveView {
   whatWorks: string[];
   actions: string[];
   hasCommentary: boolean;
+  /** What the page says where no story or no action is written (a locality's pack names the locality). */
+  noStory: string;
+  noActions: string;
   commentaryUpdated: string | null;
   /** "This commentary was written for 2026/27 Q1; the figures are for 2026/27 Q2.", or null. */
   commentaryStale: string | null;
@@ -135,6 +138,8 @@ export function buildTurnTheCurve(ctx: SectionContext, id: string): TurnTheCurve
       whatWorks: note.whatWorks,
       actions: note.actions,
       hasCommentary: !!(commentary?.story || commentary?.actions || commentary?.whatWorks),
+      noStory: ctx.locality ? `No story has been written for ${ctx.locality.name} this period.` : 'No story has been recorded for this period.',
+      noActions: ctx.locality ? `No actions have been written for ${ctx.locality.name} this period.` : 'No actions have been recorded for this period.',
       commentaryUpdated: note.updated,
       commentaryStale: note.stale,
       partners: [
