@@ -12,7 +12,8 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+// exceljs only when a return is read: most runs read none.
+import type ExcelJS from 'exceljs';
 import { BoardpackError, problem, type Problem } from '../core/errors.js';
 import { notRegularProblem, outsideProblem } from '../core/paths.js';
 import type { Area, Config, SourceDef } from '../config/types.js';
@@ -42,7 +43,8 @@ async function openWorkbook(file: string, relFile: string): Promise<ExcelJS.Work
   const cached = workbooks.get(file);
   if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached.wb;
   await scanXlsxZip(file, relFile);
-  const wb = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   try {
     await wb.xlsx.readFile(file);
   } catch (e) {
