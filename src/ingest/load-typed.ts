@@ -1,10 +1,14 @@
 /**
  * Typed CSV loading: each file is read once by DuckDB's reader, typed while it is read, straight into the
- * source's next table inside the load's transaction, and one scan then tests every rule the text path tests.
- * Dates are typed by the reader; text is trimmed, and numbers and markers are typed by the same SQL as the text
- * path (`stage.ts`). A row the reader rejects, or any rule broken, rolls the attempt back and the caller reads
- * the source again through the text path, which reports each problem with its file, row, column and value
- * exactly as it always has. A clean extract, the common case and the large one, is read and written once.
+ * source's next table (created by that first write) inside the load's transaction, and one scan then counts the
+ * rows per file, period and area and tests every rule the text path tests. Dates are typed by the reader; text
+ * is trimmed, and numbers and markers are typed by the same SQL as the text path (`stage.ts`).
+ *
+ * A line the reader rejects (`store_rejects`: a cell it cannot type) and a row whose typed cells break a rule are
+ * read again as text, those lines alone, and go through the text path's own checks (`stageSource`): a row they
+ * find fine is loaded from its text (a UK date, say); otherwise the load fails with their problems, each with its
+ * file, row, column and value exactly as the text path reports them, and the previous load stays as it was.
+ * Only a file the reader cannot split (a ragged row, bad encoding) is read again whole, by the text path.
  *
  * Contracts this path does not handle (a period column, wide layouts, percent columns whose scale depends on
  * the whole column, rows skipped by text, and any contract setting it does not know) always take the text path.
@@ -16,9 +20,11 @@ import { quoteIdent as q, quoteLiteral, type Warehouse } from '../warehouse/db.j
 import { nextLoadId, recordLoad, tableExists } from '../warehouse/meta.js';
 import { checkHistory, checkMissingAreas, diffPeriods } from './compare.js';
 import { canonical } from './headers.js';
-import { openCsv, REJECTS_TABLE, typedCsvReader, type CsvFile } from './read-csv.js';
+import { openCsv, readCsvRowsToRaw, readRejectedToRaw, REJECTS_TABLE, typedCsvReader, type CsvFile } from './read-csv.js';
 import { periodIdOf } from './period-formats.js';
-import { areaLookupOf, checkDuplicateKeys, isTotalArea, markerExpr, numberExpr, periodTextFromFileName, TYPED_TABLE } from './stage.js';
+import { createRawTable, RAW_TABLE } from './raw-table.js';
+import type { Problem } from '../core/errors.js';
+import { areaLookupOf, checkDuplicateKeys, isTotalArea, LIST_LIMIT, markerExpr, numberExpr, periodTextFromFileName, stageSource, TYPED_TABLE, type Omitted } from './stage.js';
 import type { IngestOptions, SourceIngest } from './index.js';
 
 /** The SourceDef settings this path knows; a contract using any other falls back to the text path. */
@@ -54,9 +60,17 @@ function areaCase(areas: Area[], column: string): string {
   return keys.size ? `CASE ${v} ${[...keys].map(([k, id]) => `WHEN ${quoteLiteral(k)} THEN ${quoteLiteral(id)}`).join(' ')} END` : 'NULL';
 }
 
+/** The load cannot go ahead: the problems found in the rows re-read as text (the attempt is rolled back). */
+class Rejected extends Error {
+  constructor(readonly problems: Problem[], readonly omitted: Omitted[]) { super('rejected'); }
+}
+
 /**
  * Loads a source's CSV files by the typed path into `result`; false when the source must be read as text
- * (nothing is then left behind: the attempt is rolled back).
+ * (nothing is then left behind: the attempt is rolled back). A row the reader rejects, or whose typed cells
+ * break a rule, is read again as text, alone, and checked by the text path's own checks: a row they find fine
+ * is loaded from its text; otherwise the load fails with their problems (file, row, column, value), as the
+ * text path would report them, and what was loaded before stays as it was.
  */
 export async function loadCsvTyped(wh: Warehouse, config: Config, source: SourceDef, files: string[], result: SourceIngest,
   ctx: { fingerprint: string; loadedAt: string; exists: boolean; options: IngestOptions; withhold: () => void }): Promise<boolean> {
@@ -92,30 +106,77 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
       if (old.length !== want.length || old.some((c, i) => c.column_name !== want[i][0] || c.column_type !== want[i][1])) return false;
     }
     const loadId = await nextLoadId(wh);
+    const fresh = `_load_id = ${loadId}`;
     try {
       await wh.transaction(async () => {
         await wh.run(`DROP TABLE IF EXISTS ${next}`);
-        await wh.run(`CREATE TABLE ${next} (${[...schema, ['_load_id', 'INTEGER']].map(([n, t]) => `${q(n)} ${t}`).join(', ')})`);
-        if (keepOld) await wh.run(`INSERT INTO ${next} SELECT * FROM ${table} WHERE period IS NULL OR period NOT IN (${newPeriods.map(quoteLiteral).join(', ')})`);
-        const fresh = `_load_id = ${loadId}`;
+        // The next table is created by its first write (CREATE TABLE … AS), not created empty and then filled.
+        let created = false;
+        if (keepOld) {
+          await wh.run(`CREATE TABLE ${next} AS SELECT * FROM ${table} WHERE period IS NULL OR period NOT IN (${newPeriods.map(quoteLiteral).join(', ')})`);
+          created = true;
+        }
+        // Rows read again as text go to the raw table, made when the first is found.
+        let asText = 0;
+        let raw = false;
+        const rawTable = async () => { if (!raw) await createRawTable(wh, source); raw = true; };
         for (const [i, csv] of csvs.entries()) {
           ctx.options.progress?.({ source: source.id, file: csv.relFile, fileIndex: i + 1, files: files.length, rows: 0, phase: 'reading' });
-          const rows = await insertFile(wh, next, source, config.areas, csv, periods[i], loadId);
-          if (!rows) throw new UseTextPath();
-          result.files[i].rows = rows;
-          ctx.options.progress?.({ source: source.id, file: csv.relFile, fileIndex: i + 1, files: files.length, rows, phase: 'reading' });
+          const read = await readFile(wh, next, created, schema, source, config.areas, csv, periods[i], loadId, rawTable);
+          created = true;
+          asText += read.rejected;
+          result.files[i].rows = read.rows + read.rejected;
+          ctx.options.progress?.({ source: source.id, file: csv.relFile, fileIndex: i + 1, files: files.length, rows: result.files[i].rows, phase: 'reading' });
         }
         ctx.options.progress?.({ source: source.id, file: '', fileIndex: files.length, files: files.length, rows: result.files.reduce((a, f) => a + f.rows, 0), phase: 'checking' });
-        if (source.areaColumn) await mapAreas(wh, next, source, config.areas, fresh);
-        // One scan: the rows per file and period, and every rule of the text path as a count of rows breaking it.
+        // One scan: the rows per file, period and area, and every rule of the text path as a count of rows breaking it.
         const rules = ruleSql(source);
-        const counts = await wh.all<{ f: string; p: string | null; a: string | null; n: number; bad: number }>(
+        const scan = (withRules: boolean) => wh.all<{ f: string; p: string | null; a: string | null; n: number; bad: number }>(
           `SELECT _file AS f, ${source.period ? 'period' : "''"} AS p, ${source.areaColumn ? 'area' : 'NULL'} AS a, count(*)::INTEGER AS n,
-             ${rules.length ? `count(*) FILTER (WHERE ${rules.join(' OR ')})` : '0'}::INTEGER AS bad
+             ${withRules && rules.length ? `count(*) FILTER (WHERE ${rules.join(' OR ')})` : '0'}::INTEGER AS bad
            FROM ${next} WHERE ${fresh} GROUP BY ALL ORDER BY f`);
-        if (counts.some((c) => c.bad > 0)) throw new UseTextPath();
-        await wh.run(`CREATE OR REPLACE TEMP VIEW ${TYPED_TABLE} AS SELECT * FROM ${next} WHERE ${fresh}`);
-        if (source.key?.length && (await checkDuplicateKeys(wh, source, 1)).problems.length) throw new UseTextPath();
+        let counts = await scan(true);
+        if (source.areaColumn && counts.some((c) => c.a === null || c.a === '__total__')) {
+          await mapAreas(wh, next, source, config.areas, fresh);
+          counts = await scan(true);
+        }
+        if (counts.some((c) => c.bad > 0)) {
+          // Typed rows that break a rule are read again as text beside the rejected ones, and take their place.
+          const bad = await wh.all<{ f: string; r: number }>(`SELECT _file AS f, _row AS r FROM ${next} WHERE ${fresh} AND (${rules.join(' OR ')}) ORDER BY 1, 2`);
+          await rawTable();
+          for (const csv of csvs) await readCsvRowsToRaw(wh, csv, source, bad.filter((b) => b.f === csv.relFile).map((b) => b.r));
+          await wh.run(`DELETE FROM ${next} WHERE ${fresh} AND (${rules.join(' OR ')})`);
+          asText += bad.length;
+        }
+        if (asText) {
+          // The text path's own checks on those rows alone (the key is checked below, on every row).
+          const staged = await stageSource(wh, { ...source, key: undefined }, config.areas, ctx.options.listLimit);
+          const errors = staged.problems.some((p) => p.severity === 'error') || staged.omitted.some((o) => o.severity === 'error');
+          if (errors) {
+            if (source.key?.length) {
+              // The key across every row: the typed rows and those read as text (a bad cell is NULL there, as in the text path).
+              const cols = schema.map(([n]) => q(n)).join(', ');
+              await wh.run(`ALTER VIEW ${TYPED_TABLE} RENAME TO bp_text_rows`);
+              await wh.run(`CREATE TEMP VIEW ${TYPED_TABLE} AS SELECT ${cols} FROM ${next} WHERE ${fresh} UNION ALL SELECT ${cols} FROM bp_text_rows`);
+              const dup = await checkDuplicateKeys(wh, source, ctx.options.listLimit ?? LIST_LIMIT);
+              staged.problems.push(...dup.problems);
+              staged.omitted.push(...dup.omitted);
+            }
+            throw new Rejected(staged.problems, staged.omitted);
+          }
+          if (staged.problems.length) throw new UseTextPath();
+          const keep = [...schema.map(([n]) => n)];
+          await wh.run(`INSERT INTO ${next} BY NAME SELECT ${keep.map(q).join(', ')}, ${loadId}::INTEGER AS _load_id FROM ${TYPED_TABLE}`);
+          await wh.run(`DROP VIEW ${TYPED_TABLE}`);
+          counts = await scan(false);
+        }
+        if (raw) await wh.run(`DROP TABLE ${RAW_TABLE}`);
+        const needView = Boolean(source.key?.length) || ctx.exists;
+        if (needView) await wh.run(`CREATE OR REPLACE TEMP VIEW ${TYPED_TABLE} AS SELECT * FROM ${next} WHERE ${fresh}`);
+        if (source.key?.length) {
+          const dup = await checkDuplicateKeys(wh, source, ctx.options.listLimit ?? LIST_LIMIT);
+          if (dup.problems.length) throw new Rejected(dup.problems, dup.omitted);
+        }
 
         // Warnings, reported and loaded: values far outside their history, localities missing from a period.
         if (ctx.exists && source.period && source.historyCheck !== false) result.problems.push(...(await checkHistory(wh, source, newPeriods, ctx.options.listLimit)));
@@ -125,30 +186,45 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
           result.problems.push(...(await checkMissingAreas(wh, source, config.areas, [...seen.values()])));
         }
         for (const f of result.files) f.rowsLoaded = counts.filter((x) => x.f === f.path).reduce((a, x) => a + x.n, 0);
+        if (result.files.some((f) => f.rowsLoaded === 0)) throw new UseTextPath();
         const perPeriod = new Map<string, number>();
         for (const c of counts) perPeriod.set(c.p ?? '', (perPeriod.get(c.p ?? '') ?? 0) + c.n);
         const keep = [...schema.map(([n]) => n), '_load_id'];
         result.changes = ctx.exists ? await diffPeriods(wh, source, keep)
           : [...perPeriod].sort(([a], [b]) => a.localeCompare(b)).map(([p, n]) => ({ period: p, rowsBefore: 0, rowsAfter: n, added: n, removed: 0, revised: 0 }));
-        await wh.run(`DROP VIEW ${TYPED_TABLE}`);
+        if (needView) await wh.run(`DROP VIEW ${TYPED_TABLE}`);
         ctx.options.progress?.({ source: source.id, file: '', fileIndex: files.length, files: files.length, rows: counts.reduce((a, c) => a + c.n, 0), phase: 'loading' });
         result.periods = newPeriods;
         result.rowsLoaded = counts.reduce((a, c) => a + c.n, 0);
         await wh.run(`DROP TABLE IF EXISTS ${table}`);
         await wh.run(`ALTER TABLE ${next} RENAME TO ${table}`);
+        // The periods after this load: the ones kept from before and the new ones (no scan of the table).
         const all = source.period
-          ? (await wh.all<{ p: string }>(`SELECT DISTINCT period AS p FROM ${table} WHERE period IS NOT NULL ORDER BY 1`)).map((r) => r.p)
+          ? keepOld ? (await wh.all<{ p: string }>(`SELECT DISTINCT period AS p FROM ${table} WHERE period IS NOT NULL ORDER BY 1`)).map((r) => r.p) : newPeriods
           : [];
         ctx.withhold();
         await recordLoad(wh, { loadId, source, fingerprint: ctx.fingerprint, loadedAt: ctx.loadedAt, status: 'loaded', files: result.files, periods: newPeriods, allPeriods: all, problems: result.problems, omitted: result.omitted, changes: result.changes });
       });
     } catch (e) {
-      // A rule broken, a row rejected, or the reader failing (a row it cannot split, quoted line breaks): the
-      // text path reads the source again and reports exactly what is wrong, or fails as it always has.
       await wh.run(`DROP VIEW IF EXISTS ${TYPED_TABLE}`);
-      for (const f of result.files) f.rows = f.rowsLoaded = 0;
+      await wh.run(`DROP VIEW IF EXISTS bp_text_rows`);
+      await wh.run(`DROP TABLE IF EXISTS ${RAW_TABLE}`);
+      for (const f of result.files) f.rowsLoaded = 0;
       result.problems.length = problemsBefore;
       result.changes = [];
+      if (e instanceof Rejected) {
+        // The problems of the rows read as text: the load fails, as the text path's would, and is recorded.
+        result.problems.push(...e.problems);
+        result.omitted.push(...e.omitted);
+        result.periods = newPeriods;
+        ctx.withhold();
+        await recordLoad(wh, { loadId, source, fingerprint: ctx.fingerprint, loadedAt: ctx.loadedAt, status: 'failed', files: result.files, periods: result.periods, problems: result.problems, omitted: result.omitted });
+        result.loadId = loadId;
+        return true;
+      }
+      // The reader failing (a row it cannot split, quoted line breaks, bad encoding) or a case this path leaves
+      // to the text path: the text path reads the source again and reports exactly what is wrong.
+      for (const f of result.files) f.rows = 0;
       return false;
     }
     result.status = 'loaded';
@@ -159,41 +235,60 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
   }
 }
 
-/** Appends one file's typed rows with their spreadsheet row numbers; returns the rows read (0: read it as text). */
-async function insertFile(wh: Warehouse, next: string, source: SourceDef, areas: Area[], csv: CsvFile, period: string | undefined, loadId: number): Promise<number> {
-  const cols: string[] = [`${quoteLiteral(csv.relFile)} AS _file`, 'NULL AS _sheet', 'NULL AS _row'];
-  if (source.period) cols.push(`${quoteLiteral(period!)} AS period`);
-  if (source.areaColumn) cols.push(`${csv.match.index.has(source.areaColumn) ? areaCase(areas, source.areaColumn) : 'NULL'} AS area`);
-  for (const c of source.columns) {
-    if (!csv.match.index.has(c.name)) continue;
-    const col = q(c.name);
+/**
+ * Writes one file's typed rows into the next table (creating it on the first write) with their spreadsheet row
+ * numbers, and its rejected lines, as text, into the raw table. Returns the rows written and the lines rejected.
+ */
+async function readFile(wh: Warehouse, next: string, created: boolean, schema: Array<[string, string]>, source: SourceDef, areas: Area[], csv: CsvFile,
+  period: string | undefined, loadId: number, rawTable: () => Promise<void>): Promise<{ rows: number; rejected: number }> {
+  const present = new Set(csv.match.index.keys());
+  const contract = new Map(source.columns.map((c) => [c.name, c]));
+  // Every column of the warehouse table, in its order and type (a contract column absent from the file is NULL).
+  const cols = schema.map(([name, type]) => {
+    const as = `::${type} AS ${q(name)}`;
+    if (name === '_file') return `${quoteLiteral(csv.relFile)}${as}`;
+    if (name === '_sheet' || name === '_row') return `NULL${as}`;
+    if (name === 'period' && source.period) return `${quoteLiteral(period!)}${as}`;
+    if (name === 'area' && source.areaColumn) return `${present.has(source.areaColumn) ? areaCase(areas, source.areaColumn) : 'NULL'}${as}`;
+    const marker = name.endsWith('__marker') ? contract.get(name.slice(0, -'__marker'.length)) : undefined;
+    const c = marker ?? contract.get(name)!;
+    if (!present.has(c.name)) return `NULL${as}`;
     if (NUMERIC.has(c.type)) {
-      // A cell that is neither a number nor a marker is flagged in the marker column; any flag sends the source to the text path.
       const num = numberExpr(c.name, c.type);
-      cols.push(`${num} AS ${col}`, `CASE WHEN ${num} IS NULL AND trim(${col}) <> '' THEN coalesce(${markerExpr(c.name)}, '${BAD}') END AS ${q(`${c.name}__marker`)}`);
-    } else if (c.type === 'date') {
-      cols.push(col);
-    } else {
-      cols.push(`NULLIF(trim(${col}), '') AS ${col}`);
+      // A cell that is neither a number nor a marker is flagged in the marker column: a rule reads it again as text.
+      return marker ? `CASE WHEN ${num} IS NULL AND trim(${q(c.name)}) <> '' THEN coalesce(${markerExpr(c.name)}, '${BAD}') END${as}` : `${num}${as}`;
     }
-  }
-  cols.push(`${loadId} AS _load_id`);
+    return c.type === 'date' ? `${q(c.name)}${as}` : `NULLIF(trim(${q(c.name)}), '')${as}`;
+  });
+  cols.push(`${loadId}::INTEGER AS _load_id`);
   await wh.run(`DROP TABLE IF EXISTS ${REJECTS_TABLE}`);
   await wh.run(`DROP TABLE IF EXISTS ${REJECTS_TABLE}_scan`);
-  const rows = (await wh.conn.run(`INSERT INTO ${next} BY NAME SELECT ${cols.join(', ')} FROM ${typedCsvReader(csv, source)}`)).rowsChanged;
-  const [{ n }] = await wh.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${REJECTS_TABLE}`);
-  if (n > 0 || rows === 0) return 0;
-  // The row a person sees in a spreadsheet: the record's position after the header plus the header's own row.
-  // The rows were appended in the file's order (DuckDB keeps insertion order), so the position is the row id's offset.
+  const select = `SELECT ${cols.join(', ')} FROM ${typedCsvReader(csv, source)}`;
+  await wh.run(created ? `INSERT INTO ${next} ${select}` : `CREATE TABLE ${next} AS ${select}`);
+  // One row per rejected line (a line can break several cells); any error but a cell's type is the text path's to report.
+  const rejected = await wh.all<{ line: number; cast: boolean; text: string }>(
+    `SELECT line::INTEGER AS line, bool_and(error_type = 'CAST') AS cast, any_value(csv_line) AS text FROM ${REJECTS_TABLE} GROUP BY 1 ORDER BY 1`);
+  if (rejected.some((r) => !r.cast)) throw new UseTextPath();
+  // The row a person sees in a spreadsheet: the record's position after the header plus the header's own row, plus
+  // the rejected lines before it. The rows were appended in the file's order (DuckDB keeps insertion order), so
+  // the position is the row id's offset.
   const mine = `_load_id = ${loadId} AND _file = ${quoteLiteral(csv.relFile)}`;
-  await wh.run(`UPDATE ${next} SET _row = (rowid - (SELECT min(rowid) FROM ${next} WHERE ${mine}) + ${csv.headerIdx + 2})::INTEGER WHERE ${mine}`);
-  return rows;
+  const first = created ? `(SELECT min(rowid) FROM ${next} WHERE ${mine})` : `(SELECT min(rowid) FROM ${next})`;
+  // With rejected lines r₀ < r₁ < …, the row at position b (counted as if none were rejected) is b plus the
+  // number of k with r_k − k ≤ b.
+  const skipped = rejected.length ? ` + (SELECT count(*) FROM (SELECT unnest([${rejected.map((r, k) => r.line - k).join(', ')}]) AS s) WHERE s <= rowid - ${first} + ${csv.headerIdx + 2})` : '';
+  const numbered = await wh.conn.run(`UPDATE ${next} SET _row = (rowid - ${first} + ${csv.headerIdx + 2}${skipped})::INTEGER WHERE ${mine}`);
+  if (rejected.length) {
+    await rawTable();
+    await readRejectedToRaw(wh, csv, source, rejected);
+  }
+  return { rows: numbered.rowsChanged, rejected: rejected.length };
 }
 
 /**
  * Areas written in a spelling the CASE of `areaCase` does not know (other punctuation or spacing) are mapped by
- * their canonical form, as the text path maps them; "Total" rows are dropped. An area left unknown or empty sends
- * the source to the text path, which reports it.
+ * their canonical form, as the text path maps them; "Total" rows are dropped. An area left unknown or empty breaks
+ * a rule: its row is read again as text, and reported as the text path reports it.
  */
 async function mapAreas(wh: Warehouse, next: string, source: SourceDef, areas: Area[], fresh: string): Promise<void> {
   const text = source.columns.some((c) => c.name === source.areaColumn) ? q(source.areaColumn!) : null;
@@ -202,7 +297,7 @@ async function mapAreas(wh: Warehouse, next: string, source: SourceDef, areas: A
     const lookup = areaLookupOf(areas);
     for (const { v } of unmapped) {
       const id = v ? lookup.get(canonical(v)) ?? (isTotalArea(v) ? '__total__' : undefined) : undefined;
-      if (!id || !text) throw new UseTextPath();
+      if (!id || !text) continue;
       await wh.run(`UPDATE ${next} SET area = ? WHERE ${fresh} AND area IS NULL AND ${text} = ?`, [id, v]);
     }
   }

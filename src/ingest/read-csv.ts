@@ -2,7 +2,7 @@
  * CSV through DuckDB's own reader: everything as text first (all_varchar), so a bad cell becomes a reported
  * problem in `stage.ts` rather than a failed load. A title block above the header is found by `detectHeaderRow`.
  */
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -149,8 +149,9 @@ async function describeCsv(wh: Warehouse, file: string, relFile: string, source:
  * One pass over the file: `read_csv` streams straight into the raw table (no intermediate copy). `_row` is the
  * row a person sees in a spreadsheet: the record's position after the header (a quoted cell with line breaks is
  * one row, as in Excel) plus the header's own row; `row_number() OVER ()` keeps the file's order.
+ * `only`: a SQL list of the rows to keep (the typed path's rows that broke a rule); the others are read, not written.
  */
-async function readCsvFile(wh: Warehouse, csv: CsvFile, source: SourceDef): Promise<{ rows: number; problems: Problem[] }> {
+async function readCsvFile(wh: Warehouse, csv: CsvFile, source: SourceDef, only?: string): Promise<{ rows: number; problems: Problem[] }> {
   const { readFrom: file, relFile, headerIdx, options, headers, match } = csv;
   const reader = (parallel: boolean) => `read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, ${options}, strict_mode = true${parallel ? '' : ', parallel = false'})`;
   const problems = match.problems;
@@ -170,7 +171,7 @@ async function readCsvFile(wh: Warehouse, csv: CsvFile, source: SourceDef): Prom
   const insert = (parallel: boolean) => source.wide
     ? `INSERT INTO ${RAW_TABLE} BY NAME SELECT * EXCLUDE (_wname, _wvalue), _wname AS ${quoteIdent(source.wide.namesTo)}, _wvalue AS ${quoteIdent(source.wide.valuesTo)}
       FROM (${base(parallel)}) UNPIVOT INCLUDE NULLS (_wvalue FOR _wname IN (${wideCols.join(', ')}))`
-    : `INSERT INTO ${RAW_TABLE} BY NAME ${base(parallel)}`;
+    : `INSERT INTO ${RAW_TABLE} BY NAME ${only ? `SELECT * FROM (${base(parallel)}) WHERE _row IN (${only})` : base(parallel)}`;
   let inserted: number;
   try {
     try {
@@ -189,7 +190,7 @@ async function readCsvFile(wh: Warehouse, csv: CsvFile, source: SourceDef): Prom
     n = r.n === null ? 0 : r.n - headerIdx - 1;
     await wh.run(`DELETE FROM ${RAW_TABLE} WHERE _file = ? AND (_row < 0${source.wide ? ` OR ${quoteIdent(source.wide.valuesTo)} IS NULL` : ''})`, [relFile]);
   }
-  if (n === 0) {
+  if (n === 0 && !only) {
     return { rows: 0, problems: [...problems, problem('BP_INGEST_NO_ROWS', 'the file has a header but no data rows', { file: relFile, severity: 'error', fix: 'ask the partner to send the extract with its data' })] };
   }
   return { rows: n, problems };
@@ -208,5 +209,32 @@ export function typedCsvReader(csv: CsvFile, source: SourceDef): string {
   const columns = csv.headers.map((h, i) => `${quoteLiteral(h)}: '${typeOf.get(i) ?? 'VARCHAR'}'`).join(', ');
   const select = [...csv.match.index].map(([name, i]) => `${quoteIdent(csv.headers[i])} AS ${quoteIdent(name)}`);
   return `(SELECT ${select.join(', ')} FROM read_csv(${quoteLiteral(csv.readFrom)}, header = true, columns = {${columns}}, dateformat = '%Y-%m-%d', ${csv.options}, strict_mode = true,
-    store_rejects = true, rejects_table = '${REJECTS_TABLE}', rejects_scan = '${REJECTS_TABLE}_scan', rejects_limit = 1))`;
+    store_rejects = true, rejects_table = '${REJECTS_TABLE}', rejects_scan = '${REJECTS_TABLE}_scan', rejects_limit = 0))`;
+}
+
+/** Reads only the given rows of a CSV file into the raw table as text, each with its own row number. */
+export async function readCsvRowsToRaw(wh: Warehouse, csv: CsvFile, source: SourceDef, rows: number[]): Promise<void> {
+  if (rows.length) await readCsvFile(wh, csv, source, rows.join(', '));
+}
+
+/**
+ * The lines the typed reader rejected, as text in the raw table with their own row numbers: written below the
+ * header to a small file and read by the same text reader as a whole file, so each cell is the text it would be.
+ */
+export async function readRejectedToRaw(wh: Warehouse, csv: CsvFile, source: SourceDef, lines: Array<{ line: number; text: string }>): Promise<void> {
+  if (!lines.length) return;
+  const dir = mkdtempSync(path.join(tmpdir(), 'bp-rejects-'));
+  try {
+    const file = path.join(dir, 'rejected.csv');
+    const delim = /delim = '([^']*)'/.exec(csv.options)![1];
+    const header = csv.headers.map((h) => `"${h.replace(/"/g, '""')}"`).join(delim);
+    writeFileSync(file, `${header}\n${lines.map((l) => l.text).join('\n')}\n`);
+    await readCsvFile(wh, { ...csv, readFrom: file, headerIdx: 0, options: csv.options.replace(/^skip = \d+/, 'skip = 0') }, source);
+    // Row k of the small file (row k + 1 after its header) is the file's row lines[k - 1].
+    const list = lines.map((l) => l.line).join(', ');
+    await wh.run(`UPDATE ${RAW_TABLE} SET _row = m.line FROM (SELECT unnest([${list}]) AS line, unnest(range(2, ${lines.length + 2})) AS pos) m
+      WHERE ${RAW_TABLE}._file = ${quoteLiteral(csv.relFile)} AND ${RAW_TABLE}._row = m.pos`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { openWarehouse } from '../../src/warehouse/db.js';
-import { makeProject, readText } from '../helpers/project.js';
+import { editFile, makeProject, readText } from '../helpers/project.js';
 import { ingestFolder } from '../helpers/ingest.js';
 
 const SCHOOLS = 'extracts/schools.csv';
@@ -166,5 +166,41 @@ describe('broken inputs', () => {
     expect(second.report.sources.map((s) => s.status)).toEqual(['unchanged', 'unchanged', 'unchanged']);
     expect(second.report.sources.map((s) => s.rowsLoaded)).toEqual(first.report.sources.map((s) => s.rowsLoaded));
     expect(readText(root, SCHOOLS)).toContain('term,locality');
+  });
+
+  // The typed reader rejects a line it cannot type, and its typed rows can break a rule: those lines alone are read
+  // again as text and judged by the text path's checks. Forcing the whole text path (a `skip_rows_matching` rule
+  // that matches nothing) must give the same problems, and the same table when every row is fine.
+  it('the typed path reports and loads exactly what the text path does, re-reading only the bad lines', async () => {
+    const EH = 'extracts/early-help-episodes.csv';
+    const head = 'child_id,locality,start_date,end_date,outcome';
+    const bad = [head, 'A1,East,2024-01-03,,needs_met', 'A2,West,30/04/2024,,', '"A3\nsecond line",East,2024-02-30,,', 'A4,Narnia,2024-01-05,,',
+      ',East,2024-01-06,,', 'A6,West,2024-01-07,,maybe', 'A7,West,infinity,,', 'A8, east ,2024-01-08,2024-13-01,other'].join('\n');
+    const good = [head, 'A1,East,2024-01-03,,needs_met', 'A2,West,30/04/2024,,', '"A3\nsecond line",East,2024-02-03,1 May 2024,', 'A4, east ,2024-01-05,,other'].join('\n');
+    const run = async (content: string, textPath: boolean) => {
+      const root = await makeProject({ [EH]: `${content}\n` });
+      if (textPath) editFile(root, 'boardpack.yaml', '    area_column: locality\n    columns:\n      child_id', '    area_column: locality\n    skip_rows_matching: [never-in-this-file]\n    columns:\n      child_id');
+      const { report, config } = await ingestFolder(root, { sources: ['early_help'] });
+      const wh = await openWarehouse(config.warehousePath);
+      try {
+        const table = report.sources[0].status === 'loaded' ? await wh.all(`SELECT * EXCLUDE (_load_id) FROM early_help ORDER BY _row`) : [];
+        return { s: report.sources[0], table };
+      } finally {
+        wh.close();
+      }
+    };
+    const [typed, text] = [await run(bad, false), await run(bad, true)];
+    const shown = (r: typeof typed) => r.s.problems.map((p) => [p.code, p.row, p.column, p.value, p.message]);
+    expect(typed.s.status).toBe('failed');
+    expect(shown(typed)).toEqual(shown(text));
+    expect(shown(typed).map((p) => [p[0], p[1], p[2]])).toEqual([
+      ['BP_INGEST_UNKNOWN_AREA', 5, 'locality'], ['BP_INGEST_EMPTY_REQUIRED', 6, 'child_id'], ['BP_INGEST_BAD_DATE', 4, 'start_date'],
+      ['BP_INGEST_BAD_DATE', 8, 'start_date'], ['BP_INGEST_BAD_DATE', 9, 'end_date'], ['BP_INGEST_NOT_ALLOWED', 7, 'outcome'],
+    ]);
+    expect(typed.s.files[0].rows).toBe(text.s.files[0].rows);
+    const [typedOk, textOk] = [await run(good, false), await run(good, true)];
+    expect(typedOk.s.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(typedOk.table).toHaveLength(4);
+    expect(typedOk.table).toEqual(textOk.table);
   });
 });
