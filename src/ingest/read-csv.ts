@@ -135,12 +135,23 @@ async function describeCsv(wh: Warehouse, file: string, relFile: string, source:
   } catch (e) {
     throw readError(e, relFile, wh);
   }
+  // DuckDB renames a repeated header ("locality", "locality_1"): the header cells as written, for the duplicate
+  // check. The header line parsed here when it parses to the same cells DuckDB found; else DuckDB reads it.
+  let cells: string[] | undefined;
   try {
-    // DuckDB renames a repeated header ("locality", "locality_1"): the header cells as written, for the duplicate check.
-    const first = (await wh.conn.runAndReadAll(`SELECT * FROM read_csv(${quoteLiteral(file)}, header = false, all_varchar = true, ${options}) LIMIT 1`)).getRows()[0] ?? [];
-    written = headers.map((h, i) => (first.length === headers.length ? String(first[i] ?? '') : h));
+    cells = (parse(headerLine, { delimiter: delim, quote: '"', escape: '"', relax_column_count: true }) as string[][])[0];
   } catch {
-    written = headers;
+    cells = undefined;
+  }
+  if (cells?.length === headers.length) {
+    written = cells;
+  } else {
+    try {
+      const first = (await wh.conn.runAndReadAll(`SELECT * FROM read_csv(${quoteLiteral(file)}, header = false, all_varchar = true, ${options}) LIMIT 1`)).getRows()[0] ?? [];
+      written = headers.map((h, i) => (first.length === headers.length ? String(first[i] ?? '') : h));
+    } catch {
+      written = headers;
+    }
   }
   return { headerIdx, options, headers, match: matchHeaders(headers, source, where, written) };
 }
