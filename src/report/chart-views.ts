@@ -61,9 +61,9 @@ export const CHART_SIZE = {
   /** A report card's measure: the chart column of the two-column measure (about 355 px in print). */
   card: { width: 340, height: 175 },
   /** The turn-the-curve page's main chart (about 398 px in print). */
-  ttc: { width: 356, height: 260 },
+  ttc: { width: 356, height: 180 },
   /** The turn-the-curve page's pair of small charts (about 328 px each in print). */
-  ttcSmall: { width: 310, height: 230 },
+  ttcSmall: { width: 310, height: 150 },
   /** The localities page: three charts across landscape A4 (about 320 px each). */
   locality: { width: 300 },
 } as const;
@@ -273,7 +273,29 @@ const BAR_WORD: Record<BarSignificance, string> = {
   better: 'better', similar: 'similar', worse: 'worse', higher: 'higher', lower: 'lower', not_compared: 'not compared',
 };
 
-export function localityChart(ia: IndicatorAssessment, id: string, areas: AreaNames, size: ChartSize = {}): ChartView {
+/** What each bar colour and whisker means, for a page of locality charts that prints this key once. */
+export function localityKey(polarity: IndicatorDef['polarity'][], areas: AreaNames): LegendItem[] {
+  const kinds = new Set<BarSignificance>(polarity.some((p) => p !== 'none') ? ['better', 'similar', 'worse'] : ['similar']);
+  if (polarity.some((p) => p === 'none')) { kinds.add('higher'); kinds.add('lower'); }
+  const order: BarSignificance[] = ['better', 'similar', 'worse', 'higher', 'lower'];
+  return [
+    ...order.filter((s) => kinds.has(s)).map((s) => barLegend(s, areas)),
+    { label: '95% confidence interval', svg: legendSwatch('whisker', INK) },
+  ];
+}
+
+function barLegend(s: BarSignificance, areas: AreaNames): LegendItem {
+  return {
+    label: s === 'not_compared' ? 'Not compared' : `${SIGNIFICANCE_WORD[s].replace(/^./, (c) => c.toUpperCase())} ${s === 'similar' ? 'to' : 'than'} ${areas.whole}`,
+    svg: legendSwatch('bar', SIG_FILL[s], SIG_BORDER[s]),
+  };
+}
+
+/**
+ * Localities as bars. `keyApart`: the bar colours and the whisker are explained once for the page
+ * (`localityKey`), so each chart's legend keeps only its own lines (the partnership's figure, the target).
+ */
+export function localityChart(ia: IndicatorAssessment, id: string, areas: AreaNames, size: ChartSize = {}, keyApart = false): ChartView {
   const def = ia.indicator;
   const wholeValue = wholeBesideLocalities(ia);
   const period = wholeValue.periodLabel;
@@ -301,11 +323,8 @@ export function localityChart(ia: IndicatorAssessment, id: string, areas: AreaNa
   });
   const present = new Set(sig.filter((s, i) => ia.byArea[i].value !== null));
   const order: BarSignificance[] = def.polarity === 'none' ? ['higher', 'similar', 'lower', 'not_compared'] : ['better', 'similar', 'worse', 'not_compared'];
-  const legend: LegendItem[] = order.filter((s) => present.has(s)).map((s) => ({
-    label: s === 'not_compared' ? 'Not compared' : `${SIGNIFICANCE_WORD[s].replace(/^./, (c) => c.toUpperCase())} ${s === 'similar' ? 'to' : 'than'} ${areas.whole}`,
-    svg: legendSwatch('bar', SIG_FILL[s], SIG_BORDER[s]),
-  }));
-  if (ia.byArea.some((v) => v.value !== null && v.ci)) legend.push({ label: '95% confidence interval', svg: legendSwatch('whisker', INK) });
+  const legend: LegendItem[] = order.filter((s) => present.has(s) && (!keyApart || s === 'not_compared')).map((s) => barLegend(s, areas));
+  if (!keyApart && ia.byArea.some((v) => v.value !== null && v.ci)) legend.push({ label: '95% confidence interval', svg: legendSwatch('whisker', INK) });
   if (wholeValue.value !== null) legend.push({ label: `${areas.whole} ${formatValue(def, wholeValue.value)}`, svg: legendSwatch('line', INK) });
   if (wholeValue.target !== null) legend.push({ label: `Target ${formatValue(def, wholeValue.target)}`, svg: legendSwatch('dashed', SPC_TARGET) });
   const missing = ia.byArea.filter((v) => v.value === null);

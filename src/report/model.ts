@@ -134,6 +134,7 @@ const LABELS: Record<ReportSectionId, { id: string; partial: string; label: stri
 
 export function buildReportModel(config: Config, assessment: Assessment, meta: ReportMeta): ReportModel {
   const ctx = buildContext(config, assessment, meta);
+  const wanted = meta.sections ?? config.report?.sections ?? DEFAULT_SECTIONS;
   const summary = buildSummary(ctx, SECTION_IDS.summary);
   const model: Omit<ReportModel, 'sections' | 'nav'> = {
     meta: {
@@ -157,11 +158,10 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
     scorecard: buildScorecard(ctx, SECTION_IDS.scorecard),
     reportCards: buildReportCards(ctx, SECTION_IDS.reportCards),
     turnTheCurve: buildTurnTheCurve(ctx, SECTION_IDS.turnTheCurve),
-    locality: buildLocalities(ctx, SECTION_IDS.locality),
+    locality: buildLocalities(ctx, SECTION_IDS.locality, wanted.some((x) => x.id === 'turn_the_curve')),
     appendix: buildAppendix(ctx, SECTION_IDS.appendix),
   };
   // Sections, in the configured order; each prints on portrait pages unless it asks for landscape.
-  const wanted = meta.sections ?? config.report?.sections ?? DEFAULT_SECTIONS;
   const seen = new Set<string>();
   const order = wanted.filter((x) => !seen.has(x.id) && seen.add(x.id));
   const orientationOf = (x: ReportSection) => x.orientation ?? DEFAULT_SECTIONS.find((d) => d.id === x.id)?.orientation ?? 'portrait';

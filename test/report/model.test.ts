@@ -130,7 +130,8 @@ describe('buildReportModel', () => {
       Period: 'Financial-year quarter (quarterly); latest figure 2024/25 Q4', Unit: 'Percentage; lower is better',
     });
     expect(model.appendix.chartData.find((d) => d.title === 'Low birth weight babies')!.figures).toMatch(/^2022\/23 Q1 [\d.]+%; /);
-    expect(model.appendix.ragRules.find((r) => r.title.startsWith('Re-referrals'))!.rule).toMatch(/green at or below target 20.0%/);
+    const rerefs = model.appendix.definitions.find((d) => d.title.startsWith('Re-referrals'))!;
+    expect(rerefs.fields.find((f) => f.label === 'Rating')!.value).toMatch(/^target 20.0% in .*green at or below target 20.0%/);
     const late = model.appendix.dataQuality.find((d) => d.code === 'BP_LATE_RETURN')!;
     expect(late.where).toBe('extracts/family-hubs-2024-25-Q4.csv');
     expect(JSON.stringify(model.appendix.dataQuality)).not.toContain('/projects/riverside');

@@ -42,6 +42,29 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Normalise text from pdftotext: ligatures and line breaks inside titles do not matter. */
 const flat = (s: string) => s.replace(/\s+/g, ' ');
 
+/** The text of every heading in a pack's HTML, as printed. */
+function headingTexts(html: string, levels = '1-6'): string[] {
+  return [...html.matchAll(new RegExp(`<h([${levels}])\\b[^>]*>([\\s\\S]*?)<\\/h\\1>`, 'g'))]
+    .map((m) => m[2].replace(/<[^>]*>/g, '').replace(/&#x27;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim());
+}
+
+const pageCount = (pdf: string) => Number(/^Pages:\s+(\d+)/m.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1]);
+
+/**
+ * Pages whose text ends with a heading (a heading left alone at the foot of a page, its text on the next). A
+ * page's text is read as printed (pdftotext -layout) without its running header and "Page x of y" footer.
+ */
+function orphanHeadings(pdf: string, html: string): string[] {
+  const headings = headingTexts(html, '2-5').filter((h) => h.length > 2);
+  const pages = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 }).split('\f');
+  return pages.flatMap((page, i) => {
+    const lines = page.split('\n').map((l) => l.trim()).filter((l) => l && !/Page \d+ of \d+/.test(l)).slice(1);
+    const tail = flat(lines.slice(-2).join(' ')).trim();
+    const heading = headings.find((h) => tail.endsWith(h));
+    return heading ? [`page ${i + 1} ends with the heading "${heading}"`] : [];
+  });
+}
+
 beforeAll(async () => {
   await copySampleWithWarehouse(project);
   // An owner's commentary, in the project's default place (commentary.yaml), with nothing to say which period:
@@ -154,7 +177,7 @@ describe('the sample pack', () => {
 
   it.skipIf(!POPPLER)('PDF: every bookmark is a heading\'s exact text, and every figure in the structure tree has alternative text', () => {
     const html = readFileSync(file('board-pack.html'), 'utf8');
-    const headings = new Set([...html.matchAll(/<h([1-6])\b[^>]*>([\s\S]*?)<\/h\1>/g)].map((m) => m[2].replace(/<[^>]*>/g, '').replace(/&#x27;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim()));
+    const headings = new Set(headingTexts(html));
     const xml = execFileSync('pdftohtml', ['-xml', '-stdout', '-i', '-q', file('board-pack.pdf')], { encoding: 'utf8', maxBuffer: 64 << 20 });
     const outline = [...xml.matchAll(/<item page="\d+">([^<]*)<\/item>/g)].map((m) => m[1].replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/&quot;/g, '"'));
     expect(outline.length).toBeGreaterThan(20);
@@ -164,6 +187,13 @@ describe('the sample pack', () => {
     const figures = [...pdf.matchAll(/<<\/Type \/StructElem\s*\/S \/Figure([\s\S]*?)>>/g)].map((m) => m[1]);
     expect(figures.length).toBeGreaterThan(20);
     expect(figures.filter((f) => !/\/Alt\s*[(<]/.test(f))).toEqual([]);
+  });
+
+  it.skipIf(!POPPLER)('PDF: a length a board reads, and no heading alone at the foot of a page', () => {
+    // Report cards two to a page where they fit, one page per turn-the-curve indicator, the locality charts
+    // three across, definitions run on as paragraphs: 59 pages before, about 30 the aim.
+    expect(pageCount(file('board-pack.pdf'))).toBeLessThanOrEqual(42);
+    expect(orphanHeadings(file('board-pack.pdf'), readFileSync(file('board-pack.html'), 'utf8'))).toEqual([]);
   });
 
   it('HTML: axe-core finds no violations in a real headless browser', async () => {
@@ -214,6 +244,15 @@ describe('variants from one run', () => {
     expect(cards(board).length).toBeGreaterThan(0);
     expect(cards(board).filter((id) => cards(appendix).includes(id))).toEqual([]);
     expect(new Set([...cards(board), ...cards(appendix)]).size).toBe(variants.assessment.indicators.length);
+  });
+
+  it.skipIf(!POPPLER)('the board version is at most 12 pages: cover, key messages, the whole scorecard and a card per exception; no heading alone at the foot of a page', () => {
+    const board = readFileSync(vfile('board-pack.html'), 'utf8');
+    expect(pageCount(vfile('board-pack.pdf'))).toBeLessThanOrEqual(12);
+    expect(board.match(/<tr class="sc-row">/g)).toHaveLength(variants.assessment.indicators.length);
+    expect(board).not.toContain('id="turn-the-curve"');
+    expect(orphanHeadings(vfile('board-pack.pdf'), board)).toEqual([]);
+    expect(orphanHeadings(vfile('board-pack-appendix.pdf'), readFileSync(vfile('board-pack-appendix.html'), 'utf8'))).toEqual([]);
   });
 
   it('a locality pack is local: no partnership commentary, no statistical neighbours, compared with the partnership', () => {

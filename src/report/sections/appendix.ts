@@ -23,7 +23,6 @@ export interface AppendixView {
   id: string;
   definitions: DefinitionView[];
   ragKey: RagView[];
-  ragRules: Array<{ title: string; anchor: string; target: string; rule: string }>;
   dataQuality: Array<{ severity: string; code: string; message: string; where: string; fix: string | null; className: string }>;
   noDataQuality: string | null;
   suppression: {
@@ -93,6 +92,8 @@ export function buildAppendix(ctx: SectionContext, id: string): AppendixView {
       { label: 'Loaded from', value: loadedFrom(assessment.lineage?.[def.id]?.loads) },
       { label: 'Baseline', value: def.baseline ? `${formatValue(def, def.baseline.value)} (${periodLabelOf(def.baseline.period)})` : undefined },
       { label: 'Comparators', value: ctx.locality ? `${ctx.wholeName} as a whole` : def.comparators.length ? def.comparators.map((x) => x.label).join(', ') : undefined },
+      // The rating rule with the definition, rather than a table of its own: one place to read an indicator.
+      { label: 'Rating', value: ia.latest.target !== null ? `target ${formatValue(def, ia.latest.target)} in ${ia.latest.periodLabel}; ${ia.latest.ragRule}` : ia.latest.ragRule },
       { label: 'Small numbers', value: def.disclosure ? `counts under ${config.disclosure.threshold} shown as ${config.disclosure.marker}${def.minDenominator ? `; not rated below a denominator of ${def.minDenominator}` : ''}` : 'not subject to suppression' },
       { label: 'Version and id', value: `${def.definitionVersion ? `version ${def.definitionVersion}; ` : ''}${def.id}${def.spc ? '; XmR chart' : ''}` },
     ];
@@ -120,12 +121,6 @@ export function buildAppendix(ctx: SectionContext, id: string): AppendixView {
     id,
     definitions,
     ragKey: RAG_ORDER.map(ragView),
-    ragRules: included.map((ia) => ({
-      title: ia.indicator.title,
-      anchor: anchorOf('def', ia.indicator.id),
-      target: ia.latest.target !== null ? formatValue(ia.indicator, ia.latest.target) : 'none',
-      rule: ia.latest.ragRule,
-    })),
     dataQuality,
     noDataQuality: dataQuality.length ? null : 'No data-quality problems were found in this run.',
     suppression: {

@@ -3,10 +3,11 @@
  * locality's rating and whether it is significantly better or worse than the partnership as a whole.
  */
 import type { AssessedValue, IndicatorAssessment } from '../../assess/types.js';
-import { CHART_SIZE, localityChart, wholeBesideLocalities, type ChartView } from '../chart-views.js';
+import { CHART_SIZE, localityChart, localityKey, wholeBesideLocalities, type ChartView } from '../chart-views.js';
+import type { LegendItem } from '../charts.js';
 import { MARKER_TEXT, figureView, ragView, type FigureView, type RagView } from '../format.js';
 import { SIGNIFICANCE_WORD } from '../words.js';
-import type { SectionContext } from './context.js';
+import { isPopulation, type SectionContext } from './context.js';
 import type { IndicatorView } from './indicator.js';
 
 export interface LocalityCell {
@@ -31,6 +32,10 @@ export interface LocalityView {
   caption: string;
   rows: LocalityRow[];
   charts: Array<{ title: string; chart: ChartView }>;
+  /** The bar colours and whisker, explained once above the charts. */
+  chartKey: LegendItem[];
+  /** Where the charts left out of this section are (population indicators' are on their turn-the-curve pages), or null. */
+  chartsNote: string | null;
   /** Markers used in the table, explained. */
   key: Array<{ marker: string; meaning: string }>;
 }
@@ -44,7 +49,8 @@ function markerMeaning(text: string): string {
   }
 }
 
-export function buildLocalities(ctx: SectionContext, id: string): LocalityView {
+/** `withTurnTheCurve`: the pack prints turn-the-curve pages, which carry each population indicator's locality chart. */
+export function buildLocalities(ctx: SectionContext, id: string, withTurnTheCurve = false): LocalityView {
   const cellOf = (ia: IndicatorAssessment, v: AssessedValue | undefined, area: string): LocalityCell => {
     const vs = area === 'all' ? undefined : v?.comparators.find((c) => c.id === 'partnership');
     return {
@@ -68,9 +74,9 @@ export function buildLocalities(ctx: SectionContext, id: string): LocalityView {
   });
   const markersUsed = new Set<string>();
   for (const row of rows) for (const cell of [row.whole, ...row.cells]) if (!cell.value.isValue) markersUsed.add(cell.value.text);
-  const charts = ctx.included
-    .filter((ia) => ia.byArea.some((v) => v.value !== null))
-    .map((ia) => ({ title: ia.indicator.title, chart: localityChart(ia, `loc-${ia.indicator.id}`, ctx.areaNames, { width: CHART_SIZE.locality.width }) }));
+  const charted = ctx.included.filter((ia) => ia.byArea.some((v) => v.value !== null));
+  const drawn = charted.filter((ia) => !(withTurnTheCurve && isPopulation(ia)));
+  const charts = drawn.map((ia) => ({ title: ia.indicator.title, chart: localityChart(ia, `loc-${ia.indicator.id}`, ctx.areaNames, { width: CHART_SIZE.locality.width }, true) }));
   return {
     id,
     areas: ctx.localities.map((l) => ({ id: l.id, name: l.name })),
@@ -78,6 +84,8 @@ export function buildLocalities(ctx: SectionContext, id: string): LocalityView {
     caption: `Latest figure by locality, with ${ctx.wholeName} as a whole for comparison; a locality significantly better or worse than ${ctx.wholeName} (95% interval) is marked`,
     rows,
     charts,
+    chartKey: charts.length ? localityKey(drawn.map((ia) => ia.indicator.polarity), ctx.areaNames) : [],
+    chartsNote: drawn.length < charted.length ? 'Population indicators by locality are charted on their turn-the-curve pages.' : null,
     key: [...markersUsed].sort().map((m) => ({ marker: m, meaning: MARKER_TEXT[m] ?? markerMeaning(m) })),
   };
 }

@@ -9,6 +9,7 @@ import { CHART_SIZE, historyChart, xmrChart, type ChartView } from '../chart-vie
 import { RAG_ORDER, formatDate, plural, ragView } from '../format.js';
 import { anchorOf, isPopulation, paragraphs, partnerList, staleNote, type SectionContext } from './context.js';
 import type { IndicatorView } from './indicator.js';
+import { curveChart } from './turn-the-curve.js';
 
 export interface MeasureCommentaryView {
   story: string[];
@@ -93,7 +94,7 @@ export function buildReportCards(ctx: SectionContext, id: string): ReportCardsVi
         const spc = !!ia.spc && !withCurve;
         return {
           indicator: ctx.viewOf(ia),
-          chart: spc ? null : historyChart(ia, `card-${ia.indicator.id}`, withCurve, CHART_SIZE.card),
+          chart: spc ? null : withCurve ? curveChart(ia, `card-${ia.indicator.id}`, CHART_SIZE.card) : historyChart(ia, `card-${ia.indicator.id}`, false, CHART_SIZE.card),
           spcChart: spc ? xmrChart(ia, `card-spc-${ia.indicator.id}`, CHART_SIZE.card) : null,
           commentary: measureCommentary(ia),
         };

@@ -5,7 +5,7 @@
  * partners and actions (or, plainly, that none were recorded).
  */
 import type { IndicatorAssessment } from '../../assess/types.js';
-import { CHART_SIZE, historyChart, localityChart, xmrChart, type ChartView } from '../chart-views.js';
+import { CHART_SIZE, historyChart, localityChart, xmrChart, type ChartSize, type ChartView } from '../chart-views.js';
 import { FORECAST_STATUS_LABEL, formatValue, plural } from '../format.js';
 import { CURVE_WORD, VARIATION_WORD, directionText } from '../words.js';
 import { commentaryOf } from './report-cards.js';
@@ -104,6 +104,19 @@ function curveExplanation(ia: IndicatorAssessment): string {
   }
 }
 
+/**
+ * A population indicator's history as its turn-the-curve page draws it: one baseline (the periods the forecast is
+ * fitted to), and the forecast with its band only where the band is informative.
+ */
+export function curveChart(ia: IndicatorAssessment, id: string, size: ChartSize): ChartView {
+  const def = ia.indicator;
+  const fc = ia.forecast;
+  // A configured baseline outside the forecast's baseline periods is not drawn as a second one (it stays in the
+  // indicator's definition in the appendix).
+  const drawn: IndicatorAssessment = { ...ia, indicator: { ...def, baseline: def.baseline && fc?.baselinePeriods.includes(def.baseline.period) ? def.baseline : undefined } };
+  return historyChart(drawn, id, forecastInformative(ia).ok, size);
+}
+
 export function buildTurnTheCurve(ctx: SectionContext, id: string): TurnTheCurveSectionView {
   const pages: TurnTheCurveView[] = ctx.included.filter(isPopulation).map((ia) => {
     const def = ia.indicator;
@@ -112,9 +125,6 @@ export function buildTurnTheCurve(ctx: SectionContext, id: string): TurnTheCurve
     const labelOf = new Map(ia.series.map((s) => [s.period, s.periodLabel]));
     const label = (p: string) => labelOf.get(p) ?? p;
     const informative = forecastInformative(ia);
-    // One baseline: the periods the forecast is fitted to. A configured baseline outside them is not drawn as a
-    // second one (it stays in the indicator's definition in the appendix).
-    const drawn: IndicatorAssessment = { ...ia, indicator: { ...def, baseline: def.baseline && fc?.baselinePeriods.includes(def.baseline.period) ? def.baseline : undefined } };
     const baselineText = fc && fc.baselinePeriods.length
       ? `Baseline: ${label(fc.baselinePeriods[0])} to ${label(fc.baselinePeriods[fc.baselinePeriods.length - 1])} (${plural(fc.baselinePeriods.length, 'figure')}${informative.ok ? ', shaded on the chart; the forecast is fitted to these' : ''}).`
       : null;
@@ -122,7 +132,7 @@ export function buildTurnTheCurve(ctx: SectionContext, id: string): TurnTheCurve
     return {
       indicator: ctx.viewOf(ia),
       anchor: anchorOf('ttc', def.id),
-      chart: historyChart(drawn, `ttc-${def.id}`, informative.ok, CHART_SIZE.ttc),
+      chart: curveChart(ia, `ttc-${def.id}`, CHART_SIZE.ttc),
       spcChart: ia.spc ? xmrChart(ia, `ttc-spc-${def.id}`, CHART_SIZE.ttcSmall) : null,
       localityChart: ia.byArea.length ? localityChart(ia, `ttc-loc-${def.id}`, ctx.areaNames, { width: CHART_SIZE.ttcSmall.width }) : null,
       baseline: baselineText,
