@@ -83,6 +83,8 @@ export interface IndicatorDef {
   englandSource?: string;
   /** Compare with the sample's fictional statistical neighbours (comparators.ts). */
   statisticalNeighbours?: boolean;
+  /** Rare events: figures pooled over this many years, as Fingertips pools them. */
+  pool?: { years: number };
   /** true, or the SPC settings with a comment saying why (printed above `spc:` in the YAML). */
   spc?: true | { recalculateAt: Array<{ period: string; reason: string }>; why: string };
   owner: string;
@@ -123,9 +125,9 @@ export const INDICATORS: IndicatorDef[] = [
     kind: 'population_indicator', priority: 'best_start', result: RESULT.best_start, thrive: 'thriving',
     polarity: 'lower_is_better', unit: 'rate_per_1000', decimals: 1, periodType: 'fy_quarter',
     numerator: sum('nhs_maternity_child_health', 'stillbirths'), denominator: sum('nhs_maternity_child_health', ['live_births', 'stillbirths']),
-    baseline: 'first', england: [3.8, 3.5, 3.3, 3.3, 3.2, 3.2], englandSource: FINGERTIPS,
+    pool: { years: 3 }, baseline: 'first', england: [3.8, 3.5, 3.3, 3.3, 3.2, 3.2], englandSource: FINGERTIPS,
     owner: 'Director of Public Health', dataProvider: NHS_PROVIDER,
-    sourceNotes: 'Around three stillbirths a quarter across the partnership: locality counts are always suppressed and quarterly rates are volatile.',
+    sourceNotes: 'Around three stillbirths a quarter across the partnership: a quarter\'s rate says little, so each figure pools the three years to its quarter (as Fingertips does); locality counts are often still suppressed.',
   },
   {
     id: 'smoking_at_delivery', title: 'Mothers smoking at the time of delivery', shortTitle: 'Smoking at delivery',
@@ -144,9 +146,9 @@ export const INDICATORS: IndicatorDef[] = [
     kind: 'population_indicator', priority: 'best_start', result: RESULT.best_start, thrive: 'thriving',
     polarity: 'lower_is_better', unit: 'rate_per_1000', decimals: 1, periodType: 'fy_quarter',
     numerator: sum('nhs_maternity_child_health', 'infant_deaths'), denominator: sum('nhs_maternity_child_health', 'live_births'),
-    baseline: 'first', england: [3.9, 4.0, 4.1, 4.0, 3.9, 3.9], englandSource: FINGERTIPS,
+    pool: { years: 3 }, baseline: 'first', england: [3.9, 4.0, 4.1, 4.0, 3.9, 3.9], englandSource: FINGERTIPS,
     owner: 'Director of Public Health', dataProvider: NHS_PROVIDER,
-    sourceNotes: 'Deaths in the quarter over live births in the quarter. Small numbers: read against the three-year trend and the Child Death Overview Panel report.',
+    sourceNotes: 'Deaths over live births in the three years to the quarter, pooled as Fingertips does because a quarter\'s deaths are too few to judge; read with the Child Death Overview Panel report.',
   },
   {
     id: 'funded_places_2_year_olds', title: 'Eligible two-year-olds taking up a funded early education place', shortTitle: 'Funded places: 2-year-olds',

@@ -174,6 +174,7 @@ export function indicatorSpec(ind: IndicatorDef): Record<string, unknown> {
   out.period_type = ind.periodType;
   out.numerator = partYaml(ind.numerator);
   if (ind.denominator) out.denominator = partYaml(ind.denominator);
+  if (ind.pool) out.pool = ind.pool;
   if (ind.baseline === 'first') {
     const b = firstYearValue(ind);
     out.baseline = { period: b.period.id, value: Number(b.value.toFixed(ind.decimals)), source: `Brackenfield outturn ${b.period.label}, the first period of this framework` };

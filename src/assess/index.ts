@@ -4,7 +4,7 @@
  * the SPC chart and, for population indicators, the baseline forecast ("turning the curve").
  */
 import { problem, type Problem } from '../core/errors.js';
-import { aggregatePeriod, comparePeriods, containingYear, latestCompletePeriod, makePeriod, parsePeriodId, periodsBetween, samePeriodLastYear, shiftPeriod, tryParsePeriodId, type Period } from '../core/periods.js';
+import { aggregatePeriod, basePeriod, comparePeriods, containingYear, latestCompletePeriod, makePeriod, parsePeriodId, periodsBetween, samePeriodLastYear, shiftPeriod, tryParsePeriodId, type Period } from '../core/periods.js';
 import { formatBare, formatNumber, formatValue } from '../core/format.js';
 import type { Config, HistorySpan, IndicatorDef } from '../config/types.js';
 import type { MeasuresOutput, MeasureValue } from '../measures/types.js';
@@ -39,7 +39,7 @@ export function latestReportPeriod(config: Config, measures: MeasuresOutput): Pe
     const p = tryParsePeriodId(v.period);
     if (!p || (v.value === null && !v.marker)) continue;
     // A year-to-date or rolling figure ends with a period of the type; the report period is that period itself.
-    if (p.type === config.reporting.periodType && (!latest || p.end > latest.end)) latest = p.aggregate ? parsePeriodId(p.id.replace(/-(YTD|R12|CUM)$/, '')) : p;
+    if (p.type === config.reporting.periodType && (!latest || p.end > latest.end)) latest = p.aggregate ? basePeriod(p) : p;
     if (!latestEnd || p.end > latestEnd) latestEnd = p.end;
   }
   if (latest || !latestEnd) return latest;

@@ -1,5 +1,6 @@
 /** OBA lint: rules about the framework as a whole (warnings unless they make a rating wrong). */
 import { problem, type Problem } from '../core/errors.js';
+import { pooledKind } from '../core/periods.js';
 import type { Config, IndicatorDef } from './types.js';
 
 export function lintIndicators(indicators: IndicatorDef[], config: Config): Problem[] {
@@ -12,6 +13,9 @@ export function lintIndicators(indicators: IndicatorDef[], config: Config): Prob
     }
     if (d.question === 'better_off' && d.unit === 'count' && d.kind === 'performance_measure') {
       at(d, 'unit', 'BP_LINT_BETTER_OFF_COUNT', 'a "better off" measure is a bare activity count', 'measure the number *and* percentage better off: use unit percent with a denominator');
+    }
+    if (d.pool && d.aggregate !== pooledKind(d.pool.years)) {
+      at(d, 'pool', 'BP_POOL_WITH_AGGREGATE', `an indicator cannot be both pooled over ${d.pool.years} years and aggregated (${d.aggregate})`, 'keep `pool:` (rare events over several years) or `aggregate:`, not both', 'error');
     }
     if (d.polarity === 'none' && Object.keys(d.targets).length) {
       at(d, 'polarity', 'BP_LINT_NO_POLARITY', 'an indicator with targets has polarity none, so it cannot be rated', 'set polarity: higher_is_better or lower_is_better', 'error');

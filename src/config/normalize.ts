@@ -1,6 +1,7 @@
 /** Config as written → config as used: one normalize* per kind of value, snake_case → camelCase only here. */
 import path from 'node:path';
 import type { IndicatorSpec, MeasurePartSpec, PresetSpec, ProjectSpec, SourceSpec, SpcOptionsSpec } from './schema.js';
+import { pooledKind } from '../core/periods.js';
 import type { ComparatorDef, Config, HistorySpan, IndicatorDef, MeasurePartDef, SourceDef, TargetRule } from './types.js';
 
 /** `presets`: the preset.yaml of every preset the project names, which supply a missing title and priorities. */
@@ -149,11 +150,14 @@ export function normalizeIndicator(spec: IndicatorSpec, file: string, config: Co
     minDenominator: spec.min_denominator ?? 0,
     disclosure: spec.disclosure,
     comparators: (spec.comparators ?? []).map((c) => normalizeComparator(c, config)),
-    spc: typeof spec.spc === 'object' ? true : spec.spc ?? spec.period_type === 'fy_quarter',
+    // Pooled windows overlap, so their figures are not independent points for an XmR chart: none unless asked.
+    spc: typeof spec.spc === 'object' ? true : spec.spc ?? (!spec.pool && spec.period_type === 'fy_quarter'),
     ...normalizeSpcOptions(typeof spec.spc === 'object' ? { ...spec.spc, ...spec.spc_options } : spec.spc_options),
     ...(spec.direction_of_travel ? { noChange: noChangeBand(spec.direction_of_travel) } : config.noChange ? { noChange: { ...config.noChange } } : {}),
     ...(spec.history !== undefined ? { history: normalizeHistory(spec.history) } : {}),
     ...(spec.aggregate ? { aggregate: spec.aggregate, aggregateDenominator: spec.aggregate_denominator ?? (spec.unit.startsWith('rate_per') ? 'last' : 'sum') } : {}),
+    // Pooled events are over pooled denominators (births, or person-years for a rate per population): summed.
+    ...(spec.pool ? { pool: { years: spec.pool.years }, ...(spec.aggregate ? {} : { aggregate: pooledKind(spec.pool.years), aggregateDenominator: spec.aggregate_denominator ?? 'sum' }) } : {}),
     owner: spec.owner,
     dataProvider: spec.data_provider,
     sourceNotes: spec.source_notes,

@@ -366,6 +366,15 @@ const indicatorFields = {
    * `2016-17-Q3-R12`, `2016-17-Q3-CUM`); a figure missing any constituent period is marked partial, not rated.
    */
   aggregate: z.enum(AGGREGATES).optional().describe('Report the figure added up over several periods of `period_type`: `ytd` (year to date: Q1–Q3 of the financial year, or the terms of the academic year so far), `rolling_12` (the 12 months to the period\'s end), `cumulative` (every period since the series starts). Each has its own period ids (`2016-17-Q3-YTD`, `2016-17-Q3-R12`, `2016-17-Q3-CUM`); a figure missing any constituent period is marked partial, not rated.'),
+  /**
+   * Rare events: every figure pooled over the `years` ending with its period, as Fingertips pools them (three
+   * years of infant deaths over three years of live births: "2023 - 25"). Numerator and denominator are added up
+   * in SQL, so the headline, interval, rating, direction and chart all use the pooled figures; no SPC chart is
+   * drawn (overlapping windows are not independent). Not with `aggregate:`.
+   */
+  pool: z.strictObject({
+    years: z.number().int().min(2).max(5).describe('How many years each figure pools (2 to 5; Fingertips uses 3).'),
+  }).optional().describe('Rare events: every figure pooled over the `years` ending with its period, as Fingertips pools them (`{years: 3}`: three years of infant deaths over three years of live births, printed "2023 - 25"). The headline, interval, rating, direction and chart use the pooled numerator and denominator; no SPC chart is drawn (overlapping windows are not independent). Not with `aggregate:`.'),
   /** How the denominator of an `aggregate` adds up: `sum` (flows, the default) or `last` / `mean` (a population; the default for rates per population). */
   aggregate_denominator: z.enum(['sum', 'last', 'mean']).optional().describe('How the denominator of an `aggregate` adds up: `sum` (flows, the default) or `last` / `mean` (a population; the default for rates per population).'),
   owner: z.string().optional(),

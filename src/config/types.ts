@@ -1,7 +1,7 @@
 /**
  * Config as used: every default filled in, camelCase, paths absolute. Only these types cross stage boundaries.
  */
-import type { PeriodType } from '../core/periods.js';
+import type { AggregateKind, PeriodType } from '../core/periods.js';
 import type { PeriodFormat } from '../core/published-periods.js';
 import type { PublishedFormat } from './published-formats.js';
 import type { COMPARATOR_PERIOD_FORMATS, COLUMN_TYPES, FREQUENCIES, OBA_KINDS, OBA_QUESTIONS, POLARITIES, REPORT_SECTIONS, THRIVE_LEVELS, UNITS } from './schema.js';
@@ -161,6 +161,8 @@ export interface IndicatorDef {
   aggregate?: Aggregate;
   /** How the denominator adds up over an aggregate's periods. */
   aggregateDenominator?: 'sum' | 'last' | 'mean';
+  /** Rare events pooled over several years (`aggregate` is then the pooled kind, `pooled_3y`). */
+  pool?: { years: number };
   owner?: string;
   dataProvider?: string;
   sourceNotes?: string;
@@ -172,7 +174,7 @@ export interface IndicatorDef {
 /** A history length: a number of the indicator's own periods, or whole years. */
 export type HistorySpan = { periods: number } | { years: number };
 
-export type Aggregate = 'ytd' | 'rolling_12' | 'cumulative';
+export type Aggregate = AggregateKind;
 
 export interface BoardInfo {
   name: string;

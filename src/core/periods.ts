@@ -23,15 +23,29 @@ export interface Period {
   aggregate?: AggregateKind;
 }
 
-/** Year to date, rolling 12 months, or cumulative since the series starts. */
-export type AggregateKind = 'ytd' | 'rolling_12' | 'cumulative';
-const AGGREGATE_SUFFIX: Record<AggregateKind, string> = { ytd: 'YTD', rolling_12: 'R12', cumulative: 'CUM' };
+/**
+ * Year to date, rolling 12 months, cumulative since the series starts, or pooled over the 2 to 5 years ending
+ * with the period (rare events, as Fingertips pools them: infant deaths 2023 - 25).
+ */
+export type AggregateKind = 'ytd' | 'rolling_12' | 'cumulative' | PooledKind;
+export type PooledKind = 'pooled_2y' | 'pooled_3y' | 'pooled_4y' | 'pooled_5y';
+export const POOL_YEARS = [2, 3, 4, 5] as const;
+export const pooledKind = (years: number): PooledKind => `pooled_${years}y` as PooledKind;
+/** The years a pooled aggregate spans, or undefined for any other kind. */
+export const poolYearsOf = (kind: AggregateKind | undefined): number | undefined => (kind?.startsWith('pooled_') ? Number(kind.slice(7, -1)) : undefined);
+export const AGGREGATE_SUFFIX: Record<AggregateKind, string> = {
+  ytd: 'YTD', rolling_12: 'R12', cumulative: 'CUM', pooled_2y: 'P2Y', pooled_3y: 'P3Y', pooled_4y: 'P4Y', pooled_5y: 'P5Y',
+};
 const SUFFIX_AGGREGATE = new Map(Object.entries(AGGREGATE_SUFFIX).map(([k, v]) => [v, k as AggregateKind]));
+/** An aggregate period id's suffix (`-YTD`, `-R12`, `-CUM`, `-P3Y`). */
+export const AGGREGATE_ID_SUFFIX = /-(YTD|R12|CUM|P[2-5]Y)$/;
+const ALL_TYPES: readonly PeriodType[] = ['fy_quarter', 'month', 'term', 'fy', 'academic_year', 'calendar_year'];
 /** The sub-year types an aggregate may be made of (a year to date of a year is the year itself). */
 export const AGGREGATABLE: Record<AggregateKind, readonly PeriodType[]> = {
   ytd: ['fy_quarter', 'month', 'term'],
   rolling_12: ['fy_quarter', 'month', 'term'],
-  cumulative: ['fy_quarter', 'month', 'term', 'fy', 'academic_year', 'calendar_year'],
+  cumulative: ALL_TYPES,
+  pooled_2y: ALL_TYPES, pooled_3y: ALL_TYPES, pooled_4y: ALL_TYPES, pooled_5y: ALL_TYPES,
 };
 
 /** The base period an aggregate ends with (`2016-17-Q3-YTD` → `2016-17-Q3`); a plain period is its own base. */
@@ -42,8 +56,9 @@ export function basePeriod(p: Period): Period {
 /**
  * The figure added up over several periods of `base`'s type and ending with it, with its own id and label:
  * `2016-17-Q3-YTD` "2016/17 Q1–Q3 (year to date)", `2016-17-Q3-R12` "12 months to 2016/17 Q3",
- * `2016-17-Q3-CUM` "Cumulative to 2016/17 Q3". Its start is the first constituent period's (a cumulative
- * figure's start depends on the series, so it is the base period's own).
+ * `2016-17-Q3-CUM` "Cumulative to 2016/17 Q3"; pooled years as Fingertips prints them: `2025-P3Y` "2023 - 25",
+ * `2025-26-P3Y` "2023/24 - 25/26", `2026-27-Q2-P3Y` "2023/24 Q3 - 2026/27 Q2". Its start is the first constituent
+ * period's (a cumulative figure's start depends on the series, so it is the base period's own).
  */
 export function aggregatePeriod(base: Period, kind: AggregateKind): Period {
   const b = basePeriod(base);
@@ -55,7 +70,8 @@ export function aggregatePeriod(base: Period, kind: AggregateKind): Period {
       ? `${b.label.slice(0, -3)} ${first.id === b.id ? 'Q1' : `Q1–Q${b.id.slice(-1)}`} (year to date)`
       : first.id === b.id ? `${b.label} (year to date)` : `${b.type === 'term' ? first.label.split(' ')[0] : first.label} to ${b.label} (year to date)`;
   } else if (kind === 'rolling_12') label = `12 months to ${b.type === 'month' ? b.label : `the end of ${b.label}`}`;
-  else label = `Cumulative to ${b.label}`;
+  else if (kind === 'cumulative') label = `Cumulative to ${b.label}`;
+  else label = pooledLabel(first, b);
   return { ...b, id: `${b.id}-${AGGREGATE_SUFFIX[kind]}`, start: first.start, label, aggregate: kind };
 }
 
@@ -67,7 +83,18 @@ export function aggregateConstituents(base: Period, kind: AggregateKind): Period
     return periodsBetween(b.type, year.start, b.end).filter((p) => p.start >= year.start);
   }
   if (kind === 'rolling_12') return Array.from({ length: b.perYear }, (_, i) => shiftPeriod(b, i - b.perYear + 1));
+  const years = poolYearsOf(kind);
+  if (years) return Array.from({ length: b.perYear * years }, (_, i) => shiftPeriod(b, i - b.perYear * years + 1));
   return [b];
+}
+
+/** Fingertips' way of writing pooled years: `2023 - 25`, `2023/24 - 25/26`; sub-year periods in full. */
+function pooledLabel(first: Period, last: Period): string {
+  const [fy] = yearIndex(first);
+  const [ly] = yearIndex(last);
+  if (last.type === 'calendar_year') return `${fy} - ${yy(ly - 1)}`;
+  if (last.type === 'fy' || last.type === 'academic_year') return `${fy}/${yy(fy)} - ${yy(ly - 1)}/${yy(ly)}${last.type === 'academic_year' ? ' academic years' : ''}`;
+  return `${first.label} - ${last.label}`;
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -117,7 +144,7 @@ const PATTERNS: Array<[RegExp, PeriodType]> = [
 /** Parse a stable period id; returns undefined when it is not one. `2016-17` is a financial year, `2016-04` a month. */
 export function tryParsePeriodId(id: string): Period | undefined {
   const s = String(id).trim();
-  const suffix = /^(.+)-(YTD|R12|CUM)$/.exec(s);
+  const suffix = /^(.+)-(YTD|R12|CUM|P[2-5]Y)$/.exec(s);
   if (suffix) {
     const base = tryParsePeriodId(suffix[1]);
     const kind = SUFFIX_AGGREGATE.get(suffix[2])!;
@@ -150,7 +177,7 @@ export function parsePeriodId(id: string): Period {
   if (!p) {
     throw new BoardpackError(problem('BP_PERIOD_ID', `"${id}" is not a period id`, {
       value: id,
-      expected: 'one of 2016-17-Q1 (quarter), 2016-17 (financial year), AY2016-17 (academic year), AY2016-17-T1 (term), 2016-04 (month), 2016 (calendar year); a sub-year id + -YTD, -R12 or -CUM for year to date, rolling 12 months or cumulative',
+      expected: 'one of 2016-17-Q1 (quarter), 2016-17 (financial year), AY2016-17 (academic year), AY2016-17-T1 (term), 2016-04 (month), 2016 (calendar year); a sub-year id + -YTD, -R12 or -CUM for year to date, rolling 12 months or cumulative; any id + -P3Y (-P2Y … -P5Y) for years pooled',
     }));
   }
   return p;
@@ -158,7 +185,7 @@ export function parsePeriodId(id: string): Period {
 
 /** Year and index of a period (the `year` is the start year of the FY/AY). */
 function yearIndex(period: Period): [number, number] {
-  const p = period.aggregate ? { ...period, id: period.id.replace(/-(YTD|R12|CUM)$/, '') } : period;
+  const p = period.aggregate ? { ...period, id: period.id.replace(AGGREGATE_ID_SUFFIX, '') } : period;
   switch (p.type) {
     case 'fy': case 'academic_year': case 'calendar_year': return [Number(p.id.replace(/^AY/, '').slice(0, 4)), 1];
     case 'fy_quarter': return [Number(p.id.slice(0, 4)), Number(p.id.slice(-1))];

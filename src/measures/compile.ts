@@ -3,8 +3,8 @@
  * Pure: takes the definition and the warehouse's table/column list, returns text. The compiled SQL is
  * written to `out/target/compiled/<id>.sql` so anyone can inspect and re-run it.
  */
-import type { PeriodType } from '../core/periods.js';
-import type { Aggregate, Config, IndicatorDef, MeasurePartDef, Unit } from '../config/types.js';
+import { AGGREGATE_SUFFIX, poolYearsOf, type PeriodType } from '../core/periods.js';
+import type { Config, IndicatorDef, MeasurePartDef, Unit } from '../config/types.js';
 import { quoteIdent as q, quoteLiteral } from '../warehouse/db.js';
 
 export const UNIT_MULTIPLIER: Record<Unit, number | null> = {
@@ -117,12 +117,11 @@ FROM num${def.denominator ? '\n  LEFT JOIN den ON den.period = num.period AND de
 ORDER BY num.period, num.area`;
 }
 
-const AGGREGATE_SUFFIX: Record<Aggregate, string> = { ytd: 'YTD', rolling_12: 'R12', cumulative: 'CUM' };
 /** The year a year to date runs within: financial for quarters and months, academic for terms. */
 const YEAR_OF: Partial<Record<PeriodType, PeriodType>> = { fy_quarter: 'fy', month: 'fy', term: 'academic_year' };
 
 /**
- * Year to date, rolling 12 months or cumulative: each period of the indicator's type that has figures ends a
+ * Year to date, rolling 12 months, cumulative or pooled over several years: each period of the indicator's type that has figures ends a
  * window, and the window's figures are added up (the numerator summed; the denominator summed, or its last or
  * mean value for a population). The window's id is the end period's with a suffix (`2016-17-Q3-YTD`), so these
  * figures are never mixed with the single periods'. Whether every period of a window is held is checked after
@@ -140,6 +139,8 @@ function aggregateCte(def: IndicatorDef): string {
     window = 'w.start_date >= y.start_date AND w.end_date <= e.end_date';
   } else if (kind === 'rolling_12') {
     window = "w.start_date > e.end_date - INTERVAL 12 MONTH AND w.end_date <= e.end_date";
+  } else if (poolYearsOf(kind)) {
+    window = `w.start_date > e.end_date - INTERVAL ${12 * poolYearsOf(kind)!} MONTH AND w.end_date <= e.end_date`;
   } else {
     window = 'w.end_date <= e.end_date';
   }

@@ -134,6 +134,7 @@ function indicatorRecord(ia: IndicatorAssessment, commentary: Commentary | undef
     polarity: def.polarity,
     periodType: def.periodType,
     aggregate: def.aggregate ?? null,
+    pool: def.pool ?? null,
     latestPeriod: ia.latest.period,
     latestComplete: ia.latestComplete ?? null,
     status: ia.latest.status,

@@ -50,7 +50,7 @@ const Comparator = z.object({
 
 const Result = z.object({
   indicator: z.string(),
-  period: z.string().describe('Period id: 2016-17-Q1, 2016-17, AY2016-17, AY2016-17-T1, 2016-04, 2016; -YTD, -R12, -CUM for year to date, rolling 12 months, cumulative.'),
+  period: z.string().describe('Period id: 2016-17-Q1, 2016-17, AY2016-17, AY2016-17-T1, 2016-04, 2016; -YTD, -R12, -CUM for year to date, rolling 12 months, cumulative; -P3Y (-P2Y … -P5Y) for years pooled.'),
   periodLabel: z.string(),
   area: z.string().describe('`all` for the partnership, else a locality id.'),
   status: z.enum(['ok', 'suppressed', 'awaiting_data', 'failed', 'marked', 'partial']).describe('Why a figure has no plain value; `partial`: some constituent periods are not held yet.'),
@@ -110,7 +110,8 @@ const Indicator = z.object({
   unit: z.string(),
   polarity: z.enum(['higher_is_better', 'lower_is_better', 'none']),
   periodType: z.string(),
-  aggregate: z.enum(['ytd', 'rolling_12', 'cumulative']).nullable(),
+  aggregate: z.enum(['ytd', 'rolling_12', 'cumulative', 'pooled_2y', 'pooled_3y', 'pooled_4y', 'pooled_5y']).nullable().describe('How each figure adds up periods of periodType: year to date, rolling 12 months, cumulative, or pooled over 2 to 5 years (rare events).'),
+  pool: z.object({ years: z.number().int() }).nullable().describe('Rare events pooled over this many years ending with each period, as Fingertips does (period ids end -P3Y, labels "2023 - 25"): every figure, interval, rating and direction is the pooled one.'),
   latestPeriod: z.string().describe('The period the pack reports for this indicator.'),
   latestComplete: z.string().nullable().describe('The latest period with a figure, ended by the report period\'s end.'),
   status: z.string().describe('Status of the latest figure.'),
