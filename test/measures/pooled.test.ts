@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computePack } from '../../src/index.js';
 import { aggregateConstituents, shiftPeriod, tryParsePeriodId } from '../../src/core/periods.js';
 import type { PackResult } from '../../src/pipeline/compute.js';
+import { emitResultsJson } from '../../src/pipeline/emit.js';
 import { copySampleWithWarehouse } from '../helpers/sample.js';
 
 describe('pooled period ids and labels', () => {
@@ -94,5 +95,14 @@ describe('the sample\'s infant mortality, pooled over three years', () => {
     const ia = pack.assessment.indicators.find((x) => x.indicator.id === 'infant_mortality')!;
     const partial = ia.series.filter((s) => s.status === 'partial');
     expect(partial.every((s) => s.rag === 'grey')).toBe(true);
+  });
+
+  it('results.json carries the setting and the pooled periods', async () => {
+    const file = await emitResultsJson(pack, dir);
+    const json = JSON.parse(readFileSync(file.path, 'utf8')) as { indicators: Array<{ indicator: string; pool: unknown; aggregate: unknown; latestPeriod: string }>; results: Array<{ indicator: string; period: string; periodLabel?: string }> };
+    const rec = json.indicators.find((x) => x.indicator === 'infant_mortality')!;
+    expect(rec).toMatchObject({ pool: { years: 3 }, aggregate: 'pooled_3y' });
+    expect(rec.latestPeriod).toMatch(/-P3Y$/);
+    expect(json.indicators.find((x) => x.indicator === 'infant_mortality_quarterly')!.pool).toBeNull();
   });
 });
