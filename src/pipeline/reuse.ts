@@ -71,25 +71,28 @@ export function browserIdentity(executablePath: string | undefined): string | nu
   }
 }
 
+/**
+ * Which parts of the computed pack go into the key. Every field of `PackResult` must be named here (the
+ * compiler checks), so a field added to the pack is a decision, not a silent gap in the key: `true` hashes it
+ * whole; `false` only where the field is covered otherwise (said beside it).
+ */
+const KEYED: Record<keyof PackResult, boolean> = {
+  project: true, assessment: true, changes: true, lineage: true, freshness: true, gates: true,
+  commentary: true, areaCommentary: true, compiled: true, problems: true, runId: true, hashes: true, inputs: true, toolVersion: true,
+  ingest: false, // its problems are hashed below (the rest is timings and counts, which the inputs' hashes decide)
+  generatedAt: false, // only with SOURCE_DATE_EPOCH (below): otherwise it differs on every run
+};
+
 /** The hash of everything the pack's files are made from (see the module comment). */
 export function packKey(pack: PackResult, options: ReuseOptions): string {
-  const { config, indicators } = pack.project;
   const h = createHash('sha256');
-  const part = (name: string, value: unknown) => h.update(`${name}\0${JSON.stringify(value)}\n`);
-  part('tool', [pack.toolVersion, toolFingerprint()]);
+  const part = (name: string, value: unknown) => h.update(`${name}\0${JSON.stringify(value) ?? 'undefined'}\n`);
+  part('tool', toolFingerprint());
   part('options', options);
   part('zone', Intl.DateTimeFormat().resolvedOptions().timeZone);
-  if (options.sourceDateEpoch !== null) part('generatedAt', pack.generatedAt);
-  part('config', config);
-  part('indicators', indicators);
-  part('hashes', pack.hashes);
-  part('inputs', pack.inputs);
-  part('assessment', pack.assessment);
-  part('commentary', pack.commentary);
-  part('compiled', pack.compiled);
+  for (const [name, keyed] of Object.entries(KEYED) as Array<[keyof PackResult, boolean]>) if (keyed) part(name, pack[name]);
   part('ingest', pack.ingest.problems);
-  part('gates', pack.gates);
-  part('runId', pack.runId);
+  if (options.sourceDateEpoch !== null) part('generatedAt', pack.generatedAt);
   return h.digest('hex');
 }
 
