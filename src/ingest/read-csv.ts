@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { parse as parseStream } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import { BoardpackError, problem, type Problem } from '../core/errors.js';
 import type { SourceDef } from '../config/types.js';
@@ -38,24 +39,91 @@ export interface CsvFile {
   headerIdx: number;
   /** read_csv options shared by every read of this file (skip, delimiter, quoting, encoding). */
   options: string;
+  delim: string;
   headers: string[];
   match: ReturnType<typeof matchHeaders>;
+  /** Read from a UTF-8 copy with LF line ends (see `utf8Copy`). */
+  normalized: boolean;
   cleanup: () => void;
 }
 
-/** Opens a CSV file for reading; throws BoardpackError for a file that cannot be read at all. */
-export async function openCsv(wh: Warehouse, file: string, relFile: string, source: SourceDef): Promise<CsvFile> {
+/** The text encoding of a file's bytes: a UTF-16 byte-order mark (or the NUL bytes of UTF-16 text without one), else the contract's. */
+function encodingOf(head: Buffer, declared: SourceDef['encoding']): 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be' {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  // Text in UTF-16 without a mark: ASCII characters leave every other byte NUL, always on the same side.
+  const pairs = Math.floor(Math.min(head.length, 8192) / 2);
+  if (pairs >= 4) {
+    let even = 0;
+    let odd = 0;
+    for (let i = 0; i < pairs; i++) {
+      if (head[2 * i] === 0) even++;
+      if (head[2 * i + 1] === 0) odd++;
+    }
+    if (odd > pairs * 0.9 && even === 0) return 'utf-16le';
+    if (even > pairs * 0.9 && odd === 0) return 'utf-16be';
+  }
+  return declared;
+}
+
+/** CRLF and bare LF line ends in one text: DuckDB's reader takes one kind per file and fails on the other. */
+const hasMixedLineEnds = (text: string) => text.includes('\r\n') && /(^|[^\r])\n/.test(text);
+
+/** Whether the whole file mixes CRLF and bare LF line ends (one pass over its bytes). */
+async function fileMixesLineEnds(file: string): Promise<boolean> {
+  let crlf = false;
+  let lf = false;
+  let prev = 0;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) {
+      if ((i > 0 ? chunk[i - 1] : prev) === 13) crlf = true;
+      else lf = true;
+      if (crlf && lf) return true;
+    }
+    prev = chunk[chunk.length - 1];
+  }
+  return false;
+}
+
+/**
+ * A UTF-8 copy with LF line ends, for DuckDB's reader: of a file in another encoding (Windows-1252 is not
+ * Latin-1: 0x80–0x9F are curly quotes, the euro sign, dashes), or with mixed line ends. Lines keep their numbers.
+ */
+async function utf8Copy(file: string, encoding: string): Promise<{ readFrom: string; cleanup: () => void }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bp-csv-'));
+  const readFrom = path.join(dir, 'utf8.csv');
+  const decoder = new TextDecoder(encoding);
+  let carry = '';
+  // A CR at the end of a chunk waits for the next, in case its LF starts it.
+  const lf = (text: string, last: boolean) => {
+    const all = carry + text;
+    carry = !last && all.endsWith('\r') ? '\r' : '';
+    return Buffer.from((carry ? all.slice(0, -1) : all).replace(/\r\n/g, '\n'), 'utf8');
+  };
+  await pipeline(createReadStream(file), async function* (chunks: AsyncIterable<Buffer>) {
+    for await (const c of chunks) yield lf(decoder.decode(c, { stream: true }), false);
+    yield lf(decoder.decode(), true);
+  }, createWriteStream(readFrom));
+  return { readFrom, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Opens a CSV file for reading; throws BoardpackError for a file that cannot be read at all. `normalize` makes a
+ * copy with LF line ends whatever the head of the file shows (mixed line ends found further down).
+ */
+export async function openCsv(wh: Warehouse, file: string, relFile: string, source: SourceDef, normalize = false): Promise<CsvFile> {
   const head = await readHead(file);
-  if (head.length === 0 || head.toString('utf8').replace(/^\uFEFF/, '').trim() === '') {
+  const encoding = encodingOf(head, source.encoding);
+  const text = new TextDecoder(encoding).decode(head).replace(/^\uFEFF/, '');
+  if (head.length === 0 || text.trim() === '') {
     throw new BoardpackError(problem('BP_INGEST_EMPTY_FILE', 'the file is empty', { file: relFile, fix: 'ask the partner to send the extract again' }));
   }
   if (head[0] === 0x50 && head[1] === 0x4b) {
     throw new BoardpackError(problem('BP_INGEST_WRONG_FORMAT', 'the file is a ZIP/XLSX workbook, not a CSV', { file: relFile, fix: 'rename it to .xlsx and set `format: xlsx`, or save it as CSV' }));
   }
-  if (head.subarray(0, 8192).includes(0)) {
+  if (!encoding.startsWith('utf-16') && head.subarray(0, 8192).includes(0)) {
     throw new BoardpackError(problem('BP_INGEST_WRONG_FORMAT', 'the file is binary, not a CSV text file', { file: relFile, fix: 'export the data as CSV (comma-separated values)' }));
   }
-  const text = head.toString(source.encoding === 'windows-1252' ? 'latin1' : 'utf8').replace(/^\uFEFF/, '');
   // Parse only whole lines of the head to find the header row.
   const headLines = text.slice(0, text.lastIndexOf('\n') + 1 || text.length);
   let sample: string[][];
@@ -64,21 +132,11 @@ export async function openCsv(wh: Warehouse, file: string, relFile: string, sour
   } catch {
     sample = headLines.split(/\r?\n/).slice(0, 40).map((l) => l.split(','));
   }
-  // Windows-1252 is not Latin-1 (0x80–0x9F are curly quotes, the euro sign, dashes): transcode to UTF-8 first.
   let readFrom = file;
   let cleanup = () => {};
-  if (source.encoding === 'windows-1252') {
-    const dir = mkdtempSync(path.join(tmpdir(), 'bp-cp1252-'));
-    readFrom = path.join(dir, 'utf8.csv');
-    cleanup = () => rmSync(dir, { recursive: true, force: true });
-    const decoder = new TextDecoder('windows-1252');
-    await pipeline(createReadStream(file), async function* (chunks: AsyncIterable<Buffer>) {
-      for await (const c of chunks) yield Buffer.from(decoder.decode(c, { stream: true }), 'utf8');
-      yield Buffer.from(decoder.decode(), 'utf8');
-    }, createWriteStream(readFrom));
-  }
+  if (encoding !== 'utf-8' || normalize || hasMixedLineEnds(headLines)) ({ readFrom, cleanup } = await utf8Copy(file, encoding));
   try {
-    return { ...(await describeCsv(wh, readFrom, relFile, source, headLines, sample)), readFrom, relFile, cleanup };
+    return { ...(await describeCsv(wh, readFrom, relFile, source, headLines, sample)), readFrom, relFile, cleanup, normalized: readFrom !== file };
   } catch (e) {
     cleanup();
     throw e;
@@ -87,31 +145,71 @@ export async function openCsv(wh: Warehouse, file: string, relFile: string, sour
 
 /** Reads one CSV file into the raw table; returns rows read. Throws BoardpackError for a file that cannot be read at all. */
 export async function readCsvToRaw(wh: Warehouse, file: string, relFile: string, source: SourceDef): Promise<{ rows: number; problems: Problem[] }> {
-  const csv = await openCsv(wh, file, relFile, source);
-  try {
-    return await readCsvFile(wh, csv, source);
-  } finally {
-    csv.cleanup();
-  }
+  const read = async (normalize: boolean) => {
+    let csv: CsvFile | undefined;
+    try {
+      csv = await openCsv(wh, file, relFile, source, normalize);
+      return await readCsvFile(wh, csv, source);
+    } catch (e) {
+      // Mixed line ends beyond the head the reader was shown: read a copy with LF line ends instead.
+      if (!normalize && e instanceof BoardpackError && e.code === 'BP_INGEST_CSV_MALFORMED' && await fileMixesLineEnds(file)) return undefined;
+      throw e;
+    } finally {
+      csv?.cleanup();
+    }
+  };
+  return (await read(false)) ?? (await read(true))!;
 }
 
-/** Turns a DuckDB read error into a coded problem (encoding, or a malformed row with its line). */
-function readError(e: unknown, relFile: string, wh: Warehouse): BoardpackError {
+/** Where the file's own parse first goes wrong: a row wider than the header, or a quote never closed (line numbers of the file). */
+async function firstBadLine(file: string, headerIdx: number, delim: string): Promise<{ line: number; fields?: number; width?: number } | undefined> {
+  let width: number | undefined;
+  let next = headerIdx + 1;
+  try {
+    const records = createReadStream(file).pipe(parseStream({ delimiter: delim, relax_column_count: true, from_line: headerIdx + 1, info: true, skip_empty_lines: false }));
+    for await (const { info, record } of records as unknown as AsyncIterable<{ info: { lines: number }; record: string[] }>) {
+      const line = next;
+      next = info.lines + 1;
+      if (width === undefined) width = record.length;
+      else if (record.length > width) return { line, fields: record.length, width };
+    }
+  } catch {
+    return { line: next };
+  }
+  return undefined;
+}
+
+/**
+ * Turns a DuckDB read error into a coded problem (encoding, or a malformed row) at the line of the file where it
+ * is: DuckDB's own "CSV Error on Line: N" (lines of the file, title rows included), or, when its sniffer gives
+ * up without a line, where the file's own parse goes wrong.
+ */
+async function readError(e: unknown, where: { file: string; relFile: string; headerIdx: number; delim: string }, wh: Warehouse): Promise<BoardpackError> {
   // A full disk or too little memory while reading is not the file's fault: say what it is.
   if (e instanceof BoardpackError) return e;
   const env = environmentError(e, wh.path);
   if (env) return env;
   const msg = (e as Error).message;
-  const line = /line\s*:?\s*(\d+)/i.exec(msg)?.[1];
+  const { relFile } = where;
+  const said = /CSV Error on Line: (\d+)/.exec(msg)?.[1];
   if (/not utf-?8 encoded|invalid unicode/i.test(msg)) {
     return new BoardpackError(problem('BP_INGEST_ENCODING', 'the file is not UTF-8 text', {
-      file: relFile, row: line ? Number(line) : undefined, expected: 'UTF-8 text',
+      file: relFile, row: said ? Number(said) : undefined, expected: 'UTF-8 text',
       fix: 'if it was saved by Excel on Windows, add `encoding: windows-1252` to the source contract; or save it as "CSV UTF-8"',
     }), { cause: e });
   }
-  return new BoardpackError(problem('BP_INGEST_CSV_MALFORMED', `the CSV cannot be read: ${msg.split('\n')[0]}`, {
-    file: relFile, row: line ? Number(line) : undefined,
-    fix: /expected|columns|fields/i.test(msg) ? 'a row has more fields than the header: check for unquoted commas in text values' : 'check the file opens as plain CSV text',
+  const found = said ? undefined : await firstBadLine(where.file, where.headerIdx, where.delim);
+  // DuckDB stops counting a row's fields at the first one too many, so only the header's count is taken from it.
+  const wide = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(msg);
+  const row = said ? Number(said) : found?.line;
+  const what = found?.fields !== undefined ? `the row has ${found.fields} fields where the header has ${found.width}`
+    : wide ? `the row has more fields than the header's ${wide[1]}`
+    : found ? 'a quoted value starts here and its closing quote is missing'
+    : msg.split('\n')[0].replace(/ file ".*"/, ' file');
+  return new BoardpackError(problem('BP_INGEST_CSV_MALFORMED', `the CSV cannot be read: ${what}`, {
+    file: relFile, row,
+    fix: found?.fields !== undefined || wide ? 'a row has more fields than the header: check for unquoted commas in text values'
+      : found ? 'close the quote, or remove the stray " from the value' : 'check the file opens as plain CSV text',
   }), { cause: e });
 }
 
@@ -119,7 +217,7 @@ function readError(e: unknown, relFile: string, wh: Warehouse): BoardpackError {
  * The header row, the delimiter and the headers. The headers come from a bind (`DESCRIBE`), which reads only
  * DuckDB's sniffing sample.
  */
-async function describeCsv(wh: Warehouse, file: string, relFile: string, source: SourceDef, headLines: string, sample: string[][]): Promise<Omit<CsvFile, 'readFrom' | 'relFile' | 'cleanup'>> {
+async function describeCsv(wh: Warehouse, file: string, relFile: string, source: SourceDef, headLines: string, sample: string[][]): Promise<Omit<CsvFile, 'readFrom' | 'relFile' | 'cleanup' | 'normalized'>> {
   const encoding = 'utf-8';
   const skip = source.skipRows ?? 0;
   const headerIdx = source.headerRow === 'auto' ? skip + detectHeaderRow(sample.slice(skip), source) : source.headerRow - 1;
@@ -133,7 +231,7 @@ async function describeCsv(wh: Warehouse, file: string, relFile: string, source:
   try {
     headers = (await wh.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE SELECT * FROM read_csv(${quoteLiteral(file)}, header = true, all_varchar = true, ${options}, strict_mode = true))`)).map((c) => c.column_name);
   } catch (e) {
-    throw readError(e, relFile, wh);
+    throw await readError(e, { file, relFile, headerIdx, delim }, wh);
   }
   // DuckDB renames a repeated header ("locality", "locality_1"): the header cells as written, for the duplicate
   // check. The header line parsed here when it parses to the same cells DuckDB found; else DuckDB reads it.
@@ -153,7 +251,7 @@ async function describeCsv(wh: Warehouse, file: string, relFile: string, source:
       written = headers;
     }
   }
-  return { headerIdx, options, headers, match: matchHeaders(headers, source, where, written) };
+  return { headerIdx, options, delim, headers, match: matchHeaders(headers, source, where, written) };
 }
 
 /**
@@ -193,7 +291,7 @@ async function readCsvFile(wh: Warehouse, csv: CsvFile, source: SourceDef, only?
       inserted = (await wh.conn.run(insert(false))).rowsChanged;
     }
   } catch (e) {
-    throw readError(e, relFile, wh);
+    throw await readError(e, { file, relFile, headerIdx, delim: csv.delim }, wh);
   }
   let n = inserted;
   if (skipTest || source.wide) {

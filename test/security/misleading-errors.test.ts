@@ -5,6 +5,9 @@
  * A read-only project or output folder is named as not writable (never "delete the warehouse", never a bare
  * ENOENT), with nothing written; a full disk during ingest is BP_WAREHOUSE_DISK_FULL and the previous load stays.
  *
+ * CSV text as partners save it is read: UTF-16 (Excel's "Unicode text") and a file mixing CRLF and LF line ends
+ * load as their UTF-8 twin does; a malformed row is reported at its own line of the file, not at line 1.
+ *
  * Read-only folders and a full disk are real: a read-only bind mount and a 3 MB tmpfs, made inside a private
  * mount namespace (`unshare -m`) so they vanish with the process. Where that is not possible (not root, no
  * unshare), those tests are skipped with the reason; root ignores file permissions, so the EACCES case runs only
@@ -18,6 +21,7 @@ import { describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
 import { tempDir } from './helpers/files.js';
+import { openWarehouse } from '../../src/warehouse/db.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -178,6 +182,80 @@ describe.skipIf(!MOUNTS)('a full disk during ingest', () => {
       expect(r.stderr).toMatch(/what was loaded before is intact/);
       expect(r.stderr).not.toMatch(/unexpected error|Out of Memory|SET threads|BP_INGEST_CSV_MALFORMED/);
       expect(readFileSync(path.join(logs, `status${i}`), 'utf8')).toMatch(/early_help .*loaded, 400 rows/);
+    }
+  });
+});
+
+/** The schools table as loaded (what the pack reads), without the columns that name the load. */
+async function schoolsRows(root: string) {
+  const wh = await openWarehouse(path.join(root, WAREHOUSE), { readOnly: true });
+  try {
+    return await wh.all(`SELECT * EXCLUDE (_load_id, _file) FROM schools ORDER BY period, area`);
+  } finally {
+    wh.close();
+  }
+}
+
+describe('CSV text as partners save it', () => {
+  it('UTF-16 (with or without a byte-order mark, either byte order) and mixed line ends are read, the same as UTF-8', async () => {
+    const root = await makeProject();
+    const file = path.join(root, 'extracts', 'schools.csv');
+    const original = readFileSync(file, 'utf8');
+    expect(runCli(['ingest', '--project', root]).status).toBe(0);
+    const expected = await schoolsRows(root);
+    expect(expected.length).toBe(12);
+    const lines = original.trimEnd().split('\n');
+    const crlf = `${lines.join('\r\n')}\r\n`;
+    const be = (s: string) => Buffer.from(s, 'utf16le').swap16();
+    const variants: Array<[string, Buffer]> = [
+      ['UTF-16LE with BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(crlf, 'utf16le')])],
+      ['UTF-16BE with BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), be(crlf)])],
+      ['UTF-16LE without BOM', Buffer.from(crlf, 'utf16le')],
+      // One line ending in LF among CRLF lines, as a hand edit leaves it.
+      ['one LF among CRLF', Buffer.from(`${lines.slice(0, 6).join('\r\n')}\n${lines.slice(6).join('\r\n')}\r\n`)],
+    ];
+    for (const [name, bytes] of variants) {
+      writeFileSync(file, bytes);
+      const r = runCli(['ingest', '--project', root, '--source', 'schools']);
+      expect(r.status, `${name}: ${r.stderr}`).toBe(0);
+      expect(r.stderr, name).toMatch(/schools: loaded 12 rows/);
+      expect(await schoolsRows(root), name).toEqual(expected);
+    }
+  });
+
+  it('mixed line ends far down a large file are read too', async () => {
+    const root = await makeProject();
+    const file = path.join(root, 'extracts', 'schools.csv');
+    const [header, ...data] = readFileSync(file, 'utf8').trimEnd().split('\n');
+    // 2,000 copies of the 12 rows: well past what the reader sniffs; the one LF line is near the end.
+    const rows = Array.from({ length: 2000 }, () => data).flat();
+    writeFileSync(file, `${[header, ...rows.slice(0, 23_000)].join('\r\n')}\n${rows.slice(23_000).join('\r\n')}\r\n`);
+    const r = runCli(['ingest', '--project', root, '--source', 'schools']);
+    expect(r.stderr).not.toMatch(/BP_INGEST_CSV_MALFORMED|sniffing/);
+    expect(r.stderr).toMatch(/schools: loaded 24000 rows/);
+  });
+
+  it('a malformed row is reported at its own line of the file (title rows included), never at line 1', async () => {
+    const root = await makeProject();
+    const file = path.join(root, 'extracts', 'schools.csv');
+    const [header, ...data] = readFileSync(file, 'utf8').trimEnd().split('\n');
+    const withExtra = (rows: string[], at: number) => rows.map((l, i) => (i === at ? `${l},oops,again` : l));
+    const many = Array.from({ length: 2500 }, () => data).flat();
+    const cases: Array<[string, string, number]> = [
+      // Line 11 of the file: the header, then the tenth data row.
+      ['line 11', [header, ...withExtra(data, 9)].join('\n'), 11],
+      // Two title lines above the header: the same row is line 13.
+      ['below a title block', ['Schools extract', 'Run on 1 April 2025', header, ...withExtra(data, 9)].join('\n'), 13],
+      // Far down, beyond what the reader sniffs: DuckDB's own line number.
+      ['line 25,002', [header, ...withExtra(many, 25_000)].join('\n'), 25_002],
+    ];
+    for (const [name, text, line] of cases) {
+      writeFileSync(file, `${text}\n`);
+      const r = runCli(['ingest', '--project', root, '--source', 'schools']);
+      expect(r.status, name).toBe(1);
+      expect(r.stderr, name).toContain(`BP_INGEST_CSV_MALFORMED extracts/schools.csv, row ${line}: the CSV cannot be read: the row has `);
+      expect(r.stderr, name).toMatch(/the row has (6 fields where the header has 4|more fields than the header's 4)/);
+      expect(r.stderr, name).not.toMatch(/row 1:|sniffing|LINE 1/);
     }
   });
 });
