@@ -9,7 +9,7 @@ import { CHART_SIZE, historyChart, xmrChart, type ChartView } from '../chart-vie
 import { RAG_ORDER, formatDate, plural, ragView } from '../format.js';
 import { anchorOf, isPopulation, paragraphs, partnerList, staleNote, type SectionContext } from './context.js';
 import type { IndicatorView } from './indicator.js';
-import { curveChart } from './turn-the-curve.js';
+import { curveChart, forecastInformative } from './turn-the-curve.js';
 
 export interface MeasureCommentaryView {
   story: string[];
@@ -27,6 +27,8 @@ export interface ReportCardMeasure {
   spcChart: ChartView | null;
   /** The owner's commentary on a performance measure (a population indicator's is on its turn-the-curve page). */
   commentary: MeasureCommentaryView | null;
+  /** The curve judgement, only where a forecast is drawn to judge it by (as on the turn-the-curve page), or null. */
+  curve: string | null;
 }
 
 export interface ReportCardView {
@@ -97,6 +99,7 @@ export function buildReportCards(ctx: SectionContext, id: string): ReportCardsVi
           chart: spc ? null : withCurve ? curveChart(ia, `card-${ia.indicator.id}`, CHART_SIZE.card) : historyChart(ia, `card-${ia.indicator.id}`, false, CHART_SIZE.card),
           spcChart: spc ? xmrChart(ia, `card-spc-${ia.indicator.id}`, CHART_SIZE.card) : null,
           commentary: measureCommentary(ia),
+          curve: ia.forecast && forecastInformative(ia).ok ? ctx.viewOf(ia).curve?.status ?? null : null,
         };
       }),
       story: paragraphs(commentary[pid]?.story),

@@ -44,7 +44,7 @@ export interface TurnTheCurveSectionView { id: string; intro: string; pages: Tur
  * A forecast says something only when its 95% prediction interval at the last period is narrower than twice the
  * range of the figures themselves; otherwise the band would fill the chart and any figure would sit inside it.
  */
-function forecastInformative(ia: IndicatorAssessment): { ok: boolean; why: string | null } {
+export function forecastInformative(ia: IndicatorAssessment): { ok: boolean; why: string | null } {
   const fc = ia.forecast;
   if (!fc || !fc.points.length) return { ok: false, why: null };
   const values = ia.series.map((s) => s.value).filter((x): x is number => x !== null);
