@@ -12,7 +12,8 @@ import { computePack } from '../../src/index.js';
 import { aggregateConstituents, shiftPeriod, tryParsePeriodId } from '../../src/core/periods.js';
 import type { PackResult } from '../../src/pipeline/compute.js';
 import { emitResultsJson } from '../../src/pipeline/emit.js';
-import { copySampleWithWarehouse } from '../helpers/sample.js';
+import { loadProject } from '../../src/config/load.js';
+import { copySampleProject, copySampleWithWarehouse } from '../helpers/sample.js';
 
 describe('pooled period ids and labels', () => {
   it('write pooled years as Fingertips does and cover the years ending with the period', () => {
@@ -104,5 +105,22 @@ describe('the sample\'s infant mortality, pooled over three years', () => {
     expect(rec).toMatchObject({ pool: { years: 3 }, aggregate: 'pooled_3y' });
     expect(rec.latestPeriod).toMatch(/-P3Y$/);
     expect(json.indicators.find((x) => x.indicator === 'infant_mortality_quarterly')!.pool).toBeNull();
+  });
+});
+
+describe('pool: beside aggregate:', () => {
+  it('is a coded error naming the file and key, not a silent choice of one', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bp-pooled-lint-'));
+    try {
+      const root = copySampleProject(path.join(dir, 'sample'));
+      const file = path.join(root, 'indicators', 'stillbirth_rate.yaml');
+      writeFileSync(file, `${readFileSync(file, 'utf8')}aggregate: rolling_12\n`);
+      const res = await loadProject(root);
+      const p = res.problems.find((x) => x.code === 'BP_POOL_WITH_AGGREGATE');
+      expect(p).toMatchObject({ severity: 'error', yamlPath: 'indicators.stillbirth_rate.pool' });
+      expect(p?.file).toContain('stillbirth_rate.yaml');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
