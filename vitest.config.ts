@@ -1,18 +1,51 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * Files that kill processes at measured moments, hold resources to their limits or measure a process's memory:
- * they run after the rest, one at a time, so other test files' load cannot move what they measure.
+ * Files that kill processes at moments measured from the machine's own speed (process.test spreads SIGKILLs over
+ * the time one ingest took a moment before): they run after the rest, one at a time, so other test files' load
+ * cannot move what they measure.
+ *
+ * Files that only measure a process's own peak memory (resource-limits, scale, memory, the quick bench) or kill at
+ * a line of output (crash-and-concurrency) run with the rest: another process's load moves neither.
  */
-const ALONE = [
+const ALONE = ['test/warehouse/process.test.ts'];
+
+/**
+ * The longest files, about longest first (measured here, December 2026): started first, they do not leave one
+ * core working through a long file alone at the end while the other has nothing left to run.
+ */
+const LONGEST = [
   'test/security/crash-and-concurrency.test.ts',
   'test/security/resource-limits.test.ts',
-  'test/security/fuzz.test.ts',
+  'test/e2e/reproducible.test.ts',
+  'test/report/pack.test.ts',
+  'test/e2e/demo.test.ts',
   'test/ingest/scale.test.ts',
-  'test/warehouse/process.test.ts',
-  'test/warehouse/memory.test.ts',
+  'test/security/fuzz.test.ts',
   'test/bench/quick.test.ts',
+  'test/report/legibility.test.ts',
+  'test/ingest/bad-inputs.test.ts',
+  'test/security/paths-and-hangs.test.ts',
+  'test/config/broken-configs.test.ts',
+  'test/security/browser-confinement.test.ts',
+  'test/ingest/catalogue.test.ts',
+  'test/e2e/monthly.test.ts',
 ];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (f: TestSpecification) => {
+      const i = LONGEST.findIndex((p) => f.moduleId.endsWith(p));
+      return i < 0 ? LONGEST.length : i;
+    };
+    // Groups stay in their order; within one, the known long files first, the rest in vitest's own order.
+    const order = new Map(sorted.map((f, i) => [f, i]));
+    return [...sorted].sort((a, b) => a.project.config.sequence.groupOrder - b.project.config.sequence.groupOrder
+      || rank(a) - rank(b) || order.get(a)! - order.get(b)!);
+  }
+}
 
 export default defineConfig({
   test: {
@@ -23,6 +56,7 @@ export default defineConfig({
     env: { TZ: 'Europe/London' },
     // A folder shared by the run's test files: the sample warehouse is ingested once into it (test/helpers/sample.ts).
     globalSetup: ['test/helpers/global-setup.ts'],
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,
