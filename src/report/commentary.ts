@@ -31,6 +31,7 @@ import { directionView, figureView, ragView } from './format.js';
 import { safeText, setZipTimestamps } from './xlsx.js';
 
 export const COMMENTARY_SHEET = 'Commentary';
+const NOTES_SHEET = 'How to fill in';
 
 const RAG_ORDER = ['red', 'amber', 'green', 'blue', 'grey'] as const;
 
@@ -114,10 +115,28 @@ export function commentaryPathOf(config: Pick<Config, 'root' | 'commentaryPath'>
 
 const isYaml = (file: string) => /\.ya?ml$/i.test(file);
 
-/** Read a commentary file (IO). Throws BP_COMMENTARY_READ with the file when it cannot be read. */
+/**
+ * A commentary file as read: its rows, and `unread`, a problem for each piece of text in the file that no row
+ * carries (an unknown header or key, text in a row without an Id, a second row with the same Id; errors) or that
+ * only a rewrite would drop (a sheet of the owners' own; warnings).
+ */
+export interface CommentaryRead { rows: CommentaryRow[]; unread: Problem[] }
+
+/**
+ * Read a commentary file for `run` (IO): the rows, or BoardpackError naming every piece of text that would not
+ * reach the pack, so owners' text is never dropped without a word. Throws BP_COMMENTARY_READ when unreadable.
+ */
 export async function readCommentaryFile(file: string): Promise<CommentaryRow[]> {
+  const { rows, unread } = await readCommentary(file);
+  const errors = unread.filter((p) => p.severity === 'error');
+  if (errors.length) throw new BoardpackError(errors);
+  return rows;
+}
+
+/** Read a commentary file as far as it can be read (IO), with what was not read back. Throws BP_COMMENTARY_READ when unreadable. */
+export async function readCommentary(file: string): Promise<CommentaryRead> {
   try {
-    return isYaml(file) ? parseCommentaryYaml(readFileSync(file, 'utf8'), file) : await readCommentaryWorkbook(file);
+    return isYaml(file) ? readCommentaryYaml(readFileSync(file, 'utf8'), file) : await readCommentaryWorkbook(file);
   } catch (e) {
     if (e instanceof BoardpackError) throw e;
     throw new BoardpackError(problem('BP_COMMENTARY_READ', `the commentary file could not be read: ${(e as Error).message.split('\n')[0]}`, {
@@ -143,21 +162,57 @@ function cellText(cell: { value: unknown; text?: string }): string {
   return cell.text ?? '';
 }
 
-async function readCommentaryWorkbook(file: string): Promise<CommentaryRow[]> {
+const columnLetter = (col: number): string => (col > 26 ? columnLetter(Math.floor((col - 1) / 26)) : '') + String.fromCharCode(65 + ((col - 1) % 26));
+
+/** The header an unknown one was probably meant to be: a near spelling, else a missing header sharing a word with it. */
+function headerMeant(header: string, missing: string[]): string | undefined {
+  const all = COLUMNS.map((c) => c.header);
+  const near = didYouMean(header, missing) ?? didYouMean(header, all);
+  if (near) return near;
+  const words = new Set(header.toLowerCase().match(/[a-z]{3,}/g) ?? []);
+  return missing.find((m) => (m.toLowerCase().match(/[a-z]{3,}/g) ?? []).some((w) => words.has(w)));
+}
+
+async function readCommentaryWorkbook(file: string): Promise<CommentaryRead> {
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);
   const ws = wb.getWorksheet(COMMENTARY_SHEET) ?? wb.worksheets[0];
   if (!ws) throw new BoardpackError(problem('BP_COMMENTARY_READ', 'the commentary workbook has no sheets', { file, fix: 'run `boardpack commentary export` to write a new one' }));
+  const unread: Problem[] = [];
+  const known = new Map(COLUMNS.map((c) => [c.header.toLowerCase(), c.header]));
   const header = new Map<string, number>();
-  ws.getRow(1).eachCell((cell, col) => header.set(cellText(cell).trim().toLowerCase(), col));
-  const missing = ['id'].filter((h) => !header.has(h));
-  if (missing.length) {
+  const unknown: Array<{ text: string; col: number }> = [];
+  const headed = new Set<number>();
+  ws.getRow(1).eachCell((cell, col) => {
+    const text = cellText(cell).trim();
+    if (!text) return;
+    headed.add(col);
+    const key = text.toLowerCase();
+    if (!known.has(key)) unknown.push({ text, col });
+    else if (header.has(key)) {
+      unread.push(problem('BP_COMMENTARY_UNKNOWN_HEADER', `the header "${known.get(key)}" is in the first row twice: the text under column ${columnLetter(col)} would not reach the pack`, {
+        file, sheet: ws.name, column: columnLetter(col), value: text.slice(0, 60), fix: 'keep one column of that name: move its text into the other and delete this one',
+      }));
+    } else header.set(key, col);
+  });
+  if (!header.has('id')) {
     throw new BoardpackError(problem('BP_COMMENTARY_READ', `the sheet "${ws.name}" has no "Id" column in its first row`, {
-      file, value: [...header.keys()].join(', '), fix: 'keep the header row `boardpack commentary export` wrote; columns may be reordered but not renamed',
+      file, sheet: ws.name, value: unknown.map((u) => u.text).join(', ').slice(0, 200), fix: 'keep the header row `boardpack commentary export` wrote; columns may be reordered but not renamed',
+    }));
+  }
+  const missing = COLUMNS.map((c) => c.header).filter((h) => !header.has(h.toLowerCase()));
+  for (const u of unknown) {
+    const meant = headerMeant(u.text, missing);
+    unread.push(problem('BP_COMMENTARY_UNKNOWN_HEADER', `unknown column "${u.text.slice(0, 60)}" in the commentary workbook: its text would not reach the pack${meant ? `; did you mean "${meant}"?` : ''}`, {
+      file, sheet: ws.name, column: columnLetter(u.col), value: u.text.slice(0, 60),
+      expected: `one of the headers \`boardpack commentary export\` wrote (${COLUMNS.filter((c) => c.text).map((c) => c.header).join(', ')} for the text)`,
+      fix: meant ? `rename the header back to "${meant}"` : 'move its text into one of those columns and delete the column',
     }));
   }
   const rows: CommentaryRow[] = [];
+  const firstRow = new Map<string, number>();
+  const textUnderNoHeader = new Set<number>();
   for (let r = 2; r <= ws.rowCount; r++) {
     const row = ws.getRow(r);
     const get = (key: keyof CommentaryRow) => {
@@ -165,11 +220,40 @@ async function readCommentaryWorkbook(file: string): Promise<CommentaryRow[]> {
       const col = header.get(h);
       return col ? cellText(row.getCell(col)).trim() : '';
     };
+    row.eachCell((cell, col) => { if (!headed.has(col) && cellText(cell).trim()) textUnderNoHeader.add(col); });
     const id = get('id');
-    if (!id) continue;
-    rows.push({ ...rowFrom(get), at: { row: r } });
+    const read: CommentaryRow = { ...rowFrom(get), at: { row: r } };
+    if (!id) {
+      if (hasText(read)) {
+        unread.push(problem('BP_COMMENTARY_NO_ID', `row ${r} holds commentary but no Id: its text would not reach the pack`, {
+          file, sheet: ws.name, row: r, fix: 'put back the Id of the indicator or priority the text is for (rows are matched by Id)',
+        }));
+      }
+      continue;
+    }
+    const earlier = firstRow.get(rowKey(read));
+    if (earlier !== undefined) {
+      unread.push(problem('BP_COMMENTARY_DUPLICATE_ID', `rows ${earlier} and ${r} are both for "${id.slice(0, 60)}"${read.area ? ` in ${read.area.slice(0, 60)}` : ''}: only one row's text can reach the pack`, {
+        file, sheet: ws.name, row: r, value: id.slice(0, 60), fix: 'keep one row per Id (and Area): move the text into one row and delete the other',
+      }));
+      continue;
+    }
+    firstRow.set(rowKey(read), r);
+    rows.push(read);
   }
-  return rows;
+  for (const col of textUnderNoHeader) {
+    unread.push(problem('BP_COMMENTARY_UNKNOWN_HEADER', `column ${columnLetter(col)} holds text but has no header: its text would not reach the pack`, {
+      file, sheet: ws.name, column: columnLetter(col), fix: 'move the text into Story behind the curve, What works, Partners with a role or Actions, and clear the column',
+    }));
+  }
+  // A sheet of the owners' own is not commentary, but a new export would not carry it.
+  for (const other of wb.worksheets) {
+    if (other === ws || other.name === NOTES_SHEET || other.actualRowCount === 0) continue;
+    unread.push(problem('BP_COMMENTARY_OTHER_SHEET', `the sheet "${other.name}" is not one \`boardpack commentary export\` writes`, {
+      severity: 'warning', file, sheet: other.name, fix: 'keep notes of your own in another workbook',
+    }));
+  }
+  return { rows, unread };
 }
 
 function rowFrom(get: (key: keyof CommentaryRow) => string): CommentaryRow {
@@ -202,44 +286,45 @@ const YAML_KEYS: Record<string, keyof CommentaryRow> = {
   written_for: 'writtenFor', updated: 'updated', in_framework: 'inFramework', fingerprint: 'fingerprint',
 };
 
+/** Parse commentary YAML for `run`: the rows, or BoardpackError naming every unknown key (with a did-you-mean). */
 export function parseCommentaryYaml(text: string, file: string): CommentaryRow[] {
-  const doc = YAML.parse(text) as { commentary?: unknown; areas?: unknown } | null;
-  const topUnknown = doc && typeof doc === 'object' ? Object.keys(doc).filter((k) => k !== 'commentary' && k !== 'areas' && k !== '$schema') : [];
-  if (topUnknown.length) throw new BoardpackError(topUnknown.map((k) => unknownKey(k, ['commentary', 'areas'], file, k)));
-  const problems: Problem[] = [];
-  const rows = yamlEntries(doc?.commentary, 'commentary', '', file, problems);
-  const areas = doc?.areas;
-  if (areas !== undefined && areas !== null) {
-    if (typeof areas !== 'object' || Array.isArray(areas)) {
-      problems.push(problem('BP_COMMENTARY_READ', '`areas:` must map each locality id to its commentary', { file, yamlPath: 'areas', fix: 'write `areas:`, then `<locality id>:`, then one `<indicator id>:` per indicator with `story:`, `actions:` …' }));
-    } else {
-      for (const [area, entries] of Object.entries(areas)) rows.push(...yamlEntries(entries, `areas.${area}`, area, file, problems));
-    }
-  }
-  if (problems.length) throw new BoardpackError(problems);
+  const { rows, unread } = readCommentaryYaml(text, file);
+  if (unread.length) throw new BoardpackError(unread);
   return rows;
 }
 
-/** The rows of one `<id>: {fields}` mapping (the partnership's, or one locality's under `areas:`). */
+function readCommentaryYaml(text: string, file: string): CommentaryRead {
+  const doc = YAML.parse(text) as { commentary?: unknown; areas?: unknown } | null;
+  const topUnknown = doc && typeof doc === 'object' ? Object.keys(doc).filter((k) => k !== 'commentary' && k !== 'areas' && k !== '$schema') : [];
+  // An unknown key (`Commentary:`, `stroy:`) would drop the owner's text without a word: each is named.
+  const unread: Problem[] = topUnknown.map((k) => unknownKey(k, ['commentary', 'areas'], file, k));
+  const rows = yamlEntries(doc?.commentary, 'commentary', '', file, unread);
+  const areas = doc?.areas;
+  if (areas !== undefined && areas !== null) {
+    if (typeof areas !== 'object' || Array.isArray(areas)) {
+      unread.push(problem('BP_COMMENTARY_READ', '`areas:` must map each locality id to its commentary', { file, yamlPath: 'areas', fix: 'write `areas:`, then `<locality id>:`, then one `<indicator id>:` per indicator with `story:`, `actions:` …' }));
+    } else {
+      for (const [area, entries] of Object.entries(areas)) rows.push(...yamlEntries(entries, `areas.${area}`, area, file, unread));
+    }
+  }
+  return { rows, unread };
+}
+
+/** The rows of one `<id>: {fields}` mapping (the partnership's, or one locality's under `areas:`); what cannot be read goes to `problems`. */
 function yamlEntries(entries: unknown, at: string, area: string, file: string, problems: Problem[]): CommentaryRow[] {
   if (entries === undefined || entries === null) return [];
   if (typeof entries !== 'object' || Array.isArray(entries)) {
     problems.push(problem('BP_COMMENTARY_READ', `\`${at}:\` must map each indicator or priority id to its fields`, { file, yamlPath: at, fix: `write \`${at}:\` then one \`<id>:\` per indicator with \`story:\`, \`actions:\` …` }));
     return [];
   }
-  // An unknown key (`Commentary:`, `stroy:`) would drop the owner's text without a word: it is an error naming it.
-  const before = problems.length;
+  const rows: CommentaryRow[] = [];
   for (const [id, fields] of Object.entries(entries)) {
-    if (fields === null || fields === undefined) continue;
-    if (typeof fields !== 'object' || Array.isArray(fields)) {
+    if (fields !== null && fields !== undefined && (typeof fields !== 'object' || Array.isArray(fields))) {
       problems.push(problem('BP_COMMENTARY_READ', `${at}.${id} must be a mapping of fields (story:, actions: …)`, { file, yamlPath: `${at}.${id}`, fix: 'indent the fields under the id' }));
       continue;
     }
-    for (const k of Object.keys(fields)) if (!(k in YAML_KEYS)) problems.push(unknownKey(k, Object.keys(YAML_KEYS), file, `${at}.${id}.${k}`));
-  }
-  if (problems.length > before) return [];
-  return Object.entries(entries).map(([id, fields]) => {
     const f = (fields ?? {}) as Record<string, unknown>;
+    for (const k of Object.keys(f)) if (!(k in YAML_KEYS)) problems.push(unknownKey(k, Object.keys(YAML_KEYS), file, `${at}.${id}.${k}`));
     const row = rowFrom((key) => {
       if (key === 'id') return id;
       if (key === 'area') return area;
@@ -249,8 +334,9 @@ function yamlEntries(entries: unknown, at: string, area: string, file: string, p
       if (typeof v === 'boolean') return v ? 'yes' : 'no';
       return String(v).trim();
     });
-    return { ...row, at: { yamlPath: area ? `areas.${area}` : `${at}.${id}` } };
-  });
+    rows.push({ ...row, at: { yamlPath: area ? `areas.${area}` : `${at}.${id}` } });
+  }
+  return rows;
 }
 
 function unknownKey(key: string, allowed: string[], file: string, yamlPath: string): Problem {
@@ -398,6 +484,19 @@ export function buildCommentaryRows(
     rows.push({ ...r, at: undefined, writtenFor: writtenFor(r), fingerprint: textFingerprint(r), inFramework: false, status: r.status || 'no longer in the framework' });
   }
   return rows;
+}
+
+/**
+ * The text of `previous` rows that `rows` (a new export built from them) does not carry, as problems: every row
+ * with text must come out under its id with the same text. buildCommentaryRows keeps rows that left the
+ * framework, so this is a guard that the file being replaced loses nothing, whatever the rows held.
+ */
+export function uncarriedText(previous: CommentaryRow[], rows: CommentaryRow[], file: string): Problem[] {
+  // Matched by id and text, not area: a previous row may name its area as written ("North"), the new one by id.
+  const carried = (p: CommentaryRow) => rows.some((r) => r.id === p.id && TEXT_KEYS.every((k) => r[k] === p[k]));
+  return previous.filter((p) => hasText(p) && !carried(p)).map((p) => problem('BP_COMMENTARY_NOT_CARRIED', `the text for "${p.id.slice(0, 60)}" would not be carried into the new export`, {
+    file, value: p.id.slice(0, 60), fix: 'copy the text across by hand',
+  }));
 }
 
 /** The commentary workbook (pure: bytes). Text cells are neutralised against formula injection. */

@@ -6,11 +6,11 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../../core/errors.js';
+import { BoardpackError, formatProblem, problem, UsageError, type Problem } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { computePack, defaultClock } from '../../pipeline/compute.js';
 import {
-  buildCommentaryRows, commentaryPathOf, readCommentaryFile, renderCommentaryWorkbook, renderCommentaryYaml,
+  buildCommentaryRows, commentaryPathOf, readCommentary, renderCommentaryWorkbook, renderCommentaryYaml, uncarriedText, type CommentaryRow,
 } from '../../report/commentary.js';
 import type { CliLogger } from '../log.js';
 import { packageVersion } from '../main.js';
@@ -27,15 +27,48 @@ export default async function commentary(log: CliLogger, opts: { project?: strin
   const yaml = /\.ya?ml$/i.test(target);
   // Text is carried forward from the file being replaced (and, when changing format, from the project's file).
   const from = existsSync(target) ? target : existsSync(configured) ? configured : null;
-  const previous = from ? await readCommentaryFile(from) : [];
+  // What the file holds that this export cannot carry (unreadable, unknown headers or keys …) keeps it as it is.
+  let previous: CommentaryRow[] = [];
+  const unread: Problem[] = [];
+  if (from) {
+    try {
+      const read = await readCommentary(from);
+      previous = read.rows;
+      unread.push(...read.unread);
+    } catch (e) {
+      if (!(e instanceof BoardpackError)) throw e;
+      unread.push(...e.problems);
+    }
+  }
   const now = defaultClock()();
   const rows = buildCommentaryRows(config, pack.assessment, previous, now.toISOString().slice(0, 10), { eachArea: opts.each === 'area', file: from ?? target });
+  if (from) unread.push(...uncarriedText(previous, rows, from));
+  const out = unread.length && existsSync(target) ? besideFile(target) : target;
   const meta = { partnership: config.partnership.name, periodLabel: pack.assessment.period.label, generatedAt: now.toISOString() };
-  await writeFileAtomic(target, yaml ? renderCommentaryYaml(rows, meta) : await renderCommentaryWorkbook(rows, meta));
-  process.stdout.write(`${path.relative(process.cwd(), target) || target}\n`);
+  await writeFileAtomic(out, yaml ? renderCommentaryYaml(rows, meta) : await renderCommentaryWorkbook(rows, meta));
+  const shown = (f: string) => path.relative(process.cwd(), f) || f;
+  process.stdout.write(`${shown(out)}\n`);
   const kept = rows.filter((r) => !r.inFramework).length;
   const carried = rows.filter((r) => r.inFramework && (r.story || r.actions || r.whatWorks || r.partners)).length;
   const local = rows.filter((r) => r.area).length;
-  log.summary(`Commentary for ${pack.assessment.period.label}: ${rows.length} rows (${local ? `${local} for localities, ` : ''}${carried} with text carried forward${kept ? `, ${kept} kept for indicators no longer in the framework` : ''}) → ${path.relative(process.cwd(), target) || target}`);
-  return 0;
+  log.summary(`Commentary for ${pack.assessment.period.label}: ${rows.length} rows (${local ? `${local} for localities, ` : ''}${carried} with text carried forward${kept ? `, ${kept} kept for indicators no longer in the framework` : ''}) → ${shown(out)}`);
+  if (!unread.length || !from) return 0;
+  for (const p of unread) log.warn(formatProblem(p));
+  log.warn(formatProblem(problem('BP_COMMENTARY_KEPT', out === target
+    ? `${shown(from)} holds text this export did not read back (above); it was left as it is, and the new rows were written to ${shown(out)}`
+    : `${shown(from)} holds text this export did not read back (above), so it was not overwritten: the new file is ${shown(out)}`, {
+    file: shown(from),
+    fix: `copy the text the problems above name into ${shown(out)} (or correct them in ${shown(from)} and export again), then replace ${shown(from)} with it`,
+  })));
+  return 1;
+}
+
+/** `commentary.xlsx` → `commentary.new.xlsx` (or `.new-2`, `.new-3` … when that exists too: it may hold text as well). */
+function besideFile(file: string): string {
+  const ext = path.extname(file);
+  const stem = file.slice(0, file.length - ext.length);
+  for (let i = 1; ; i++) {
+    const candidate = `${stem}.new${i === 1 ? '' : `-${i}`}${ext}`;
+    if (!existsSync(candidate)) return candidate;
+  }
 }
