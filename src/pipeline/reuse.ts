@@ -90,7 +90,11 @@ export function packKey(pack: PackResult, options: ReuseOptions): string {
   part('tool', toolFingerprint());
   part('options', options);
   part('zone', Intl.DateTimeFormat().resolvedOptions().timeZone);
-  for (const [name, keyed] of Object.entries(KEYED) as Array<[keyof PackResult, boolean]>) if (keyed) part(name, pack[name]);
+  // Where the outputs and the warehouse are is not what they are made from: the same project built into two
+  // folders has one key (the warehouse's content is in the computed pack).
+  const { config } = pack.project;
+  const project = { ...pack.project, config: { ...config, outputs: { ...config.outputs, dir: null }, warehousePath: null } };
+  for (const [name, keyed] of Object.entries(KEYED) as Array<[keyof PackResult, boolean]>) if (keyed) part(name, name === 'project' ? project : pack[name]);
   part('ingest', pack.ingest.problems);
   if (options.sourceDateEpoch !== null) part('generatedAt', pack.generatedAt);
   return h.digest('hex');
