@@ -260,7 +260,7 @@ describe('variants from one run', () => {
     expect(central).not.toContain('Early years settings report rising speech and language needs.');
     expect(central).not.toContain('Families told us');
     expect(central).not.toMatch(/statistical neighbours/i);
-    expect(central).toContain('No story has been recorded for this period.');
+    expect(central).toContain('No story has been written for Central this period.');
     const ia = variants.assessment.results.find((r) => r.area === 'central' && r.status === 'ok' && r.comparators.length)!;
     expect(ia.comparators.map((c) => c.id)).toEqual(['partnership']);
   });

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_DIR } from '../../scripts/generate-sample.js';
-import { evaluate, INDICATORS, latestPeriod, periodsOf } from '../../scripts/sample/indicators.js';
+import { evaluate, INDICATORS, latestPeriod, MULTIPLIER, periodsOf } from '../../scripts/sample/indicators.js';
 import { latestStatuses } from '../../scripts/sample/readme.js';
 import { LOCALITIES } from '../../scripts/sample/model.js';
 import { loadProject } from '../../src/config/load.js';
@@ -45,6 +45,16 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
+/** The generator's own figure over several of its periods: numerators and denominators summed, as pooling does. */
+function pooled(ind: (typeof INDICATORS)[number], periods: ReturnType<typeof periodsOf>, loc: (typeof LOCALITIES)[number] | null) {
+  if (periods.length === 1) return evaluate(ind, periods[0], loc);
+  const figures = periods.map((p) => evaluate(ind, p, loc));
+  const numerator = figures.reduce((a, f) => a + (f.numerator ?? 0), 0);
+  const denominator = figures.reduce((a, f) => a + (f.denominator ?? 0), 0);
+  const value = denominator > 0 ? (numerator / denominator) * MULTIPLIER[ind.unit] : null;
+  return { numerator, denominator, value };
+}
+
 describe('sample-data through the pipeline', () => {
   it('loads and ingests without errors or warnings', () => {
     expect(problems).toEqual([]);
@@ -55,10 +65,16 @@ describe('sample-data through the pipeline', () => {
     const byKey = new Map(measures.values.map((v) => [`${v.indicator}|${v.period}|${v.area}`, v]));
     const mismatches: string[] = [];
     for (const ind of INDICATORS) {
-      for (const p of periodsOf(ind)) {
+      const periods = periodsOf(ind);
+      for (const [i, p] of periods.entries()) {
+        // A pooled indicator's figure for a quarter is the window of years ending with it; only whole windows are
+        // compared (a window reaching back before the data is partial).
+        const window = ind.pool ? periods.slice(i + 1 - ind.pool.years * 4, i + 1) : [p];
+        if (ind.pool && i + 1 < ind.pool.years * 4) continue;
         for (const loc of [null, ...LOCALITIES]) {
-          const mine = evaluate(ind, p, loc);
-          const got = byKey.get(`${ind.id}|${p.id}|${loc?.id ?? 'all'}`)?.value ?? null;
+          const mine = pooled(ind, window, loc);
+          const id = ind.pool ? `${p.id}-P${ind.pool.years}Y` : p.id;
+          const got = byKey.get(`${ind.id}|${id}|${loc?.id ?? 'all'}`)?.value ?? null;
           // A record-level count with no rows in a period gives no row at all (see README "A true zero").
           if (got === null && mine.numerator === 0) continue;
           if ((got === null) !== (mine.value === null) || (got !== null && Math.abs(got - mine.value!) > 1e-9)) {
@@ -74,7 +90,8 @@ describe('sample-data through the pipeline', () => {
     expect(assessment.period.id).toBe('2026-27-Q2');
     const designed = new Map(latestStatuses().map((s) => [s.ind.id, s.status.split(' ')[0]]));
     for (const ia of assessment.indicators) {
-      expect(ia.latest.period, ia.indicator.id).toBe(latestPeriod(INDICATORS.find((i) => i.id === ia.indicator.id)!).id);
+      const ind = INDICATORS.find((i) => i.id === ia.indicator.id)!;
+      expect(ia.latest.period, ia.indicator.id).toBe(`${latestPeriod(ind).id}${ind.pool ? `-P${ind.pool.years}Y` : ''}`);
       expect(ia.latest.rag, ia.indicator.id).toBe(designed.get(ia.indicator.id));
     }
     expect(assessment.counts).toMatchObject({ blue: 1, green: 3, amber: 4, red: 3, grey: 13 });
