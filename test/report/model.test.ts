@@ -74,7 +74,10 @@ describe('buildReportModel', () => {
     const [well, notWell, asked, changed] = model.summary.keyMessages;
     expect(well.items.map((i) => i.title)).toEqual(['Families whose early help plan closed with needs met', 'Low birth weight babies']);
     expect(well.items[0].text).toBe('Blue (6.2% better than target 70.0%)');
-    expect(notWell.items).toHaveLength(3);
+    // The exceptions table under it lists every exception with all its reasons; the message does not repeat them.
+    expect(notWell.intro).toMatch(/^3 indicators are exceptions, strongest evidence first/);
+    expect(notWell.items).toEqual([]);
+    expect(notWell.exceptionsTable).toBe(true);
     // The fixture's changes carry no test, so none is counted as significant.
     expect(changed.intro).toMatch(/0 significant improvements, 0 significant deteriorations; where no significance test applies, 1 improved and 2 deteriorated beyond the no-change band/);
     expect(asked.intro).toBe('The board is asked to take assurance from the 1 indicator on or better than target, to note the 3 exceptions, and to seek assurance from the owners of the 3 exceptions with no action recorded.');

@@ -37,6 +37,8 @@ const dir = mkdtempSync(path.join(tmpdir(), 'bp-pack-'));
 const project = path.join(dir, 'project');
 let run: RunSummary;
 let variants: RunSummary;
+/** The board version of the sample exactly as shipped (its own commentary), as `run --exceptions-only` prints it. */
+const shipped = path.join(dir, 'shipped');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Normalise text from pdftotext: ligatures and line breaks inside titles do not matter. */
@@ -81,6 +83,8 @@ beforeAll(async () => {
   ].join('\n'));
   run = await runPipeline({ projectDir: project, outDir: path.join(dir, 'out'), formats: ['html', 'pdf', 'xlsx', 'json'], history: false });
   variants = await runPipeline({ projectDir: project, outDir: path.join(dir, 'variants'), formats: ['html', 'pdf'], history: false, exceptionsOnly: true, eachArea: true });
+  await copySampleWithWarehouse(shipped);
+  await runPipeline({ projectDir: shipped, outDir: path.join(shipped, 'out'), formats: ['html', 'pdf'], history: false, exceptionsOnly: true });
 }, HOOK);
 
 const file = (name: string) => path.join(dir, 'out', name);
@@ -249,6 +253,10 @@ describe('variants from one run', () => {
   it.skipIf(!POPPLER)('the board version is at most 12 pages: cover, key messages, the whole scorecard and a card per exception; no heading alone at the foot of a page', () => {
     const board = readFileSync(vfile('board-pack.html'), 'utf8');
     expect(pageCount(vfile('board-pack.pdf'))).toBeLessThanOrEqual(12);
+    // The sample as shipped, with its owners' commentary on every exception's card.
+    const shippedBoard = path.join(shipped, 'out', 'board-pack.pdf');
+    expect(pageCount(shippedBoard)).toBeLessThanOrEqual(12);
+    expect(orphanHeadings(shippedBoard, readFileSync(path.join(shipped, 'out', 'board-pack.html'), 'utf8'))).toEqual([]);
     expect(board.match(/<tr class="sc-row">/g)).toHaveLength(variants.assessment.indicators.length);
     expect(board).not.toContain('id="turn-the-curve"');
     expect(orphanHeadings(vfile('board-pack.pdf'), board)).toEqual([]);

@@ -41,6 +41,8 @@ export interface KeyMessageView {
   intro: string | null;
   items: Array<{ title: string | null; anchor: string | null; text: string }>;
   none: string | null;
+  /** The exceptions table follows this message (what is not going well). */
+  exceptionsTable?: boolean;
 }
 
 export interface SummaryView {
@@ -52,8 +54,6 @@ export interface SummaryView {
   /** What the board is asked to do, as a sentence (also the cover's recommendation when none is configured). */
   asked: string;
   exceptions: ExceptionView[];
-  exceptionsIntro: string;
-  noExceptions: string | null;
   /** What changed since the previous period: one line per indicator whose rating changed. */
   changes: { intro: string; items: ChangeView[]; none: string | null };
   sincePrevious: SincePreviousView | null;
@@ -189,8 +189,6 @@ export function buildSummary(ctx: SectionContext, id: string): SummaryView {
   const link = (ia: IndicatorAssessment): { title: string | null; anchor: string | null } => ({ title: ia.indicator.title, anchor: v(ia).anchor });
   const wellItems: KeyMessageView['items'] = well.slice(0, MAX_POINTS).map((x) => ({ ...link(x.ia), text: x.evidence.join('; ') }));
   if (well.length > MAX_POINTS) wellItems.push({ title: null, anchor: null, text: `and ${plural(well.length - MAX_POINTS, 'more indicator')} with good news (see the scorecard)` });
-  const notWellItems: KeyMessageView['items'] = exceptions.slice(0, MAX_POINTS).map((e) => ({ title: e.indicator.title, anchor: e.indicator.anchor, text: e.reasons.slice(0, 2).join('; ') }));
-  if (exceptions.length > MAX_POINTS) notWellItems.push({ title: null, anchor: null, text: `and ${plural(exceptions.length - MAX_POINTS, 'more exception')} (listed below)` });
   const changedItems = changes.slice(0, MAX_POINTS).map((ch) => ({ title: ch.indicator.title, anchor: ch.indicator.anchor, text: ch.text }));
   const askedItems: KeyMessageView['items'] = noAction.length
     ? [{ title: null, anchor: null, text: `${plural(noAction.length, 'exception has', 'exceptions have')} no action recorded: ${noAction.map((e) => `${e.indicator.title}${e.owner ? ` (${e.owner})` : ''}`).join('; ')}.` }]
@@ -200,8 +198,10 @@ export function buildSummary(ctx: SectionContext, id: string): SummaryView {
     { id: `${id}-well`, heading: 'What is going well', className: 'key key-well', intro: null, items: wellItems, none: wellItems.length ? null : 'No indicator is on or better than target, improving significantly or turning the curve this period.' },
     {
       id: `${id}-not-well`, heading: 'What is not going well', className: 'key key-not-well',
-      intro: exceptions.length ? `${plural(exceptions.length, 'indicator is an exception', 'indicators are exceptions')}: red against target, a special cause of concern, a target that will consistently be missed, significantly worse than a comparator, or a significant deterioration.` : null,
-      items: notWellItems, none: exceptions.length ? null : 'No indicator is red, shows a special cause of concern, fails assurance, is significantly worse than a comparator or has deteriorated significantly.',
+      // The exceptions table is this message's list (every exception with all its reasons), not a second copy of it.
+      intro: exceptions.length ? `${plural(exceptions.length, 'indicator is an exception', 'indicators are exceptions')}, strongest evidence first: red against target, a special cause of concern (SPC), a target that will consistently be missed, significantly worse than a comparator, or a significant deterioration.` : null,
+      items: [], none: exceptions.length ? null : 'No indicator is red, shows a special cause of concern, fails assurance, is significantly worse than a comparator or has deteriorated significantly this period.',
+      exceptionsTable: exceptions.length > 0,
     },
     { id: `${id}-asked`, heading: 'What the board is asked to do', className: 'key key-asked', intro: asked, items: askedItems, none: null },
     { id: `${id}-changed`, heading: 'What has changed', className: 'key key-changed', intro: changeIntro, items: changedItems, none: changedItems.length ? null : 'No rating changed since the previous period.' },
@@ -219,8 +219,6 @@ export function buildSummary(ctx: SectionContext, id: string): SummaryView {
     keyMessages,
     asked,
     exceptions: exceptions.map(({ rank: _rank, order: _order, ...e }) => e),
-    exceptionsIntro: exceptions.length ? 'Strongest evidence first: red against target, special cause of concern (SPC), a target that will consistently be missed, significantly worse than a comparator, significant deterioration.' : '',
-    noExceptions: exceptions.length ? null : 'No indicator is red, shows a special cause of concern, fails assurance, is significantly worse than a comparator or has deteriorated significantly this period.',
     changes: { intro: changeIntro, items: changes, none: changes.length ? null : 'No rating changed since the previous period.' },
     sincePrevious: sincePreviousView(assessment, ctx),
     commentaryNote: ctx.localityCommentary,
