@@ -6,24 +6,14 @@
  *   written, and the browser process is gone.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pdfToText, runCli } from '../helpers/cli.js';
 import { makeProject, editFile } from '../helpers/project.js';
 import { runCliMeasured, tempDir } from './helpers/files.js';
+import { listenForRequests } from './helpers/listener.js';
 
-let server: Server;
-let hits: string[] = [];
-let base = '';
-
-beforeAll(async () => {
-  server = createServer((req, res) => { hits.push(req.url ?? ''); res.end('body { background: red }'); });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+const listener = listenForRequests('body { background: red }');
 
 /** A fake browser: a shell script in a fresh folder, its body given that folder (for the files it writes). */
 function fakeBrowser(body: (dir: string) => string): { dir: string; fake: string } {
@@ -48,15 +38,15 @@ describe('browser confinement', () => {
     editFile(root, 'boardpack.yaml', 'indicators: [indicators]\n', 'indicators: [indicators]\ntemplates: templates\n');
     mkdirSync(path.join(root, 'templates'));
     const cover = readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '../../templates/cover.hbs'), 'utf8');
-    const hostile = `<link rel="stylesheet" href="${base}/style.css"><img src="${base}/pixel.png" alt="">
+    const hostile = `<link rel="stylesheet" href="${listener.base}/style.css"><img src="${listener.base}/pixel.png" alt="">
 <img src="file://${secret}" alt=""><iframe src="file://${secret}"></iframe><object data="file://${secret}"></object>
 <p id="js-marker">SCRIPT-DID-NOT-RUN</p>
-<script>document.getElementById('js-marker').textContent = 'SCRIPT-RAN'; fetch('${base}/from-script');</script>`;
+<script>document.getElementById('js-marker').textContent = 'SCRIPT-RAN'; fetch('${listener.base}/from-script');</script>`;
     writeFileSync(path.join(root, 'templates', 'cover.hbs'), `${hostile}\n${cover}`);
-    hits = [];
+    listener.hits.length = 0;
     const out = path.join(root, 'out');
     const run = runCli(['run', '--project', root, '--out', out]);
-    expect(hits, run.stderr).toEqual([]);
+    expect(listener.hits, run.stderr).toEqual([]);
     const pdf = path.join(out, 'board-pack.pdf');
     if (!existsSync(pdf)) {
       // A renderer that refuses script in templates outright is fine too, as long as it says so with a code.

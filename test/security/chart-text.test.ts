@@ -5,38 +5,28 @@
  * written with character references included).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assertSelfContained } from '../../src/report/charts.js';
 import { closeBrowser, launchBrowser, resolveBrowser } from '../../src/report/browser.js';
 import { hasPdftotext, pdfToText, runCli } from '../helpers/cli.js';
 import { editFile, makeProject } from '../helpers/project.js';
+import { listenForRequests } from './helpers/listener.js';
 
-let server: Server;
-let hits: string[] = [];
-let base = '';
-
-beforeAll(async () => {
-  server = createServer((req, res) => { hits.push(req.url ?? ''); res.end(''); });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+const listener = listenForRequests();
 
 describe('chart text containing url(', () => {
   it('an indicator title with url( renders, printed as text in HTML and PDF, and the HTML fetches nothing', async () => {
     const root = await makeProject();
-    const title = `Rate url(${base}/from-title) of x`;
+    const title = `Rate url(${listener.base}/from-title) of x`;
     editFile(root, 'indicators/low_birth_weight.yaml', /^title: .*$/m, `title: ${title}`);
     const out = path.join(root, 'out');
-    hits = [];
+    listener.hits.length = 0;
     const run = runCli(['run', '--project', root, '--out', out]);
     expect(run.stderr).not.toMatch(/unexpected error|not self-contained/);
     expect(run.status, run.stderr).toBe(0);
-    expect(hits, 'the browser printing the PDF fetched the title').toEqual([]);
+    expect(listener.hits, 'the browser printing the PDF fetched the title').toEqual([]);
 
     const html = readFileSync(path.join(out, 'board-pack.html'), 'utf8');
     // As text (scorecard, figure caption) and as the charts' accessible names; never inside CSS.
@@ -60,7 +50,7 @@ describe('chart text containing url(', () => {
       await closeBrowser(browser);
     }
     expect(requested).toEqual([]);
-    expect(hits).toEqual([]);
+    expect(listener.hits).toEqual([]);
     expect(existsSync(path.join(out, 'manifest.json'))).toBe(true);
   }, 300_000);
 
