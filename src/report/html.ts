@@ -102,6 +102,23 @@ export function checkEscapingPolicy(name: string, file: string, template: string
   return problems;
 }
 
+/**
+ * Points every in-page link at something the document holds. An indicator is drawn in a different place in each
+ * kind of pack (a measure's card, a population indicator's turn-the-curve page, or only its definition in the
+ * appendix), so a link to its card falls back to its page, then its definition; where the document holds none of
+ * them (the board version prints cards for the exceptions only) the link becomes its plain text, never a link to
+ * nowhere.
+ */
+export function resolveInternalLinks(html: string): string {
+  const ids = new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
+  return html.replace(/<a href="#([^"]+)">([\s\S]*?)<\/a>/g, (whole, target: string, text: string) => {
+    if (ids.has(target)) return whole;
+    const indicator = /^ind-(.+)$/.exec(target)?.[1];
+    const found = indicator && ['ttc', 'def'].map((prefix) => `${prefix}-${indicator}`).find((id) => ids.has(id));
+    return found ? `<a href="#${found}">${text}</a>` : text;
+  });
+}
+
 /** Render with a given template set (pure apart from compiling templates). */
 export function renderHtmlWith(model: ReportModel, templates: TemplateSet): string {
   const problems: Problem[] = [];
@@ -139,7 +156,7 @@ export function renderHtmlWith(model: ReportModel, templates: TemplateSet): stri
 
   try {
     // The safety of the result never depends on the templates: see html-safety.ts.
-    return sanitizeHtml(hb.compile(layout.source, { preventIndent: true })(model));
+    return resolveInternalLinks(sanitizeHtml(hb.compile(layout.source, { preventIndent: true })(model)));
   } catch (e) {
     const err = e as Error;
     throw new BoardpackError(problem('BP_TEMPLATE_RENDER', `rendering the HTML pack failed: ${err.message.split('\n')[0]}`, {

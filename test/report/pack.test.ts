@@ -151,7 +151,8 @@ describe('the sample pack', () => {
       const id = ia.indicator.id;
       const inJson = json.results.find((r) => r.indicator === id && r.area === 'all' && r.period === ia.latest.period)!.directionText;
       expect(xlsx.get(id), id).toBe(inJson);
-      const row = scorecard.slice(scorecard.indexOf(`href="#ind-${id}"`));
+      // The row links to the indicator's card, or to its turn-the-curve page for a population indicator.
+      const row = scorecard.slice(scorecard.search(new RegExp(`href="#(ind|ttc)-${id}"`)));
       const inHtml = /<span class="dot [^"]*"><span aria-hidden="true">[^<]*<\/span> ([^<]+)<span/.exec(row)?.[1];
       expect(inHtml, id).toBe(inJson);
       if (pdf) expect(pdf, id).toContain(inJson);
@@ -272,6 +273,22 @@ describe('variants from one run', () => {
     expect(central).toContain('No story has been written for Central this period.');
     const ia = variants.assessment.results.find((r) => r.area === 'central' && r.status === 'ok' && r.comparators.length)!;
     expect(ia.comparators.map((c) => c.id)).toEqual(['partnership']);
+  });
+
+  it('every in-page link of every pack leads somewhere in that document, and the board version still links its cards', () => {
+    const docs = [file('board-pack.html'), ...['board-pack.html', 'board-pack-appendix.html', 'board-pack-central.html', 'board-pack-east.html'].map(vfile)];
+    for (const doc of docs) {
+      const html = readFileSync(doc, 'utf8');
+      const ids = new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
+      const links = [...html.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]);
+      expect(links.length, doc).toBeGreaterThan(5);
+      expect(links.filter((l) => !ids.has(l)), doc).toEqual([]);
+    }
+    // A population indicator's scorecard row leads to its turn-the-curve page in the full pack.
+    expect(readFileSync(file('board-pack.html'), 'utf8')).toMatch(/<a href="#ttc-low_birth_weight">/);
+    // An exception's row leads to its card in the board version.
+    const exception = variants.assessment.indicators.find((ia) => ia.exceptions?.length)!;
+    expect(readFileSync(vfile('board-pack.html'), 'utf8')).toContain(`<a href="#ind-${exception.indicator.id}">`);
   });
 
   it('a locality pack shows that locality\'s figures', () => {
