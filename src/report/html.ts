@@ -111,10 +111,10 @@ export function checkEscapingPolicy(name: string, file: string, template: string
  */
 export function resolveInternalLinks(html: string): string {
   const ids = new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
-  return html.replace(/<a href="#([^"]+)">([\s\S]*?)<\/a>/g, (whole, target: string, text: string) => {
-    if (ids.has(target)) return whole;
-    const indicator = /^ind-(.+)$/.exec(target)?.[1];
-    const found = indicator && ['ttc', 'def'].map((prefix) => `${prefix}-${indicator}`).find((id) => ids.has(id));
+  // Only links to an indicator's card are ours to move; a template's own links are left as written.
+  return html.replace(/<a href="#ind-([^"]+)">([\s\S]*?)<\/a>/g, (whole, indicator: string, text: string) => {
+    if (ids.has(`ind-${indicator}`)) return whole;
+    const found = ['ttc', 'def'].map((prefix) => `${prefix}-${indicator}`).find((id) => ids.has(id));
     return found ? `<a href="#${found}">${text}</a>` : text;
   });
 }

@@ -191,9 +191,10 @@ describe('freshness gates: a partner\'s latest quarter is missing', () => {
     expect(latest('low_birth_weight')).toMatchObject({ period: '2024-25-Q4', value: null });
     const html = readFileSync(path.join(out, 'board-pack.html'), 'utf8');
     expect(html).toContain('BP_SOURCE_MISSING_PERIOD');
-    // The summary's list of figures not available this period names exactly the affected indicators.
+    // The summary's list of figures not available this period names exactly the affected indicators, each linked
+    // to where the pack shows it (a population indicator's turn-the-curve page).
     const list = /<ul class="data-issues">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
-    expect([...list.matchAll(/href="#([^"]+)"[^<]*<\/a>: ([^<]*)/g)].map((m) => `${m[1]}: ${m[2]}`)).toEqual(['ind-breastfeeding_6_8_weeks: awaiting data for 2024/25 Q4', 'ind-low_birth_weight: awaiting data for 2024/25 Q4']);
+    expect([...list.matchAll(/href="#([^"]+)"[^<]*<\/a>: ([^<]*)/g)].map((m) => `${m[1]}: ${m[2]}`)).toEqual(['ind-breastfeeding_6_8_weeks: awaiting data for 2024/25 Q4', 'ttc-low_birth_weight: awaiting data for 2024/25 Q4']);
     const scorecard = [...html.matchAll(/fig-awaiting-data/g)].length;
     expect(scorecard).toBeGreaterThan(0);
   });
