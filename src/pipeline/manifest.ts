@@ -4,7 +4,7 @@
  * to the output folder (the folder can be moved or unzipped anywhere); paths of inputs, the config and the
  * definitions are relative to the project folder, whose location is recorded relative to the output folder.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { sha256File, sha256Text } from '../core/hash.js';
 import type { Config, IndicatorDef } from '../config/types.js';
@@ -94,6 +94,18 @@ export function runIdOf(parts: { toolVersion: string; period: string; hashes: Pr
     tool: parts.toolVersion, period: parts.period, config: parts.hashes.config.sha256, definitions: parts.hashes.definitionsSha256,
     templates: parts.hashes.templates.map((t) => [t.path, t.sha256]), inputs: parts.inputs.map((i) => [i.source, i.path, i.sha256]),
   })).slice(0, 16);
+}
+
+/** The manifest a previous run left in `outDir`, when there is one this version of the tool wrote; else undefined. */
+export function readManifest(outDir: string): (Manifest & { reuseKey?: string }) | undefined {
+  const file = path.join(outDir, MANIFEST_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest & { reuseKey?: string };
+    return m && m.manifestVersion === MANIFEST_VERSION && Array.isArray(m.outputs) ? m : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function renderManifest(m: Manifest): string {

@@ -11,13 +11,13 @@
  * without any file in the project changing, and `--strict` must judge this run's gates. Only the rendering
  * (charts, HTML, XLSX, JSON and above all the PDF) is skipped.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { sha256File } from '../core/hash.js';
 import { PACKAGE_ROOT } from '../config/load.js';
-import { MANIFEST_FILE, type Manifest } from './manifest.js';
+import { readManifest, type Manifest } from './manifest.js';
 import type { PackResult } from './compute.js';
 
 /** What of the run's options changes the files written (not `--json`, `--quiet` or the command line). */
@@ -98,17 +98,6 @@ export function packKey(pack: PackResult, options: ReuseOptions): string {
   part('ingest', pack.ingest.problems);
   if (options.sourceDateEpoch !== null) part('generatedAt', pack.generatedAt);
   return h.digest('hex');
-}
-
-function readManifest(outDir: string): (Manifest & { reuseKey?: string }) | undefined {
-  const file = path.join(outDir, MANIFEST_FILE);
-  if (!existsSync(file)) return undefined;
-  try {
-    const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest & { reuseKey?: string };
-    return m && m.manifestVersion === 1 && Array.isArray(m.outputs) ? m : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

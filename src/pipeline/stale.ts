@@ -4,21 +4,16 @@
  * itself. So a pack folder only ever holds one run's files, and a run that could not make its PDF leaves no PDF
  * rather than an older one that `verify` or a publishing script could mistake for this run's.
  */
-import { existsSync, lstatSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { isInside, realish } from '../core/paths.js';
-import { MANIFEST_FILE } from './manifest.js';
+import { MANIFEST_FILE, readManifest } from './manifest.js';
 
 export function removePreviousOutputs(outDir: string): string[] {
   const manifestFile = path.join(outDir, MANIFEST_FILE);
   if (!existsSync(manifestFile)) return [];
-  let listed: string[] = [];
-  try {
-    const m = JSON.parse(readFileSync(manifestFile, 'utf8')) as { outputs?: Array<{ path?: unknown }> };
-    listed = (m.outputs ?? []).map((o) => o.path).filter((p): p is string => typeof p === 'string');
-  } catch {
-    // An unreadable manifest lists nothing; it is removed below all the same.
-  }
+  // An unreadable manifest lists nothing; it is removed below all the same.
+  const listed = (readManifest(outDir)?.outputs ?? []).map((o) => o.path).filter((p): p is string => typeof p === 'string');
   const root = realish(outDir);
   const removed: string[] = [];
   for (const rel of listed) {
