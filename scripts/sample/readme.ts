@@ -143,7 +143,7 @@ checks the configuration.
     '.gitattributes': 'keeps the extracts byte-for-byte (CRLF CSVs, binary XLSX)',
     'comparators/statistical_neighbours.csv': 'fictional statistical neighbour group in the DfE model\'s wide layout (SN_1 … SN_10, closeness bands)',
     'comparators/children_looked_after_by_authority.csv': 'children in care per 10,000 for England and the neighbours, in DfE\'s long download layout',
-    'commentary.yaml': 'the owners\' commentary for the pack (story, what works, partners, actions) for the four priorities and six indicators',
+    'commentary.yaml': 'the owners\' commentary for the pack (story, what works, partners, actions) for the four priorities and six indicators, and Central\'s own for two indicators (printed only in its locality pack)',
   };
   const extractWhat: Record<string, string> = {
     nhs: 'NHS trust workbook: title block, one sheet per financial year, Total rows, a Notes sheet',

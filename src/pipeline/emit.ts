@@ -33,6 +33,7 @@ export async function emitResultsJson(pack: PackResult, outDir: string): Promise
     generatedAt: pack.generatedAt,
     inputs: pack.inputs.map(({ source, path: p, sha256, rows }) => ({ source, path: p, sha256, rows })),
     commentary: pack.commentary,
+    areaCommentary: pack.areaCommentary,
   });
   const file = path.join(outDir, 'results.json');
   await writeFileAtomic(file, json);

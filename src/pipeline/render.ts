@@ -243,7 +243,7 @@ export async function renderPack(config: Config, assessment: Assessment, options
   };
   const writeXlsx = async () => {
     const { renderXlsx } = await import('../report/xlsx.js');
-    await write('xlsx', 'scorecard.xlsx', await renderXlsx(withNotes, { partnership: config.partnership.name, generatedAt: options.generatedAt, priorities: config.framework.priorities, areas: config.areas, commentary }));
+    await write('xlsx', 'scorecard.xlsx', await renderXlsx(withNotes, { partnership: config.partnership.name, generatedAt: options.generatedAt, priorities: config.framework.priorities, areas: config.areas, commentary, areaCommentary }));
   };
   const jobs = await Promise.allSettled([
     formats.includes('pdf') ? printPdfs() : undefined,

@@ -18,6 +18,8 @@ export interface ResultsJsonMeta {
   inputs: Array<{ source: string; path: string; sha256: string; rows: number }>;
   /** The pack's commentary by indicator id, for each indicator's commentary status. */
   commentary?: Record<string, Commentary>;
+  /** Each locality's own commentary, by area id then indicator id, for its status per locality. */
+  areaCommentary?: Record<string, Record<string, Commentary>>;
 }
 
 /** Rounds away floating-point noise so the same inputs give the same text on any machine. */
@@ -27,6 +29,8 @@ export function buildResultsJson(config: Config, a: Assessment, meta: ResultsJso
   const defs = new Map(a.indicators.map((ia) => [ia.indicator.id, ia]));
   const suppressions = new Map(a.suppressions.map((s) => [`${s.indicator}|${s.period}|${s.area}`, s]));
   const periods = new Map<string, { id: string; label: string; start: string; end: string }>();
+  // Localities in the config's order, as the pack lists them.
+  const areaCommentary = Object.fromEntries(config.areas.filter((x) => meta.areaCommentary?.[x.id]).map((x) => [x.id, meta.areaCommentary![x.id]]));
   const results = a.results.map((r) => {
     const ia = defs.get(r.indicator);
     const p = tryParsePeriodId(r.period);
@@ -43,7 +47,7 @@ export function buildResultsJson(config: Config, a: Assessment, meta: ResultsJso
     inputs: meta.inputs,
     counts: a.counts,
     periods: [...periods.values()].sort((x, y) => x.start.localeCompare(y.start) || x.end.localeCompare(y.end) || x.id.localeCompare(y.id)),
-    indicators: a.indicators.map((ia) => indicatorRecord(ia, meta.commentary?.[ia.indicator.id])),
+    indicators: a.indicators.map((ia) => indicatorRecord(ia, meta.commentary?.[ia.indicator.id], areaCommentary)),
     results,
     // What changed since the previous run made from different inputs; absent on a first run.
     ...(a.changes ? { changes: a.changes } : {}),
@@ -120,10 +124,19 @@ function resultRecord(r: AssessedValue, ia: IndicatorAssessment | undefined, sup
   };
 }
 
-function indicatorRecord(ia: IndicatorAssessment, commentary: Commentary | undefined): IndicatorRecord {
+/** Whether commentary was written, and for the figures' period or an earlier one. */
+function commentaryStatus(commentary: Commentary | undefined, period: string): Omit<IndicatorRecord['commentary']['areas'][number], 'area'> {
+  const hasText = Boolean(commentary && (commentary.story || commentary.whatWorks || commentary.partners || commentary.actions));
+  return {
+    status: !hasText ? 'none' : commentary!.period && commentary!.period !== period ? 'stale' : 'current',
+    writtenFor: hasText ? commentary!.period ?? null : null,
+    updatedAt: hasText ? commentary!.updatedAt ?? null : null,
+  };
+}
+
+function indicatorRecord(ia: IndicatorAssessment, commentary: Commentary | undefined, areaCommentary: Record<string, Record<string, Commentary>>): IndicatorRecord {
   const def = ia.indicator;
   const reasons = exceptionReasons(ia).map((x) => x[1]);
-  const hasText = Boolean(commentary && (commentary.story || commentary.whatWorks || commentary.partners || commentary.actions));
   return {
     indicator: def.id,
     title: def.title,
@@ -153,9 +166,10 @@ function indicatorRecord(ia: IndicatorAssessment, commentary: Commentary | undef
     } : null,
     exception: { isException: reasons.length > 0, reasons },
     commentary: {
-      status: !hasText ? 'none' : commentary!.period && commentary!.period !== ia.latest.period ? 'stale' : 'current',
-      writtenFor: hasText ? commentary!.period ?? null : null,
-      updatedAt: hasText ? commentary!.updatedAt ?? null : null,
+      ...commentaryStatus(commentary, ia.latest.period),
+      areas: Object.entries(areaCommentary)
+        .map(([area, byId]) => ({ area, ...commentaryStatus(byId[def.id], ia.latest.period) }))
+        .filter((c) => c.status !== 'none'),
     },
   };
 }

@@ -19,6 +19,12 @@ const Interval = z.object({
   method: z.string().describe('How it was computed: "Wilson score", "Byar\'s method", "exact Poisson".'),
 }).nullable().describe('The figure\'s confidence interval, or null where the unit has none or the figure is not rated.');
 
+const CommentaryStatus = z.object({
+  status: z.enum(['current', 'stale', 'none']).describe('`stale`: written for an earlier period than the figures; `none`: no text.'),
+  writtenFor: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+});
+
 const Travel = z.object({
   period: z.string().describe('The period compared with.'),
   value: num.describe('Its figure (only a figure that could be rated), or null.'),
@@ -139,10 +145,9 @@ const Indicator = z.object({
     isException: z.boolean(),
     reasons: z.array(z.string()).describe('Why the board sees it first, in the pack\'s words (red, deteriorating, worse than a comparator, special cause of concern).'),
   }),
-  commentary: z.object({
-    status: z.enum(['current', 'stale', 'none']).describe('`stale`: written for an earlier period than the figures; `none`: no text.'),
-    writtenFor: z.string().nullable(),
-    updatedAt: z.string().nullable(),
+  commentary: CommentaryStatus.extend({
+    areas: z.array(CommentaryStatus.extend({ area: z.string().describe('The locality id (`areas:` in boardpack.yaml).') }))
+      .describe('Each locality with its own commentary for the indicator (printed only in its pack, `run --each area`); localities without any are left out.'),
   }),
 });
 

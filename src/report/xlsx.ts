@@ -15,6 +15,7 @@ import type { IndicatorDef, Unit } from '../config/types.js';
 import type { AssessedValue, Assessment, FigureStatus, IndicatorAssessment, Rag } from '../assess/types.js';
 import { formatValue, UNIT_SUFFIX } from '../core/format.js';
 import { RAG_WORD, SIGNIFICANCE_WORD, directionText } from './words.js';
+import { KIND_LABEL, POLARITY_LABEL, QUESTION_LABEL } from './format.js';
 
 export interface XlsxMeta {
   partnership: string;
@@ -25,8 +26,12 @@ export interface XlsxMeta {
   /** Area ids → names, in config order (the whole partnership `all` is named after `partnership` when absent). */
   areas?: Array<{ id: string; name: string }>;
   /** Owners' commentary by indicator id: printed as text (neutralised like every other text cell). */
-  commentary?: Record<string, { story?: string; whatWorks?: string; actions?: string }>;
+  commentary?: Record<string, CommentaryText>;
+  /** Each locality's own commentary, by area id then indicator id: a "Locality commentary" sheet when any is held. */
+  areaCommentary?: Record<string, Record<string, CommentaryText>>;
 }
+
+type CommentaryText = { story?: string; whatWorks?: string; partners?: string; actions?: string; period?: string };
 
 export const RAG_TEXT: Record<Rag, string> = RAG_WORD;
 
@@ -39,15 +44,15 @@ const RAG_COLOURS: Record<Rag, { fill: string; font: string }> = {
   grey: { fill: 'FFE7E6E6', font: 'FF3A3A3A' },
 };
 
-const KIND_TEXT: Record<IndicatorDef['kind'], string> = { population_indicator: 'Population indicator', performance_measure: 'Performance measure' };
-const QUESTION_TEXT: Record<NonNullable<IndicatorDef['question']>, string> = {
-  how_much: 'How much did we do?',
-  how_well: 'How well did we do it?',
-  better_off: 'Is anyone better off?',
-};
-const POLARITY_TEXT: Record<IndicatorDef['polarity'], string> = { higher_is_better: 'Higher is better', lower_is_better: 'Lower is better', none: 'No polarity' };
+const RESERVED_SHEETS = ['Scorecard', 'Definitions', 'Locality commentary'];
 
-const RESERVED_SHEETS = ['Scorecard', 'Definitions'];
+const COMMENTARY_COLUMNS: Column[] = [
+  { header: 'Story behind the curve', width: 60, wrap: true },
+  { header: 'What works', width: 40, wrap: true },
+  { header: 'Partners with a role', width: 40, wrap: true },
+  { header: 'Actions', width: 50, wrap: true },
+];
+const commentaryCells = (c: CommentaryText | undefined) => [c?.story ?? null, c?.whatWorks ?? null, c?.partners ?? null, c?.actions ?? null];
 
 /** Excel number format for a unit. Percent values are 0–100 (as in results.json), so `%` is a literal suffix. */
 export function numberFormat(unit: Unit, decimals: number): string {
@@ -214,11 +219,7 @@ export async function renderXlsx(assessment: Assessment, meta: XlsxMeta): Promis
     { header: 'Comparator', width: 36, wrap: true },
     { header: 'Status', width: 80, wrap: true },
     { header: 'Series sheet', width: 24 },
-    ...(meta.commentary ? [
-      { header: 'Story behind the curve', width: 60, wrap: true },
-      { header: 'What works', width: 40, wrap: true },
-      { header: 'Actions', width: 50, wrap: true },
-    ] : []),
+    ...(meta.commentary ? COMMENTARY_COLUMNS : []),
   ];
   const scoreRows = assessment.indicators.map((ia) => {
     const { indicator: def, latest: v } = ia;
@@ -227,8 +228,8 @@ export async function renderXlsx(assessment: Assessment, meta: XlsxMeta): Promis
       def.id,
       def.title,
       priorityTitle.get(def.priority) ?? def.priority,
-      KIND_TEXT[def.kind] ?? def.kind,
-      def.question ? QUESTION_TEXT[def.question] : null,
+      KIND_LABEL[def.kind] ?? def.kind,
+      def.question ? QUESTION_LABEL[def.question] : null,
       v.periodLabel,
       shown(v, v.value),
       unitText(def.unit),
@@ -240,7 +241,7 @@ export async function renderXlsx(assessment: Assessment, meta: XlsxMeta): Promis
       comparatorText(def, v),
       v.sentence,
       sheetOf.get(def.id)!,
-      ...(meta.commentary ? [note?.story ?? null, note?.whatWorks ?? null, note?.actions ?? null] : []),
+      ...(meta.commentary ? commentaryCells(note) : []),
     ];
   });
   addTable(scorecard, scoreColumns, scoreRows, { freezeColumns: 2, ragColumn: 11 });
@@ -329,9 +330,9 @@ export async function renderXlsx(assessment: Assessment, meta: XlsxMeta): Promis
     sheetOf.get(def.id)!,
     def.description,
     priorityTitle.get(def.priority) ?? def.priority,
-    KIND_TEXT[def.kind] ?? def.kind,
-    def.question ? QUESTION_TEXT[def.question] : null,
-    POLARITY_TEXT[def.polarity] ?? def.polarity,
+    KIND_LABEL[def.kind] ?? def.kind,
+    def.question ? QUESTION_LABEL[def.question] : null,
+    POLARITY_LABEL[def.polarity] ?? def.polarity,
     unitText(def.unit),
     def.decimals,
     def.frequency,
@@ -345,6 +346,22 @@ export async function renderXlsx(assessment: Assessment, meta: XlsxMeta): Promis
     def.definitionVersion,
   ]);
   addTable(defs, defColumns, defRows, { freezeColumns: 1 });
+
+  // --- Locality commentary: what each locality wrote for its own pack, apart from the partnership's ----------
+  const localRows = (meta.areas ?? []).flatMap((area) => assessment.indicators.flatMap(({ indicator: def }) => {
+    const note = meta.areaCommentary?.[area.id]?.[def.id];
+    return note && (note.story || note.whatWorks || note.partners || note.actions) ? [[area.name, area.id, def.id, def.title, note.period ?? null, ...commentaryCells(note)]] : [];
+  }));
+  if (localRows.length) {
+    addTable(wb.addWorksheet('Locality commentary'), [
+      { header: 'Area', width: 20 },
+      { header: 'Area id', width: 12 },
+      { header: 'Indicator id', width: 24 },
+      { header: 'Indicator', width: 40, wrap: true },
+      { header: 'Written for period', width: 14 },
+      ...COMMENTARY_COLUMNS,
+    ], localRows, { freezeColumns: 4 });
+  }
 
   const buffer = await wb.xlsx.writeBuffer();
   const bytes = new Uint8Array(buffer as ArrayBuffer);

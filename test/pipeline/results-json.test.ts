@@ -17,7 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 interface Doc {
   schemaVersion: number; period: string;
   periods: Array<{ id: string }>;
-  indicators: Array<{ indicator: string; displayPeriods: string[]; spc: { signals: unknown[]; variationText: string } | null; forecast: { statusText: string } | null; exception: { isException: boolean; reasons: string[] }; commentary: { status: string } }>;
+  indicators: Array<{ indicator: string; displayPeriods: string[]; spc: { signals: unknown[]; variationText: string } | null; forecast: { statusText: string } | null; exception: { isException: boolean; reasons: string[] }; commentary: { status: string; areas: Array<{ area: string; status: string; writtenFor: string | null }> } }>;
   results: Array<Record<string, any>>;
 }
 let doc: Doc;
@@ -26,7 +26,7 @@ let schema: object;
 beforeAll(async () => {
   const project = path.join(dir, 'sample');
   await copySampleWithWarehouse(project);
-  await runPipeline({ projectDir: project, outDir: path.join(dir, 'out'), formats: ['json'], history: false, now: () => new Date('2026-11-20T09:00:00Z') });
+  await runPipeline({ projectDir: project, outDir: path.join(dir, 'out'), formats: ['json', 'xlsx'], history: false, now: () => new Date('2026-11-20T09:00:00Z') });
   doc = JSON.parse(readFileSync(path.join(dir, 'out', 'results.json'), 'utf8')) as Doc;
   const r = runCli(['schema', '--out', path.join(dir, 'schema')]);
   expect(r.status, r.stderr).toBe(0);
@@ -84,5 +84,38 @@ describe('results.json', () => {
     expect(suppressed.length).toBeGreaterThan(0);
     for (const r of suppressed) expect(r.suppression?.reason, `${r.indicator} ${r.period} ${r.area}`).toBeTruthy();
     expect(suppressed[0].figure).toBe('c');
+  });
+
+  it("records each locality's own commentary per indicator, apart from the partnership's", () => {
+    // The sample ships Central's text for smoking at delivery and child protection plans, and none for other localities.
+    const withLocal = doc.indicators.filter((i) => i.commentary.areas.length);
+    expect(withLocal.map((i) => i.indicator).sort()).toEqual(['child_protection_plans', 'smoking_at_delivery']);
+    for (const i of withLocal) expect(i.commentary.areas).toEqual([{ area: 'central', status: 'current', writtenFor: doc.period, updatedAt: '2026-11-12' }]);
+    // The partnership's status is its own: CAMHS waits have partnership text and no locality's.
+    const camhs = doc.indicators.find((i) => i.indicator === 'camhs_seen_within_4_weeks')!;
+    expect(camhs.commentary).toMatchObject({ status: 'current', areas: [] });
+  });
+
+  it("scorecard.xlsx holds the same localities' text on its own sheet, and the partnership's on the Scorecard", async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(dir, 'out', 'scorecard.xlsx'));
+    const rowsOf = (name: string) => {
+      const ws = wb.getWorksheet(name)!;
+      const header = (ws.getRow(1).values as unknown[]).slice(1);
+      const out: Array<Record<string, unknown>> = [];
+      ws.eachRow((row, r) => { if (r > 1) out.push(Object.fromEntries(header.map((h, i) => [String(h), row.getCell(i + 1).value]))); });
+      return out;
+    };
+    const local = rowsOf('Locality commentary');
+    const fromJson = doc.indicators.flatMap((i) => i.commentary.areas.map((a) => `${a.area} ${i.indicator}`));
+    expect(local.map((r) => `${r['Area id']} ${r['Indicator id']}`).sort()).toEqual(fromJson.sort());
+    const smokingCentral = local.find((r) => r['Indicator id'] === 'smoking_at_delivery')!;
+    expect(smokingCentral).toMatchObject({ Area: 'Central', 'Written for period': doc.period });
+    expect(String(smokingCentral['Story behind the curve'])).toMatch(/^Central is still above the partnership target/);
+    // The Scorecard's commentary is the partnership's, never a locality's.
+    const scorecard = rowsOf('Scorecard').find((r) => r['Indicator id'] === 'smoking_at_delivery')!;
+    expect(String(scorecard['Story behind the curve'])).toMatch(/^On target this quarter/);
+    expect(String(scorecard['Partners with a role'])).toMatch(/^Maternity services/);
   });
 });
