@@ -241,6 +241,14 @@ function validateIndicator(def: IndicatorDef, config: Config, y: YamlFile): Prob
       });
     }
   }
+  (def.spcOptions?.recalculateAt ?? []).forEach((id, i) => {
+    if (tryParsePeriodId(id)) return;
+    // Written under `spc:` or `spc_options:`; point at whichever the file holds.
+    const key = y.lineOf(['spc', 'recalculate_at', i]) !== undefined ? 'spc' : 'spc_options';
+    at([key, 'recalculate_at', i], 'BP_INDICATOR_RECALC_PERIOD', `SPC recalculation point "${id}" is not a period id, so the limits would never be recalculated there`, {
+      value: id, expected: 'a period id such as 2024-25-Q1 (or a year, 2024-25, meaning its first period)', fix: 'write the first period of the new process as 2024-25-Q1',
+    });
+  });
   if (def.baseline && !tryParsePeriodId(def.baseline.period)) {
     at(['baseline', 'period'], 'BP_INDICATOR_BASELINE_PERIOD', `baseline period "${def.baseline.period}" is not a period id`, { value: def.baseline.period, fix: 'write it as 2019-20 or 2019-20-Q4' });
   }

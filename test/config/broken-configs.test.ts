@@ -79,6 +79,7 @@ const cases: Record<string, Case> = {
   'measure without question': { code: 'BP_INDICATOR_NO_QUESTION', yamlPath: 'indicators.two_year_old_take_up.question', exit: 1, break: (r) => editFile(r, TAKE, 'question: how_well\n', '') },
   'target keyed by a non-period': { code: 'BP_INDICATOR_TARGET_PERIOD', yamlPath: 'indicators.two_year_old_take_up.targets.FY24', exit: 1, break: (r) => editFile(r, TAKE, '  default: {', '  FY24: {') },
   'baseline period not a period': { code: 'BP_INDICATOR_BASELINE_PERIOD', yamlPath: 'indicators.low_birth_weight.baseline.period', exit: 1, break: (r) => editFile(r, LBW, 'unit: percent', 'unit: percent\nbaseline: { period: last year, value: 8 }') },
+  'SPC recalculation point not a period': { code: 'BP_INDICATOR_RECALC_PERIOD', yamlPath: 'indicators.low_birth_weight.spc.recalculate_at.0', exit: 1, break: (r) => editFile(r, LBW, 'unit: percent', 'unit: percent\nspc:\n  recalculate_at: [April 2024]'), check: (p) => { expect(p.value).toBe('April 2024'); expect(p.line).toBeGreaterThan(0); } },
   'extends in a circle': {
     code: 'BP_INDICATOR_CIRCULAR', yamlPath: 'indicators.loop_a.extends', exit: 1,
     break: (r) => { put(r, 'indicators/loop_a.yaml', 'extends: loop_b.yaml\nid: loop_a\n'); put(r, 'indicators/loop_b.yaml', 'extends: loop_a.yaml\nid: loop_b\n'); },
