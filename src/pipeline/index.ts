@@ -15,6 +15,7 @@ import type { Assessment } from '../assess/index.js';
 import { renderPack, startBrowser, type BrowserLease, type RenderedFile } from './render.js';
 import { browserTimeoutFromEnv } from '../report/browser.js';
 import { warehouseNotWritable } from '../warehouse/db.js';
+import { maxRowsFromEnv } from '../measures/index.js';
 import { validationGate, type FreshnessReport, type Gate } from './freshness.js';
 import { removePreviousOutputs } from './stale.js';
 import { MANIFEST_FILE, relativePosix, renderManifest, type Manifest } from './manifest.js';
@@ -90,10 +91,12 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const outRefused = whyNotWritable(config.outputs.dir);
   const notWritable = [...(outRefused ? outNotWritableError(config.outputs.dir, outRefused).problems : []), warehouseNotWritable(config.warehousePath)].filter((p): p is Problem => p !== undefined);
   if (notWritable.length) throw new BoardpackError(notWritable);
-
-  // Issue #9: the browser starts now, while ingest and the measures run, instead of after the HTML is
-  // written; every path out of the run closes it (finally), so a run that fails early leaves no browser behind.
+  // A bad row limit is a usage error now, not after the ingest it would otherwise follow.
   const env = options.env ?? process.env;
+  maxRowsFromEnv(env);
+
+  // The browser starts now, while ingest and the measures run, instead of after the HTML is written; every
+  // path out of the run closes it (finally), so a run that fails early leaves no browser behind.
   const browserTimeoutMs = options.browserTimeoutMs ?? browserTimeoutFromEnv(env);
   const wantsPdf = config.outputs.formats.includes('pdf');
   const outDir = config.outputs.dir;

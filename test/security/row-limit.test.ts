@@ -52,6 +52,19 @@ describe('rows an indicator may return', () => {
     expect(bad.stderr).toMatch(/BOARDPACK_MAX_INDICATOR_ROWS="lots" is not a positive whole number/);
   }, 300_000);
 
+  it('a bad BOARDPACK_MAX_INDICATOR_ROWS is refused before anything is ingested, and by validate', async () => {
+    const root = await makeProject({});
+    const env = { BOARDPACK_MAX_INDICATOR_ROWS: '1e6' };
+    const run = runCli(['run', '--project', root, '--no-pdf', '--out', path.join(root, 'out')], { env });
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/BOARDPACK_MAX_INDICATOR_ROWS="1e6" is not a positive whole number/);
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/ingest \w+: loaded/);
+    expect(existsSync(path.join(root, '.boardpack', 'warehouse.duckdb'))).toBe(false);
+    const validate = runCli(['validate', '--project', root], { env });
+    expect(validate.status, validate.stderr).toBe(2);
+    expect(validate.stderr).toMatch(/BOARDPACK_MAX_INDICATOR_ROWS="1e6"/);
+  }, 120_000);
+
   it('the default refuses the 40-million-row definition with its count, in bounded memory', async () => {
     expect(defaultMaxRows({ periodType: 'month' }, 50)).toBe(50 * 12 * 200);
     expect(defaultMaxRows({ periodType: 'fy_quarter' }, 3)).toBe(MIN_MAX_ROWS);
