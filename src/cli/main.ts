@@ -59,6 +59,7 @@ export function buildProgram(): Command {
   const outOpt = (def: string) => new Option('-o, --out <dir>', 'folder for the board pack and its artifacts').default(def).env('BOARDPACK_OUT');
   const periodOpt = () => new Option('--period <id>', 'report period id, e.g. 2026-27-Q2 (default: latest with data)').env('BOARDPACK_PERIOD');
   const browserOpt = () => new Option('--browser <path>', 'Chrome/Chromium/Edge executable for the PDF (default: found automatically)').env('BOARDPACK_BROWSER');
+  const warehouseOpt = () => new Option('--warehouse <file>', 'warehouse file (default: warehouse in boardpack.yaml, else .boardpack/warehouse.duckdb)').env('BOARDPACK_WAREHOUSE');
   const strictOpt = () => new Option('--strict', 'exit 3 when any gate fails: a source late or missing for the period, an indicator not computed, an error (also BOARDPACK_STRICT=1)');
   const jsonOpt = () => new Option('--json', 'print one machine-readable summary of the run on stdout (files with sha256, counts, gates, timings)');
   /** The options `demo` and `run` share: what to render and how strictly. */
@@ -83,7 +84,7 @@ export function buildProgram(): Command {
     .addOption(projectOpt())
     .addOption(periodOpt())
     .addOption(new Option('-o, --out <dir>', 'output folder (default: outputs.dir in boardpack.yaml, else out/)').env('BOARDPACK_OUT'))
-    .addOption(new Option('--warehouse <file>', 'warehouse file (default: warehouse in boardpack.yaml, else .boardpack/warehouse.duckdb)').env('BOARDPACK_WAREHOUSE')))
+    .addOption(warehouseOpt()))
     .action(lazy(() => import('./commands/run.js')));
 
   program.command('commentary')
@@ -122,6 +123,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--file <path...>', 'only these files (each loads into the source whose path it matches, or the one --source)'))
     .addOption(new Option('--force', 'reload even when files are unchanged'))
     .addOption(new Option('--max-errors <n>', 'list at most this many problems (all are still checked, counted and written to the validation report)').default('50'))
+    .addOption(warehouseOpt())
     .action(lazy(() => import('./commands/ingest.js')));
 
   program.command('status')
@@ -133,6 +135,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--csv <file>', 'with --chase: also write the list as a mail-merge CSV'))
     .addOption(new Option('--templates <dir>', 'with --chase: write each listed source\'s request workbook into DIR, with the mail-merge CSV (chase.csv) beside them'))
     .addOption(new Option('--no-ingest', 'with --chase: read the warehouse as it is, without loading what changed on disk first'))
+    .addOption(warehouseOpt())
     .action(lazy(() => import('./commands/status.js')));
 
   program.command('request')
@@ -143,6 +146,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'a workbook, or a header-only CSV with a README').choices(['xlsx', 'csv']).default('xlsx'))
     .addOption(new Option('-o, --out <dir>', 'folder to write the templates to (default: requests/ in the project)'))
     .addOption(new Option('--no-ingest', 'read the warehouse as it is, without loading what changed on disk first'))
+    .addOption(warehouseOpt())
     .action(lazy(() => import('./commands/request.js')));
 
   program.command('schema')

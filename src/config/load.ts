@@ -129,11 +129,13 @@ export async function loadProject(dir: string): Promise<LoadResult> {
 }
 
 /** Like loadProject, but throws one BoardpackError listing every error (warnings are returned). */
-export async function loadProjectOrThrow(dir: string): Promise<{ project: Project; warnings: Problem[] }> {
+export async function loadProjectOrThrow(dir: string, overrides: { warehousePath?: string } = {}): Promise<{ project: Project; warnings: Problem[] }> {
   const res = await loadProject(dir);
   const errors = res.problems.filter((p) => p.severity === 'error');
   if (!res.project || errors.some((p) => p.code.startsWith('BP_CONFIG'))) throw new BoardpackError(errors.length ? errors : res.problems);
-  return { project: res.project, warnings: res.problems };
+  // `--warehouse` (or BOARDPACK_WAREHOUSE) names another warehouse file than boardpack.yaml's.
+  const project = overrides.warehousePath ? { ...res.project, config: { ...res.project.config, warehousePath: path.resolve(overrides.warehousePath) } } : res.project;
+  return { project, warnings: res.problems };
 }
 
 function listIndicatorFiles(entries: string[], root: string, yaml: YamlFile, problems: Problem[]): string[] {

@@ -3,7 +3,7 @@
  * --max-errors capping the listing but not the checking, the full validation report in .boardpack/,
  * --file, plain output without control characters, and status as text and JSON.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -58,5 +58,22 @@ describe('boardpack ingest', () => {
     const parsed = JSON.parse(json.stdout) as { sources: Array<{ source: string; rows: number; changes: Array<{ period: string; added: number }> }> };
     expect(parsed.sources.map((s) => s.source)).toEqual(['health', 'schools', 'early_help']);
     expect(parsed.sources[1].changes).toEqual([{ period: 'AY2025-26-T1', rowsBefore: 0, rowsAfter: 2, added: 2, removed: 0, revised: 0 }]);
+  });
+
+  it('--warehouse (or BOARDPACK_WAREHOUSE) loads into and reads from another warehouse file, leaving the project\'s own alone', async () => {
+    const root = await makeProject();
+    const other = path.join(root, 'elsewhere', 'w.duckdb');
+    const r = runCli(['ingest', '--project', root, '--warehouse', other]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(other)).toBe(true);
+    expect(existsSync(path.join(root, '.boardpack', 'warehouse.duckdb'))).toBe(false);
+    expect(existsSync(path.join(root, 'elsewhere', 'validation-report.csv'))).toBe(true);
+    const viaEnv = runCli(['status', '--project', root, '--json'], { env: { BOARDPACK_WAREHOUSE: other } });
+    expect(viaEnv.status, viaEnv.stderr).toBe(0);
+    const loaded = JSON.parse(viaEnv.stdout) as { sources: Array<{ rows: number }> };
+    expect(loaded.sources.every((s) => s.rows > 0)).toBe(true);
+    // The project's own warehouse was never made: status there reads as never loaded.
+    const own = JSON.parse(runCli(['status', '--project', root, '--json']).stdout) as { sources: Array<{ rows: number }> };
+    expect(own.sources.every((s) => s.rows === 0)).toBe(true);
   });
 });

@@ -10,8 +10,8 @@ import { chaseList, renderChase, renderChaseCsv } from '../../request/chase.js';
 import { requestClock, resolveReportPeriod, withWarehouse, writeRequest } from '../../request/index.js';
 import type { CliLogger } from '../log.js';
 
-export default async function chase(log: CliLogger, opts: { project?: string; period?: string; json?: boolean; csv?: string; templates?: string; ingest?: boolean }): Promise<number> {
-  const { project } = await loadProjectOrThrow(path.resolve(opts.project ?? '.'));
+export default async function chase(log: CliLogger, opts: { project?: string; warehouse?: string; period?: string; json?: boolean; csv?: string; templates?: string; ingest?: boolean }): Promise<number> {
+  const { project } = await loadProjectOrThrow(path.resolve(opts.project ?? '.'), { warehousePath: opts.warehouse });
   const config = project.config;
   const now = requestClock();
   const today = now.toISOString().slice(0, 10);

@@ -8,8 +8,8 @@ import { loadProjectOrThrow } from '../../config/load.js';
 import { chooseSources, requestClock, resolveReportPeriod, withWarehouse, writeRequest } from '../../request/index.js';
 import type { CliLogger } from '../log.js';
 
-export default async function request(log: CliLogger, opts: { project?: string; source?: string[]; period?: string; format?: string; out?: string; ingest?: boolean }): Promise<number> {
-  const { project } = await loadProjectOrThrow(path.resolve(opts.project ?? '.'));
+export default async function request(log: CliLogger, opts: { project?: string; warehouse?: string; source?: string[]; period?: string; format?: string; out?: string; ingest?: boolean }): Promise<number> {
+  const { project } = await loadProjectOrThrow(path.resolve(opts.project ?? '.'), { warehousePath: opts.warehouse });
   const config = project.config;
   const now = requestClock();
   const today = now.toISOString().slice(0, 10);

@@ -10,9 +10,9 @@ import { openWarehouse } from '../../warehouse/db.js';
 import { readStatus, renderStatus } from '../../warehouse/status.js';
 import type { CliLogger } from '../log.js';
 
-export default async function status(log: CliLogger, opts: { project?: string; json?: boolean; chase?: boolean }): Promise<number> {
+export default async function status(log: CliLogger, opts: { project?: string; warehouse?: string; json?: boolean; chase?: boolean }): Promise<number> {
   if (opts.chase) return (await import('./chase.js')).default(log, opts);
-  const { project } = await loadProjectOrThrow(path.resolve(opts.project ?? '.'));
+  const { project } = await loadProjectOrThrow(path.resolve(opts.project ?? '.'), { warehousePath: opts.warehouse });
   const config = project.config;
   const today = new Date().toISOString().slice(0, 10);
   let statuses;
