@@ -2,10 +2,14 @@
  * Issue #10, the catalogue of bad inputs, continued (test/ingest/bad-inputs.test.ts and test/config hold the
  * first ones): config, indicator, template and extract cases run through the real CLI after a good load.
  * Each asserts a coded error (no stack trace, exit 1) and that the previously loaded data is intact.
+ *
+ * The good load is done once, through the CLI; each case breaks its own copy of that loaded project (a closed
+ * DuckDB file is a whole database, so the copy is the load as the CLI left it).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { editFile, makeProject } from '../helpers/project.js';
 import { openWarehouse } from '../../src/warehouse/db.js';
@@ -62,13 +66,27 @@ async function counts(warehouse: string): Promise<Record<string, number>> {
 }
 
 describe('bad inputs through the CLI: coded error, previous data intact', () => {
-  for (const c of cases) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bp-bad-inputs-'));
+  let loaded: string | undefined;
+  let before: Record<string, number>;
+  beforeAll(async () => {
+    loaded = await makeProject();
+    const good = runCli(['ingest', '--project', loaded]);
+    expect(good.status, good.stderr).toBe(0);
+    before = await counts(path.join(loaded, '.boardpack', 'warehouse.duckdb'));
+    expect(Object.values(before).every((n) => n > 0), JSON.stringify(before)).toBe(true);
+  }, 300_000);
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    if (loaded) rmSync(path.dirname(loaded), { recursive: true, force: true });
+  });
+
+  cases.forEach((c, i) => {
     it(`${c.name} → ${c.code}…`, async () => {
-      const root = await makeProject();
-      const good = runCli(['ingest', '--project', root]);
-      expect(good.status, good.stderr).toBe(0);
+      const root = path.join(dir, String(i));
+      cpSync(loaded!, root, { recursive: true });
       const warehouse = path.join(root, '.boardpack', 'warehouse.duckdb');
-      const before = await counts(warehouse);
+      expect(await counts(warehouse)).toEqual(before);
       c.break(root);
       const run = runCli(['run', '--project', root, '--no-pdf']);
       expect(run.status, run.stderr).toBe(1);
@@ -76,7 +94,7 @@ describe('bad inputs through the CLI: coded error, previous data intact', () => 
       expect(run.stderr).not.toMatch(/unexpected error|\n\s+at \S+ \(/);
       expect(await counts(warehouse)).toEqual(before);
     }, 300_000);
-  }
+  });
   it('the stray file outside the project was never written', () => {
     expect(() => readFileSync('/tmp/bp-should-not-exist.csv')).toThrow();
   });
