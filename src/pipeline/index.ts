@@ -23,7 +23,6 @@ import { computeLoaded, loadRunProject, StepClock, type ComputeOptions, type Log
 import { browserIdentity, likelyReusable, packKey, reusable, toolFingerprint } from './reuse.js';
 import { CHART_STORE_FILE, openChartStore } from './chart-store.js';
 import type { Config } from '../config/types.js';
-import { emitCompiledSql, emitResultsJson, emitValidationReport } from './emit.js';
 
 export { computePack, defaultClock, STEPS, type ComputeOptions, type Logger, type PackResult, type Step } from './compute.js';
 
@@ -125,6 +124,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       return finish({ pack, problems, files: reusedFiles(outDir, previous), manifestPath: path.join(outDir, MANIFEST_FILE), reusedFrom: previous.generatedAt });
     }
     if (wantsPdf && !lease) lease = launch();
+    // The emitters (and the report modules behind them) are loaded only now: a run that keeps its outputs never needs them.
+    const { emitCompiledSql, emitResultsJson, emitValidationReport } = await import('./emit.js');
 
     // emit: every output is written from the computed pack
     const refused = ensureWritableFolder(outDir);

@@ -15,10 +15,8 @@ import { writeFileAtomic } from '../core/atomic-write.js';
 import { sha256Text } from '../core/hash.js';
 import type { Config } from '../config/types.js';
 import type { Assessment } from '../assess/types.js';
-import { buildReportModel, renderHtml } from '../report/index.js';
-import type { Commentary, ReportMeta } from '../report/model.js';
-import { areaAssessment, exceptionIds } from '../report/variants.js';
-import { useChartStore, type ChartStore } from '../report/charts.js';
+import type { Commentary, ReportMeta, ReportModel } from '../report/model.js';
+import type { ChartStore } from '../report/charts.js';
 import type { Logger } from './index.js';
 
 export interface RenderedFile { format: 'html' | 'pdf' | 'xlsx' | 'json'; path: string; sha256: string }
@@ -130,6 +128,11 @@ export async function renderPack(config: Config, assessment: Assessment, options
   const problems: Problem[] = [];
   const formats = config.outputs.formats;
   if (!formats.some((f) => f !== 'json')) return { files, problems };
+  // The renderers (ECharts, Handlebars, the sections) are loaded only when a pack is rendered: a run that keeps
+  // its previous outputs, or `commentary export` reading the commentary through this module, never loads them.
+  const [{ buildReportModel, renderHtml }, { areaAssessment, exceptionIds }, { useChartStore }] = await Promise.all([
+    import('../report/index.js'), import('../report/variants.js'), import('../report/charts.js'),
+  ]);
   const write = async (format: RenderedFile['format'], name: string, data: string | Uint8Array, into: RenderedFile[] = files) => {
     const file = path.join(options.outDir, name);
     await writeFileAtomic(file, data);
@@ -188,7 +191,7 @@ export async function renderPack(config: Config, assessment: Assessment, options
   const htmls: Array<{ pack: Pack; html: string }> = [];
   for (const pack of packs) {
     const previousStore = useChartStore(options.charts);
-    let model: ReturnType<typeof buildReportModel>;
+    let model: ReportModel;
     try {
       model = buildReportModel(pack.config, pack.assessment, {
         generatedAt: options.generatedAt,
