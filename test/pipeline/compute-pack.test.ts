@@ -30,7 +30,7 @@ describe('computePack', () => {
     const out = path.join(dir, 'out');
     const run = await runPipeline({ projectDir: project, outDir: out, formats: ['json'], now: at, history: false });
     const written = readFileSync(path.join(out, 'results.json'), 'utf8');
-    const fromPack = buildResultsJson(pack.project.config, pack.assessment, { generatedAt: pack.generatedAt, inputs: pack.inputs.map(({ source, path: p, sha256, rows }) => ({ source, path: p, sha256, rows })), commentary: pack.commentary });
+    const fromPack = buildResultsJson(pack.project.config, pack.assessment, { generatedAt: pack.generatedAt, inputs: pack.inputs.map(({ source, path: p, sha256, rows }) => ({ source, path: p, sha256, rows })), commentary: pack.commentary, areaCommentary: pack.areaCommentary });
     expect(JSON.parse(fromPack).results).toEqual(JSON.parse(written).results);
     expect(fromPack).toBe(written);
     expect(pack.runId).toBe(run.runId);
