@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { openWarehouse } from '../../src/warehouse/db.js';
 import { editFile, makeProject, readText } from '../helpers/project.js';
-import { ingestFolder } from '../helpers/ingest.js';
+import { ingestFolder, loadedProjectCopies } from '../helpers/ingest.js';
 
 const SCHOOLS = 'extracts/schools.csv';
 const HEADER = 'term,locality,eligible_2yo,taking_place';
@@ -58,10 +58,12 @@ async function withRepeatedColumn(file: string): Promise<Uint8Array> {
 }
 
 describe('broken inputs', () => {
+  // One good load of the init project for all the cases; each breaks a source in its own copy of it.
+  const loadedCopy = loadedProjectCopies();
   for (const c of cases) {
     it(`${c.name} → ${c.code}, previous data kept`, async () => {
-      const root = await makeProject();
-      const before = await ingestFolder(root);
+      const before = await loadedCopy();
+      const { root } = before;
       expect(before.report.problems.filter((p) => p.severity === 'error')).toEqual([]);
       const source = before.config.sources.find((s) => path.resolve(root, s.relativePath) === path.resolve(root, c.file))!;
       let content = c.content;

@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { openWarehouse } from '../../src/warehouse/db.js';
 import { editFile, makeProject } from '../helpers/project.js';
-import { ingestFolder } from '../helpers/ingest.js';
+import { ingestFolder, loadedProjectCopies } from '../helpers/ingest.js';
 
 const SCHOOLS = 'extracts/schools.csv';
 const HEADER = 'term,locality,eligible_2yo,taking_place';
@@ -107,9 +107,12 @@ const cases: Case[] = [
   },
 ];
 
+/** One good load of the init project for all the cases; each breaks a source in its own copy of it. */
+const loadedCopy = loadedProjectCopies();
+
 async function setUp(c: Case) {
-  const root = await makeProject();
-  const before = await ingestFolder(root);
+  const before = await loadedCopy();
+  const { root } = before;
   expect(before.report.problems.filter((p) => p.severity === 'error')).toEqual([]);
   for (const [from, to] of c.yaml ?? []) editFile(root, 'boardpack.yaml', from, to);
   for (const [rel, content] of Object.entries(c.files)) {
