@@ -19,7 +19,7 @@ import type ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
 import { BoardpackError, UsageError, problem, type Problem } from '../core/errors.js';
 import type { SourceDef } from '../config/types.js';
-import type { Warehouse } from '../warehouse/db.js';
+import { quoteLiteral, type Warehouse } from '../warehouse/db.js';
 import { detectHeaderRow, matchHeaders } from './headers.js';
 import { RAW_TABLE } from './raw-table.js';
 
@@ -102,6 +102,8 @@ export interface ZipScan {
   inflatedBytes: number;
   /** `xl/workbook.xml` and its relationships, as text (when present and under 5 MB). */
   indexParts: Map<string, string>;
+  /** Every part's name, in the zip's order. */
+  parts: string[];
 }
 
 function openZip(file: string): Promise<yauzl.ZipFile> {
@@ -211,7 +213,7 @@ export async function scanXlsxZip(file: string, relFile: string, maxBytes = xlsx
     zip.close();
   }
   await checkLayout(file, spans, unreadable);
-  return { inflatedBytes: inflated, indexParts };
+  return { inflatedBytes: inflated, indexParts, parts: spans.map((e) => e.name) };
 }
 
 interface EntrySpan { name: string; offset: number; compressedSize: number; method: number; flags: number; zip64: boolean }
@@ -300,137 +302,159 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
   // Before exceljs inflates anything: the whole workbook within the limit (and its sheet names on the way).
   const scan = await scanXlsxZip(file, relFile);
   const names = sheetNamesFromIndex(scan.indexParts.get('xl/workbook.xml'), scan.indexParts.get('xl/_rels/workbook.xml.rels'));
-  const problems: Problem[] = [];
-  const appender = await wh.conn.createAppender(RAW_TABLE, 'main', 'temp');
-  const put = (v: string | undefined) => { if (v === undefined || v === '') appender.appendNull(); else appender.appendVarchar(v); };
-  let rows = 0;
-  const seenSheets: string[] = [];
-  const readSheets: string[] = [];
-  // Lower-cased once: the first cell of every row is tested against them.
-  const skipMatching = source.skipRowsMatching.map((m) => m.toLowerCase());
-  const skipRows = source.skipRows ?? 0;
-  try {
-    const { default: Excel } = await import('exceljs');
-    const reader = new Excel.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
-    // exceljs names a sheet from its parsed workbook.xml and throws ("reading 'sheets'") when a sheet is reached
-    // before that model exists, which happens now and then on workbooks exceljs itself wrote. The names come
-    // from our own scan of the index instead (below), so an absent model only means an unnamed sheet here.
-    let model: { sheets?: unknown[] } | undefined;
-    Object.defineProperty(reader, 'model', { get: () => model ?? { sheets: [] }, set: (m) => { model = m; }, configurable: true });
-    for await (const ws of reader) {
-      const w = ws as unknown as { name: string; id: number | string };
-      const sheetName = w.name === `Sheet${w.id}` && names.get(String(w.id)) ? names.get(String(w.id))! : w.name;
-      seenSheets.push(sheetName);
-      if (source.sheets && !source.sheets.some((s) => s.trim().toLowerCase() === sheetName.trim().toLowerCase())) {
-        // A sheet not read is still drained: exceljs keeps a sheet that precedes the shared strings in a temp file
-        // whose read stream opens lazily, and deletes the file when the next sheet is asked for, so an unread
-        // sheet's stream could fail to open after the delete (an uncaught ENOENT that ended the process).
-        for await (const _row of ws) { /* drained */ }
-        continue;
-      }
-      readSheets.push(sheetName);
-      const buffered: string[][] = [];
-      const rowNumbers: number[] = [];
-      let headerIdx = 0;
-      let index: Map<string, number> | undefined;
-      // Contract column position → worksheet column index (or -1), fixed once the header is matched.
-      let colIdx: number[] = [];
-      let wide: number[] = [];
-      let namesToAt = -1;
-      let valuesToAt = -1;
-      let headerRow: string[] = [];
-      const emit = (values: string[], rowNumber: number) => {
-        if (skipMatching.length) {
-          const first = (values[0] ?? '').toLowerCase();
-          if (skipMatching.some((m) => first.includes(m))) return;
+  // exceljs's unzip loop now and then ends before the last parts under load (seen about once in a thousand
+  // reads): the shared strings or a later sheet are then never read, and cells come back as bare string
+  // indexes. Every read is checked against the zip's own list of parts and done again when it fell short,
+  // so a workbook is never loaded with text or sheets missing.
+  const sheetParts = scan.parts.filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)).length;
+  const hasSharedStrings = scan.parts.includes('xl/sharedStrings.xml');
+  for (let attempt = 1; ; attempt++) {
+    const read = await readOnce();
+    if (read.sheetsRead >= sheetParts && (read.sharedStringsRead || !hasSharedStrings)) return read.result;
+    await wh.run(`DELETE FROM temp.${RAW_TABLE} WHERE _file = ${quoteLiteral(relFile)}`);
+    if (attempt === 3) {
+      throw new BoardpackError(problem('BP_INGEST_XLSX_UNREADABLE', `the workbook cannot be read: three reads in a row stopped before its last part (${read.sheetsRead} of ${sheetParts} sheets${hasSharedStrings && !read.sharedStringsRead ? ', shared strings not reached' : ''})`, {
+        file: relFile, fix: 'run again; if it happens every time, open the workbook in Excel, save it again, and resend',
+      }));
+    }
+  }
+
+  async function readOnce(): Promise<{ result: { rows: number; problems: Problem[]; sheets: string[] }; sheetsRead: number; sharedStringsRead: boolean }> {
+    const problems: Problem[] = [];
+    const appender = await wh.conn.createAppender(RAW_TABLE, 'main', 'temp');
+    const put = (v: string | undefined) => { if (v === undefined || v === '') appender.appendNull(); else appender.appendVarchar(v); };
+    let rows = 0;
+    const seenSheets: string[] = [];
+    const readSheets: string[] = [];
+    let sheetsRead = 0;
+    let reader: ExcelJS.stream.xlsx.WorkbookReader | undefined;
+    // Lower-cased once: the first cell of every row is tested against them.
+    const skipMatching = source.skipRowsMatching.map((m) => m.toLowerCase());
+    const skipRows = source.skipRows ?? 0;
+    try {
+      const { default: Excel } = await import('exceljs');
+      reader = new Excel.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
+      // exceljs names a sheet from its parsed workbook.xml and throws ("reading 'sheets'") when a sheet is reached
+      // before that model exists, which happens now and then on workbooks exceljs itself wrote. The names come
+      // from our own scan of the index instead (below), so an absent model only means an unnamed sheet here.
+      let model: { sheets?: unknown[] } | undefined;
+      Object.defineProperty(reader, 'model', { get: () => model ?? { sheets: [] }, set: (m) => { model = m; }, configurable: true });
+      for await (const ws of reader) {
+        sheetsRead++;
+        const w = ws as unknown as { name: string; id: number | string };
+        const sheetName = w.name === `Sheet${w.id}` && names.get(String(w.id)) ? names.get(String(w.id))! : w.name;
+        seenSheets.push(sheetName);
+        if (source.sheets && !source.sheets.some((s) => s.trim().toLowerCase() === sheetName.trim().toLowerCase())) {
+          // A sheet not read is still drained: exceljs keeps a sheet that precedes the shared strings in a temp file
+          // whose read stream opens lazily, and deletes the file when the next sheet is asked for, so an unread
+          // sheet's stream could fail to open after the delete (an uncaught ENOENT that ended the process).
+          for await (const _row of ws) { /* drained */ }
+          continue;
         }
-        if (source.wide) {
-          // Wide layout: one raw row per unpivoted header that has a value in this row.
-          for (const wc of wide) {
-            const cell = values[wc] ?? '';
-            if (cell === '') continue;
-            appender.appendVarchar(relFile);
-            appender.appendVarchar(sheetName);
-            appender.appendInteger(rowNumber);
-            for (let c = 0; c < colIdx.length; c++) {
-              if (c === namesToAt) put(headerRow[wc]);
-              else if (c === valuesToAt) put(cell);
-              else put(colIdx[c] >= 0 ? values[colIdx[c]] : undefined);
+        readSheets.push(sheetName);
+        const buffered: string[][] = [];
+        const rowNumbers: number[] = [];
+        let headerIdx = 0;
+        let index: Map<string, number> | undefined;
+        // Contract column position → worksheet column index (or -1), fixed once the header is matched.
+        let colIdx: number[] = [];
+        let wide: number[] = [];
+        let namesToAt = -1;
+        let valuesToAt = -1;
+        let headerRow: string[] = [];
+        const emit = (values: string[], rowNumber: number) => {
+          if (skipMatching.length) {
+            const first = (values[0] ?? '').toLowerCase();
+            if (skipMatching.some((m) => first.includes(m))) return;
+          }
+          if (source.wide) {
+            // Wide layout: one raw row per unpivoted header that has a value in this row.
+            for (const wc of wide) {
+              const cell = values[wc] ?? '';
+              if (cell === '') continue;
+              appender.appendVarchar(relFile);
+              appender.appendVarchar(sheetName);
+              appender.appendInteger(rowNumber);
+              for (let c = 0; c < colIdx.length; c++) {
+                if (c === namesToAt) put(headerRow[wc]);
+                else if (c === valuesToAt) put(cell);
+                else put(colIdx[c] >= 0 ? values[colIdx[c]] : undefined);
+              }
+              appender.endRow();
+              rows++;
+              if (progress && rows % 5000 === 0) progress(rows);
             }
-            appender.endRow();
-            rows++;
-            if (progress && rows % 5000 === 0) progress(rows);
+            return;
           }
-          return;
-        }
-        appender.appendVarchar(relFile);
-        appender.appendVarchar(sheetName);
-        appender.appendInteger(rowNumber);
-        for (let c = 0; c < colIdx.length; c++) put(colIdx[c] >= 0 ? values[colIdx[c]] : undefined);
-        appender.endRow();
-        rows++;
-        if (progress && rows % 5000 === 0) progress(rows);
-      };
-      const settleHeader = () => {
-        // An explicit header row is a worksheet row number; empty rows are not streamed, so look it up.
-        if (source.headerRow !== 'auto') headerIdx = Math.max(0, rowNumbers.indexOf(source.headerRow));
-        else headerIdx = detectHeaderRow(buffered, source);
-        headerRow = buffered[headerIdx] ?? [];
-        const where = { file: relFile, sheet: sheetName, row: rowNumbers[headerIdx] };
-        const m = matchHeaders(headerRow, source, where);
-        problems.push(...m.problems);
-        index = m.index;
-        wide = m.wide;
-        colIdx = cols.map((c) => m.index.get(c) ?? -1);
-        namesToAt = source.wide ? cols.indexOf(source.wide.namesTo) : -1;
-        valuesToAt = source.wide ? cols.indexOf(source.wide.valuesTo) : -1;
-        if (m.problems.some((p) => p.severity === 'error')) return false;
-        for (let i = headerIdx + 1; i < buffered.length; i++) {
-          if (!buffered[i].every((v) => v === '')) emit(buffered[i], rowNumbers[i]);
-        }
-        return true;
-      };
-      let ok = true;
-      for await (const row of ws) {
-        const r = row as ExcelJS.Row;
-        if (r.number <= skipRows) continue;
-        const values: string[] = [];
-        let empty = true;
-        r.eachCell({ includeEmpty: false }, (cell, col) => {
-          const v = cellText(cell.value).trim();
-          values[col - 1] = v;
-          if (v !== '') empty = false;
-        });
-        if (!index) {
-          for (let i = 0; i < values.length; i++) if (values[i] === undefined) values[i] = '';
-          // Rows before the header is known are kept, so a title block above the header can be skipped.
-          buffered.push(values);
-          rowNumbers.push(r.number);
-          if (buffered.length >= 30 || (source.headerRow !== 'auto' && r.number > source.headerRow)) {
-            ok = settleHeader();
-            if (!ok) break;
+          appender.appendVarchar(relFile);
+          appender.appendVarchar(sheetName);
+          appender.appendInteger(rowNumber);
+          for (let c = 0; c < colIdx.length; c++) put(colIdx[c] >= 0 ? values[colIdx[c]] : undefined);
+          appender.endRow();
+          rows++;
+          if (progress && rows % 5000 === 0) progress(rows);
+        };
+        const settleHeader = () => {
+          // An explicit header row is a worksheet row number; empty rows are not streamed, so look it up.
+          if (source.headerRow !== 'auto') headerIdx = Math.max(0, rowNumbers.indexOf(source.headerRow));
+          else headerIdx = detectHeaderRow(buffered, source);
+          headerRow = buffered[headerIdx] ?? [];
+          const where = { file: relFile, sheet: sheetName, row: rowNumbers[headerIdx] };
+          const m = matchHeaders(headerRow, source, where);
+          problems.push(...m.problems);
+          index = m.index;
+          wide = m.wide;
+          colIdx = cols.map((c) => m.index.get(c) ?? -1);
+          namesToAt = source.wide ? cols.indexOf(source.wide.namesTo) : -1;
+          valuesToAt = source.wide ? cols.indexOf(source.wide.valuesTo) : -1;
+          if (m.problems.some((p) => p.severity === 'error')) return false;
+          for (let i = headerIdx + 1; i < buffered.length; i++) {
+            if (!buffered[i].every((v) => v === '')) emit(buffered[i], rowNumbers[i]);
           }
-        } else if (ok && !empty) emit(values, r.number);
+          return true;
+        };
+        let ok = true;
+        for await (const row of ws) {
+          const r = row as ExcelJS.Row;
+          if (r.number <= skipRows) continue;
+          const values: string[] = [];
+          let empty = true;
+          r.eachCell({ includeEmpty: false }, (cell, col) => {
+            const v = cellText(cell.value).trim();
+            values[col - 1] = v;
+            if (v !== '') empty = false;
+          });
+          if (!index) {
+            for (let i = 0; i < values.length; i++) if (values[i] === undefined) values[i] = '';
+            // Rows before the header is known are kept, so a title block above the header can be skipped.
+            buffered.push(values);
+            rowNumbers.push(r.number);
+            if (buffered.length >= 30 || (source.headerRow !== 'auto' && r.number > source.headerRow)) {
+              ok = settleHeader();
+              if (!ok) break;
+            }
+          } else if (ok && !empty) emit(values, r.number);
+        }
+        if (!index && ok && buffered.length) settleHeader();
       }
-      if (!index && ok && buffered.length) settleHeader();
+    } catch (e) {
+      if (e instanceof BoardpackError) throw e;
+      throw new BoardpackError(problem('BP_INGEST_XLSX_UNREADABLE', `the workbook cannot be read: ${(e as Error).message?.split('\n')[0]}`, {
+        file: relFile, fix: 'the file may be truncated or damaged: open it in Excel, save it again, and resend',
+      }), { cause: e });
+    } finally {
+      appender.closeSync();
     }
-  } catch (e) {
-    if (e instanceof BoardpackError) throw e;
-    throw new BoardpackError(problem('BP_INGEST_XLSX_UNREADABLE', `the workbook cannot be read: ${(e as Error).message?.split('\n')[0]}`, {
-      file: relFile, fix: 'the file may be truncated or damaged: open it in Excel, save it again, and resend',
-    }), { cause: e });
-  } finally {
-    appender.closeSync();
-  }
-  if (source.sheets) {
-    for (const s of source.sheets) {
-      if (!seenSheets.some((x) => x.trim().toLowerCase() === s.trim().toLowerCase())) {
-        problems.push(problem('BP_INGEST_SHEET_MISSING', `sheet "${s}" is not in the workbook`, { file: relFile, sheet: s, value: s, expected: `one of ${seenSheets.join(', ')}`, fix: 'correct `sheets:` in the source contract, or ask the partner which sheet holds the data' }));
+    if (source.sheets) {
+      for (const s of source.sheets) {
+        if (!seenSheets.some((x) => x.trim().toLowerCase() === s.trim().toLowerCase())) {
+          problems.push(problem('BP_INGEST_SHEET_MISSING', `sheet "${s}" is not in the workbook`, { file: relFile, sheet: s, value: s, expected: `one of ${seenSheets.join(', ')}`, fix: 'correct `sheets:` in the source contract, or ask the partner which sheet holds the data' }));
+        }
       }
     }
+    if (rows === 0 && !problems.some((p) => p.severity === 'error')) {
+      problems.push(problem('BP_INGEST_NO_ROWS', 'the workbook has no data rows', { file: relFile, fix: 'check the sheet names and the header row' }));
+    }
+    return { result: { rows, problems, sheets: readSheets }, sheetsRead, sharedStringsRead: (reader as unknown as { sharedStrings?: unknown }).sharedStrings !== undefined };
   }
-  if (rows === 0 && !problems.some((p) => p.severity === 'error')) {
-    problems.push(problem('BP_INGEST_NO_ROWS', 'the workbook has no data rows', { file: relFile, fix: 'check the sheet names and the header row' }));
-  }
-  return { rows, problems, sheets: readSheets };
 }
