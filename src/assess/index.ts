@@ -215,6 +215,12 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
     ia.latestComplete = complete?.id ?? null;
     Object.assign(ia, seriesModels(def, series, failure, spcSeries));
     ia.exceptions = exceptionReasons(ia);
+    for (const n of ia.spc?.recalculationsNotApplied ?? []) {
+      dataQuality.push(problem('BP_SPC_RECALC_NOT_APPLIED', `${def.title}: the SPC limits were not recalculated at ${n.period}: ${n.why}`, {
+        severity: 'warning', yamlPath: `indicators.${def.id}.spc.recalculate_at`, value: n.period,
+        fix: 'the chart keeps one set of limits across that point; move the recalculation point, or remove it until more figures are held',
+      }));
+    }
     if (latest.status === 'awaiting_data' && !failure) {
       dataQuality.push(problem('BP_AWAITING_DATA', `${def.title}: no figure yet for ${due.label}`, { severity: 'warning', yamlPath: `indicators.${def.id}`, fix: `the figure is shown as "awaiting data"; provider: ${def.dataProvider ?? 'see the definition'}` }));
     }
@@ -281,6 +287,7 @@ export function spcFor(def: IndicatorDef, series: AssessedValue[]): SpcSummary |
   // Segment starts: the first point, then each recalculation point that leaves at least 2 points either side.
   const starts = [0];
   const startIds: Array<string | null> = [null];
+  const notApplied: Array<{ period: string; why: string }> = [];
   for (const id of [...(opts?.recalculateAt ?? [])].sort()) {
     const p = tryParsePeriodId(id);
     if (!p) continue;
@@ -288,6 +295,11 @@ export function spcFor(def: IndicatorDef, series: AssessedValue[]): SpcSummary |
     if (i >= starts[starts.length - 1] + 2 && i <= pts.length - 2) {
       starts.push(i);
       startIds.push(id);
+    } else {
+      // Limits need two points (one moving range) on each side; a point outside that is said, never dropped quietly.
+      const before = i < 0 ? pts.length - starts[starts.length - 1] : i - starts[starts.length - 1];
+      const after = i < 0 ? 0 : pts.length - i;
+      notApplied.push({ period: id, why: `${before < 2 ? `${before} charted ${before === 1 ? 'point' : 'points'} before it` : `${after} charted ${after === 1 ? 'point' : 'points'} from it on`}; limits need at least 2 on each side` });
     }
   }
   const latestTarget = series[series.length - 1].target;
@@ -326,12 +338,14 @@ export function spcFor(def: IndicatorDef, series: AssessedValue[]): SpcSummary |
     `limits at the mean ± 2.66 × the mean moving range (latest: ${fmt(last!.mean)}, ${fmt(last!.lowerLimit)} to ${fmt(last!.upperLimit)})`,
     excludeLarge ? 'moving ranges above 3.267 × their mean left out of the limits' : 'every moving range used',
     excluded.length ? `${excluded.length} ${excluded.length === 1 ? 'period' : 'periods'} left out (suppressed, marked or too few to rate)` : null,
+    ...notApplied.map((n) => `not recalculated at ${n.period} (${n.why})`),
   ].filter(Boolean).join('; ');
   return {
     mean: last!.mean, lowerLimit: last!.lowerLimit, upperLimit: last!.upperLimit,
     // Limits fitted across a trend describe no single process: no assurance is claimed from them (the chart says why).
     points, variation: last!.variation, assurance: trends.some((t) => t.inLatestSegment) ? null : last!.assurance, method,
     ...(segments.length > 1 ? { segments } : {}),
+    ...(notApplied.length ? { recalculationsNotApplied: notApplied } : {}),
     excluded,
     periods: series.slice(series.findIndex((s) => s.period === pts[0].period)).map((s) => ({ period: s.period, periodLabel: s.periodLabel, target: s.target })),
     trends,

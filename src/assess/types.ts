@@ -108,6 +108,8 @@ export interface SpcSummary {
   trends?: Array<{ from: string; to: string; direction: 'rising' | 'falling'; inLatestSegment: boolean }>;
   /** Periods left off the chart: suppressed, marked, or too few to rate (#6). */
   excluded?: string[];
+  /** Recalculation points the config names that were not applied, each with why (too few points either side). */
+  recalculationsNotApplied?: Array<{ period: string; why: string }>;
 }
 
 export interface ForecastSummary {

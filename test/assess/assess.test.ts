@@ -104,6 +104,23 @@ describe('assess', () => {
     expect(fixed.method).toMatch(/first 8 points/);
   });
 
+  it('SPC: a recalculation point with fewer than 2 charted points on a side is not applied, and says so', () => {
+    const nums = [500, 510, 495, 505, 500, 498, 502, 505, 600, 610, 605, 615];
+    const dens = Array(12).fill(1000);
+    const run = (at: string) => assess(config, [indicator({ spcOptions: { recalculateAt: [at], excludeLargeMovingRanges: true } })], { values: figures('seen', nums, dens), compiled: [], failures: [] }, { period: Q(11) });
+    const late = run(Q(11));
+    expect(late.indicators[0].spc!.segments).toBeUndefined();
+    expect(late.indicators[0].spc!.recalculationsNotApplied).toEqual([{ period: Q(11), why: '1 charted point from it on; limits need at least 2 on each side' }]);
+    expect(late.indicators[0].spc!.method).toContain(`not recalculated at ${Q(11)}`);
+    const warning = late.dataQuality.find((p) => p.code === 'BP_SPC_RECALC_NOT_APPLIED');
+    expect(warning).toMatchObject({ severity: 'warning', yamlPath: 'indicators.seen.spc.recalculate_at', value: Q(11) });
+    expect(run(Q(1)).indicators[0].spc!.recalculationsNotApplied?.[0].why).toBe('1 charted point before it; limits need at least 2 on each side');
+    // A point that leaves two on each side is applied, with no warning.
+    const fine = run(Q(10));
+    expect(fine.indicators[0].spc!.segments).toHaveLength(2);
+    expect(fine.dataQuality.some((p) => p.code === 'BP_SPC_RECALC_NOT_APPLIED')).toBe(false);
+  });
+
   it('logs every suppression with its reason, and a partner\'s own marker', () => {
     const values: MeasureValue[] = [
       { indicator: 'n', period: Q(0), area: 'all', numerator: 40, denominator: null, value: 40, marker: null },
