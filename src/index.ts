@@ -1,5 +1,5 @@
 /**
- * Assessment a board can trust (#6): the statistics, judgements and periods the pipeline uses, for people
+ * Assessment a board can trust: the statistics, judgements and periods the pipeline uses, for people
  * scripting. Confidence levels are fractions (0.95, 0.998); polarity uses the indicator file's words.
  */
 export {
@@ -24,7 +24,7 @@ export {
 } from './core/periods.js';
 
 /**
- * Projects as code (#4): load a project folder into typed `Config` and `IndicatorDef`s with every problem
+ * Projects as code: load a project folder into typed `Config` and `IndicatorDef`s with every problem
  * collected, or validate it fully (SQL bound against the source contracts, no data needed).
  */
 export { loadProject, listPresets, type LoadResult } from './config/load.js';

@@ -12,7 +12,7 @@ const DUCKDB_OPTIONS = { autoinstall_known_extensions: 'false', autoload_known_e
 
 /**
  * Starts per financial-year quarter by locality and type, and per-locality open episodes at the extract date.
- * The first joins as src/measures/compile.ts does for `period: {event: …}` (the day calendar, issue #9).
+ * The first joins as src/measures/compile.ts does for `period: {event: …}` (the day calendar).
  */
 export const AGG_SQL = [
   `SELECT p.period_id AS quarter, s.area AS locality, s.episode_type, count(*)::INTEGER AS n

@@ -1,5 +1,5 @@
 /**
- * Comparator tables for the sample (#6): a fictional statistical neighbour group for Brackenfield in the
+ * Comparator tables for the sample: a fictional statistical neighbour group for Brackenfield in the
  * layout of the DfE children's services statistical neighbour model, and a table of every authority's
  * children-in-care rate in the layout of DfE's "children looked after" download. The authorities, codes and
  * figures are invented (codes 941–951 are not used by any real authority); the layouts are the real ones, so

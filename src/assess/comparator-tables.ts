@@ -1,5 +1,5 @@
 /**
- * Comparators read from published tables (#6): an indicator's comparator may name a CSV of every authority's
+ * Comparators read from published tables: an indicator's comparator may name a CSV of every authority's
  * values (a DfE or Fingertips download) instead of typing values into its YAML. This module is the stage's
  * one read of files: `loadComparatorTables` reads each table and neighbour model once, before the pure
  * judgements, and fills the comparator's `values` (England, region, the neighbours' average) and `peers`

@@ -1,5 +1,5 @@
 /**
- * Comparators beyond a single benchmark value (issue #6): the DfE children's services statistical neighbour
+ * Comparators beyond a single benchmark value: the DfE children's services statistical neighbour
  * model (each authority's 10 neighbours with a closeness band), the neighbours' average and a
  * closeness-weighted average, and rank and quartile among a peer group, LAIT style (rank 1 is the best by the
  * indicator's polarity; quartile A is the best quarter). Pure functions over parsed tables; the files are read

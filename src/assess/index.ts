@@ -110,7 +110,7 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
     const periods = computed.slice(-n);
     const failure = failures.get(def.id);
     const fmt = (x: number) => formatValue(def, x);
-    // Only figures big enough to rate take part in arrows, run lengths and SPC (#6: no judgement on tiny denominators).
+    // Only figures big enough to rate take part in arrows, run lengths and SPC (no judgement on tiny denominators).
     const judgeableFigure = (period: Period, area: string): MeasureValue | null => {
       const v = index.get(`${period.id}|${area}`);
       return v && v.value !== null && !v.marker && !v.partial && !isTooFew(def, v) ? v : null;
@@ -252,7 +252,7 @@ function rateBase(def: IndicatorDef, v: MeasureValue): number | null {
   return def.unit === 'count' ? v.value : v.denominator;
 }
 
-/** Under the indicator's `min_denominator`: shown, but not rated, compared or charted as a signal (#6). */
+/** Under the indicator's `min_denominator`: shown, but not rated, compared or charted as a signal. */
 export function isTooFew(def: IndicatorDef, v: MeasureValue): boolean {
   const base = rateBase(def, v);
   return def.minDenominator > 0 && base !== null && base < def.minDenominator;

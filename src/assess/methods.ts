@@ -1,5 +1,5 @@
 /**
- * The methods appendix in words (#6): how every colour, arrow, interval, comparison, chart and forecast in the
+ * The methods appendix in words: how every colour, arrow, interval, comparison, chart and forecast in the
  * pack was made, so a board member or auditor can check any judgement by hand. Only methods the pack used
  * are listed, with the project's own settings (threshold, marker) filled in.
  */

@@ -2,7 +2,7 @@
  * The plain-English status of one figure, built only from judgements already made. It is printed beside
  * the figure and doubles as the text alternative of its charts, so it must stand on its own, e.g.
  * "Red: 14.0% below target 75.0% (tolerance 5%). Worse than the same quarter last year. Significantly worse
- * than England (70.0%); 8th of 11 among statistical neighbours." (#6)
+ * than England (70.0%); 8th of 11 among statistical neighbours."
  */
 import { formatValue } from '../core/format.js';
 import { tryParsePeriodId } from '../core/periods.js';

@@ -37,9 +37,9 @@ export interface AssessedValue {
   status: FigureStatus;
   /** 95% interval where the unit has one. */
   ci: Interval | null;
-  /** 99.8% interval (as Fingertips publishes beside the 95% one), where the unit has one (#6). */
+  /** 99.8% interval (as Fingertips publishes beside the 95% one), where the unit has one. */
   ci998?: Interval | null;
-  /** Why no RAG, arrow or SPC judgement is made although there is a figure: the denominator is under `min_denominator` (#6). */
+  /** Why no RAG, arrow or SPC judgement is made although there is a figure: the denominator is under `min_denominator`. */
   tooFewToRate?: boolean;
   target: number | null;
   rag: Rag;
@@ -64,7 +64,7 @@ export interface AssessedValue {
    * partnership's value, as Fingertips compares an area with its benchmark); absent for the partnership itself.
    */
   vsPartnership?: Significance;
-  /** Set when this figure differs from the one the previous run published (issue #8): shown with the `r` marker. */
+  /** Set when this figure differs from the one the previous run published: shown with the `r` marker. */
   revisedFrom?: number;
   /** For a `partial` figure: the constituent periods not held (ids and labels), e.g. "2016/17 Q4". */
   partial?: PartialFigure;
@@ -75,7 +75,7 @@ export interface SpcPoint {
   periodLabel?: string;
   value: number;
   specialCause: boolean;
-  /** For the report's colours (#6): improvement / concern by the better direction, neutral without one; null for common cause. */
+  /** For the report's colours: improvement / concern by the better direction, neutral without one; null for common cause. */
   direction?: 'improvement' | 'concern' | 'neutral' | null;
   /** The rules the point takes part in: outside_limits, shift, trend, two_of_three. */
   rules?: string[];
@@ -95,9 +95,9 @@ export interface SpcSummary {
   variation: VariationType;
   /** The assurance icon: null without a target or a better direction, or while the limits span a trend (see `trends`). */
   assurance: AssuranceType | null;
-  /** How the chart was made, in words, for the methods appendix (#6). */
+  /** How the chart was made, in words, for the methods appendix. */
   method?: string;
-  /** One entry per segment when the limits were recalculated (#6), with the reason the config gives. */
+  /** One entry per segment when the limits were recalculated, with the reason the config gives. */
   segments?: Array<{ from: string; to: string; mean: number; lowerLimit: number; upperLimit: number; baselinePoints: number; reason?: string }>;
   /** Every period the chart spans, oldest first (those left off are gaps), with the period's target. */
   periods?: Array<{ period: string; periodLabel: string; target: number | null }>;
@@ -106,7 +106,7 @@ export interface SpcSummary {
    * are fitted across a changing process, and the chart and words say so.
    */
   trends?: Array<{ from: string; to: string; direction: 'rising' | 'falling'; inLatestSegment: boolean }>;
-  /** Periods left off the chart: suppressed, marked, or too few to rate (#6). */
+  /** Periods left off the chart: suppressed, marked, or too few to rate. */
   excluded?: string[];
   /** Recalculation points the config names that were not applied, each with why (too few points either side). */
   recalculationsNotApplied?: Array<{ period: string; why: string }>;
@@ -132,7 +132,7 @@ export interface IndicatorAssessment {
   forecast?: ForecastSummary;
   /** Set when the indicator could not be computed at all. */
   failure?: Problem;
-  /** The latest period of the indicator's own type with a figure, ended by the report period's end (#6). */
+  /** The latest period of the indicator's own type with a figure, ended by the report period's end. */
   latestComplete?: string | null;
   /** Why the indicator needs the board's attention, strongest first; empty when it does not. */
   exceptions?: ExceptionReason[];
@@ -155,7 +155,7 @@ export interface SuppressionRecord {
   period: string;
   area: string;
   reason: 'primary' | 'secondary' | 'derived' | 'input_marker';
-  /** In words, e.g. "count 3 is under the threshold 10", "with Central, one hidden cell could be worked out from the total" (#6). */
+  /** In words, e.g. "count 3 is under the threshold 10", "with Central, one hidden cell could be worked out from the total". */
   detail?: string;
   /** The input's own marker, for `input_marker`. */
   marker?: string;
@@ -167,11 +167,11 @@ export interface ComparatorResult {
   label: string;
   value: number | null;
   significance: Significance;
-  /** Our rank among the peer group (#6): 1 is the best by polarity. */
+  /** Our rank among the peer group: 1 is the best by polarity. */
   rank?: { rank: number; of: number; quartile: 'A' | 'B' | 'C' | 'D'; text: string; group: string } | null;
 }
 
-/** One method the pack used, in words, for its methods appendix (#6). */
+/** One method the pack used, in words, for its methods appendix. */
 export interface MethodNote { id: string; title: string; text: string }
 
 export interface Assessment {
@@ -185,9 +185,9 @@ export interface Assessment {
   /** Data-quality notes: late/missing returns, validation problems, failed indicators. */
   dataQuality: Problem[];
   counts: Record<Rag, number> & { total: number; onTarget: number; rated: number };
-  /** The methods behind every judgement, for the appendix (#6). */
+  /** The methods behind every judgement, for the appendix. */
   methods?: MethodNote[];
-  /** What changed since the previous run made from different inputs (issue #8); absent on a first run. */
+  /** What changed since the previous run made from different inputs; absent on a first run. */
   changes?: ChangeSet;
   /** Per indicator, the loads (file, sha256, when) behind its latest figure; filled by the pipeline from the warehouse. */
   lineage?: Record<string, { period: string; loads: LoadBehind[] }>;

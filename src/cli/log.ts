@@ -2,7 +2,7 @@
  * Logs to stderr (stdout is for data), plain lines without timestamps; `--quiet` keeps only warnings and the
  * summary. On an interactive terminal (a TTY, not CI, not --no-progress, TERM not dumb) a one-line progress
  * bar is drawn and warnings are coloured (unless NO_COLOR); everywhere else the output is plain text with no
- * control characters at all, so CI logs stay readable (issue #8).
+ * control characters at all, so CI logs stay readable.
  */
 export interface CliLogger {
   info(line: string): void;

@@ -166,7 +166,7 @@ export function normalizeIndicator(spec: IndicatorSpec, file: string, config: Co
   };
 }
 
-/** Comparator as written → as used (#6): table paths and the neighbour model resolved against the project. */
+/** Comparator as written → as used: table paths and the neighbour model resolved against the project. */
 function normalizeComparator(c: NonNullable<IndicatorSpec['comparators']>[number], config: Config): ComparatorDef {
   const out: ComparatorDef = { id: c.id, label: c.label, values: { ...(c.values ?? {}) } };
   if (c.source !== undefined) out.source = c.source;

@@ -274,7 +274,7 @@ export const TargetValue = z.union([
 
 export const COMPARATOR_PERIOD_FORMATS = ['id', 'fy_end_year', 'fy_start_year', 'academic_start_year', 'ay_start_year', 'ay_end_year', 'calendar_year', 'dfe_year', 'dfe_ees', 'fingertips', 'label'] as const;
 
-/** A published table of every authority's values (e.g. a DfE or Fingertips CSV), read by the assess stage (#6). */
+/** A published table of every authority's values (e.g. a DfE or Fingertips CSV), read by the assess stage. */
 export const ComparatorTableSpec = z.strictObject({
   /** CSV file, relative to the project folder. */
   path: z.string().describe('CSV file, relative to the project folder.'),
@@ -297,11 +297,11 @@ export const COMPARATOR_STATISTICS = ['value', 'neighbours_mean', 'neighbours_we
 export const ComparatorSpec = z.strictObject({
   id,
   label: z.string(),
-  /** Values by period id (or a year containing the period). Optional when a `table` supplies them (#6). */
-  values: z.record(z.string(), z.number()).optional().describe('Values by period id (or a year containing the period). Optional when a `table` supplies them (#6).'),
+  /** Values by period id (or a year containing the period). Optional when a `table` supplies them. */
+  values: z.record(z.string(), z.number()).optional().describe('Values by period id (or a year containing the period). Optional when a `table` supplies them.'),
   source: z.string().optional(),
-  /** Read the comparator from a table of all authorities instead of typing values (#6). */
-  table: ComparatorTableSpec.optional().describe('Read the comparator from a table of all authorities instead of typing values (#6).'),
+  /** Read the comparator from a table of all authorities instead of typing values. */
+  table: ComparatorTableSpec.optional().describe('Read the comparator from a table of all authorities instead of typing values.'),
   /** From the table: one area's `value` (e.g. England), the statistical neighbours' mean or closeness-weighted mean, or only our `rank` among all areas. */
   statistic: z.enum(COMPARATOR_STATISTICS).optional().describe('From the table: one area\'s `value` (e.g. England), the statistical neighbours\' mean or closeness-weighted mean, or only our `rank` among all areas.'),
   /** The area code to read (`value`), or our own LA code in the neighbour model; default: the partnership's code. */
@@ -310,7 +310,7 @@ export const ComparatorSpec = z.strictObject({
   neighbours_model: z.string().optional().describe('The DfE statistical neighbour model (wide CSV), relative to the project folder.'),
 });
 
-/** SPC chart settings (#6): limits from the first n points, recalculation points, screening of large moving ranges. */
+/** SPC chart settings: limits from the first n points, recalculation points, screening of large moving ranges. */
 export const SpcOptionsSpec = z.strictObject({
   baseline_periods: z.number().int().min(2).optional(),
   /** Periods from which the limits are recalculated (a declared change of process), each an id or `{period, reason}`; the reason is printed on the chart. */
@@ -352,11 +352,11 @@ const indicatorFields = {
   spc: z.union([z.boolean(), SpcOptionsSpec]).optional().describe('An SPC chart (true / false), or its settings, which also switch it on: `spc: {recalculate_at: [2024-25-Q1]}`.'),
   /** SPC chart settings, the same as an `spc:` object. */
   spc_options: SpcOptionsSpec.optional().describe('SPC chart settings, the same as an `spc:` object.'),
-  /** Direction of travel (#6): a change within this % of the earlier value (or these points) is "no change". */
+  /** Direction of travel: a change within this % of the earlier value (or these points) is "no change". */
   direction_of_travel: z.strictObject({
     no_change_pct: z.number().nonnegative().optional(),
     no_change_abs: z.number().nonnegative().optional(),
-  }).optional().describe('Direction of travel (#6): a change within this % of the earlier value (or these points) is "no change".'),
+  }).optional().describe('Direction of travel: a change within this % of the earlier value (or these points) is "no change".'),
   /** How much history this indicator's charts show (a number of its own periods, or `{years: n}`); default `reporting.history`. */
   history: HistorySpec.optional().describe('How much history this indicator\'s charts show (a number of its own periods, or `{years: n}`); default `reporting.history`.'),
   /**

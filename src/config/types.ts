@@ -115,7 +115,7 @@ export interface ComparatorDef {
   label: string;
   values: Record<string, number>;
   source?: string;
-  /** Where `values` (and `peers`) come from when read from a table (#6); filled by the assess stage. */
+  /** Where `values` (and `peers`) come from when read from a table; filled by the assess stage. */
   table?: ComparatorTableDef;
   statistic?: 'value' | 'neighbours_mean' | 'neighbours_weighted' | 'rank';
   areaCode?: string;
@@ -151,9 +151,9 @@ export interface IndicatorDef {
   disclosure: boolean;
   comparators: ComparatorDef[];
   spc: boolean;
-  /** SPC settings (#6); absent: limits from every point, large moving ranges screened out. */
+  /** SPC settings; absent: limits from every point, large moving ranges screened out. */
   spcOptions?: { baselinePeriods?: number; recalculateAt: string[]; recalculateReasons?: Record<string, string>; excludeLargeMovingRanges: boolean };
-  /** Direction of travel's "no change" band (#6); absent: 1% of the earlier value. */
+  /** Direction of travel's "no change" band; absent: 1% of the earlier value. */
   noChange?: { relative?: number; absolute?: number };
   /** The history its charts show; absent: the project's `reporting.history`. */
   history?: HistorySpan;

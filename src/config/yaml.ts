@@ -47,7 +47,7 @@ export function parseYamlText(text: string, file: string): YamlFile {
   const doc: Document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     const problems: Problem[] = doc.errors.map((err) => /Maximum call stack/i.test(err.message)
-      // The yaml parser reports a stack overflow on absurdly deep nesting as a syntax error (issue #10).
+      // The yaml parser reports a stack overflow on absurdly deep nesting as a syntax error.
       ? problem('BP_YAML_TOO_DEEP', 'the YAML nests lists or mappings too deeply to read', {
         file, line: err.linePos?.[0]?.line, fix: 'a boardpack file needs only a few levels of nesting: check for runaway [ or { brackets',
       })

@@ -155,7 +155,7 @@ export function tryParsePeriodId(id: string): Period | undefined {
     if (!m) continue;
     const y = Number(m[1]);
     // A period id's year has four digits and makePeriod writes it back as a number: years before 1000 would
-    // not round-trip (`0000` → `0`), so they are not period ids (found by fuzzing, issue #10).
+    // not round-trip (`0000` → `0`), so they are not period ids (found by fuzzing).
     if (y < 1000) return undefined;
     if (type === 'calendar_year') return makePeriod(type, y);
     const second = Number(m[2]);
@@ -240,7 +240,7 @@ export function comparePeriods(a: Period, b: Period): number {
 
 // ---------------------------------------------------------------------------------------------------------
 // Same period last year, conversions between period types, rolling, year-to-date and cumulative series
-// (issue #6). Counts are summed; rates and percentages are recomputed from summed numerators and
+//. Counts are summed; rates and percentages are recomputed from summed numerators and
 // denominators, never averaged.
 
 /** Whether `outer` wholly contains `inner` (both inclusive ISO ranges). */

@@ -21,7 +21,7 @@ export interface CompileOptions {
   /**
    * Join event dates through the day calendar `bp_period_days` (an equality hash join) rather than with a range
    * join on `bp_periods` (default true). False only for a warehouse without the day calendar (one made before
-   * issue #9 and opened read-only): the results are the same, only slower.
+   * an earlier version and opened read-only): the results are the same, only slower.
    */
   periodDays?: boolean;
 }
@@ -47,7 +47,7 @@ function compilePart(name: string, part: MeasurePartDef, periodType: PeriodType,
     }
     case 'event': {
       const col = `s.${q(part.period.column)}`;
-      // Issue #9: the day's period by an equality on the day calendar (a hash join) instead of a range join
+      // The day's period by an equality on the day calendar (a hash join) instead of a range join
       // on bp_periods (several times slower at 1M rows). The BETWEEN kept on the period keeps the rule exactly
       // as before whatever the column's type (a timestamp after midnight on a period's last day stays out).
       // A NULL date, or one outside the calendar, has no day row: excluded, as before.
@@ -59,7 +59,7 @@ function compilePart(name: string, part: MeasurePartDef, periodType: PeriodType,
     }
     case 'snapshot': {
       const [st, en] = [q(part.period.start), q(part.period.end)];
-      // A range join still (issue #9): each row yields one row per period it is open at the end of, so the join's
+      // A range join still: each row yields one row per period it is open at the end of, so the join's
       // output, not its matching, is the cost; `coalesce(end, 'infinity')` in place of the OR gives DuckDB the same
       // piecewise merge join plan and no gain.
       join = `JOIN bp_periods p ON p.period_type = ${pt} AND s.${st} <= p.end_date AND (s.${en} IS NULL OR s.${en} > p.end_date)`;

@@ -1,5 +1,5 @@
 /**
- * Confinement of indicator SQL (issue #10, SECURITY.md). Indicator definitions may come from a shared library
+ * Confinement of indicator SQL (SECURITY.md). Indicator definitions may come from a shared library
  * someone else wrote, so their SQL is treated as untrusted:
  *
  * - the engine decides, not a regex: the measures instance is opened READ_ONLY, with external access

@@ -62,7 +62,7 @@ export async function computeMeasures(wh: Warehouse, config: Config, indicators:
   await confineWarehouse(wh);
   const tables = await tableColumns(wh);
   const holdings = await readHoldings(wh, config, indicators);
-  // The day calendar for event dates (issue #9); a warehouse without a current one keeps the range join.
+  // The day calendar for event dates; a warehouse without a current one keeps the range join.
   const periodDays = await hasPeriodDays(wh).catch(() => false);
   const checked = new Map<string, CheckedStatement>();
   const areaIds = new Set(['all', ...config.areas.map((a) => a.id)]);
@@ -108,7 +108,7 @@ export async function computeMeasures(wh: Warehouse, config: Config, indicators:
         wh, checked.get(def.id)!, ctx, options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS);
       // Only rows for the project's areas and real periods of the indicator's type reach the pack: an indicator
       // (hand-written `sql:` above all) that returned, say, child_id as its area would otherwise publish
-      // personal identifiers. The rejected values are never echoed, since they may be exactly that (issue #10).
+      // personal identifiers. The rejected values are never echoed, since they may be exactly that.
       const strays = rows.filter((r) => !areaIds.has(String(r.area)) || !tryParsePeriodId(String(r.period)));
       const values = rows.filter((r) => !strays.includes(r)).map((r) => toMeasureValue(def, r));
       // A figure some of whose periods are not held is a part figure: never shown or rated as a whole one.

@@ -1,5 +1,5 @@
 /**
- * "What changed since the previous pack" (issue #8): a pure comparison of this run's assessment with the
+ * "What changed since the previous pack": a pure comparison of this run's assessment with the
  * figures the previous run stored in the warehouse. Newly red, newly green (or blue), figures revised for a
  * period both packs show (flagged with the official `r` marker, old and new value), indicators added and
  * removed. Figures that were awaiting data and have now arrived are not revisions.

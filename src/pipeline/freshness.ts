@@ -1,5 +1,5 @@
 /**
- * Freshness gates (issue #8): is every source up to date for the report period, and by the clock?
+ * Freshness gates: is every source up to date for the report period, and by the clock?
  *
  * Each source declares `frequency` and `lateness_days` in its contract. For the report period P, a source's
  * *due* period is the latest period of its own type that ends by P's end (a termly source's summer term for

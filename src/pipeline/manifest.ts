@@ -1,5 +1,5 @@
 /**
- * manifest.json beside every pack (issue #8): what the pack was made from and what it is, so an auditor can
+ * manifest.json beside every pack: what the pack was made from and what it is, so an auditor can
  * rebuild it and `boardpack verify out/` can prove nothing was changed since. Paths of outputs are relative
  * to the output folder (the folder can be moved or unzipped anywhere); paths of inputs, the config and the
  * definitions are relative to the project folder, whose location is recorded relative to the output folder.

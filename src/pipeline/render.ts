@@ -3,7 +3,7 @@
  * atomically. A PDF failure (no browser, timeout, crash) is reported, and the HTML, XLSX and JSON are still
  * written. However many packs one run prints (the full pack, the exceptions-only board version and its
  * appendix, one pack per locality), they share one browser. The pipeline starts it at the beginning of the run
- * (`startBrowser`), so its start-up overlaps ingest and computation (issue #9), and closes it at the end
+ * (`startBrowser`), so its start-up overlaps ingest and computation, and closes it at the end
  * whatever happened in between.
  */
 import { existsSync } from 'node:fs';
@@ -207,7 +207,7 @@ export async function renderPack(config: Config, assessment: Assessment, options
     htmls.push({ pack, html });
     if (formats.includes('html')) await write('html', `${pack.name}.html`, html);
   }
-  // Issue #9: Chromium prints in its own process while this one writes the workbook, so the two overlap. PDFs
+  // Chromium prints in its own process while this one writes the workbook, so the two overlap. PDFs
   // are listed after the XLSX whichever finishes first.
   const pdfFiles: RenderedFile[] = [];
   const printPdfs = async () => {

@@ -215,7 +215,7 @@ const killers = new WeakMap<Browser, AbortController>();
  * Launch headless with a fresh profile in a temp folder, removed when the browser closes or dies.
  * `pipe: true` talks to the browser over stdio, so no DevTools port is opened on localhost.
  *
- * Issue #10: with a pipe, puppeteer's own launch `timeout` does not apply, and a browser that starts but never
+ * With a pipe, puppeteer's own launch `timeout` does not apply, and a browser that starts but never
  * answers held the run for minutes. So launch() races a deadline; at the deadline the abort signal makes
  * @puppeteer/browsers SIGKILL the browser's process group (the browser runs as a group leader), and the run
  * gets BP_BROWSER_TIMEOUT. `protocolTimeout` bounds every later call (setContent, printToPDF, close).

@@ -6,7 +6,7 @@
  * Every chart: `role="img"` and an `aria-label` (the status sentence, which stands on its own), animation off,
  * nulls drawn as gaps, and an all-null series drawn as a labelled empty frame rather than an invented axis.
  */
-// Only what the pack draws (issue #9). `import 'echarts'` loads every chart type and component (some 900 ms of
+// Only what the pack draws. `import 'echarts'` loads every chart type and component (some 900 ms of
 // CPU to load its modules on every run); so do the `echarts/charts` and `echarts/components` barrels, which
 // re-export them all. The installers are therefore imported one by one from `echarts/lib/` (types in
 // echarts-lib.d.ts). A chart type or component missing here is silently ignored by ECharts, so
@@ -155,7 +155,7 @@ function clean(values: Array<number | null>): Array<number | null> {
 }
 
 /**
- * SSR instances by size, reused for every chart of that size (issue #9: `init` and `dispose` per chart were a
+ * SSR instances by size, reused for every chart of that size (`init` and `dispose` per chart were a
  * good part of the pack's chart time). `setOption(option, true)` replaces the whole option, so nothing of the
  * previous chart is kept, and the SVG writer numbers its element ids afresh for every `renderToSVGString`, so a
  * chart's SVG is the same whichever charts were drawn before it. An undisposed SSR chart keeps a timer alive,

@@ -1,5 +1,5 @@
 /**
- * The commentary workflow (issue #7, item 7): `boardpack commentary export` writes one row per priority and per
+ * The commentary workflow (item 7): `boardpack commentary export` writes one row per priority and per
  * indicator, with its owner, latest status and last quarter's text carried forward; owners edit the text; `run`
  * reads it back into the pack.
  *

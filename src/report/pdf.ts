@@ -27,7 +27,7 @@ export interface PdfOptions {
   landscape?: boolean;
   /** Called with the URL of every request that was blocked (images or styles not inlined). */
   onBlockedRequest?: (url: string) => void;
-  /** The pack's generation time: replaces the print time Chromium writes as /CreationDate and /ModDate (#8). */
+  /** The pack's generation time: replaces the print time Chromium writes as /CreationDate and /ModDate. */
   date?: Date;
 }
 
@@ -154,7 +154,7 @@ export interface PdfInfo {
   author?: string;
   subject?: string;
   keywords?: string[];
-  /** Creation and modification date (issue #8: SOURCE_DATE_EPOCH makes the PDF byte-identical). */
+  /** Creation and modification date (SOURCE_DATE_EPOCH makes the PDF byte-identical). */
   date?: Date;
 }
 
@@ -166,7 +166,7 @@ function pdfDate(d: Date): string {
 /**
  * Rewrites Chromium's /CreationDate and /ModDate (the wall-clock time of printing) to `date`, in place and
  * with the same number of bytes, so the cross-reference offsets stay valid and the same inputs give the
- * same PDF bytes (issue #8). Dates of any other shape are left alone.
+ * same PDF bytes. Dates of any other shape are left alone.
  */
 function fixPdfDates(pdf: Uint8Array, date: Date): Uint8Array {
   const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1');

@@ -1,5 +1,5 @@
 /**
- * Variants of one assessment for issue #7 item 8: the exceptions-only board version and one pack per locality.
+ * Variants of one assessment for: the exceptions-only board version and one pack per locality.
  * Pure functions; judgements still come from assess (a locality's figures are judged there too, in `results`).
  */
 import type { AssessedValue, Assessment, IndicatorAssessment } from '../assess/types.js';

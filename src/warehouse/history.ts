@@ -1,5 +1,5 @@
 /**
- * Run history (issue #8): every run's figures are kept in the warehouse, keyed by run, so the next pack can
+ * Run history: every run's figures are kept in the warehouse, keyed by run, so the next pack can
  * say what changed since the previous one.
  *
  * A run's id is a hash of what it was made from (inputs, config, definitions, templates, period, tool

@@ -1,7 +1,7 @@
 /**
  * `boardpack run`: the whole job on one project. Prints the files written on stdout (or, with --json, one
  * machine-readable summary and nothing else), logs and one summary line on stderr, and exits 0 done,
- * 1 something failed (what was good is still written), 3 a --strict gate failed (issue #8).
+ * 1 something failed (what was good is still written), 3 a --strict gate failed.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * `boardpack verify [dir]`: recompute the sha256 of every file manifest.json lists and compare (issue #8).
+ * `boardpack verify [dir]`: recompute the sha256 of every file manifest.json lists and compare.
  * The pack's own files must all be there and unchanged; the project's inputs, config and definitions are
  * checked where they still are (a moved project is a warning, a changed file an error). Exit 0 all match,
  * 1 any mismatch or missing output.
