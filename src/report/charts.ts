@@ -386,9 +386,22 @@ const textWidth = (text: string) => Math.ceil(text.length * CHART_FONT_PX * 0.62
  * labelled), k chosen so labels never touch, and none so near the left edge that it would run into the
  * value axis' labels.
  */
+/**
+ * A long period label on two lines ("Summer term" over "2025/26"), broken at the space nearest its middle: at
+ * half the width, the axis can name more than its latest period.
+ */
+function axisLines(label: string): string[] {
+  if (label.length <= 11) return [label];
+  let at = -1;
+  for (let i = 0; i < label.length; i++) if (label[i] === ' ' && (at < 0 || Math.abs(i - label.length / 2) < Math.abs(at - label.length / 2))) at = i;
+  return at < 0 ? [label] : [label.slice(0, at), label.slice(at + 1)];
+}
+
+const axisLabelWidth = (label: string) => Math.max(...axisLines(label).map(textWidth));
+
 function periodLabelShown(categories: string[], plotWidth: number): (index: number) => boolean {
   const n = categories.length;
-  const label = Math.max(...categories.map(textWidth)) + 10;
+  const label = Math.max(...categories.map(axisLabelWidth)) + 10;
   const band = plotWidth / Math.max(1, n);
   const step = Math.max(1, Math.ceil(label / band));
   const shown = (i: number) => (n - 1 - i) % step === 0 && (i + 0.5) * band >= label / 2 - band / 2;
@@ -434,7 +447,7 @@ function valueAxis(extent: number[], title: string | undefined, formatAxis: (n: 
 /** Room right of the plot for half the latest period's label, which is centred on the last point. */
 function rightRoom(categories: string[], width: number): number {
   const band = (width - 70) / Math.max(1, categories.length);
-  return Math.max(12, Math.ceil(textWidth(categories[categories.length - 1] ?? '') / 2 - band / 2) + 6);
+  return Math.max(12, Math.ceil(axisLabelWidth(categories[categories.length - 1] ?? '') / 2 - band / 2) + 6);
 }
 
 /** The widest value-axis label the extent can give (the axis may reach a step beyond it). */
@@ -452,7 +465,7 @@ function categoryAxis(categories: string[], plotWidth: number) {
   const shown = periodLabelShown(categories, plotWidth);
   return {
     type: 'category' as const, data: categories, boundaryGap: true,
-    axisLabel: { ...AXIS_TEXT, interval: shown, hideOverlap: false },
+    axisLabel: { ...AXIS_TEXT, lineHeight: Math.ceil(CHART_FONT_PX * 1.3), interval: shown, hideOverlap: false, formatter: keyed((v: string) => axisLines(v).join('\n'), categories.map((c) => axisLines(c).join('\n'))) },
     axisLine: { lineStyle: { color: MUTED } }, axisTick: { alignWithLabel: true, interval: shown },
   };
 }
