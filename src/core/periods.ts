@@ -441,6 +441,9 @@ function toUtc(date: string): number {
 }
 const isoOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/** The ISO date `n` days after (or before) an ISO date or timestamp. */
+export const addDays = (iso: string, n: number): string => isoOf(Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) + n * DAY_MS);
+
 export function isWorkingDay(date: string): boolean {
   const d = new Date(toUtc(date));
   const dow = d.getUTCDay();

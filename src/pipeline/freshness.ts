@@ -11,7 +11,7 @@
  * Pure: coverage is read from the warehouse by the pipeline and handed in as plain values.
  */
 import { problem, type Problem } from '../core/errors.js';
-import { comparePeriods, dueDate, makePeriod, periodsBetween, tryParsePeriodId, type Period, type PeriodType } from '../core/periods.js';
+import { addDays, comparePeriods, dueDate, makePeriod, type Period, periodsBetween, type PeriodType, tryParsePeriodId } from '../core/periods.js';
 import { sourcePeriodType } from '../measures/coverage.js';
 import type { Config, Frequency, IndicatorDef, SourceDef } from '../config/types.js';
 import type { Assessment } from '../assess/types.js';
@@ -67,7 +67,6 @@ export interface FreshnessReport {
 }
 
 
-const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** The latest period of `type` that ends on or before `date`. */
 function lastEndingBy(type: PeriodType, date: string): Period {

@@ -4,7 +4,7 @@
  * (read from the warehouse when there is one). Plain values; the workbook and CSV writers only lay them out.
  */
 import type { Area, Config, IndicatorDef, SourceDef } from '../config/types.js';
-import { comparePeriods, dueDate, makePeriod, periodsBetween, shiftPeriod, workingDaysBetween, type Period } from '../core/periods.js';
+import { addDays, comparePeriods, dueDate, makePeriod, type Period, periodsBetween, shiftPeriod, workingDaysBetween } from '../core/periods.js';
 import { sourcePeriodType, sourcesOf } from '../pipeline/freshness.js';
 import { quoteIdent, type Warehouse } from '../warehouse/db.js';
 import { tableExists } from '../warehouse/meta.js';
@@ -35,7 +35,6 @@ export interface RequestContext {
 }
 
 const DAY_MS = 86_400_000;
-const addDays = (iso: string, n: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 
 /** The latest period of the source's own type that ends on or before `date` (a termly source's summer term for a September quarter). */
 export function duePeriodFor(source: SourceDef, reportPeriod: Period): Period {

@@ -3,7 +3,7 @@
  * before the latest period loaded), late (ended more than `lateness_days` ago and not loaded) or due (ended,
  * still within its lateness allowance); and what the last load changed. Read-only; `today` is an argument.
  */
-import { comparePeriods, dueDate, parsePeriodId, periodOfDate, shiftPeriod, type Period } from '../core/periods.js';
+import { addDays, comparePeriods, dueDate, parsePeriodId, type Period, periodOfDate, shiftPeriod } from '../core/periods.js';
 import type { Config, SourceDef } from '../config/types.js';
 import { quoteIdent, type Warehouse } from './db.js';
 import { tableExists, type PeriodChange } from './meta.js';
@@ -44,7 +44,6 @@ export interface SourceStatus {
 }
 
 const DAY = 86_400_000;
-const addDays = (iso: string, n: number) => new Date(Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
 const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b.slice(0, 10)}T00:00:00Z`) - Date.parse(`${a.slice(0, 10)}T00:00:00Z`)) / DAY);
 const FREQUENCY_DAYS: Record<string, number> = { monthly: 31, quarterly: 92, termly: 122, annual: 366 };
 
@@ -73,9 +72,10 @@ async function sourceStatus(wh: Warehouse, s: SourceDef, today: string): Promise
     st.state = 'loaded';
   }
   if (!s.period) {
-    // A record-level extract is expected again one frequency interval after the last load, plus its allowance.
+    // A record-level extract is expected again one frequency interval after the last load, then due by its
+    // `due_rule` (or `lateness_days`) from then, as a period's extract is from the period's end.
     if (st.lastLoad) {
-      st.nextDueBy = addDays(st.lastLoad.loadedAt, (FREQUENCY_DAYS[s.frequency] ?? 92) + s.latenessDays);
+      st.nextDueBy = dueDate(s.dueRule ?? { days: s.latenessDays }, addDays(st.lastLoad.loadedAt, FREQUENCY_DAYS[s.frequency] ?? 92));
       const late = daysBetween(st.nextDueBy, today);
       if (late > 0) { st.daysLate = late; st.state = 'late'; }
     }

@@ -104,6 +104,10 @@ describe('loads per source × period', () => {
       const eh = late.find((s) => s.source === 'early_help')!;
       expect(eh.nextDueBy).toBe('2025-05-18');
       expect(eh.state).toBe('late');
+      // With a due_rule, the record-level extract is due by that rule from when it is expected (2025-04-03, a
+      // Thursday): 10 working days later is Thursday 17 April 2025 (no bank holiday before Good Friday, the 18th).
+      const ruled = { ...config, sources: config.sources.map((s) => (s.id === 'early_help' ? { ...s, dueRule: { workingDays: 10 } } : s)) };
+      expect((await readStatus(wh, ruled, '2026-03-01')).find((s) => s.source === 'early_help')!.nextDueBy).toBe('2025-04-17');
       const text = renderStatus(late);
       expect(text).toContain('AY2025-26-T1 LATE     by 15 day(s)');
       expect(text).toContain('last attempt failed');
