@@ -199,6 +199,21 @@ function validateConfig(config: Config, yaml: YamlFile, unresolved = new Set<str
       file: yaml.file, line: yaml.lineOf(['areas']), yamlPath: 'areas', fix: 'add `- {id: all, name: <partnership name>}` as the first area',
     }));
   }
+  // `area_codes:` keeps the rows whose authority code is ours: without a code to match, every row would be
+  // dropped at ingest, so it is a config error `validate` reports before any extract is read.
+  for (const s of config.sources) {
+    if (!s.areaCodes) continue;
+    const wanted = s.areaColumn ? config.areas.filter((a) => !a.isWhole) : config.areas.filter((a) => a.isWhole);
+    if (!wanted.length || wanted.some((a) => a.code || a.aliases.length)) continue;
+    const whole = config.areas.findIndex((a) => a.isWhole);
+    out.push(problem('BP_CONFIG_NO_AREA_CODE', s.areaColumn
+      ? `source "${s.id}" keeps its localities' rows by \`area_codes:\`, but no locality has a code`
+      : `source "${s.id}" keeps the partnership's rows by \`area_codes:\`, but the area \`all\` has no code`, {
+      file: yaml.file, line: yaml.lineOf(s.areaColumn ? ['areas'] : ['areas', whole]), yamlPath: s.areaColumn ? 'areas' : `areas.${whole}.code`,
+      value: wanted.map((a) => a.name).join(', '), expected: 'an ONS code (E06000021) or DfE LA number (861)',
+      fix: s.areaColumn ? 'give each locality its `code:` in boardpack.yaml' : 'set `code:` of the area with id `all` to your authority\'s ONS code or DfE LA number',
+    }));
+  }
   const ids = new Set<string>();
   config.areas.forEach((a, i) => {
     if (ids.has(a.id)) out.push(problem('BP_CONFIG_DUPLICATE_AREA', `area id "${a.id}" appears twice`, { file: yaml.file, line: yaml.lineOf(['areas', i, 'id']), yamlPath: `areas.${i}.id`, value: a.id, fix: 'give each area its own id' }));
