@@ -74,14 +74,23 @@ describe('buildReportModel', () => {
     const [well, notWell, asked, changed] = model.summary.keyMessages;
     expect(well.items.map((i) => i.title)).toEqual(['Families whose early help plan closed with needs met', 'Low birth weight babies']);
     expect(well.items[0].text).toBe('Blue (6.2% better than target 70.0%)');
-    // The exceptions table under it lists every exception with all its reasons; the message does not repeat them.
-    expect(notWell.intro).toMatch(/^3 indicators are exceptions, strongest evidence first/);
-    expect(notWell.items).toEqual([]);
-    expect(notWell.exceptionsTable).toBe(true);
+    // Each exception counted once, under its strongest reason, a few named; the table under the ask has the detail.
+    expect(notWell.intro).toBe('3 indicators are exceptions, each counted once under its strongest reason:');
+    expect(notWell.items.map((i) => i.text)).toEqual([
+      `Red against target (1): ${model.summary.exceptions[0].indicator.shortTitle}`,
+      `Special cause of concern (1): ${model.summary.exceptions[1].indicator.shortTitle}`,
+      `Significantly worse than a comparator (1): ${model.summary.exceptions[2].indicator.shortTitle}`,
+    ]);
+    // The ask comes before the table, so the first two pages say what the board must decide.
+    expect(notWell.exceptionsTable).toBeFalsy();
+    expect(asked.exceptionsTable).toBe(true);
+    expect(model.summary.exceptionRows).toHaveLength(3);
+    expect(model.summary.exceptionsMore).toBeNull();
     // The fixture's changes carry no test, so none is counted as significant.
     expect(changed.intro).toMatch(/0 significant improvements, 0 significant deteriorations; where no significance test applies, 1 improved and 2 deteriorated beyond the no-change band/);
     expect(asked.intro).toBe('The board is asked to take assurance from the 1 indicator on or better than target, to note the 3 exceptions, and to seek assurance from the owners of the 3 exceptions with no action recorded.');
-    expect(asked.items[0].text).toMatch(/^3 exceptions have no action recorded: Re-referrals .* \(Head of Front Door\);/);
+    expect(asked.itemsIntro).toBe('3 exceptions have no action recorded, by owner:');
+    expect(asked.items[0].text).toMatch(/^Head of Front Door: /);
   });
 
   it('scorecard: one table, a row per priority and per group, then population indicators and the three OBA questions', () => {

@@ -7,7 +7,7 @@ import { shiftPeriod } from '../../core/periods.js';
 import type { Assessment, IndicatorAssessment, Rag } from '../../assess/types.js';
 import { exceptionReasons as assessExceptionReasons } from '../../assess/exceptions.js';
 import { RAG_ORDER, formatValue, plural, ragView, type RagView } from '../format.js';
-import { CURVE_WORD, SIGNIFICANCE_WORD, VARIATION_WORD, directionText, exceptionReasonText } from '../words.js';
+import { CURVE_WORD, EXCEPTION_KIND_WORD, SIGNIFICANCE_WORD, VARIATION_WORD, directionText, exceptionReasonText } from '../words.js';
 import { comparedLabels, isPopulation, paragraphs, type SectionContext } from './context.js';
 import type { IndicatorView } from './indicator.js';
 
@@ -40,8 +40,10 @@ export interface KeyMessageView {
   className: string;
   intro: string | null;
   items: Array<{ title: string | null; anchor: string | null; text: string }>;
+  /** A line printed before the items (the ask's count of exceptions with no action recorded). */
+  itemsIntro?: string | null;
   none: string | null;
-  /** The exceptions table follows this message (what is not going well). */
+  /** The exceptions table follows this message (what the board is asked to do: its evidence). */
   exceptionsTable?: boolean;
 }
 
@@ -53,7 +55,12 @@ export interface SummaryView {
   keyMessages: KeyMessageView[];
   /** What the board is asked to do, as a sentence (also the cover's recommendation when none is configured). */
   asked: string;
+  /** Every exception, strongest first. */
   exceptions: ExceptionView[];
+  /** The strongest exceptions, the rows of the key messages' table (at most MAX_EXCEPTION_ROWS). */
+  exceptionRows: ExceptionView[];
+  /** How many more exceptions there are than the table shows, and where they are; null when it shows them all. */
+  exceptionsMore: string | null;
   /** What changed since the previous period: one line per indicator whose rating changed. */
   changes: { intro: string; items: ChangeView[]; none: string | null };
   sincePrevious: SincePreviousView | null;
@@ -110,6 +117,19 @@ function wellRank(ia: IndicatorAssessment): number {
 }
 
 const MAX_POINTS = 6;
+/**
+ * The key messages are at most two pages at any framework size: the table shows the strongest exceptions and
+ * says how many more there are (each is in the scorecard and has its card); lists name a few and count the rest.
+ */
+export const MAX_EXCEPTION_ROWS = 8;
+const MAX_NAMES = 4;
+const MAX_OWNERS = 8;
+
+/** "A, B, C, D and 3 more": the first few names and a count of the rest. */
+function someNames(names: string[], max = MAX_NAMES): string {
+  if (names.length <= max) return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names.join('');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
 
 export function buildSummary(ctx: SectionContext, id: string): SummaryView {
   const { assessment, commentary } = ctx;
@@ -128,13 +148,13 @@ export function buildSummary(ctx: SectionContext, id: string): SummaryView {
   const detail = `${plural(c.total, 'indicator')} in the framework; ${notRated} not rated${notRated ? `: ${whyText}` : ''}.`;
 
   // Exceptions, strongest first.
-  const exceptions: Array<ExceptionView & { rank: number; order: number }> = [];
+  const exceptions: Array<ExceptionView & { rank: number; order: number; short: string }> = [];
   all.forEach((ia, order) => {
     const reasons = exceptionReasons(ia);
     if (!reasons.length) return;
     const note = commentary[ia.indicator.id];
     exceptions.push({
-      indicator: v(ia), reasons: reasons.map((r) => r[1]), rank: Math.min(...reasons.map((r) => r[0])), order,
+      indicator: v(ia), reasons: reasons.map((r) => r[1]), rank: Math.min(...reasons.map((r) => r[0])), order, short: ia.indicator.shortTitle || ia.indicator.title,
       owner: ia.indicator.owner ?? null, actionRecorded: paragraphs(note?.actions).length > 0,
     });
   });
@@ -190,20 +210,36 @@ export function buildSummary(ctx: SectionContext, id: string): SummaryView {
   const wellItems: KeyMessageView['items'] = well.slice(0, MAX_POINTS).map((x) => ({ ...link(x.ia), text: x.evidence.join('; ') }));
   if (well.length > MAX_POINTS) wellItems.push({ title: null, anchor: null, text: `and ${plural(well.length - MAX_POINTS, 'more indicator')} with good news (see the scorecard)` });
   const changedItems = changes.slice(0, MAX_POINTS).map((ch) => ({ title: ch.indicator.title, anchor: ch.indicator.anchor, text: ch.text }));
-  const askedItems: KeyMessageView['items'] = noAction.length
-    ? [{ title: null, anchor: null, text: `${plural(noAction.length, 'exception has', 'exceptions have')} no action recorded: ${noAction.map((e) => `${e.indicator.title}${e.owner ? ` (${e.owner})` : ''}`).join('; ')}.` }]
-    : [];
+  // The owners to ask for an action, each with the exceptions that have none (named, a few at most).
+  const byOwner = new Map<string, string[]>();
+  for (const e of noAction) byOwner.set(e.owner ?? 'No owner named', [...(byOwner.get(e.owner ?? 'No owner named') ?? []), e.short]);
+  const owners = [...byOwner.entries()].sort((a, b) => b[1].length - a[1].length);
+  const askedItems: KeyMessageView['items'] = owners.slice(0, MAX_OWNERS).map(([owner, list]) => ({ title: null, anchor: null, text: `${owner}: ${someNames(list)}` }));
+  if (owners.length > MAX_OWNERS) askedItems.push({ title: null, anchor: null, text: `and ${plural(owners.length - MAX_OWNERS, 'more owner')} (${plural(owners.slice(MAX_OWNERS).reduce((n, o) => n + o[1].length, 0), 'exception')}); each exception's card names its owner` });
+  const askedItemsIntro = noAction.length ? `${plural(noAction.length, 'exception has', 'exceptions have')} no action recorded${owners.length > 1 ? ', by owner' : ''}:` : null;
+
+  // What is not going well: the exceptions grouped by their strongest reason, a few named in each group.
+  const kinds = Object.keys(EXCEPTION_RANK) as Array<keyof typeof EXCEPTION_RANK>;
+  const notWellItems: KeyMessageView['items'] = kinds.flatMap((kind) => {
+    const list = exceptions.filter((e) => e.rank === EXCEPTION_RANK[kind]);
+    return list.length ? [{ title: null, anchor: null, text: `${EXCEPTION_KIND_WORD[kind]} (${list.length}): ${someNames(list.map((e) => e.short))}` }] : [];
+  });
+  const rows = exceptions.slice(0, MAX_EXCEPTION_ROWS);
+  const rest = exceptions.slice(MAX_EXCEPTION_ROWS);
+  const exceptionsMore = rest.length
+    ? `${plural(rest.length, 'more exception')} (${someNames(rest.map((e) => e.short))}), on weaker evidence: each is in the scorecard, and has ${ctx.meta.board ? 'a card in the report cards' : 'its report card or turn-the-curve page'}.`
+    : null;
 
   const keyMessages: KeyMessageView[] = [
     { id: `${id}-well`, heading: 'What is going well', className: 'key key-well', intro: null, items: wellItems, none: wellItems.length ? null : 'No indicator is on or better than target, improving significantly or turning the curve this period.' },
     {
       id: `${id}-not-well`, heading: 'What is not going well', className: 'key key-not-well',
-      // The exceptions table is this message's list (every exception with all its reasons), not a second copy of it.
-      intro: exceptions.length ? `${plural(exceptions.length, 'indicator is an exception', 'indicators are exceptions')}, strongest evidence first: red against target, a special cause of concern (SPC), a target that will consistently be missed, significantly worse than a comparator, or a significant deterioration.` : null,
-      items: [], none: exceptions.length ? null : 'No indicator is red, shows a special cause of concern, fails assurance, is significantly worse than a comparator or has deteriorated significantly this period.',
-      exceptionsTable: exceptions.length > 0,
+      intro: exceptions.length ? `${plural(exceptions.length, 'indicator is an exception', 'indicators are exceptions')}, each counted once under its strongest reason:` : null,
+      items: notWellItems, none: exceptions.length ? null : 'No indicator is red, shows a special cause of concern, fails assurance, is significantly worse than a comparator or has deteriorated significantly this period.',
     },
-    { id: `${id}-asked`, heading: 'What the board is asked to do', className: 'key key-asked', intro: asked, items: askedItems, none: null },
+    // The ask comes before the exceptions table, so that the first two pages say what the board must decide; the
+    // table (the strongest exceptions, with whether an action is recorded) is its evidence.
+    { id: `${id}-asked`, heading: 'What the board is asked to do', className: 'key key-asked', intro: asked, itemsIntro: askedItemsIntro, items: askedItems, none: null, exceptionsTable: exceptions.length > 0 },
     { id: `${id}-changed`, heading: 'What has changed', className: 'key key-changed', intro: changeIntro, items: changedItems, none: changedItems.length ? null : 'No rating changed since the previous period.' },
   ];
 
@@ -218,7 +254,9 @@ export function buildSummary(ctx: SectionContext, id: string): SummaryView {
     counts: RAG_ORDER.map((r) => ({ rag: ragView(r), count: c[r], label: `${ragView(r).word}: ${c[r]}` })),
     keyMessages,
     asked,
-    exceptions: exceptions.map(({ rank: _rank, order: _order, ...e }) => e),
+    exceptions: exceptions.map(({ rank: _rank, order: _order, short: _short, ...e }) => e),
+    exceptionRows: rows.map(({ rank: _rank, order: _order, short: _short, ...e }) => e),
+    exceptionsMore,
     changes: { intro: changeIntro, items: changes, none: changes.length ? null : 'No rating changed since the previous period.' },
     sincePrevious: sincePreviousView(assessment, ctx),
     commentaryNote: ctx.localityCommentary,
