@@ -26,3 +26,52 @@ export const GLOSSARY: Array<{ term: string; definition: string }> = [
   { term: 'x, z, u, low', definition: 'Official markers: x not available; z not applicable; u low reliability; low rounds to zero but is not zero.' },
   { term: 'Awaiting data', definition: 'The figure for the period has not yet arrived from the data provider.' },
 ];
+
+/**
+ * The glossary terms a method explains in full: where the pack used the method, its entry replaces them, led by
+ * the plain meaning of the term (`lead`) and followed by what the method text leaves unsaid (`tail`).
+ */
+const EXPLAINED_BY: Record<string, { terms: string[]; lead?: string; tail?: string }> = {
+  rag: { terms: ['RAG rating', 'Tolerance'], tail: 'Each rating is shown as a word and a shape as well as a colour.' },
+  direction: { terms: ['Direction of travel'], lead: 'The arrow shows which way the figure moved; the word says whether that is an improvement.' },
+  intervals: { terms: ['Confidence interval'], lead: 'A confidence interval is the range within which the true value probably lies, allowing for chance.' },
+  comparators: { terms: ['Comparator', 'Significantly better or worse'] },
+  spc: {
+    terms: ['Statistical process control (SPC)', 'XmR chart', 'Common cause variation', 'Special cause variation', 'Assurance'],
+    lead: 'A way of telling real change from everyday variation. Variation within the limits with no signal is common cause: the process is stable, and a single high or low point is not a change.',
+    tail: 'Assurance says whether a stable process will meet its target: always (the target is outside the limits on the easy side), never (outside on the hard side), or hit or miss (the target is within the limits).',
+  },
+  forecast: { terms: ['Baseline', 'Forecast', 'Turning the curve'], lead: 'The baseline is the history of an indicator up to a starting point.' },
+  disclosure: { terms: ['c (suppressed)', 'x, z, u, low'], tail: 'Official markers: x not available; z not applicable; u low reliability; low rounds to zero but is not zero.' },
+};
+
+/**
+ * Methods and glossary as one list, in the glossary's order: a method takes the place of the first term it
+ * explains and the others it explains are left out, so that no term is explained twice. The comparator's plain
+ * meaning leads its method (for a locality, the partnership as a whole).
+ */
+export function methodsAndTerms(
+  methods: Array<{ id: string; title: string; text: string }>,
+  glossary: Array<{ term: string; definition: string }>,
+  locality = false,
+): Array<{ term: string; text: string }> {
+  const byTerm = new Map<string, { id: string; title: string; text: string }>();
+  for (const m of methods) for (const term of EXPLAINED_BY[m.id]?.terms ?? []) byTerm.set(term, m);
+  const definitionOf = new Map(glossary.map((g) => [g.term, g.definition]));
+  const out: Array<{ term: string; text: string }> = [];
+  const placed = new Set<string>();
+  const entryOf = (m: { id: string; title: string; text: string }) => {
+    const how = EXPLAINED_BY[m.id] ?? { terms: [] };
+    const lead = m.id === 'comparators' && !locality ? definitionOf.get('Comparator') : how.lead;
+    return { term: m.title, text: [lead, m.text, how.tail].filter(Boolean).join(' ') };
+  };
+  for (const g of glossary) {
+    const m = byTerm.get(g.term);
+    if (!m) { out.push({ term: g.term, text: g.definition }); continue; }
+    if (placed.has(m.id)) continue;
+    placed.add(m.id);
+    out.push(entryOf(m));
+  }
+  for (const m of methods) if (!placed.has(m.id)) out.push(entryOf(m));
+  return out;
+}

@@ -61,8 +61,8 @@ describe('boardpack demo', () => {
 
   it('HTML, XLSX and JSON show the same latest values and ratings', async () => {
     const html = readFileSync(path.join(out, 'board-pack.html'), 'utf8');
-    // The methods behind the judgements (assess's notes) are printed in the appendix.
-    expect(html).toMatch(/<h3 id="appendix-methods">Methods<\/h3>[\s\S]*Wilson/);
+    // The methods behind the judgements (assess's notes) are printed in the appendix, with the glossary.
+    expect(html).toMatch(/<h3 id="appendix-methods">Methods and glossary<\/h3>[\s\S]*Wilson/);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(path.join(out, 'scorecard.xlsx'));
     const sheet = wb.getWorksheet('Scorecard')!;

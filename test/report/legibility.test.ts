@@ -108,6 +108,23 @@ describe('chart legibility in a real browser', () => {
     expect(r.problems).toEqual([]);
   }, HOOK);
 
+  it('at A4 print width: the appendix\'s tables and its methods and glossary print at 8 pt or more', async () => {
+    const page: Page = await browser.newPage();
+    try {
+      await page.setViewport({ width: A4_PORTRAIT_PX, height: 900 });
+      await page.emulateMediaType('print');
+      await page.setContent(html, { waitUntil: 'load' });
+      const sizes = await page.evaluate(() => [...document.querySelectorAll('.appendix :is(table, dl) :is(th, td, dt, dd, caption, span)')]
+        .filter((el) => (el as HTMLElement).offsetParent !== null && (el.textContent ?? '').trim() !== '')
+        .map((el) => ({ text: (el.textContent ?? '').trim().slice(0, 40), px: parseFloat(getComputedStyle(el).fontSize) })));
+      expect(sizes.length).toBeGreaterThan(100);
+      // 8 pt is 10.67 CSS px.
+      expect(sizes.filter((x) => x.px < (8 / 0.75) - 0.05)).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, HOOK);
+
   it('on a 390 px phone screen: no overlap, nothing outside a chart, no text under 12 px', async () => {
     const r = await problemsAt({ width: 390, media: 'screen', within: 'all' });
     expect(r.charts).toBeGreaterThan(10);

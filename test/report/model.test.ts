@@ -154,6 +154,32 @@ describe('buildReportModel', () => {
     expect(model.appendix.suppression.summary).toMatch(/^2 figures were suppressed/);
     expect(model.appendix.glossary.map((g) => g.term)).toEqual(expect.arrayContaining(['Turning the curve', 'RAG rating', 'Special cause variation', 'XmR chart']));
   });
+
+  it('appendix: each indicator in brief, the figures behind the charts by period column, methods and glossary as one list', () => {
+    const lbw = model.appendix.definitionRows.find((d) => d.title === 'Low birth weight babies')!;
+    expect(lbw).toMatchObject({ anchor: 'def-low_birth_weight', period: 'Financial-year quarter', polarity: 'Lower is better' });
+    expect(lbw.definition.length).toBeGreaterThan(10);
+    // The brief row names the provider; the full definition (on screen) keeps the rest.
+    expect(lbw.source).not.toBe('not stated');
+    const table = model.appendix.chartTables.find((t) => t.rows.some((r) => r.title === 'Low birth weight babies'))!;
+    const row = table.rows.find((r) => r.title === 'Low birth weight babies')!;
+    expect(row.values).toHaveLength(table.periods.length);
+    expect(row.unit).toBe('percentage');
+    expect(row.values.find((v) => /\d/.test(v))).toMatch(/^[\d.,]+$/);
+    expect(table.periods.length).toBeLessThanOrEqual(12);
+    // Every indicator's row is anchored once.
+    const anchors = model.appendix.chartTables.flatMap((t) => t.rows.map((r) => r.anchor)).filter(Boolean);
+    expect(new Set(anchors).size).toBe(anchors.length);
+    // A term a method explains is explained once, by the method.
+    const terms = model.appendix.terms.map((t) => t.term);
+    expect(new Set(terms).size).toBe(terms.length);
+    const methods = model.appendix.methods.map((m) => m.title);
+    expect(terms).toEqual(expect.arrayContaining([...methods, 'Polarity', 'Outcomes-Based Accountability (OBA)']));
+    if (methods.includes('Statistical process control')) expect(terms).not.toContain('XmR chart');
+    expect(terms.filter((t) => /direction of travel/i.test(t))).toHaveLength(1);
+    expect(terms.filter((t) => /confidence interval/i.test(t))).toHaveLength(1);
+    expect(terms.filter((t) => /^RAG/i.test(t))).toHaveLength(1);
+  });
 });
 
 describe('format', () => {

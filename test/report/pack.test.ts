@@ -202,6 +202,28 @@ describe('the sample pack', () => {
     expect(orphanHeadings(file('board-pack.pdf'), readFileSync(file('board-pack.html'), 'utf8'))).toEqual([]);
   });
 
+  it.skipIf(!POPPLER)('PDF appendix: each indicator in brief with a note of where the full definitions are; the HTML holds the full ones', () => {
+    const text = flat(execFileSync('pdftotext', [file('board-pack.pdf'), '-'], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+    const appendix = text.slice(text.lastIndexOf('Indicator definitions'));
+    expect(appendix).toContain('Each indicator in brief');
+    expect(appendix).toMatch(/full definitions \(.*\) are in the HTML version of this pack and in the workbook's Definitions sheet/);
+    // pdftotext reads a table's wrapped cells line by line across the row: each definition's first words are together.
+    const bare = appendix.replace(/\s+/g, '');
+    for (const ia of run.assessment.indicators) expect(bare, ia.indicator.id).toContain(ia.indicator.description.split(/\s+/).slice(0, 4).join(''));
+    // The full definitions' fields are not printed ...
+    for (const label of ['Loaded from', 'Version and id', 'Small numbers:']) expect(appendix).not.toContain(label);
+    // ... but every indicator has its full definition in the HTML.
+    const html = readFileSync(file('board-pack.html'), 'utf8');
+    const full = [...html.matchAll(/<div class="definition" id="def-([\w-]+)-full">([\s\S]*?)<\/dl>/g)];
+    expect(full.map((m) => m[1]).sort()).toEqual(run.assessment.indicators.map((ia) => ia.indicator.id).sort());
+    for (const m of full) for (const label of ['Definition', 'Provider and owner', 'Rating', 'Small numbers', 'Version and id']) expect(m[2], `${m[1]} ${label}`).toContain(`<dt>${label}</dt>`);
+    // Every indicator with a figure names the files it was loaded from.
+    expect(full.filter((m) => m[2].includes('<dt>Loaded from</dt>')).length).toBeGreaterThan(full.length / 2);
+    // Methods and glossary are one list: no term twice.
+    expect(appendix).toContain('Methods and glossary');
+    expect(appendix.match(/Direction of travel/g)).toHaveLength(1);
+  });
+
   it('HTML: axe-core finds no violations in a real headless browser', async () => {
     const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     const browser = await launchBrowser(await resolveBrowser());

@@ -1,14 +1,15 @@
 /**
- * The appendix: each indicator's definition and rating rule, the data-quality notes, small numbers (summarised
- * per indicator and period range in print; the full list is on screen and in the workbook), the methods and a
- * glossary.
+ * The appendix: each indicator in brief (a table a reader can scan; on screen the full definition follows), the
+ * data-quality notes, small numbers (summarised per indicator and period range in print; the full list is on
+ * screen and in the workbook), the figures behind every chart as tables of period columns, and one list of the
+ * methods and terms, each term explained once.
  */
 import path from 'node:path';
 import { comparePeriods, tryParsePeriodId } from '../../core/periods.js';
 import { formatLocation, type Problem } from '../../core/errors.js';
 import type { LoadBehind, SuppressionRecord } from '../../assess/types.js';
-import { KIND_LABEL, PERIOD_TYPE_LABEL, POLARITY_LABEL, QUESTION_LABEL, RAG_ORDER, UNIT_LABEL, formatDate, formatValue, plural, ragView, type RagView } from '../format.js';
-import { GLOSSARY } from '../glossary.js';
+import { KIND_LABEL, PERIOD_TYPE_LABEL, POLARITY_LABEL, QUESTION_LABEL, RAG_ORDER, UNIT_LABEL, figureView, formatBare, formatDate, formatValue, plural, ragView, type RagView } from '../format.js';
+import { GLOSSARY, methodsAndTerms } from '../glossary.js';
 import { spcSignals } from '../chart-views.js';
 import { anchorOf, periodLabelOf, type SectionContext } from './context.js';
 
@@ -19,8 +20,31 @@ export interface DefinitionView {
   fields: Array<{ label: string; value: string }>;
 }
 
+/** One indicator in one line of the definitions table: what it counts, who provides it, how often, which way is better. */
+export interface DefinitionRow {
+  anchor: string;
+  title: string;
+  definition: string;
+  source: string;
+  period: string;
+  polarity: string;
+  /** "target 80.0%" (the latest period's) or "no target". */
+  target: string;
+}
+
+/** Figures behind the charts: indicators that share their periods, one row each, one column per period. */
+export interface ChartTable {
+  caption: string;
+  periods: string[];
+  rows: Array<{ title: string; anchor: string | null; unit: string; values: string[] }>;
+}
+
 export interface AppendixView {
   id: string;
+  /** Every indicator in brief (printed); the full definitions below are for the screen. */
+  definitionRows: DefinitionRow[];
+  /** Where the full definitions are, said once above the brief table. */
+  definitionsNote: string;
   definitions: DefinitionView[];
   ragKey: RagView[];
   dataQuality: Array<{ severity: string; code: string; message: string; where: string; fix: string | null; className: string }>;
@@ -35,10 +59,19 @@ export interface AppendixView {
   };
   /** The figures behind every history chart, one row per indicator (so the PDF carries each chart's data). */
   chartData: Array<{ title: string; anchor: string; figures: string; signals: string | null }>;
+  /** The same figures as tables of period columns, the unit said once per row (what the bundled template prints). */
+  chartTables: ChartTable[];
+  /** Every SPC signal, per indicator with an SPC chart (the charts print only their summary). */
+  spcSignals: Array<{ title: string; text: string }>;
   glossary: Array<{ term: string; definition: string }>;
   /** The methods behind every judgement (from assess), in words. */
   methods: Array<{ title: string; text: string }>;
+  /** Methods and glossary as one list: a term a method explains is explained there, once. */
+  terms: Array<{ term: string; text: string }>;
 }
+
+/** At most this many period columns to a table of figures, so that it stays legible on a portrait page. */
+const MAX_PERIOD_COLUMNS = 12;
 
 const SUPPRESSION_REASON: Record<SuppressionRecord['reason'], string> = {
   primary: 'Primary: a small count',
@@ -100,6 +133,23 @@ export function buildAppendix(ctx: SectionContext, id: string): AppendixView {
     return { id: def.id, anchor: anchorOf('def', def.id), title: def.title, fields: fields.filter((f): f is { label: string; value: string } => !!f.value) };
   });
 
+  const partnerOf = new Map(config.sources.map((src) => [src.id, src.partner]));
+  const definitionRows: DefinitionRow[] = included.map((ia) => {
+    const def = ia.indicator;
+    // The partner whose extract holds the numerator names the provider most briefly; the full text is on screen.
+    const partner = def.numerator ? partnerOf.get(def.numerator.from) : undefined;
+    const target = ia.latest.target !== null ? `target ${formatValue(def, ia.latest.target)}` : 'no target';
+    return {
+      anchor: anchorOf('def', def.id),
+      title: def.title,
+      definition: def.description,
+      source: partner ?? def.dataProvider ?? 'not stated',
+      period: `${PERIOD_TYPE_LABEL[def.periodType]}${def.pool ? `, pooled over ${plural(def.pool.years, 'year')}` : ''}`,
+      polarity: POLARITY_LABEL[def.polarity],
+      target,
+    };
+  });
+
   const dataQuality = assessment.dataQuality.map((p0) => {
     const p = relativeTo(config.root, p0);
     return { severity: p.severity === 'error' ? 'Error' : 'Warning', code: p.code, message: p.message, where: formatLocation(p), fix: p.fix ?? null, className: `dq dq-${p.severity}` };
@@ -117,8 +167,17 @@ export function buildAppendix(ctx: SectionContext, id: string): AppendixView {
     })
     .filter((r) => r.count > 0);
 
+  const glossary = ctx.locality
+    ? GLOSSARY.map((g) => (g.term === 'Comparator' ? { ...g, definition: `A figure to compare with: for a locality, ${ctx.wholeName} as a whole.` } : g))
+    : GLOSSARY;
+  const methods = (assessment.methods ?? []).map((m) => (ctx.locality && m.id === 'comparators'
+    ? { id: m.id, title: m.title, text: `Each figure of ${ctx.locality.name} is compared with ${ctx.wholeName} as a whole: it is similar when ${ctx.wholeName}'s figure lies within ${ctx.locality.name}'s 95% confidence interval (bounds included), otherwise significantly better or worse by polarity, or higher or lower where there is no better direction (the Fingertips convention).` }
+    : { id: m.id, title: m.title, text: m.text }));
+
   return {
     id,
+    definitionRows,
+    definitionsNote: 'Each indicator in brief. The full definitions (source notes, files loaded, baseline, comparators, rating rule, small-number rule and version) are in the HTML version of this pack and in the workbook\'s Definitions sheet.',
     definitions,
     ragKey: RAG_ORDER.map(ragView),
     dataQuality,
@@ -140,12 +199,63 @@ export function buildAppendix(ctx: SectionContext, id: string): AppendixView {
         signals: ia.spc ? (signals.length ? `SPC signals: ${signals.join('; ')}.` : 'SPC: no signals, every point is common cause variation.') : null,
       };
     }),
+    chartTables: chartTables(ctx, included),
+    spcSignals: included.filter((ia) => ia.spc).map((ia) => {
+      const signals = spcSignals(ia.spc!);
+      return { title: ia.indicator.title, text: signals.length ? `${signals.join('; ')}.` : 'none: every point is common cause variation.' };
+    }),
     // A locality is compared with the partnership, not with the council's benchmarks: its pack says so.
-    glossary: ctx.locality
-      ? GLOSSARY.map((g) => (g.term === 'Comparator' ? { ...g, definition: `A figure to compare with: for a locality, ${ctx.wholeName} as a whole.` } : g))
-      : GLOSSARY,
-    methods: (assessment.methods ?? []).map((m) => (ctx.locality && m.id === 'comparators'
-      ? { title: m.title, text: `Each figure of ${ctx.locality.name} is compared with ${ctx.wholeName} as a whole: it is similar when ${ctx.wholeName}'s figure lies within ${ctx.locality.name}'s 95% confidence interval (bounds included), otherwise significantly better or worse by polarity, or higher or lower where there is no better direction (the Fingertips convention).` }
-      : { title: m.title, text: m.text })),
+    glossary,
+    methods: methods.map(({ title, text }) => ({ title, text })),
+    terms: methodsAndTerms(methods, glossary, !!ctx.locality),
   };
+}
+
+/**
+ * The figures behind the charts as tables: indicators charted over the same periods share a table, one column
+ * per period (at most MAX_PERIOD_COLUMNS; a longer history continues in a further table), the unit once per row.
+ */
+function chartTables(ctx: SectionContext, included: SectionContext['included']): ChartTable[] {
+  const groups = new Map<string, { periods: string[]; list: typeof included }>();
+  for (const ia of included) {
+    const periods = ctx.viewOf(ia).history.map((h) => h.period);
+    if (!periods.length) continue;
+    const key = periods.join('\u0000');
+    if (!groups.has(key)) groups.set(key, { periods, list: [] });
+    groups.get(key)!.list.push(ia);
+  }
+  const tables: ChartTable[] = [];
+  const anchored = new Set<string>();
+  for (const { periods, list } of groups.values()) {
+    // Pooled figures are labelled "2020/21 Q4 - 2023/24 Q3": the columns name the period each pool ends in.
+    const pool = list[0].indicator.pool;
+    const heads = pool ? periods.map((p) => p.split(' - ').pop()!) : periods;
+    for (let from = 0; from < periods.length; from += MAX_PERIOD_COLUMNS) {
+      const cols = heads.slice(from, from + MAX_PERIOD_COLUMNS);
+      tables.push({
+        caption: pool
+          ? `Figures pooled over ${plural(pool.years, 'year')}, for the ${plural(cols.length, 'period')} ending ${cols[0]} to ${cols[cols.length - 1]}`
+          : `Figures by period, ${cols[0]} to ${cols[cols.length - 1]}`,
+        periods: cols,
+        rows: list.map((ia) => {
+          const def = ia.indicator;
+          const view = ctx.viewOf(ia);
+          const first = !anchored.has(def.id);
+          anchored.add(def.id);
+          return {
+            title: def.title,
+            anchor: first ? anchorOf('data', def.id) : null,
+            unit: UNIT_LABEL[def.unit].toLowerCase(),
+            values: ia.series.slice(from, from + MAX_PERIOD_COLUMNS).map((s) => {
+              if (view.failed) return 'not computed';
+              if (s.status === 'ok' && s.value !== null) return formatBare(def, s.value);
+              if (s.status === 'partial') return `${formatBare(def, s.value)} (partial)`;
+              return figureView(def, s).text;
+            }),
+          };
+        }),
+      });
+    }
+  }
+  return tables;
 }
