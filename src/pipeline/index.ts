@@ -105,8 +105,13 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     explicitFrom: options.browser ? '`--browser` (or BOARDPACK_BROWSER)' : project.config.browser ? '`browser:` in boardpack.yaml' : undefined,
   });
   // When the previous outputs will probably be kept, the browser is not started unless the key says otherwise.
-  const deferBrowser = wantsPdf && !options.force && await likelyReusable(outDir, config.configFile);
+  const likelyKept = !options.force && await likelyReusable(outDir, config.configFile);
+  const deferBrowser = wantsPdf && likelyKept;
   let lease: BrowserLease | undefined = wantsPdf && !deferBrowser ? launch() : undefined;
+  // A run that will render loads the renderers (ECharts, Handlebars, the sections, the emitters) now, while
+  // DuckDB ingests and computes in its own threads, rather than after. A failed load is reported where they are
+  // used.
+  if (!likelyKept) void Promise.all([import('./emit.js'), import('../report/index.js'), import('../report/variants.js')]).catch(() => undefined);
   try {
     const pack = await computeLoaded(project, warnings, options, clock);
     const { assessment } = pack;
@@ -132,14 +137,18 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     if (refused) throw outNotWritableError(outDir, refused);
     // An earlier run's outputs never stay beside this run's (a Q1 PDF beside a Q2 HTML when the browser fails).
     removePreviousOutputs(outDir);
-    const compiledFiles = await emitCompiledSql(pack, outDir);
-    await emitValidationReport(pack, outDir);
+    let compiledFiles: Array<{ path: string; sha256: string }> = [];
     const files: RenderedFile[] = [];
-    if (config.outputs.formats.includes('json')) files.push(await emitResultsJson(pack, outDir));
+    // The compiled SQL, the validation report and results.json are written while the browser prints the PDF.
+    const alongside = async () => {
+      compiledFiles = await emitCompiledSql(pack, outDir);
+      await emitValidationReport(pack, outDir);
+      if (config.outputs.formats.includes('json')) files.push(await emitResultsJson(pack, outDir));
+    };
     clock.step('render');
     // Charts drawn by the last run are reused where identical (kept beside the warehouse); --force draws all.
     const charts = openChartStore(config.warehousePath === ':memory:' ? undefined : path.join(path.dirname(config.warehousePath), CHART_STORE_FILE), toolFingerprint(), options.force);
-    const rendered = await renderPack(config, assessment, { generatedAt: pack.generatedAt, outDir, toolVersion: pack.toolVersion, log, commentary: pack.commentary, areaCommentary: pack.areaCommentary, exceptionsOnly: options.exceptionsOnly, eachArea: options.eachArea, browser: lease, charts });
+    const rendered = await renderPack(config, assessment, { generatedAt: pack.generatedAt, outDir, toolVersion: pack.toolVersion, log, commentary: pack.commentary, areaCommentary: pack.areaCommentary, exceptionsOnly: options.exceptionsOnly, eachArea: options.eachArea, browser: lease, charts, alongside });
     log.info(`Charts: ${charts.drawn} drawn, ${charts.reused} reused (same figures as a chart already drawn)`);
     await charts.save();
     files.push(...rendered.files);

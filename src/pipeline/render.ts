@@ -40,6 +40,11 @@ export interface RenderOptions {
   browser?: BrowserLease;
   /** Charts already drawn (by an earlier pack or run), and where this run's are kept; otherwise each is drawn. */
   charts?: ChartStore;
+  /**
+   * Other writing of the run (results.json, the compiled SQL), done while the browser prints: it starts once
+   * the HTML is built and the first PDF is being printed (at once when there is no PDF), like the XLSX.
+   */
+  alongside?: () => Promise<void>;
 }
 
 /** A browser being started in the background, for the PDFs of one run. */
@@ -127,7 +132,10 @@ export async function renderPack(config: Config, assessment: Assessment, options
   const files: RenderedFile[] = [];
   const problems: Problem[] = [];
   const formats = config.outputs.formats;
-  if (!formats.some((f) => f !== 'json')) return { files, problems };
+  if (!formats.some((f) => f !== 'json')) {
+    await options.alongside?.();
+    return { files, problems };
+  }
   // The renderers (ECharts, Handlebars, the sections) are loaded only when a pack is rendered: a run that keeps
   // its previous outputs, or `commentary export` reading the commentary through this module, never loads them.
   const [{ buildReportModel, renderHtml }, { areaAssessment, exceptionIds }, { useChartStore }] = await Promise.all([
@@ -189,27 +197,42 @@ export async function renderPack(config: Config, assessment: Assessment, options
   }
 
   const htmls: Array<{ pack: Pack; html: string }> = [];
-  for (const pack of packs) {
-    const previousStore = useChartStore(options.charts);
-    let model: ReportModel;
-    try {
-      model = buildReportModel(pack.config, pack.assessment, {
-        generatedAt: options.generatedAt,
-        dataAsAt: assessment.period.end,
-        toolVersion: options.toolVersion,
-        commentary,
-        ...pack.meta,
-      });
-    } finally {
-      useChartStore(previousStore);
-    }
-    const html = renderHtml(model, { templatesDir: config.templatesDir });
-    htmls.push({ pack, html });
-    if (formats.includes('html')) await write('html', `${pack.name}.html`, html);
+  try {
+    await buildHtmls();
+  } catch (e) {
+    // The run's other outputs do not depend on the HTML: written all the same, then the failure is reported.
+    await options.alongside?.();
+    throw e;
   }
-  // Chromium prints in its own process while this one writes the workbook, so the two overlap. PDFs
-  // are listed after the XLSX whichever finishes first.
+  async function buildHtmls() {
+    for (const pack of packs) {
+      const previousStore = useChartStore(options.charts);
+      let model: ReportModel;
+      try {
+        model = buildReportModel(pack.config, pack.assessment, {
+          generatedAt: options.generatedAt,
+          dataAsAt: assessment.period.end,
+          toolVersion: options.toolVersion,
+          commentary,
+          ...pack.meta,
+        });
+      } finally {
+        useChartStore(previousStore);
+      }
+      const html = renderHtml(model, { templatesDir: config.templatesDir });
+      htmls.push({ pack, html });
+      if (formats.includes('html')) await write('html', `${pack.name}.html`, html);
+    }
+  }
+  // Chromium prints in its own process while this one writes the workbook and the run's other files, so they
+  // overlap. Those start only once the first page is handed to the browser: their work in this process would
+  // otherwise hold back the messages that start the print. PDFs are listed after the XLSX whichever finishes first.
   const pdfFiles: RenderedFile[] = [];
+  let onPrinting: () => void = () => {};
+  const printing = new Promise<void>((resolve) => { onPrinting = resolve; });
+  // A moment's grace after the print is asked for: puppeteer sends the print command after one more exchange
+  // with the page (its fonts), which a long synchronous job here would delay.
+  const afterPrintStarts = (job: (() => Promise<void>) | undefined) => (job ? printing.then(() => new Promise((r) => setTimeout(r, 25))).then(job) : undefined);
   const printPdfs = async () => {
     const { renderPdf } = await import('../report/pdf.js');
     const lease = options.browser ?? startBrowser(config, { protocolTimeoutMs: options.pdfTimeoutMs !== undefined ? options.pdfTimeoutMs + 5_000 : undefined });
@@ -228,6 +251,7 @@ export async function renderPack(config: Config, assessment: Assessment, options
             footerLeft: config.board.protectiveMarking,
             timeoutMs: options.pdfTimeoutMs,
             date: new Date(options.generatedAt),
+            onPrinting,
           });
           await write('pdf', `${pack.name}.pdf`, pdf, pdfFiles);
         } catch (e) {
@@ -248,9 +272,12 @@ export async function renderPack(config: Config, assessment: Assessment, options
     const { renderXlsx } = await import('../report/xlsx.js');
     await write('xlsx', 'scorecard.xlsx', await renderXlsx(withNotes, { partnership: config.partnership.name, generatedAt: options.generatedAt, priorities: config.framework.priorities, areas: config.areas, commentary, areaCommentary }));
   };
+  if (!formats.includes('pdf')) onPrinting();
   const jobs = await Promise.allSettled([
-    formats.includes('pdf') ? printPdfs() : undefined,
-    formats.includes('xlsx') ? writeXlsx() : undefined,
+    // Whatever happens to the print, the other writing is not held back any longer once it ends.
+    formats.includes('pdf') ? printPdfs().finally(onPrinting) : undefined,
+    afterPrintStarts(formats.includes('xlsx') ? writeXlsx : undefined),
+    afterPrintStarts(options.alongside),
   ]);
   for (const job of jobs) if (job.status === 'rejected') throw job.reason;
   files.push(...pdfFiles);

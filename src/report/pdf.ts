@@ -29,6 +29,8 @@ export interface PdfOptions {
   onBlockedRequest?: (url: string) => void;
   /** The pack's generation time: replaces the print time Chromium writes as /CreationDate and /ModDate. */
   date?: Date;
+  /** Called once the page is loaded and the print has been asked for (the caller may then use this process). */
+  onPrinting?: () => void;
 }
 
 /**
@@ -77,7 +79,7 @@ export async function renderPdf(browser: Browser, html: string, options: PdfOpti
       }
     });
     await page.setContent(html, { waitUntil: 'load', timeout: timeoutMs });
-    return page.pdf({
+    const printed = page.pdf({
       format: 'A4',
       landscape: options.landscape ?? false,
       printBackground: true,
@@ -90,6 +92,8 @@ export async function renderPdf(browser: Browser, html: string, options: PdfOpti
       outline: true,
       timeout: timeoutMs,
     });
+    options.onPrinting?.();
+    return printed;
   })();
   // Backstop for a browser that stops answering altogether (puppeteer's own timeouts cover each step).
   const deadline = new Promise<never>((_, reject) => {
