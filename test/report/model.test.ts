@@ -129,9 +129,11 @@ describe('buildReportModel', () => {
   it('localities: every indicator × locality, suppressed cells marked, markers explained', () => {
     expect(model.locality.areas.map((a) => a.name)).toEqual(['North', 'Central', 'South', 'West and Moorlands']);
     const cin = model.locality.rows.find((r) => r.indicator.id === 'cin_rate')!;
-    expect(cin.cells.map((c) => c.value.text)).toEqual(['404.6 per 10,000', '430.8 per 10,000', 'c', 'c']);
+    // The unit once in the row's heading, bare figures in the cells.
+    expect(cin.unit).toBe('rate per 10,000');
+    expect(cin.cells.map((c) => c.value.text)).toEqual(['404.6', '430.8', 'c', 'c']);
     expect(cin.cells[3].value).toMatchObject({ status: 'suppressed', isValue: false, note: 'suppressed to protect small numbers' });
-    expect(cin.whole.value.text).toBe('374.6 per 10,000');
+    expect(cin.whole.value.text).toBe('374.6');
     expect(model.locality.key.map((k) => k.marker)).toEqual(['awaiting data', 'c', 'not computed']);
   });
 

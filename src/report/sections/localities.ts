@@ -5,7 +5,7 @@
 import type { AssessedValue, IndicatorAssessment } from '../../assess/types.js';
 import { CHART_SIZE, localityChart, localityKey, wholeBesideLocalities, type ChartView } from '../chart-views.js';
 import type { LegendItem } from '../charts.js';
-import { MARKER_TEXT, figureView, ragView, type FigureView, type RagView } from '../format.js';
+import { MARKER_TEXT, UNIT_LABEL, figureView, formatBare, ragView, type FigureView, type RagView } from '../format.js';
 import { SIGNIFICANCE_WORD } from '../words.js';
 import { isPopulation, type SectionContext } from './context.js';
 import type { IndicatorView } from './indicator.js';
@@ -14,12 +14,14 @@ export interface LocalityCell {
   area: string;
   value: FigureView;
   rag: RagView | null;
-  /** Against the partnership as a whole: "significantly worse", or null when similar or not compared. */
+  /** Against the partnership as a whole ("significantly worse"; the caption names the partnership), or null when similar or not compared. */
   vsWhole: { text: string; className: string } | null;
 }
 
 export interface LocalityRow {
   indicator: IndicatorView;
+  /** The unit, said once in the row's heading ("rate per 10,000"): the cells print bare figures. */
+  unit: string;
   periodLabel: string;
   whole: LocalityCell;
   cells: LocalityCell[];
@@ -49,16 +51,22 @@ function markerMeaning(text: string): string {
   }
 }
 
+/** A figure without its unit (the row's heading carries it), so that a cell holds the figure and its rating on one line. */
+function bareFigure(ia: IndicatorAssessment, v: AssessedValue | undefined): FigureView {
+  const view = figureView(ia.indicator, v);
+  return view.isValue && v?.value !== null && v?.value !== undefined ? { ...view, text: formatBare(ia.indicator, v.value) } : view;
+}
+
 /** `withTurnTheCurve`: the pack prints turn-the-curve pages, which carry each population indicator's locality chart. */
 export function buildLocalities(ctx: SectionContext, id: string, withTurnTheCurve = false): LocalityView {
   const cellOf = (ia: IndicatorAssessment, v: AssessedValue | undefined, area: string): LocalityCell => {
     const vs = area === 'all' ? undefined : v?.comparators.find((c) => c.id === 'partnership');
     return {
       area: ctx.areaName.get(area) ?? area,
-      value: ctx.viewOf(ia).failed ? figureView(ia.indicator, { status: 'failed', value: null, marker: null }) : figureView(ia.indicator, v),
+      value: ctx.viewOf(ia).failed ? figureView(ia.indicator, { status: 'failed', value: null, marker: null }) : bareFigure(ia, v),
       rag: v && v.rag !== 'grey' ? ragView(v.rag) : null,
       vsWhole: vs && vs.significance !== 'not_compared' && vs.significance !== 'similar'
-        ? { text: `${SIGNIFICANCE_WORD[vs.significance]} than ${ctx.wholeName}`, className: `sig sig-${vs.significance}` }
+        ? { text: SIGNIFICANCE_WORD[vs.significance], className: `sig sig-${vs.significance}` }
         : null,
     };
   };
@@ -67,6 +75,7 @@ export function buildLocalities(ctx: SectionContext, id: string, withTurnTheCurv
     const wholeValue = wholeBesideLocalities(ia);
     return {
       indicator: ctx.viewOf(ia),
+      unit: UNIT_LABEL[ia.indicator.unit].toLowerCase(),
       periodLabel: wholeValue.periodLabel,
       whole: cellOf(ia, wholeValue, 'all'),
       cells: ctx.localities.map((l) => cellOf(ia, byId.get(l.id), l.id)),
@@ -81,7 +90,7 @@ export function buildLocalities(ctx: SectionContext, id: string, withTurnTheCurv
     id,
     areas: ctx.localities.map((l) => ({ id: l.id, name: l.name })),
     wholeName: ctx.wholeName,
-    caption: `Latest figure by locality, with ${ctx.wholeName} as a whole for comparison; a locality significantly better or worse than ${ctx.wholeName} (95% interval) is marked`,
+    caption: `Latest figure by locality, with ${ctx.wholeName} as a whole for comparison; a locality significantly better or worse than ${ctx.wholeName} (95% interval) is marked as such (higher or lower where there is no better direction)`,
     rows,
     charts,
     chartKey: charts.length ? localityKey(drawn.map((ia) => ia.indicator.polarity), ctx.areaNames) : [],
