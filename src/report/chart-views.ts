@@ -60,9 +60,9 @@ export interface ChartSize { width?: number; height?: number }
 export const CHART_SIZE = {
   /** A report card's measure: the chart column of the two-column measure (about 355 px in print). */
   card: { width: 340, height: 175 },
-  /** The turn-the-curve page's main chart (about 398 px in print). */
-  ttc: { width: 356, height: 180 },
-  /** The turn-the-curve page's pair of small charts (about 328 px each in print). */
+  /** The turn-the-curve block's chart: half the block's width (about 330 px in print). */
+  ttc: { width: 330, height: 150 },
+  /** The turn-the-curve block's small charts (the SPC chart on screen; by locality where the pack has no Localities section). */
   ttcSmall: { width: 310, height: 150 },
   /** The localities page: three charts across landscape A4 (about 320 px each). */
   locality: { width: 300 },
@@ -89,12 +89,22 @@ function comparatorLines(ia: IndicatorAssessment, span: Span): { lines: Comparat
     const colour = lines.length;
     lines.push({ name: c.label, values, colour });
     const latest = ia.latest.comparators.find((x) => x.id === c.id);
+    // The comparator's own period: a yearly figure set beside a quarter's (or a pooled window's) is named as the
+    // year it is, not as our period.
+    const own = comparatorPeriodLabel(c.values, ia.latest.period) ?? ia.latest.periodLabel;
     const words = latest && latest.value !== null
-      ? `${c.label} ${formatValue(def, latest.value)} in ${ia.latest.periodLabel}: ours is ${SIGNIFICANCE_WORD[latest.significance]}`
+      ? `${c.label} ${formatValue(def, latest.value)} in ${own}: ours${own === ia.latest.periodLabel ? '' : ` (${ia.latest.periodLabel})`} is ${SIGNIFICANCE_WORD[latest.significance]}`
       : c.label;
     legend.push({ label: words, svg: legendSwatch('dotted', COMPARATOR_COLOURS[colour % COMPARATOR_COLOURS.length]) });
   });
   return { lines, legend };
+}
+
+/** The label of the period whose comparator value is set beside `period` (its own, else its year's), as assess picks it. */
+export function comparatorPeriodLabel(values: Record<string, number>, period: string): string | null {
+  if (values[period] !== undefined) return tryParsePeriodId(period)?.label ?? null;
+  const p = tryParsePeriodId(period);
+  return p ? containingYear(p).label : null;
 }
 
 function intervalLegend(ia: IndicatorAssessment): LegendItem[] {

@@ -157,8 +157,8 @@ export function buildReportModel(config: Config, assessment: Assessment, meta: R
     summary,
     scorecard: buildScorecard(ctx, SECTION_IDS.scorecard),
     reportCards: buildReportCards(ctx, SECTION_IDS.reportCards),
-    turnTheCurve: buildTurnTheCurve(ctx, SECTION_IDS.turnTheCurve),
-    locality: buildLocalities(ctx, SECTION_IDS.locality, wanted.some((x) => x.id === 'turn_the_curve')),
+    turnTheCurve: buildTurnTheCurve(ctx, SECTION_IDS.turnTheCurve, !wanted.some((x) => x.id === 'localities')),
+    locality: buildLocalities(ctx, SECTION_IDS.locality),
     appendix: buildAppendix(ctx, SECTION_IDS.appendix),
   };
   // Sections, in the configured order; each prints on portrait pages unless it asks for landscape.

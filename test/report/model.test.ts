@@ -112,7 +112,7 @@ describe('buildReportModel', () => {
     expect(best.measures.find((m) => m.indicator.id === 'two_year_take_up')!.spcChart).not.toBeNull();
   });
 
-  it('turn-the-curve: one page per population indicator with baseline, forecast and story paragraphs', () => {
+  it('turn-the-curve: one block per population indicator with baseline, forecast and story paragraphs', () => {
     expect(model.turnTheCurve.pages.map((p) => p.indicator.id)).toEqual(['low_birth_weight', 'cin_rate']);
     const [lbw, cin] = model.turnTheCurve.pages;
     expect(lbw.story).toEqual(['The smoking-in-pregnancy service moved into family hubs in 2023.', 'Midwives now refer at booking, and take-up has doubled.']);
@@ -124,6 +124,15 @@ describe('buildReportModel', () => {
     expect(lbw.commentaryUpdated).toBe('28 May 2025');
     expect(cin.forecast!.status).toBe('Not turning the curve');
     expect(cin.hasCommentary).toBe(false);
+    // Nothing written: one line, not two headings over two "none recorded" lines.
+    expect(cin.noStoryOrActions).toBe('No story or actions have been recorded for this period.');
+    expect(lbw.noStoryOrActions).toBeNull();
+    expect(lbw.partnersText).toMatch(/^Indicator owner: Director of Public Health; Data provider: Riverside NHS Foundation Trust[^.]*\.$/);
+    // The pack has a Localities section, which charts every indicator by locality: not drawn again here.
+    expect(model.turnTheCurve.pages.every((p) => p.localityChart === null)).toBe(true);
+    expect(model.locality.charts.map((c) => c.title)).toEqual(expect.arrayContaining(['Low birth weight babies']));
+    // Not a pooled figure: the changes are labelled as usual.
+    expect([lbw.previousLabel, lbw.lastYearLabel, lbw.overlapNote]).toEqual(['Previous period', 'Last year', null]);
   });
 
   it('localities: every indicator × locality, suppressed cells marked, markers explained', () => {

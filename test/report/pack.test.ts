@@ -195,10 +195,10 @@ describe('the sample pack', () => {
   });
 
   it.skipIf(!POPPLER)('PDF: a length a board reads, and no heading alone at the foot of a page', () => {
-    // Report cards two to a page where they fit, one page per turn-the-curve indicator, the locality table in
-    // bare figures (the unit in each row's heading) with the charts three across flowing on after it, each
-    // definition in brief in one table, the exceptions table as the 'not going well' list and the figures
-    // behind the charts in period columns: 59 pages before, about 30 the aim.
+    // Report cards and turn-the-curve blocks two to a page where they fit, the locality table in bare figures (the
+    // unit in each row's heading) with the charts three across flowing on after it, each definition in brief in
+    // one table, the exceptions table as the 'not going well' list and the figures behind the charts in period
+    // columns: 59 pages before, about 30 the aim.
     expect(pageCount(file('board-pack.pdf'))).toBeLessThanOrEqual(33);
     expect(orphanHeadings(file('board-pack.pdf'), readFileSync(file('board-pack.html'), 'utf8'))).toEqual([]);
   });
@@ -223,6 +223,39 @@ describe('the sample pack', () => {
     // Methods and glossary are one list: no term twice.
     expect(appendix).toContain('Methods and glossary');
     expect(appendix.match(/Direction of travel/g)).toHaveLength(1);
+  });
+
+  it.skipIf(!POPPLER)('PDF: turn-the-curve blocks two to a page, none split across pages', () => {
+    const population = run.assessment.indicators.filter((ia) => ia.indicator.kind === 'population_indicator');
+    expect(population.length).toBeGreaterThan(4);
+    const pages = execFileSync('pdftotext', [file('board-pack.pdf'), '-'], { encoding: 'utf8', maxBuffer: 64 << 20 }).split('\f').map(flat);
+    // Where the section starts and the next one starts, from the PDF's bookmarks (1-based pages).
+    const xml = execFileSync('pdftohtml', ['-xml', '-stdout', '-i', '-q', file('board-pack.pdf')], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const pageOf = (title: string) => Number(new RegExp(`<item page="(\\d+)">${title}</item>`).exec(xml)?.[1] ?? 0);
+    const first = pageOf('Turning the curve') - 1;
+    const after = pageOf('Localities') - 1;
+    expect(first).toBeGreaterThan(0);
+    expect(after).toBeGreaterThan(first);
+    const ttc = pages.slice(first, after);
+    expect(ttc.length, 'pages of turn-the-curve blocks').toBeLessThanOrEqual(Math.ceil(population.length / 2) + 1);
+    // Each block ends with its partners line: a page holds as many of those as it holds block titles, so no block
+    // runs onto the next page.
+    const titles = population.map((ia) => flat(ia.indicator.title));
+    ttc.forEach((page, i) => {
+      const starts = titles.filter((t) => page.includes(`${t} Population indicator,`)).length;
+      expect(starts, `page ${first + i + 1}`).toBeGreaterThan(0);
+      expect(page.match(/Partners with a role:/g)?.length ?? 0, `page ${first + i + 1}`).toBe(starts);
+    });
+  });
+
+  it('pooled rare events: the baseline, the comparator\'s own period and the overlapping windows said plainly', () => {
+    const html = flat(readFileSync(file('board-pack.html'), 'utf8'));
+    const block = html.slice(html.indexOf('<article class="ttc" id="ttc-infant_mortality"'), html.indexOf('</article>', html.indexOf('id="ttc-infant_mortality"')));
+    expect(block).toContain('Baseline: the 5 rolling three-year figures ending 2023/24 Q4 to 2024/25 Q4.');
+    // England's figure is a yearly one (2026/27), set beside our pooled window: named as the year it is.
+    expect(block).toContain('England 3.9 per 1,000 in 2026/27: ours (2023/24 Q3 - 2026/27 Q2) is significantly worse');
+    expect(block).toContain('Previous rolling figure');
+    expect(block).toContain('the previous rolling figure shares 11 of this one&#x27;s 12 quarters and the figure a year before shares 8');
   });
 
   it('HTML: axe-core finds no violations in a real headless browser', async () => {
@@ -293,7 +326,7 @@ describe('variants from one run', () => {
     expect(central).not.toContain('Early years settings report rising speech and language needs.');
     expect(central).not.toContain('Families told us');
     expect(central).not.toMatch(/statistical neighbours/i);
-    expect(central).toContain('No story has been written for Central this period.');
+    expect(central).toContain('No story or actions have been written for Central this period.');
     const ia = variants.assessment.results.find((r) => r.area === 'central' && r.status === 'ok' && r.comparators.length)!;
     expect(ia.comparators.map((c) => c.id)).toEqual(['partnership']);
   });

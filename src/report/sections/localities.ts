@@ -7,7 +7,7 @@ import { CHART_SIZE, localityChart, localityKey, wholeBesideLocalities, type Cha
 import type { LegendItem } from '../charts.js';
 import { MARKER_TEXT, UNIT_LABEL, figureView, formatBare, ragView, type FigureView, type RagView } from '../format.js';
 import { SIGNIFICANCE_WORD } from '../words.js';
-import { isPopulation, type SectionContext } from './context.js';
+import { type SectionContext } from './context.js';
 import type { IndicatorView } from './indicator.js';
 
 export interface LocalityCell {
@@ -36,8 +36,6 @@ export interface LocalityView {
   charts: Array<{ title: string; chart: ChartView }>;
   /** The bar colours and whisker, explained once above the charts. */
   chartKey: LegendItem[];
-  /** Where the charts left out of this section are (population indicators' are on their turn-the-curve pages), or null. */
-  chartsNote: string | null;
   /** Markers used in the table, explained. */
   key: Array<{ marker: string; meaning: string }>;
 }
@@ -57,8 +55,7 @@ function bareFigure(ia: IndicatorAssessment, v: AssessedValue | undefined): Figu
   return view.isValue && v?.value !== null && v?.value !== undefined ? { ...view, text: formatBare(ia.indicator, v.value) } : view;
 }
 
-/** `withTurnTheCurve`: the pack prints turn-the-curve pages, which carry each population indicator's locality chart. */
-export function buildLocalities(ctx: SectionContext, id: string, withTurnTheCurve = false): LocalityView {
+export function buildLocalities(ctx: SectionContext, id: string): LocalityView {
   const cellOf = (ia: IndicatorAssessment, v: AssessedValue | undefined, area: string): LocalityCell => {
     const vs = area === 'all' ? undefined : v?.comparators.find((c) => c.id === 'partnership');
     return {
@@ -84,8 +81,7 @@ export function buildLocalities(ctx: SectionContext, id: string, withTurnTheCurv
   const markersUsed = new Set<string>();
   for (const row of rows) for (const cell of [row.whole, ...row.cells]) if (!cell.value.isValue) markersUsed.add(cell.value.text);
   const charted = ctx.included.filter((ia) => ia.byArea.some((v) => v.value !== null));
-  const drawn = charted.filter((ia) => !(withTurnTheCurve && isPopulation(ia)));
-  const charts = drawn.map((ia) => ({ title: ia.indicator.title, chart: localityChart(ia, `loc-${ia.indicator.id}`, ctx.areaNames, { width: CHART_SIZE.locality.width }, true) }));
+  const charts = charted.map((ia) => ({ title: ia.indicator.title, chart: localityChart(ia, `loc-${ia.indicator.id}`, ctx.areaNames, { width: CHART_SIZE.locality.width }, true) }));
   return {
     id,
     areas: ctx.localities.map((l) => ({ id: l.id, name: l.name })),
@@ -93,8 +89,7 @@ export function buildLocalities(ctx: SectionContext, id: string, withTurnTheCurv
     caption: `Latest figure by locality, with ${ctx.wholeName} as a whole for comparison; a locality significantly better or worse than ${ctx.wholeName} (95% interval) is marked as such (higher or lower where there is no better direction)`,
     rows,
     charts,
-    chartKey: charts.length ? localityKey(drawn.map((ia) => ia.indicator.polarity), ctx.areaNames) : [],
-    chartsNote: drawn.length < charted.length ? 'Population indicators by locality are charted on their turn-the-curve pages.' : null,
+    chartKey: charts.length ? localityKey(charted.map((ia) => ia.indicator.polarity), ctx.areaNames) : [],
     key: [...markersUsed].sort().map((m) => ({ marker: m, meaning: MARKER_TEXT[m] ?? markerMeaning(m) })),
   };
 }
