@@ -121,6 +121,28 @@ interface Column {
   wrap?: boolean;
 }
 
+/**
+ * Cell styles shared between cells that look alike. exceljs works out a cell's style (its XML, its number
+ * format, font and alignment entries) once per style object it has not seen before; with an object per cell
+ * that was most of the workbook's write time. A shared object is never changed: a cell that needs another look
+ * is given another shared object.
+ */
+type CellStyle = Cell['style'];
+const TOP = { vertical: 'top' } as const;
+const TOP_WRAP = { vertical: 'top', wrapText: true } as const;
+const sharedStyles = new Map<string, CellStyle>();
+const styleKeys = new WeakMap<CellStyle, { wrap: boolean; numFmt?: string }>();
+function sharedStyle(wrap: boolean, numFmt?: string): CellStyle {
+  const key = `${wrap ? 'wrap' : 'top'}\0${numFmt ?? ''}`;
+  let style = sharedStyles.get(key);
+  if (!style) {
+    style = { alignment: wrap ? TOP_WRAP : TOP, ...(numFmt ? { numFmt } : {}) } as CellStyle;
+    sharedStyles.set(key, style);
+    styleKeys.set(style, { wrap, numFmt });
+  }
+  return style;
+}
+
 function addTable(ws: Worksheet, columns: Column[], rows: Array<Array<string | number | null>>, options: { freezeColumns?: number; ragColumn?: number }): void {
   ws.columns = columns.map((c) => ({ header: c.header, width: c.width }));
   const header = ws.getRow(1);
@@ -128,11 +150,9 @@ function addTable(ws: Worksheet, columns: Column[], rows: Array<Array<string | n
   header.alignment = { vertical: 'top', wrapText: true };
   for (const values of rows) {
     const row = ws.addRow(values.map((v) => (typeof v === 'string' ? safeText(v) : v)));
-    row.alignment = { vertical: 'top' };
-    columns.forEach((c, i) => {
-      const cell = row.getCell(i + 1);
-      if (c.wrap) cell.alignment = { vertical: 'top', wrapText: true };
-    });
+    row.alignment = TOP;
+    // Every cell of the row (nulls included), as `row.alignment` would set them, but with shared objects.
+    row.eachCell({ includeEmpty: true }, (cell, i) => { cell.style = sharedStyle(Boolean(columns[i - 1]?.wrap)); });
   }
   ws.views = [{ state: 'frozen', xSplit: options.freezeColumns ?? 0, ySplit: 1 }];
   const last = Math.max(1, rows.length + 1);
@@ -159,7 +179,11 @@ function addTable(ws: Worksheet, columns: Column[], rows: Array<Array<string | n
 function setNumFmt(ws: Worksheet, column: number, numFmt: (rowIndex: number) => string | undefined, rows: number): void {
   for (let r = 0; r < rows; r++) {
     const f = numFmt(r);
-    if (f) (ws.getRow(r + 2).getCell(column) as Cell).numFmt = f;
+    if (!f) continue;
+    const cell = ws.getRow(r + 2).getCell(column) as Cell;
+    const was = styleKeys.get(cell.style);
+    if (was) cell.style = sharedStyle(was.wrap, f);
+    else cell.numFmt = f;
   }
 }
 
