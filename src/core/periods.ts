@@ -61,6 +61,19 @@ export function basePeriod(p: Period): Period {
  * period's (a cumulative figure's start depends on the series, so it is the base period's own).
  */
 export function aggregatePeriod(base: Period, kind: AggregateKind): Period {
+  // A period is decided by its id (a pooled one adds up to 60 periods to find its start): worked out once.
+  const key = `${base.id}\0${base.type}\0${base.start}\0${base.end}\0${base.label}\0${base.aggregate ?? ''}\0${kind}`;
+  let p = aggregated.get(key);
+  if (!p) {
+    p = aggregateOf(base, kind);
+    if (aggregated.size >= 10_000) aggregated.clear();
+    aggregated.set(key, p);
+  }
+  return { ...p };
+}
+const aggregated = new Map<string, Period>();
+
+function aggregateOf(base: Period, kind: AggregateKind): Period {
   const b = basePeriod(base);
   const parts = aggregateConstituents(b, kind);
   const first = parts[0] ?? b;
@@ -141,9 +154,27 @@ const PATTERNS: Array<[RegExp, PeriodType]> = [
   [/^(\d{4})$/, 'calendar_year'],
 ];
 
+/**
+ * Parsed ids, as a run parses the same few dozen ids again and again (a pooled id's constituents are worked
+ * out on every parse). Each call gets its own copy, so a caller may change what it is given.
+ */
+const parsed = new Map<string, Period | undefined>();
+
 /** Parse a stable period id; returns undefined when it is not one. `2016-17` is a financial year, `2016-04` a month. */
 export function tryParsePeriodId(id: string): Period | undefined {
-  const s = String(id).trim();
+  const key = String(id);
+  let p: Period | undefined;
+  if (parsed.has(key)) p = parsed.get(key);
+  else {
+    p = parseId(key);
+    if (parsed.size >= 10_000) parsed.clear(); // ids come from extracts: never let the cache grow without bound
+    parsed.set(key, p);
+  }
+  return p && { ...p };
+}
+
+function parseId(id: string): Period | undefined {
+  const s = id.trim();
   const suffix = /^(.+)-(YTD|R12|CUM|P[2-5]Y)$/.exec(s);
   if (suffix) {
     const base = tryParsePeriodId(suffix[1]);
