@@ -29,27 +29,30 @@ export const CALENDAR_FIRST_YEAR = 2000;
 export const CALENDAR_LAST_YEAR = 2045;
 
 export async function ensureMeta(wh: Warehouse): Promise<void> {
-  // A warehouse that already has every lineage column and both calendars (every open after the first) needs
-  // nothing: one look at the catalogue instead of the dozen statements below.
-  const [ready] = await wh.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM information_schema.columns WHERE table_schema = 'main' AND
-    ((table_name = 'bp_loads' AND column_name = 'warnings') OR (table_name = 'bp_sources' AND column_name = 'last_load_id')
-      OR (table_name = 'bp_changes' AND column_name = 'revised') OR (table_name = 'bp_periods' AND column_name = 'label'))`);
-  if (ready.n === 4 && await periodDaysKind(wh) === 'VIEW') return;
-  await wh.run(`CREATE TABLE IF NOT EXISTS bp_loads (
-    source VARCHAR, file VARCHAR, sha256 VARCHAR, size BIGINT, rows_read INTEGER, rows_loaded INTEGER,
-    rows_rejected INTEGER, periods VARCHAR, loaded_at VARCHAR, contract_version VARCHAR, fingerprint VARCHAR)`);
-  await wh.run(`CREATE TABLE IF NOT EXISTS bp_sources (source VARCHAR PRIMARY KEY, table_name VARCHAR, fingerprint VARCHAR, loaded_at VARCHAR, periods VARCHAR)`);
-  // Lineage columns added after the first slice: added in place so an older warehouse keeps its history.
-  for (const [col, type] of [['load_id', 'INTEGER'], ['sheet', 'VARCHAR'], ['status', "VARCHAR DEFAULT 'loaded'"], ['errors', 'INTEGER DEFAULT 0'], ['warnings', 'INTEGER DEFAULT 0']]) {
-    await wh.run(`ALTER TABLE bp_loads ADD COLUMN IF NOT EXISTS ${col} ${type}`);
-  }
-  await wh.run(`ALTER TABLE bp_sources ADD COLUMN IF NOT EXISTS last_load_id INTEGER`);
-  await wh.run(`CREATE TABLE IF NOT EXISTS bp_changes (load_id INTEGER, source VARCHAR, period VARCHAR, rows_before INTEGER, rows_after INTEGER, added INTEGER, removed INTEGER, revised INTEGER)`);
-  // One look at the catalogue for both calendars (this runs on every open).
-  const found = new Map((await wh.all<{ name: string; type: string }>(
-    `SELECT table_name AS name, table_type AS type FROM information_schema.tables WHERE table_name IN ('bp_periods', '${PERIOD_DAYS_VIEW}')`)).map((r) => [r.name, r.type]));
-  if (!found.has('bp_periods')) {
-    await wh.transaction(async () => {
+  // One look at the catalogue: a warehouse that already has every lineage column and both calendars (every open
+  // after the first) needs nothing more.
+  const here = `database_name = current_database() AND schema_name = 'main'`;
+  const [state] = await wh.all<{ n: number; periods: boolean; days: string | null }>(`SELECT
+    (SELECT count(*) FROM duckdb_columns() WHERE ${here} AND
+      ((table_name = 'bp_loads' AND column_name = 'warnings') OR (table_name = 'bp_sources' AND column_name = 'last_load_id')
+        OR (table_name = 'bp_changes' AND column_name = 'revised') OR (table_name = 'bp_periods' AND column_name = 'label')))::INTEGER AS n,
+    EXISTS (SELECT 1 FROM duckdb_tables() WHERE ${here} AND table_name = 'bp_periods') AS periods,
+    CASE WHEN EXISTS (SELECT 1 FROM duckdb_views() WHERE ${here} AND view_name = '${PERIOD_DAYS_VIEW}') THEN 'VIEW'
+      WHEN EXISTS (SELECT 1 FROM duckdb_tables() WHERE ${here} AND table_name = '${PERIOD_DAYS_VIEW}') THEN 'BASE TABLE' END AS days`);
+  if (state.n === 4 && state.days === 'VIEW') return;
+  // Everything else in one transaction (one commit, not one per statement).
+  await wh.transaction(async () => {
+    await wh.run(`CREATE TABLE IF NOT EXISTS bp_loads (
+      source VARCHAR, file VARCHAR, sha256 VARCHAR, size BIGINT, rows_read INTEGER, rows_loaded INTEGER,
+      rows_rejected INTEGER, periods VARCHAR, loaded_at VARCHAR, contract_version VARCHAR, fingerprint VARCHAR)`);
+    await wh.run(`CREATE TABLE IF NOT EXISTS bp_sources (source VARCHAR PRIMARY KEY, table_name VARCHAR, fingerprint VARCHAR, loaded_at VARCHAR, periods VARCHAR)`);
+    // Lineage columns added after the first slice: added in place so an older warehouse keeps its history.
+    for (const [col, type] of [['load_id', 'INTEGER'], ['sheet', 'VARCHAR'], ['status', "VARCHAR DEFAULT 'loaded'"], ['errors', 'INTEGER DEFAULT 0'], ['warnings', 'INTEGER DEFAULT 0']]) {
+      await wh.run(`ALTER TABLE bp_loads ADD COLUMN IF NOT EXISTS ${col} ${type}`);
+    }
+    await wh.run(`ALTER TABLE bp_sources ADD COLUMN IF NOT EXISTS last_load_id INTEGER`);
+    await wh.run(`CREATE TABLE IF NOT EXISTS bp_changes (load_id INTEGER, source VARCHAR, period VARCHAR, rows_before INTEGER, rows_after INTEGER, added INTEGER, removed INTEGER, revised INTEGER)`);
+    if (!state.periods) {
       await wh.run(`CREATE TABLE bp_periods (period_id VARCHAR, period_type VARCHAR, start_date DATE, end_date DATE, label VARCHAR, PRIMARY KEY (period_type, period_id))`);
       const app = await wh.conn.createAppender('bp_periods');
       for (const type of PERIOD_TYPES) {
@@ -63,16 +66,17 @@ export async function ensureMeta(wh: Warehouse): Promise<void> {
         }
       }
       app.closeSync();
-    });
-  }
-  await ensurePeriodDays(wh, found.get(PERIOD_DAYS_VIEW) ?? null);
+    }
+    if (state.days !== 'VIEW') {
+      // A table of this name from an earlier build is replaced by the view.
+      if (state.days) await wh.run(`DROP TABLE ${PERIOD_DAYS_VIEW}`);
+      await wh.run(`CREATE VIEW ${PERIOD_DAYS_VIEW} AS ${PERIOD_DAYS_SQL}`);
+    }
+  });
 }
 
 /** The day calendar: a view over `bp_periods`. */
 export const PERIOD_DAYS_VIEW = 'bp_period_days';
-
-/** One row per day of every period in `bp_periods`: whole days added to each period's start. */
-const PERIOD_DAYS_SQL = `SELECT period_type, start_date + unnest(range((end_date - start_date + 1)::INTEGER))::INTEGER AS day, period_id FROM bp_periods`;
 
 /**
  * `bp_period_days (period_type, day, period_id)`: every day of every period of `bp_periods`, so an indicator
@@ -86,13 +90,7 @@ const PERIOD_DAYS_SQL = `SELECT period_type, start_date + unnest(range((end_date
  * every period has no row, exactly as it matches no period's range. A table of this name from an earlier build
  * is replaced by the view.
  */
-async function ensurePeriodDays(wh: Warehouse, kind: string | null): Promise<void> {
-  if (kind === 'VIEW') return;
-  await wh.transaction(async () => {
-    if (kind) await wh.run(`DROP TABLE ${PERIOD_DAYS_VIEW}`);
-    await wh.run(`CREATE VIEW ${PERIOD_DAYS_VIEW} AS ${PERIOD_DAYS_SQL}`);
-  });
-}
+const PERIOD_DAYS_SQL = `SELECT period_type, start_date + unnest(range((end_date - start_date + 1)::INTEGER))::INTEGER AS day, period_id FROM bp_periods`;
 
 async function periodDaysKind(wh: Warehouse): Promise<string | null> {
   const rows = await wh.all<{ t: string }>(`SELECT table_type AS t FROM information_schema.tables WHERE table_schema = 'main' AND table_name = '${PERIOD_DAYS_VIEW}'`);
