@@ -2,7 +2,7 @@
  * Reads a YAML file into plain data while keeping enough of the document to point at a line for any path,
  * so every config problem can say `file:line at yaml.path`.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { BoardpackError, problem, type Problem } from '../core/errors.js';
 
@@ -20,15 +20,17 @@ const MAX_YAML_BYTES = 5 * 1024 * 1024;
 export async function readYamlFile(file: string): Promise<YamlFile> {
   let text: string;
   try {
-    // A FIFO or device would block the read for ever; a huge file is refused before it is read.
-    const st = await stat(file);
+    // A FIFO or device would block the read for ever; a huge file is refused before it is read. Read synchronously:
+    // a project is a few dozen small files, and a round trip through the I/O thread pool for each cost more than
+    // the reading (a quarter of a second on a busy machine).
+    const st = statSync(file);
     if (!st.isFile()) {
       throw new BoardpackError(problem('BP_FILE_NOT_REGULAR', `${file} is not a regular file (${st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a named pipe' : 'a device or socket'}), so it is not read`, {
         file, fix: 'point it at an ordinary YAML file',
       }));
     }
     if (st.size > MAX_YAML_BYTES) throw new BoardpackError(problem('BP_YAML_TOO_LARGE', `YAML file is ${st.size} bytes; the limit is ${MAX_YAML_BYTES}`, { file }));
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof BoardpackError) throw e;
     throw new BoardpackError(problem('BP_FILE_MISSING', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
