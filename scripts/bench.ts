@@ -102,7 +102,7 @@ function formatProfiles(profiles: Array<{ step: string; rows: number; ms: Record
     const p = mine[mine.length - 1];
     if (!p) continue;
     const prof = p.profile as StatementProfile;
-    out.push(`  ${step} ${p.rows.toLocaleString('en-GB')} rows: total ${formatMs(p.ms.ingest)} = config ${formatMs(p.ms.config)} + open/meta ${formatMs(p.ms.openAndMeta)} + ingestProject ${formatMs(p.ms.ingestProject)} (${prof.statements} SQL statements ${formatMs(prof.sqlMs)}, outside SQL ${formatMs(prof.outsideSqlMs)})`);
+    out.push(`  ${step} ${p.rows.toLocaleString('en-GB')} rows: total ${formatMs(p.ms.ingest)} = config ${formatMs(p.ms.config)} + open/meta ${formatMs(p.ms.openAndMeta)} + ingestProject ${formatMs(p.ms.ingestProject)} (${prof.statements} SQL statements ${formatMs(prof.sqlMs)}, outside SQL ${formatMs(prof.outsideSqlMs)})${p.ms.exceljsImport !== undefined ? `; loading exceljs beforehand, not counted: ${formatMs(p.ms.exceljsImport)}` : ''}`);
     for (const t of prof.top.slice(0, 6)) out.push(`    ${formatMs(t.ms).padStart(8)}  ${t.sql.slice(0, 110)}`);
   }
   return out.join('\n');
