@@ -63,7 +63,8 @@ async function main(): Promise<Record<string, unknown>> {
         exceljsImport = performance.now() - t;
       }
       const t0 = performance.now();
-      const res = await loadProject(a.project as string);
+      // As `boardpack ingest` loads the project: sources and areas, the indicator files not read.
+      const res = await loadProject(a.project as string, { indicators: false });
       if (!res.config) throw new Error(`bench project does not load: ${JSON.stringify(res.problems.slice(0, 3))}`);
       const tConfig = performance.now();
       const wh = await openWarehouse(a.warehouse as string);

@@ -37,8 +37,16 @@ const PRESETS_DIR = path.join(PACKAGE_ROOT, 'indicators');
 // project's, so a preset may reach them wherever the package is installed.
 const SHIPPED_DIRS = [PRESETS_DIR, path.join(PACKAGE_ROOT, 'sample-data')];
 
+export interface LoadOptions {
+  /**
+   * false: the indicator files are listed (one missing is still an error) but not read, validated or linted, and
+   * no indicators are returned: for `ingest`, which needs only the sources and areas.
+   */
+  indicators?: boolean;
+}
+
 /** Load and validate a project; never throws for user mistakes, returns them as problems. */
-export async function loadProject(dir: string): Promise<LoadResult> {
+export async function loadProject(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const root = path.resolve(dir);
   const configFile = path.join(root, CONFIG_FILE);
   if (!existsSync(configFile)) {
@@ -74,7 +82,7 @@ export async function loadProject(dir: string): Promise<LoadResult> {
   const indicators: IndicatorDef[] = [];
   const seen = new Map<string, string>();
   const sameMeasure = new Map<string, IndicatorDef>();
-  for (const file of files) {
+  for (const file of options.indicators === false ? [] : files) {
     let iy: YamlFile;
     try {
       iy = await readYamlFile(file);
@@ -122,15 +130,15 @@ export async function loadProject(dir: string): Promise<LoadResult> {
       if (!own.some((p) => p.severity === 'error')) indicators.push(def);
     });
   }
-  problems.push(...lintIndicators(indicators, config));
+  if (options.indicators !== false) problems.push(...lintIndicators(indicators, config));
   await addLines(problems);
   const failed = problems.some((p) => p.severity === 'error' && p.code.startsWith('BP_CONFIG'));
   return { project: failed ? undefined : { config, indicators }, config, indicators, problems };
 }
 
 /** Like loadProject, but throws one BoardpackError listing every error (warnings are returned). */
-export async function loadProjectOrThrow(dir: string, overrides: { warehousePath?: string } = {}): Promise<{ project: Project; warnings: Problem[] }> {
-  const res = await loadProject(dir);
+export async function loadProjectOrThrow(dir: string, overrides: { warehousePath?: string } & LoadOptions = {}): Promise<{ project: Project; warnings: Problem[] }> {
+  const res = await loadProject(dir, { indicators: overrides.indicators });
   const errors = res.problems.filter((p) => p.severity === 'error');
   if (!res.project || errors.some((p) => p.code.startsWith('BP_CONFIG'))) throw new BoardpackError(errors.length ? errors : res.problems);
   // `--warehouse` (or BOARDPACK_WAREHOUSE) names another warehouse file than boardpack.yaml's.

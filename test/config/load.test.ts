@@ -24,6 +24,22 @@ describe('loadProject', () => {
     expect(take.numerator).toMatchObject({ from: 'schools', area: 'area', period: { kind: 'column', column: 'period' } });
   });
 
+  it('without indicators (as ingest loads it): the same sources and areas, no indicator read, a missing indicator folder still an error', async () => {
+    const root = await makeProject();
+    const full = await loadProject(root);
+    const light = await loadProject(root, { indicators: false });
+    expect(light.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(light.indicators).toEqual([]);
+    expect(light.config!.sources).toEqual(full.config!.sources);
+    expect(light.config!.areas).toEqual(full.config!.areas);
+    // A broken indicator file is not read, so not reported; an indicators entry that names nothing still is.
+    appendFileSync(path.join(root, 'indicators/low_birth_weight.yaml'), '\n  bad: [\n');
+    expect((await loadProject(root)).problems.some((p) => p.code.startsWith('BP_YAML'))).toBe(true);
+    expect((await loadProject(root, { indicators: false })).problems).toEqual([]);
+    editFile(root, 'boardpack.yaml', 'indicators: [indicators]', 'indicators: [indicators, nowhere]');
+    expect((await loadProject(root, { indicators: false })).problems.map((p) => p.code)).toContain('BP_CONFIG_INDICATORS_MISSING');
+  });
+
   it('a project-wide direction_of_travel band applies to every indicator that does not set its own', async () => {
     const root = await makeProject();
     appendFileSync(path.join(root, 'boardpack.yaml'), '\ndirection_of_travel:\n  no_change_pct: 2\n');

@@ -16,7 +16,8 @@ import type { CliLogger } from '../log.js';
 export default async function ingest(log: CliLogger, opts: { project?: string; warehouse?: string; source?: string[]; file?: string[]; force?: boolean; maxErrors?: string }): Promise<number> {
   const maxErrors = Number(opts.maxErrors ?? 50);
   if (!Number.isInteger(maxErrors) || maxErrors < 0) throw new UsageError(`--max-errors must be a whole number, not "${opts.maxErrors}"`, 'e.g. --max-errors 100');
-  const { project } = await loadProjectOrThrow(path.resolve(opts.project ?? '.'), { warehousePath: opts.warehouse });
+  // Ingest needs the sources and areas only: the indicator files are not read (validate and run check them).
+  const { project } = await loadProjectOrThrow(path.resolve(opts.project ?? '.'), { warehousePath: opts.warehouse, indicators: false });
   const config = project.config;
   const wh = await openWarehouse(config.warehousePath);
   // Progress (files, rows) is drawn by the logger on a terminal only: never with CI=true or when redirected.
