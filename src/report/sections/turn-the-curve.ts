@@ -48,7 +48,6 @@ export interface TurnTheCurveView {
   commentaryUpdated: string | null;
   /** "This commentary was written for 2026/27 Q1; the figures are for 2026/27 Q2.", or null. */
   commentaryStale: string | null;
-  partners: Array<{ role: string; name: string }>;
   /** "Indicator owner: …; Data provider: …; Partner: …." (one full stop, whatever the names end with). */
   partnersText: string;
 }
@@ -206,7 +205,7 @@ export function buildTurnTheCurve(ctx: SectionContext, id: string, localityChart
       reading: reading(ia, informative.ok),
       previousLabel: pooled ? 'Previous rolling figure' : 'Previous period',
       lastYearLabel: pooled ? 'A year before' : 'Last year',
-      overlapNote: pooled
+      overlapNote: pooled && (ia.latest.direction !== 'not_available' || ia.latest.directionYoY !== 'not_available')
         ? `Each figure pools ${YEARS_WORD[pooled.years] ?? pooled.years} years, so the previous rolling figure shares ${pooled.previousShares} of this one's ${pooled.perWindow} ${pooled.unit} and the figure a year before shares ${pooled.lastYearShares}: the tests above treat them as independent, so a change between them is rarely significant; the trend across the chart says more.`
         : null,
       story: note.story,
@@ -223,11 +222,6 @@ export function buildTurnTheCurve(ctx: SectionContext, id: string, localityChart
         ...(def.dataProvider ? [`Data provider: ${def.dataProvider}`] : []),
         ...note.partners.map((name) => `Partner: ${name}`),
       ]),
-      partners: [
-        ...(def.owner ? [{ role: 'Indicator owner', name: def.owner }] : []),
-        ...(def.dataProvider ? [{ role: 'Data provider', name: def.dataProvider }] : []),
-        ...note.partners.map((name) => ({ role: 'Partner', name })),
-      ],
     };
   });
   return {
