@@ -131,3 +131,42 @@ describe('chart legibility in a real browser', () => {
     expect(r.problems).toEqual([]);
   }, HOOK);
 });
+
+/** 8 pt at 96 px per inch: the smallest text the printed pack's tables may use. */
+const MIN_PRINT_PX = (8 / 72) * 96;
+
+/** Every element of the given sections with its own visible text under 8 pt in print, one line each. */
+async function smallPrintText(sections: string[]): Promise<{ checked: number; small: string[] }> {
+  const page: Page = await browser.newPage();
+  try {
+    await page.setViewport({ width: A4_PORTRAIT_PX, height: 900 });
+    await page.emulateMediaType('print');
+    await page.setContent(html, { waitUntil: 'load' });
+    return await page.evaluate((minPx: number, ids: string[]) => {
+      const small: string[] = [];
+      let checked = 0;
+      for (const id of ids) {
+        for (const el of document.querySelectorAll(`#${id} *`)) {
+          // Charts and icons are measured above; words only a screen reader hears are not printed.
+          if (el.closest('svg, .visually-hidden')) continue;
+          const own = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim()).map((n) => n.textContent!.trim()).join(' ');
+          if (!own) continue;
+          checked++;
+          const px = parseFloat(getComputedStyle(el).fontSize);
+          if (px < minPx - 0.05) small.push(`#${id} ${el.tagName.toLowerCase()}.${el.className}: ${(px * 0.75).toFixed(1)} pt "${own.slice(0, 40)}"`);
+        }
+      }
+      return { checked, small };
+    }, MIN_PRINT_PX, sections);
+  } finally {
+    await page.close();
+  }
+}
+
+describe('print text size in a real browser', () => {
+  it('the key messages (with the exceptions table) and the scorecard print nothing under 8 pt', async () => {
+    const r = await smallPrintText(['summary', 'scorecard']);
+    expect(r.checked).toBeGreaterThan(200);
+    expect(r.small).toEqual([]);
+  }, HOOK);
+});

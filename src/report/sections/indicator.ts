@@ -7,16 +7,18 @@ import type { Priority } from '../../config/types.js';
 import { sparklineChart, type ChartView } from '../chart-views.js';
 import {
   FORECAST_STATUS_LABEL, KIND_LABEL, POLARITY_LABEL, QUESTION_LABEL, UNIT_LABEL,
-  directionView, figureView, formatValue, isSpcConcern, ragView, type DirectionView, type FigureView, type RagView,
+  directionView, figureView, formatBare, formatValue, isSpcConcern, ragView, type DirectionView, type FigureView, type RagView,
 } from '../format.js';
 import { assuranceIcon, variationIcon, type SpcIcon } from '../icons.js';
-import { ASSURANCE_TEXT, SIGNIFICANCE_WORD, VARIATION_TEXT, intervalText, compactInterval } from '../words.js';
+import { ASSURANCE_TEXT, SIGNIFICANCE_SHORT, SIGNIFICANCE_WORD, VARIATION_TEXT, intervalText, compactInterval } from '../words.js';
 import { anchorOf, comparedLabels } from './context.js';
 
 export interface ComparatorView {
   label: string;
   value: string;
   significance: string;
+  /** The scorecard's dense form: "England 40.0: worse" (the figure in the indicator's unit, percentages with %). */
+  compact: string;
   /** `sig sig-worse` etc.: Fingertips' colours (better green, similar amber, worse red, higher/lower blue). */
   className: string;
   verdict: Significance;
@@ -98,6 +100,7 @@ export function indicatorView(ia: IndicatorAssessment, priorities: Map<string, P
       label: cmp.label,
       value: formatValue(def, cmp.value),
       significance: SIGNIFICANCE_WORD[cmp.significance],
+      compact: `${cmp.label} ${def.unit === 'percent' ? formatValue(def, cmp.value) : formatBare(def, cmp.value)}: ${SIGNIFICANCE_SHORT[cmp.significance]}`,
       className: `sig sig-${cmp.significance.replace('_', '-')}`,
       verdict: cmp.significance,
     })),

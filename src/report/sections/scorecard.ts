@@ -44,6 +44,6 @@ export function buildScorecard(ctx: SectionContext, id: string): ScorecardView {
     intro: `Latest figure for each indicator in ${ctx.assessment.period.label}, grouped by priority and by the Outcomes-Based Accountability question it answers. Ratings are against the period's target (the rule for each is in the appendix); direction is against the indicator's previous period and says whether the change is significant.`,
     caption: `Scorecard, ${ctx.assessment.period.label}: every indicator's latest figure, rating, direction, SPC reading and comparator`,
     priorities,
-    key: 'Latest: the figure with its 95% confidence interval in brackets. SPC: Making Data Count variation and assurance icons. Comparator: significantly better (green), similar (amber), significantly worse (red), or higher/lower where there is no better direction (blue).',
+    key: 'Indicator: its short title (the full title is on its card) and the period of its latest figure. Latest: the figure with its 95% confidence interval in brackets. SPC: Making Data Count variation and assurance icons. Comparator: the comparator\'s figure and whether ours is significantly better (green), similar (amber) or significantly worse (red), or significantly higher or lower where there is no better direction (blue).',
   };
 }

@@ -67,6 +67,8 @@ export interface SummaryView {
   /** A locality's pack: whose commentary it prints, or that none was written for the locality. */
   commentaryNote: string | null;
   dataIssues: Array<{ indicator: IndicatorView; text: string }>;
+  /** The indicators with no figure beyond the few listed, counted and named briefly; null when all are listed. */
+  dataIssuesMore: string | null;
 }
 
 const EXCEPTION_RANK = { red: 0, spc_concern: 1, assurance_fail: 2, worse_than_comparator: 3, significant_deterioration: 4 } as const;
@@ -121,9 +123,14 @@ const MAX_POINTS = 6;
  * The key messages are at most two pages at any framework size: the table shows the strongest exceptions and
  * says how many more there are (each is in the scorecard and has its card); lists name a few and count the rest.
  */
-export const MAX_EXCEPTION_ROWS = 8;
-const MAX_NAMES = 4;
-const MAX_OWNERS = 8;
+export const MAX_EXCEPTION_ROWS = 5;
+const MAX_NAMES = 3;
+const MAX_OWNERS = 5;
+/** Going well: the best news first, at most two pieces of evidence each (the card has the rest). */
+const MAX_WELL = 5;
+const MAX_CHANGES = 5;
+const MAX_DATA_ISSUES = 4;
+const MAX_EVIDENCE = 2;
 
 /** "A, B, C, D and 3 more": the first few names and a count of the rest. */
 function someNames(names: string[], max = MAX_NAMES): string {
@@ -192,7 +199,7 @@ export function buildSummary(ctx: SectionContext, id: string): SummaryView {
     }
   }
   const prevLabel = shiftPeriod(assessment.period, -1).label;
-  const names = (list: IndicatorAssessment[]) => list.map((ia) => ia.indicator.shortTitle || ia.indicator.title).join(', ');
+  const names = (list: IndicatorAssessment[]) => someNames(list.map((ia) => ia.indicator.shortTitle || ia.indicator.title));
   const changeIntro = `Each indicator against its own previous period (${prevLabel} for the quarterly ones): ${plural(better.length, 'significant improvement')}${better.length ? ` (${names(better)})` : ''}, ${plural(worse.length, 'significant deterioration')}${worse.length ? ` (${names(worse)})` : ''}${betterBand.length + worseBand.length ? `; where no significance test applies, ${betterBand.length} improved and ${worseBand.length} deteriorated beyond the no-change band${worseBand.length ? ` (worse: ${names(worseBand)})` : ''}` : ''}; no other change is significant.`;
 
   // What the board is asked to do, by the paper's decision type.
@@ -207,9 +214,10 @@ export function buildSummary(ctx: SectionContext, id: string): SummaryView {
       : `The board is asked to take assurance from the ${plural(c.onTarget, 'indicator')} on or better than target, to note ${exceptionsPhrase}${withAction ? ` and the actions recorded for ${withAction}` : ''}${noAction.length ? `, and to seek assurance from the owners of the ${plural(noAction.length, 'exception')} with no action recorded` : ''}.`;
 
   const link = (ia: IndicatorAssessment): { title: string | null; anchor: string | null } => ({ title: ia.indicator.title, anchor: v(ia).anchor });
-  const wellItems: KeyMessageView['items'] = well.slice(0, MAX_POINTS).map((x) => ({ ...link(x.ia), text: x.evidence.join('; ') }));
-  if (well.length > MAX_POINTS) wellItems.push({ title: null, anchor: null, text: `and ${plural(well.length - MAX_POINTS, 'more indicator')} with good news (see the scorecard)` });
-  const changedItems = changes.slice(0, MAX_POINTS).map((ch) => ({ title: ch.indicator.title, anchor: ch.indicator.anchor, text: ch.text }));
+  const wellItems: KeyMessageView['items'] = well.slice(0, MAX_WELL).map((x) => ({ ...link(x.ia), text: x.evidence.slice(0, MAX_EVIDENCE).join('; ') }));
+  if (well.length > MAX_WELL) wellItems.push({ title: null, anchor: null, text: `and ${plural(well.length - MAX_WELL, 'more indicator')} with good news (see the scorecard)` });
+  const changedItems: KeyMessageView['items'] = changes.slice(0, MAX_CHANGES).map((ch) => ({ title: ch.indicator.title, anchor: ch.indicator.anchor, text: ch.text }));
+  if (changes.length > MAX_CHANGES) changedItems.push({ title: null, anchor: null, text: `and ${plural(changes.length - MAX_CHANGES, 'more rating change')} (${someNames(changes.slice(MAX_CHANGES).map((ch) => ch.indicator.shortTitle || ch.indicator.title))}): see the scorecard` });
   // The owners to ask for an action, each with the exceptions that have none (named, a few at most).
   const byOwner = new Map<string, string[]>();
   for (const e of noAction) byOwner.set(e.owner ?? 'No owner named', [...(byOwner.get(e.owner ?? 'No owner named') ?? []), e.short]);
@@ -227,7 +235,7 @@ export function buildSummary(ctx: SectionContext, id: string): SummaryView {
   const rows = exceptions.slice(0, MAX_EXCEPTION_ROWS);
   const rest = exceptions.slice(MAX_EXCEPTION_ROWS);
   const exceptionsMore = rest.length
-    ? `${plural(rest.length, 'more exception')} (${someNames(rest.map((e) => e.short))}), on weaker evidence: each is in the scorecard, and has ${ctx.meta.board ? 'a card in the report cards' : 'its report card or turn-the-curve page'}.`
+    ? `${plural(rest.length, 'more exception')} (${someNames(rest.map((e) => e.short))}): each is in the scorecard, and has ${ctx.meta.board ? 'a card in the report cards' : 'its report card or turn-the-curve page'}.`
     : null;
 
   const keyMessages: KeyMessageView[] = [
@@ -260,7 +268,8 @@ export function buildSummary(ctx: SectionContext, id: string): SummaryView {
     changes: { intro: changeIntro, items: changes, none: changes.length ? null : 'No rating changed since the previous period.' },
     sincePrevious: sincePreviousView(assessment, ctx),
     commentaryNote: ctx.localityCommentary,
-    dataIssues,
+    dataIssues: dataIssues.slice(0, MAX_DATA_ISSUES),
+    dataIssuesMore: dataIssues.length > MAX_DATA_ISSUES ? `and ${plural(dataIssues.length - MAX_DATA_ISSUES, 'more indicator')} with no figure this period (${someNames(dataIssues.slice(MAX_DATA_ISSUES).map((d) => d.indicator.shortTitle || d.indicator.title))}): see the scorecard and the data-quality notes` : null,
   };
 }
 
