@@ -25,6 +25,7 @@ const LONGEST = [
   'test/security/fuzz.test.ts',
   'test/bench/quick.test.ts',
   'test/report/legibility.test.ts',
+  'test/report/board-size.test.ts',
   'test/ingest/bad-inputs.test.ts',
   'test/security/paths-and-hangs.test.ts',
   'test/config/broken-configs.test.ts',
