@@ -67,6 +67,9 @@ export async function renderPdf(browser: Browser, html: string, options: PdfOpti
     page = await browser.newPage();
     page.setDefaultTimeout(timeoutMs);
     await page.setJavaScriptEnabled(false);
+    // Styled for print from the start: the page is laid out once with the print rules it is printed with,
+    // rather than for the screen first (about a tenth of the browser's time on a large pack).
+    await page.emulateMediaType('print');
     await page.setRequestInterception(true);
     page.on('request', (request) => {
       if (request.isInterceptResolutionHandled()) return;
