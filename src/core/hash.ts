@@ -3,7 +3,8 @@ import { createReadStream } from 'node:fs';
 
 export async function sha256File(file: string): Promise<string> {
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
+  // 1 MiB reads: with the default 64 KiB, a large extract took twice as long to hash (one async read per chunk).
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
   return h.digest('hex');
 }
 
