@@ -67,6 +67,33 @@ function orphanHeadings(pdf: string, html: string): string[] {
   });
 }
 
+/**
+ * Pages more than half empty that do not end a section: how far down its text area each page's last word
+ * reaches (pdftotext -bbox; the running header and footer sit in the margins and are left out), and whether
+ * the next page opens a section (its first words are a section's h2 heading) or there is none.
+ */
+function halfEmptyPages(pdf: string, html: string): string[] {
+  const sections = headingTexts(html, '2');
+  const xml = execFileSync('pdftotext', ['-bbox', pdf, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const pages = [...xml.matchAll(/<page width="[\d.]+" height="([\d.]+)">([\s\S]*?)<\/page>/g)].map((m) => {
+    const height = Number(m[1]);
+    // The pack's @page margins: 22 mm top, 20 mm bottom.
+    const top = (22 / 25.4) * 72;
+    const bottom = height - (20 / 25.4) * 72;
+    const words = [...m[2].matchAll(/<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<\/word>/g)]
+      .map((w) => ({ yMin: Number(w[1]), yMax: Number(w[2]), text: w[3] }))
+      .filter((w) => w.yMin >= top - 1 && w.yMax <= bottom + 1);
+    const last = Math.max(top, ...words.map((w) => w.yMax));
+    const opening = flat(words.slice(0, 12).map((w) => w.text).join(' '));
+    return { fill: (last - top) / (bottom - top), opening };
+  });
+  return pages.flatMap((p, i) => {
+    const next = pages[i + 1];
+    const endsSection = !next || sections.some((h) => next.opening.startsWith(h));
+    return p.fill < 0.5 && !endsSection ? [`page ${i + 1} is ${Math.round((1 - p.fill) * 100)}% empty`] : [];
+  });
+}
+
 beforeAll(async () => {
   await copySampleWithWarehouse(project);
   // An owner's commentary, in the project's default place (commentary.yaml), with nothing to say which period:
@@ -201,6 +228,7 @@ describe('the sample pack', () => {
     // columns: 59 pages before, about 30 the aim.
     expect(pageCount(file('board-pack.pdf'))).toBeLessThanOrEqual(31);
     expect(orphanHeadings(file('board-pack.pdf'), readFileSync(file('board-pack.html'), 'utf8'))).toEqual([]);
+    expect(halfEmptyPages(file('board-pack.pdf'), readFileSync(file('board-pack.html'), 'utf8'))).toEqual([]);
   });
 
   it.skipIf(!POPPLER)('PDF appendix: each indicator in brief with a note of where the full definitions are; the HTML holds the full ones', () => {
