@@ -64,8 +64,8 @@ export const CHART_SIZE = {
   ttc: { width: 330, height: 150 },
   /** The turn-the-curve block's small charts (the SPC chart on screen; by locality where the pack has no Localities section). */
   ttcSmall: { width: 310, height: 150 },
-  /** The localities page: three charts across landscape A4 (about 320 px each). */
-  locality: { width: 300 },
+  /** The localities page: three charts across landscape A4 (about 320 px each), short enough for three rows a page. */
+  locality: { width: 300, height: 120 },
 } as const;
 
 /** Periods as a chart spans them: id, label and target. */

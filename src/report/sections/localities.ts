@@ -81,7 +81,7 @@ export function buildLocalities(ctx: SectionContext, id: string): LocalityView {
   const markersUsed = new Set<string>();
   for (const row of rows) for (const cell of [row.whole, ...row.cells]) if (!cell.value.isValue) markersUsed.add(cell.value.text);
   const charted = ctx.included.filter((ia) => ia.byArea.some((v) => v.value !== null));
-  const charts = charted.map((ia) => ({ title: ia.indicator.title, chart: localityChart(ia, `loc-${ia.indicator.id}`, ctx.areaNames, { width: CHART_SIZE.locality.width }, true) }));
+  const charts = charted.map((ia) => ({ title: ia.indicator.title, chart: localityChart(ia, `loc-${ia.indicator.id}`, ctx.areaNames, CHART_SIZE.locality, true) }));
   return {
     id,
     areas: ctx.localities.map((l) => ({ id: l.id, name: l.name })),
