@@ -168,7 +168,7 @@ describe('buildReportModel', () => {
 
   it('appendix: each indicator in brief, the figures behind the charts by period column, methods and glossary as one list', () => {
     const lbw = model.appendix.definitionRows.find((d) => d.title === 'Low birth weight babies')!;
-    expect(lbw).toMatchObject({ anchor: 'def-low_birth_weight', period: 'Financial-year quarter', polarity: 'Lower is better' });
+    expect(lbw).toMatchObject({ anchor: 'def-low_birth_weight', period: 'Quarterly', polarity: 'Lower is better' });
     expect(lbw.definition.length).toBeGreaterThan(10);
     // The brief row names the provider; the full definition (on screen) keeps the rest.
     expect(lbw.source).not.toBe('not stated');

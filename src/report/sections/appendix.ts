@@ -61,8 +61,10 @@ export interface AppendixView {
   chartData: Array<{ title: string; anchor: string; figures: string; signals: string | null }>;
   /** The same figures as tables of period columns, the unit said once per row (what the bundled template prints). */
   chartTables: ChartTable[];
-  /** Every SPC signal, per indicator with an SPC chart (the charts print only their summary). */
+  /** Every SPC signal, per indicator whose SPC chart has any (the charts print only their summary). */
   spcSignals: Array<{ title: string; text: string }>;
+  /** The SPC charts with no signal, named in one sentence, or null. */
+  spcQuiet: string | null;
   glossary: Array<{ term: string; definition: string }>;
   /** The methods behind every judgement (from assess), in words. */
   methods: Array<{ title: string; text: string }>;
@@ -97,6 +99,12 @@ function loadedFrom(loads: LoadBehind[] | undefined): string | undefined {
     seen.set(`${l.file}\u0000${l.sha256}`, `${name} (sha256 ${(l.sha256 ?? '').slice(0, 12)}${when})`);
   }
   return [...seen.values()].join('; ');
+}
+
+/** How often, in a word where the word says it all: "Quarterly", "Termly", "Annual (academic year)". */
+function briefPeriod(def: { frequency: string; periodType: keyof typeof PERIOD_TYPE_LABEL }): string {
+  const word = `${def.frequency.charAt(0).toUpperCase()}${def.frequency.slice(1)}`;
+  return def.frequency === 'annual' ? `${word} (${PERIOD_TYPE_LABEL[def.periodType].toLowerCase()})` : word;
 }
 
 /** "2011/12 Q1 to 2026/27 Q2 (58 periods)", or the one period. */
@@ -144,7 +152,7 @@ export function buildAppendix(ctx: SectionContext, id: string): AppendixView {
       title: def.title,
       definition: def.description,
       source: partner ?? def.dataProvider ?? 'not stated',
-      period: `${PERIOD_TYPE_LABEL[def.periodType]}${def.pool ? `, pooled over ${plural(def.pool.years, 'year')}` : ''}`,
+      period: `${briefPeriod(def)}${def.pool ? `, pooled over ${plural(def.pool.years, 'year')}` : ''}`,
       polarity: POLARITY_LABEL[def.polarity],
       target,
     };
@@ -167,6 +175,8 @@ export function buildAppendix(ctx: SectionContext, id: string): AppendixView {
     })
     .filter((r) => r.count > 0);
 
+  // Charts with no signal are named in one sentence rather than given a row each.
+  const quiet = included.filter((ia) => ia.spc && !spcSignals(ia.spc).length).map((ia) => ia.indicator.shortTitle);
   const glossary = ctx.locality
     ? GLOSSARY.map((g) => (g.term === 'Comparator' ? { ...g, definition: `A figure to compare with: for a locality, ${ctx.wholeName} as a whole.` } : g))
     : GLOSSARY;
@@ -200,10 +210,8 @@ export function buildAppendix(ctx: SectionContext, id: string): AppendixView {
       };
     }),
     chartTables: chartTables(ctx, included),
-    spcSignals: included.filter((ia) => ia.spc).map((ia) => {
-      const signals = spcSignals(ia.spc!);
-      return { title: ia.indicator.title, text: signals.length ? `${signals.join('; ')}.` : 'none: every point is common cause variation.' };
-    }),
+    spcSignals: included.filter((ia) => ia.spc && spcSignals(ia.spc).length).map((ia) => ({ title: ia.indicator.title, text: `${spcSignals(ia.spc!).join('; ')}.` })),
+    spcQuiet: quiet.length ? `No SPC signal, every point common cause variation: ${quiet.join('; ')}.` : null,
     // A locality is compared with the partnership, not with the council's benchmarks: its pack says so.
     glossary,
     methods: methods.map(({ title, text }) => ({ title, text })),
