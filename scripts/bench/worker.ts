@@ -25,14 +25,23 @@ export const AGG_SQL = [
 
 interface Timed { sql: string; ms: number }
 
-/** Times every statement boardpack sends to DuckDB boardpack sends to DuckDB (wrapping the warehouse object, not its code). */
-function profileWarehouse(wh: { run: (...x: never[]) => Promise<unknown>; all: (...x: never[]) => Promise<unknown> }): Timed[] {
+/**
+ * Times every statement boardpack sends to DuckDB, at the connection (wrapping the connection object, not our
+ * code), so statements run on `wh.conn` directly (the `_row` numbering, the text path's reads) are counted too.
+ */
+function profileWarehouse(wh: { conn: object }): Timed[] {
   const times: Timed[] = [];
-  for (const k of ['run', 'all'] as const) {
-    const orig = wh[k].bind(wh) as (...x: unknown[]) => Promise<unknown>;
-    (wh as Record<string, unknown>)[k] = async (...x: unknown[]) => {
+  const conn = wh.conn as Record<string, unknown>;
+  // runAndReadAll calls run itself: only the outermost call is timed.
+  let depth = 0;
+  for (const k of ['run', 'runAndReadAll'] as const) {
+    const orig = (conn[k] as (...x: unknown[]) => Promise<unknown>).bind(conn);
+    conn[k] = async (...x: unknown[]) => {
       const t = performance.now();
-      try { return await orig(...x); } finally { times.push({ sql: String(x[0]).replace(/\s+/g, ' ').slice(0, 160), ms: performance.now() - t }); }
+      depth++;
+      try { return await orig(...x); } finally {
+        if (--depth === 0) times.push({ sql: String(x[0]).replace(/\s+/g, ' ').slice(0, 160), ms: performance.now() - t });
+      }
     };
   }
   return times;
