@@ -108,13 +108,13 @@ describe('chart legibility in a real browser', () => {
     expect(r.problems).toEqual([]);
   }, HOOK);
 
-  it('at A4 print width: the appendix\'s tables and its methods and glossary print at 8 pt or more', async () => {
+  it('at A4 print width: the locality table, the appendix\'s tables and its methods and glossary print at 8 pt or more', async () => {
     const page: Page = await browser.newPage();
     try {
       await page.setViewport({ width: A4_PORTRAIT_PX, height: 900 });
       await page.emulateMediaType('print');
       await page.setContent(html, { waitUntil: 'load' });
-      const sizes = await page.evaluate(() => [...document.querySelectorAll('.appendix :is(table, dl) :is(th, td, dt, dd, caption, span)')]
+      const sizes = await page.evaluate(() => [...document.querySelectorAll('.appendix :is(table, dl) :is(th, td, dt, dd, caption, span), .locality-table :is(th, td, caption, span)')]
         .filter((el) => (el as HTMLElement).offsetParent !== null && (el.textContent ?? '').trim() !== '')
         .map((el) => ({ text: (el.textContent ?? '').trim().slice(0, 40), px: parseFloat(getComputedStyle(el).fontSize) })));
       expect(sizes.length).toBeGreaterThan(100);
