@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasTool } from '../helpers/tools.js';
 import { prepareFramework } from '../../scripts/bench/data.js';
 import { runPipeline, type RunSummary } from '../../src/pipeline/index.js';
 import { resolveBrowser } from '../../src/report/browser.js';
@@ -24,17 +25,9 @@ const COPIES = 4;
 /** Scorecard rows a page holds: one dense line per measure, with its priority and group rows. */
 const ROWS_PER_PAGE = 25;
 
-function has(tool: string): boolean {
-  try {
-    execFileSync(tool, ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code !== 'ENOENT';
-  }
-}
 /** Why the test cannot run here, or null: it needs a real browser to print and poppler-utils to read back. */
 const WHY_SKIP = await resolveBrowser().then(
-  () => (has('pdftotext') && has('pdfinfo') ? null : 'poppler-utils (pdftotext, pdfinfo) is not installed; .ci/run installs it'),
+  () => (hasTool('pdftotext') && hasTool('pdfinfo') ? null : 'poppler-utils (pdftotext, pdfinfo) is not installed; .ci/run installs it'),
   (e: unknown) => `no Chromium to print the PDF (${(e as Error).message.split('\n')[0]})`,
 );
 if (WHY_SKIP) console.warn(`board-size.test.ts skipped: ${WHY_SKIP}`);

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasTool } from '../helpers/tools.js';
 import { runPipeline, type RunSummary } from '../../src/pipeline/index.js';
 import { launchBrowser, resolveBrowser } from '../../src/report/browser.js';
 import { copySampleWithWarehouse } from '../helpers/sample.js';
@@ -22,15 +23,7 @@ import { copySampleWithWarehouse } from '../helpers/sample.js';
 const NASTY = 'Families told us <script>alert("x")</script> and =HYPERLINK("http://evil.example","y") and {{meta.title}} verbatim.';
 const HOOK = 300_000;
 
-function has(tool: string): boolean {
-  try {
-    execFileSync(tool, ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code !== 'ENOENT';
-  }
-}
-const POPPLER = has('pdftotext') && has('pdfinfo') && has('pdftohtml');
+const POPPLER = hasTool('pdftotext') && hasTool('pdfinfo') && hasTool('pdftohtml');
 const NO_POPPLER = 'poppler-utils (pdftotext, pdfinfo, pdftohtml) is not installed; .ci/run installs it';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bp-pack-'));
