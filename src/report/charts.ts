@@ -554,14 +554,15 @@ export function niceRange(values: number[], margin = 0.25): { min: number; max: 
   if (!values.length) return undefined;
   const lo = Math.min(...values);
   const hi = Math.max(...values);
-  const pad = Math.max((hi - lo) * margin, Math.abs(hi) * 0.02, 1e-9);
+  // A flat series (every figure the same, often all zero) still gets an axis with a few ticks around it.
+  const pad = hi === lo ? (hi === 0 ? 0.5 : Math.abs(hi) * 0.1) : Math.max((hi - lo) * margin, Math.abs(hi) * 0.02, 1e-9);
   const raw = (hi - lo + 2 * pad) / 5;
   const pow = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow;
   let min = Math.floor((lo - pad) / step) * step;
   let max = Math.ceil((hi + pad) / step) * step;
   if (lo >= 0 && min < 0) min = 0;
-  if (hi <= 0 && max > 0) max = 0;
+  if (hi <= 0 && lo < 0 && max > 0) max = 0;
   const round = (x: number) => Number(x.toPrecision(12));
   return { min: round(min), max: round(max), interval: round(step) };
 }

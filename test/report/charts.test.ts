@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { POINT_FILL, SIG_FILL, assertSelfContained, disposeCharts, finishSvg, legendSwatch, renderBarChart, renderLineChart, renderSparkline, renderXmrChart } from '../../src/report/charts.js';
+import { POINT_FILL, SIG_FILL, assertSelfContained, disposeCharts, finishSvg, legendSwatch, niceRange, renderBarChart, renderLineChart, renderSparkline, renderXmrChart } from '../../src/report/charts.js';
 import { xmlProblems } from './markup.js';
 
 const CATS = ['2023/24 Q1', '2023/24 Q2', '2023/24 Q3', '2023/24 Q4', '2024/25 Q1', '2024/25 Q2', '2024/25 Q3', '2024/25 Q4'];
@@ -92,12 +92,24 @@ describe('charts', () => {
     const warn = vi.spyOn(console, 'warn');
     const error = vi.spyOn(console, 'error');
     try {
-      for (const render of Object.values(charts)) { render(VALUES); render(ALL_NULL); }
+      // A flat series (a locality with no events in any period) too: its axis still has a few ticks.
+      for (const render of Object.values(charts)) { render(VALUES); render(ALL_NULL); render(VALUES.map((v) => (v === null ? null : 0))); render(VALUES.map((v) => (v === null ? null : 7))); }
       expect([...warn.mock.calls, ...error.mock.calls]).toEqual([]);
     } finally {
       warn.mockRestore();
       error.mockRestore();
     }
+  });
+
+  it('a flat series gets a value axis with a span and a handful of ticks', () => {
+    for (const v of [0, 7, -3, 0.004]) {
+      const r = niceRange([v, v])!;
+      expect(r.max).toBeGreaterThan(r.min);
+      expect(r.min).toBeLessThanOrEqual(v);
+      expect(r.max).toBeGreaterThanOrEqual(v);
+      expect((r.max - r.min) / r.interval).toBeLessThanOrEqual(10);
+    }
+    expect(niceRange([0, 0])!.min).toBe(0);
   });
 
   it('internal ids are prefixed with the chart id, so several charts can share a document', () => {
