@@ -340,10 +340,18 @@ export function spcFor(def: IndicatorDef, series: AssessedValue[]): SpcSummary |
     excluded.length ? `${excluded.length} ${excluded.length === 1 ? 'period' : 'periods'} left out (suppressed, marked or too few to rate)` : null,
     ...notApplied.map((n) => `not recalculated at ${n.period} (${n.why})`),
   ].filter(Boolean).join('; ');
+  // A run on one side of the mean that reaches the latest point: the process has moved during the segment.
+  const latestPoint = points[points.length - 1];
+  const above = (p: SpcPoint) => p.value > last!.mean;
+  let shiftFrom = -1;
+  for (let i = points.length - 1; i >= starts[starts.length - 1] && points[i].rules?.includes('shift') && above(points[i]) === above(latestPoint); i--) shiftFrom = i;
+  const shift = shiftFrom >= 0 ? { from: points[shiftFrom].period, to: latestPoint.period, side: latestPoint.value > last!.mean ? 'above' as const : 'below' as const } : undefined;
   return {
     mean: last!.mean, lowerLimit: last!.lowerLimit, upperLimit: last!.upperLimit,
-    // Limits fitted across a trend describe no single process: no assurance is claimed from them (the chart says why).
-    points, variation: last!.variation, assurance: trends.some((t) => t.inLatestSegment) ? null : last!.assurance, method,
+    // Limits fitted across a trend or a shift describe no single process: no assurance is claimed from them
+    // (the chart says why), or a measure now meeting its target would read "the target will be missed".
+    points, variation: last!.variation, assurance: trends.some((t) => t.inLatestSegment) || shift ? null : last!.assurance, method,
+    ...(shift ? { shift } : {}),
     ...(segments.length > 1 ? { segments } : {}),
     ...(notApplied.length ? { recalculationsNotApplied: notApplied } : {}),
     excluded,

@@ -106,6 +106,11 @@ export interface SpcSummary {
    * are fitted across a changing process, and the chart and words say so.
    */
   trends?: Array<{ from: string; to: string; direction: 'rising' | 'falling'; inLatestSegment: boolean }>;
+  /**
+   * A run of 7 or more points on one side of the mean (the shift rule) that reaches the latest point: the
+   * limits are fitted across a process that has moved, so, as with a trend, no assurance is claimed from them.
+   */
+  shift?: { from: string; to: string; side: 'above' | 'below' };
   /** Periods left off the chart: suppressed, marked, or too few to rate. */
   excluded?: string[];
   /** Recalculation points the config names that were not applied, each with why (too few points either side). */

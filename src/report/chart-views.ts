@@ -273,7 +273,8 @@ export function xmrChart(ia: IndicatorAssessment, id: string, size: ChartSize = 
   const notes: string[] = [];
   segments.slice(1).forEach((s) => notes.push(`Limits recalculated from ${labelOf.get(s.from) ?? s.from} (the vertical rule)${s.reason ? `: ${s.reason}` : ''}.`));
   if (trend) notes.push(`The limits are fitted across a ${trend.direction} trend (${labelOf.get(trend.from) ?? trend.from} to ${labelOf.get(trend.to) ?? trend.to}), so they describe no single process and no assurance is given against the target. Once the change is understood, its period can be declared so that the limits are recalculated from it.`);
-  notes.push(spcSignalSummary(spc));
+  // A shift reaching the latest point: limits fitted across it assure nothing (assess gives no assurance).
+  notes.push(`${spcSignalSummary(spc)}${spc.shift && !trend ? ` Every point since ${labelOf.get(spc.shift.from) ?? spc.shift.from} is ${spc.shift.side} the mean: the limits span a shift and give no assurance.` : ''}`);
   return { svg, alt, legend, notes, signals: spcSignals(spc) };
 }
 

@@ -104,6 +104,21 @@ describe('assess', () => {
     expect(fixed.method).toMatch(/first 8 points/);
   });
 
+  it('SPC: limits fitted across a shift that reaches the latest point give no assurance, and say so', () => {
+    // Eight quarters near 50%, then eight near 75%: the latest run is above the mean of all sixteen. The mixed
+    // limits (about 45% to 80% around a 62% mean) would say a 70% target is met only by chance.
+    const nums = [500, 510, 495, 505, 500, 498, 502, 505, 750, 760, 745, 755, 750, 748, 752, 755];
+    const dens = Array(16).fill(1000);
+    const shifted = assess(config, [indicator()], { values: figures('seen', nums, dens), compiled: [], failures: [] }, { period: Q(15) }).indicators[0];
+    expect(shifted.spc!.shift).toEqual({ from: Q(8), to: Q(15), side: 'above' });
+    expect(shifted.spc!.assurance).toBeNull();
+    expect(shifted.exceptions?.some((r) => r.kind === 'assurance_fail')).toBe(false);
+    // Declaring the change recalculates the limits from it: one process again, and assurance is judged.
+    const rebased = assess(config, [indicator({ spcOptions: { recalculateAt: [Q(8)], excludeLargeMovingRanges: true } })], { values: figures('seen', nums, dens), compiled: [], failures: [] }, { period: Q(15) }).indicators[0];
+    expect(rebased.spc!.shift).toBeUndefined();
+    expect(rebased.spc!.assurance).toBe('pass');
+  });
+
   it('SPC: a recalculation point with fewer than 2 charted points on a side is not applied, and says so', () => {
     const nums = [500, 510, 495, 505, 500, 498, 502, 505, 600, 610, 605, 615];
     const dens = Array(12).fill(1000);
