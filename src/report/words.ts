@@ -89,19 +89,6 @@ export const SIGNIFICANCE_WORD: Record<Significance, string> = {
   not_compared: 'not compared',
 };
 
-/**
- * The same judgements in one word, for the scorecard's dense comparator cells; its key says each word (but
- * "similar") means significantly so.
- */
-export const SIGNIFICANCE_SHORT: Record<Significance, string> = {
-  better: 'better',
-  similar: 'similar',
-  worse: 'worse',
-  higher: 'higher',
-  lower: 'lower',
-  not_compared: 'not compared',
-};
-
 // --- SPC (NHS "Making Data Count") ------------------------------------------------------------------------
 
 /** Variation in a few words (scorecards, JSON, XLSX). */

@@ -155,8 +155,8 @@ describe('the sample pack', () => {
     expect(values).toContain(NASTY);
   });
 
-  it('one vocabulary: each indicator\'s direction of travel reads the same in results.json, the workbook, the HTML and the PDF', async () => {
-    const json = JSON.parse(readFileSync(file('results.json'), 'utf8')) as { results: Array<{ indicator: string; period: string; area: string; directionText: string }> };
+  it('one vocabulary: each indicator\'s direction of travel and comparator verdict read the same in results.json, the workbook, the HTML and the PDF', async () => {
+    const json = JSON.parse(readFileSync(file('results.json'), 'utf8')) as { results: Array<{ indicator: string; period: string; area: string; directionText: string; comparators?: Array<{ verdict: string }> }> };
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file('scorecard.xlsx'));
     const sheet = wb.getWorksheet('Scorecard')!;
@@ -164,19 +164,31 @@ describe('the sample pack', () => {
     const col = (name: string) => header.indexOf(name);
     const xlsx = new Map<string, string>();
     sheet.eachRow((row, n) => { if (n > 1) xlsx.set(String(row.getCell(col('Indicator id')).value), String(row.getCell(col('Direction (previous period)')).value)); });
+    const xlsxComparator = new Map<string, string>();
+    sheet.eachRow((row, n) => { if (n > 1) xlsxComparator.set(String(row.getCell(col('Indicator id')).value), String(row.getCell(col('Comparator')).value ?? '')); });
+    let verdicts = 0;
     const html = readFileSync(file('board-pack.html'), 'utf8');
     const scorecard = html.slice(html.indexOf('<table class="scorecard-table"'), html.indexOf('</table>', html.indexOf('<table class="scorecard-table"')));
     const pdf = POPPLER ? flat(execFileSync('pdftotext', [file('board-pack.pdf'), '-'], { encoding: 'utf8', maxBuffer: 64 << 20 })) : null;
     for (const ia of run.assessment.indicators) {
       const id = ia.indicator.id;
-      const inJson = json.results.find((r) => r.indicator === id && r.area === 'all' && r.period === ia.latest.period)!.directionText;
+      const latest = json.results.find((r) => r.indicator === id && r.area === 'all' && r.period === ia.latest.period)!;
+      const inJson = latest.directionText;
       expect(xlsx.get(id), id).toBe(inJson);
       // The row links to the indicator's card, or to its turn-the-curve page for a population indicator.
       const row = scorecard.slice(scorecard.search(new RegExp(`href="#(ind|ttc)-${id}"`)));
       const inHtml = /<span class="dot [^"]*"><span aria-hidden="true">[^<]*<\/span> ([^<]+)<span/.exec(row)?.[1];
       expect(inHtml, id).toBe(inJson);
       if (pdf) expect(pdf, id).toContain(inJson);
+      // The first comparator's verdict, word for word, in the workbook's cell and the scorecard's row.
+      const verdict = latest.comparators?.[0]?.verdict;
+      if (verdict && verdict !== 'not compared') {
+        verdicts++;
+        expect(xlsxComparator.get(id), id).toContain(`(${verdict})`);
+        expect(row.slice(0, row.indexOf('</tr>')), id).toContain(`: ${verdict}`);
+      }
     }
+    expect(verdicts).toBeGreaterThan(10);
   });
 
   it('no exception rests on a change that is not significant: 21 → 22 conceptions is "no significant change" in every output', async () => {

@@ -10,7 +10,7 @@ import {
   directionView, figureView, formatBare, formatValue, isSpcConcern, ragView, type DirectionView, type FigureView, type RagView,
 } from '../format.js';
 import { assuranceIcon, variationIcon, type SpcIcon } from '../icons.js';
-import { ASSURANCE_TEXT, SIGNIFICANCE_SHORT, SIGNIFICANCE_WORD, VARIATION_TEXT, intervalText, compactInterval } from '../words.js';
+import { ASSURANCE_TEXT, SIGNIFICANCE_WORD, VARIATION_TEXT, intervalText, compactInterval } from '../words.js';
 import { anchorOf, comparedLabels } from './context.js';
 
 export interface ComparatorView {
@@ -100,7 +100,7 @@ export function indicatorView(ia: IndicatorAssessment, priorities: Map<string, P
       label: cmp.label,
       value: formatValue(def, cmp.value),
       significance: SIGNIFICANCE_WORD[cmp.significance],
-      compact: `${cmp.label} ${def.unit === 'percent' ? formatValue(def, cmp.value) : formatBare(def, cmp.value)}: ${SIGNIFICANCE_SHORT[cmp.significance]}`,
+      compact: `${cmp.label} ${def.unit === 'percent' ? formatValue(def, cmp.value) : formatBare(def, cmp.value)}: ${SIGNIFICANCE_WORD[cmp.significance]}`,
       className: `sig sig-${cmp.significance.replace('_', '-')}`,
       verdict: cmp.significance,
     })),
