@@ -5,12 +5,10 @@
  * than England (70.0%); 8th of 11 among statistical neighbours."
  */
 import { formatValue } from '../core/format.js';
-import { tryParsePeriodId } from '../core/periods.js';
+import { PERIOD_NOUN, tryParsePeriodId } from '../core/periods.js';
 import type { IndicatorDef } from '../config/types.js';
 import type { AssessedValue, ChangeTest, ComparatorResult, Direction } from './types.js';
 import { RAG_WORD, SIGNIFICANCE_WORD, directionWord } from '../report/words.js';
-
-const NOUN = { fy_quarter: 'quarter', month: 'month', term: 'term', fy: 'year', academic_year: 'year', calendar_year: 'year' } as const;
 
 /** "Against the previous quarter (60.1%): no significant change", in the one vocabulary of words.ts. */
 function travel(d: Direction, test: ChangeTest | undefined, value: number | null, earlier: number | null, against: string, fmt: (n: number | null) => string): string | null {
@@ -42,7 +40,7 @@ export function statusSentence(def: IndicatorDef, a: AssessedValue): string {
   parts.push(`${def.title}, ${a.periodLabel}: ${formatValue(def, a.value)}.`);
   parts.push(`${RAG_WORD[a.rag]}: ${a.ragReason}.`);
   if (a.tooFewToRate) return parts.join(' ');
-  const noun = NOUN[tryParsePeriodId(a.period)?.type ?? 'fy_quarter'];
+  const noun = PERIOD_NOUN[tryParsePeriodId(a.period)?.type ?? 'fy_quarter'];
   const fmt = (n: number | null) => formatValue(def, n);
   const prev = travel(a.direction, a.directionTest, a.value, a.previousValue, `the previous ${noun}`, fmt);
   const ly = noun === 'year' ? null : travel(a.directionYoY, a.directionYoYTest, a.value, a.sameLastYearValue, `the same ${noun} last year`, fmt);

@@ -10,6 +10,9 @@ import { BoardpackError, problem } from './errors.js';
 export const PERIOD_TYPES = ['fy_quarter', 'fy', 'academic_year', 'term', 'month', 'calendar_year'] as const;
 export type PeriodType = (typeof PERIOD_TYPES)[number];
 
+/** One period of each type, in words: "against the previous quarter", "11 of its 12 quarters". */
+export const PERIOD_NOUN: Record<PeriodType, string> = { fy_quarter: 'quarter', month: 'month', term: 'term', fy: 'year', academic_year: 'year', calendar_year: 'year' };
+
 export interface Period {
   id: string;
   type: PeriodType;
@@ -63,15 +66,21 @@ export function basePeriod(p: Period): Period {
 export function aggregatePeriod(base: Period, kind: AggregateKind): Period {
   // A period is decided by its id (a pooled one adds up to 60 periods to find its start): worked out once.
   const key = `${base.id}\0${base.type}\0${base.start}\0${base.end}\0${base.label}\0${base.aggregate ?? ''}\0${kind}`;
-  let p = aggregated.get(key);
-  if (!p) {
-    p = aggregateOf(base, kind);
-    if (aggregated.size >= 10_000) aggregated.clear();
-    aggregated.set(key, p);
-  }
-  return { ...p };
+  return { ...cached(aggregated, key, () => aggregateOf(base, kind)) };
 }
 const aggregated = new Map<string, Period>();
+
+/**
+ * A run works out the same few dozen periods again and again, so they are kept; the caches are emptied past
+ * 10,000 entries, as ids come from extracts and must never grow them without bound. Callers get copies.
+ */
+function cached<V>(cache: Map<string, V>, key: string, make: () => V): V {
+  if (cache.has(key)) return cache.get(key) as V;
+  const value = make();
+  if (cache.size >= 10_000) cache.clear();
+  cache.set(key, value);
+  return value;
+}
 
 function aggregateOf(base: Period, kind: AggregateKind): Period {
   const b = basePeriod(base);
@@ -154,22 +163,13 @@ const PATTERNS: Array<[RegExp, PeriodType]> = [
   [/^(\d{4})$/, 'calendar_year'],
 ];
 
-/**
- * Parsed ids, as a run parses the same few dozen ids again and again (a pooled id's constituents are worked
- * out on every parse). Each call gets its own copy, so a caller may change what it is given.
- */
+/** Parsed ids (a pooled id's constituents would otherwise be worked out on every parse). */
 const parsed = new Map<string, Period | undefined>();
 
 /** Parse a stable period id; returns undefined when it is not one. `2016-17` is a financial year, `2016-04` a month. */
 export function tryParsePeriodId(id: string): Period | undefined {
   const key = String(id);
-  let p: Period | undefined;
-  if (parsed.has(key)) p = parsed.get(key);
-  else {
-    p = parseId(key);
-    if (parsed.size >= 10_000) parsed.clear(); // ids come from extracts: never let the cache grow without bound
-    parsed.set(key, p);
-  }
+  const p = cached(parsed, key, () => parseId(key));
   return p && { ...p };
 }
 
@@ -270,8 +270,8 @@ export function comparePeriods(a: Period, b: Period): number {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Same period last year, conversions between period types, rolling, year-to-date and cumulative series
-//. Counts are summed; rates and percentages are recomputed from summed numerators and
+// Same period last year, conversions between period types, rolling, year-to-date and cumulative series.
+// Counts are summed; rates and percentages are recomputed from summed numerators and
 // denominators, never averaged.
 
 /** Whether `outer` wholly contains `inner` (both inclusive ISO ranges). */

@@ -6,7 +6,7 @@
  * actions (or, in one line, that none were recorded).
  */
 import type { IndicatorAssessment } from '../../assess/types.js';
-import { aggregateConstituents, basePeriod, poolYearsOf, tryParsePeriodId } from '../../core/periods.js';
+import { PERIOD_NOUN, aggregateConstituents, basePeriod, poolYearsOf, tryParsePeriodId } from '../../core/periods.js';
 import { CHART_SIZE, historyChart, localityChart, spcSignalSummary, xmrChart, type ChartSize, type ChartView } from '../chart-views.js';
 import { FORECAST_STATUS_LABEL, formatValue, plural } from '../format.js';
 import { CURVE_WORD, VARIATION_WORD, directionText } from '../words.js';
@@ -89,7 +89,7 @@ export function pooling(ia: Pick<IndicatorAssessment, 'indicator' | 'latest'>): 
   const p = tryParsePeriodId(ia.latest.period);
   if (!years || !p) return null;
   const perWindow = aggregateConstituents(p, p.aggregate!).length;
-  const unit = p.type === 'fy_quarter' ? 'quarters' : p.type === 'month' ? 'months' : p.type === 'term' ? 'terms' : 'years';
+  const unit = `${PERIOD_NOUN[p.type]}s`;
   return {
     years,
     perWindow,
@@ -101,10 +101,9 @@ export function pooling(ia: Pick<IndicatorAssessment, 'indicator' | 'latest'>): 
 }
 
 /** One sentence that puts the curve, the latest change and the SPC chart side by side, and says how they fit. */
-function reading(ia: IndicatorAssessment, informative: boolean): string {
+function reading(ia: IndicatorAssessment, informative: boolean, pooled: ReturnType<typeof pooling>): string {
   const l = ia.latest;
   const labels = comparedLabels(ia);
-  const pooled = pooling(ia);
   const against = pooled ? `the previous rolling figure (sharing ${pooled.previousShares} of its ${pooled.perWindow} ${pooled.unit})` : labels.previous ?? 'the previous period';
   const change = l.direction === 'not_available' ? null : `against ${against} ${directionText(l)}`;
   const spc = ia.spc ? `SPC shows ${VARIATION_WORD[ia.spc.variation] ?? ia.spc.variation}` : null;
@@ -202,7 +201,7 @@ export function buildTurnTheCurve(ctx: SectionContext, id: string, localityChart
         baselinePeriods: '',
       } : null,
       noForecast: fc ? informative.why : 'No forecast: too few figures to fit a baseline trend (at least 5 are needed).',
-      reading: reading(ia, informative.ok),
+      reading: reading(ia, informative.ok, pooled),
       previousLabel: pooled ? 'Previous rolling figure' : 'Previous period',
       lastYearLabel: pooled ? 'A year before' : 'Last year',
       overlapNote: pooled && (ia.latest.direction !== 'not_available' || ia.latest.directionYoY !== 'not_available')
