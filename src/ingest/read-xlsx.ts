@@ -326,7 +326,6 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
     let rows = 0;
     const seenSheets: string[] = [];
     const readSheets: string[] = [];
-    let sheetsRead = 0;
     let reader: ExcelJS.stream.xlsx.WorkbookReader | undefined;
     // Lower-cased once: the first cell of every row is tested against them.
     const skipMatching = source.skipRowsMatching.map((m) => m.toLowerCase());
@@ -336,11 +335,11 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
       reader = new Excel.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
       // exceljs names a sheet from its parsed workbook.xml and throws ("reading 'sheets'") when a sheet is reached
       // before that model exists, which happens now and then on workbooks exceljs itself wrote. The names come
-      // from our own scan of the index instead (below), so an absent model only means an unnamed sheet here.
+      // from our own scan of the index instead (below), so an absent model only means an unnamed sheet here, and
+      // the read that fell short is done again (above).
       let model: { sheets?: unknown[] } | undefined;
       Object.defineProperty(reader, 'model', { get: () => model ?? { sheets: [] }, set: (m) => { model = m; }, configurable: true });
       for await (const ws of reader) {
-        sheetsRead++;
         const w = ws as unknown as { name: string; id: number | string };
         const sheetName = w.name === `Sheet${w.id}` && names.get(String(w.id)) ? names.get(String(w.id))! : w.name;
         seenSheets.push(sheetName);
@@ -455,6 +454,6 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
     if (rows === 0 && !problems.some((p) => p.severity === 'error')) {
       problems.push(problem('BP_INGEST_NO_ROWS', 'the workbook has no data rows', { file: relFile, fix: 'check the sheet names and the header row' }));
     }
-    return { result: { rows, problems, sheets: readSheets }, sheetsRead, sharedStringsRead: (reader as unknown as { sharedStrings?: unknown }).sharedStrings !== undefined };
+    return { result: { rows, problems, sheets: readSheets }, sheetsRead: seenSheets.length, sharedStringsRead: (reader as unknown as { sharedStrings?: unknown }).sharedStrings !== undefined };
   }
 }
