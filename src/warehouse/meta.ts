@@ -92,17 +92,12 @@ export const PERIOD_DAYS_VIEW = 'bp_period_days';
  */
 const PERIOD_DAYS_SQL = `SELECT period_type, start_date + unnest(range((end_date - start_date + 1)::INTEGER))::INTEGER AS day, period_id FROM bp_periods`;
 
-async function periodDaysKind(wh: Warehouse): Promise<string | null> {
-  const rows = await wh.all<{ t: string }>(`SELECT table_type AS t FROM information_schema.tables WHERE table_schema = 'main' AND table_name = '${PERIOD_DAYS_VIEW}'`);
-  return rows[0]?.t ?? null;
-}
-
 /**
  * Whether the warehouse has the day calendar view. One made by an earlier version and opened read-only (so
  * `ensureMeta` could not add it) has not: the compiler then keeps the range join, with the same figures.
  */
 export async function hasPeriodDays(wh: Warehouse): Promise<boolean> {
-  return (await periodDaysKind(wh)) === 'VIEW';
+  return (await wh.all(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ? AND table_type = 'VIEW'`, [PERIOD_DAYS_VIEW])).length > 0;
 }
 
 export async function tableColumns(wh: Warehouse): Promise<Record<string, string[]>> {
