@@ -382,11 +382,6 @@ const AXIS_TEXT = { fontFamily: FONT, fontSize: CHART_FONT_PX, color: MUTED };
 const textWidth = (text: string) => Math.ceil(text.length * CHART_FONT_PX * 0.62);
 
 /**
- * Which period labels to print: every k-th counting back from the latest (so the latest period is always
- * labelled), k chosen so labels never touch, and none so near the left edge that it would run into the
- * value axis' labels.
- */
-/**
  * A long period label on two lines ("Summer term" over "2025/26"), broken at the space nearest its middle: at
  * half the width, the axis can name more than its latest period.
  */
@@ -399,6 +394,11 @@ function axisLines(label: string): string[] {
 
 const axisLabelWidth = (label: string) => Math.max(...axisLines(label).map(textWidth));
 
+/**
+ * Which period labels to print: every k-th counting back from the latest (so the latest period is always
+ * labelled), k chosen so labels never touch, and none so near the left edge that it would run into the
+ * value axis' labels.
+ */
 function periodLabelShown(categories: string[], plotWidth: number): (index: number) => boolean {
   const n = categories.length;
   const label = Math.max(...categories.map(axisLabelWidth)) + 10;

@@ -57,7 +57,7 @@ export interface AppendixView {
     /** Every suppressed figure (screen only; the workbook has them too). */
     all: Array<{ title: string; period: string; area: string; reason: string }>;
   };
-  /** The figures behind every history chart, one row per indicator (so the PDF carries each chart's data). */
+  /** The figures behind every history chart as text, one row per indicator (for a project's own templates; the bundled one prints `chartTables`). */
   chartData: Array<{ title: string; anchor: string; figures: string; signals: string | null }>;
   /** The same figures as tables of period columns, the unit said once per row (what the bundled template prints). */
   chartTables: ChartTable[];
