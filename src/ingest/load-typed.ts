@@ -1,5 +1,5 @@
 /**
- * Typed CSV loading: each file is read once by DuckDB's reader, typed while it is read, straight into the
+ * Typed loading. Each CSV file is read once by DuckDB's reader, typed while it is read, straight into the
  * source's next table (created by that first write) inside the load's transaction, and one scan then counts the
  * rows per file, period and area and tests every rule the text path tests. Dates are typed by the reader; text
  * is trimmed, and numbers and markers are typed by the same SQL as the text path (`stage.ts`).
@@ -9,6 +9,9 @@
  * find fine is loaded from its text (a UK date, say); otherwise the load fails with their problems, each with its
  * file, row, column and value exactly as the text path reports them, and the previous load stays as it was.
  * Only a file the reader cannot split (a ragged row, bad encoding) is read again whole, by the text path.
+ *
+ * A workbook is typed in JS while it is streamed, into the same next table (`xlsx-typed.ts`); its rows that need
+ * judging go to the raw table as rejected CSV lines do, and everything after the reading is shared.
  *
  * Contracts this path does not handle (a period column, wide layouts, percent columns whose scale depends on
  * the whole column, rows skipped by text, and any contract setting it does not know) always take the text path.
@@ -23,6 +26,7 @@ import { canonical } from './headers.js';
 import { openCsv, readCsvRowsToRaw, readRejectedToRaw, REJECTS_TABLE, typedCsvReader, type CsvFile } from './read-csv.js';
 import { periodIdOf } from './period-formats.js';
 import { createRawTable, RAW_TABLE } from './raw-table.js';
+import { readXlsxTyped } from './xlsx-typed.js';
 import type { Problem } from '../core/errors.js';
 import { areaLookupOf, checkDuplicateKeys, isTotalArea, LIST_LIMIT, markerExpr, numberExpr, periodTextFromFileName, stageSource, TYPED_TABLE, type Omitted } from './stage.js';
 import type { IngestOptions, SourceIngest } from './index.js';
@@ -36,12 +40,20 @@ const set = (v: unknown) => v !== undefined && v !== null && v !== false && !(Ar
 
 /** Whether a source can be read by the typed path (otherwise it is read as text, as always). */
 export function typedReadable(source: SourceDef): boolean {
-  if (source.format !== 'csv' || source.wide || source.skipRowsMatching.length) return false;
+  if ((source.format !== 'csv' && source.format !== 'xlsx') || source.wide || source.skipRowsMatching.length) return false;
   if (Object.entries(source).some(([k, v]) => !KNOWN_SETTINGS.has(k) && set(v))) return false;
   if (source.period && (source.period.column !== undefined || source.period.sheetName || Object.entries(source.period).some(([k, v]) => !KNOWN_PERIOD.has(k) && set(v)))) return false;
   if (source.columns.some((c) => c.type === 'percent' || Object.entries(c).some(([k, v]) => !KNOWN_COLUMN.has(k) && set(v)))) return false;
   // The typed period and area columns replace a contract column of the same name (see `stageSource`).
   return !source.columns.some((c) => (c.name === 'period' && source.period) || (c.name === 'area' && source.areaColumn));
+}
+
+/** The period of a file whose period is fixed or in its name (undefined without a period; null when it cannot be read). */
+function filePeriod(source: SourceDef, relFile: string): string | undefined | null {
+  const written = source.period?.fixed !== undefined ? source.period.fixed.trim() : source.period?.fileName !== undefined ? relFile : null;
+  const text = written !== null && source.period?.fileName !== undefined ? periodTextFromFileName(written, source.period.fileName) : written;
+  const period = source.period && text ? periodIdOf(text, source.period) : undefined;
+  return source.period && !period ? null : period;
 }
 
 /** Thrown inside the transaction to roll the attempt back; the caller then reads the source as text. */
@@ -83,6 +95,13 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
   try {
     const periods: Array<string | undefined> = [];
     for (const [i, f] of files.entries()) {
+      if (source.format === 'xlsx') {
+        // A workbook's header is found while it is read (see `readXlsxTyped`).
+        const period = filePeriod(source, result.files[i].path);
+        if (period === null) return false;
+        periods.push(period);
+        continue;
+      }
       let csv: CsvFile;
       try {
         csv = await openCsv(wh, f, result.files[i].path, source);
@@ -92,10 +111,8 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
       }
       csvs.push(csv);
       if (csv.match.problems.length) return false;
-      const written = source.period?.fixed !== undefined ? source.period.fixed.trim() : source.period?.fileName !== undefined ? csv.relFile : null;
-      const text = written !== null && source.period?.fileName !== undefined ? periodTextFromFileName(written, source.period.fileName) : written;
-      const period = source.period && text ? periodIdOf(text, source.period) : undefined;
-      if (source.period && !period) return false;
+      const period = filePeriod(source, csv.relFile);
+      if (period === null) return false;
       periods.push(period);
     }
     const schema = warehouseSchema(source);
@@ -130,13 +147,22 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
         let asText = 0;
         let raw = false;
         const rawTable = async () => { if (!raw) await createRawTable(wh, source); raw = true; };
-        for (const [i, csv] of csvs.entries()) {
-          ctx.options.progress?.({ source: source.id, file: csv.relFile, fileIndex: i + 1, files: files.length, rows: 0, phase: 'reading' });
-          const read = await readFile(wh, next, created, schema, source, config.areas, csv, periods[i], loadId, rawTable);
+        for (const [i, f] of files.entries()) {
+          const relFile = result.files[i].path;
+          const progress = (rows: number) => ctx.options.progress?.({ source: source.id, file: relFile, fileIndex: i + 1, files: files.length, rows, phase: 'reading' });
+          progress(0);
+          let read: { rows: number; rejected: number; sheets?: string[] } | undefined;
+          if (source.format === 'xlsx') {
+            read = await readXlsxTyped(wh, `${source.table}__bp_next`, created, schema, source, config.areas, f, relFile, periods[i], loadId, rawTable, progress);
+            if (!read) throw new UseTextPath();
+          } else {
+            read = await readFile(wh, next, created, schema, source, config.areas, csvs[i], periods[i], loadId, rawTable);
+          }
           created = true;
           asText += read.rejected;
           result.files[i].rows = read.rows + read.rejected;
-          ctx.options.progress?.({ source: source.id, file: csv.relFile, fileIndex: i + 1, files: files.length, rows: result.files[i].rows, phase: 'reading' });
+          result.files[i].sheets = read.sheets ?? [];
+          progress(result.files[i].rows);
         }
         ctx.options.progress?.({ source: source.id, file: '', fileIndex: files.length, files: files.length, rows: result.files.reduce((a, f) => a + f.rows, 0), phase: 'checking' });
         // One scan: the rows per file, period and area, and every rule of the text path as a count of rows breaking it.
@@ -152,6 +178,8 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
         }
         if (counts.some((c) => c.bad > 0)) {
           // Typed rows that break a rule are read again as text beside the rejected ones, and take their place.
+          // A workbook's typed rows are typed only when certain to pass (see `readXlsxTyped`): it is read again whole.
+          if (source.format === 'xlsx') throw new UseTextPath();
           const bad = await wh.all<{ f: string; r: number }>(`SELECT _file AS f, _row AS r FROM ${next} WHERE ${fresh} AND (${rules.join(' OR ')}) ORDER BY 1, 2`);
           await rawTable();
           for (const csv of csvs) await readCsvRowsToRaw(wh, csv, source, bad.filter((b) => b.f === csv.relFile).map((b) => b.r));

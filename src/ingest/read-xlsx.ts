@@ -286,7 +286,48 @@ const unescapeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>')
 
 export type RowProgress = (rows: number) => void;
 
+/**
+ * Where a workbook's data rows go: one call per row (per unpivoted cell in a wide layout) with the contract
+ * columns' text in `cols` order (undefined: not in the file, or empty). `flush` is awaited after a row when it
+ * says so; `discard` drops what one read wrote, so a read that fell short can be done again.
+ */
+export interface RowSink {
+  open(): Promise<void>;
+  row(sheet: string, rowNumber: number, cells: Array<string | undefined>): boolean;
+  flush(): Promise<void>;
+  close(): void;
+  discard(): Promise<void>;
+}
+
+/** The text sink: every row into the raw table `bp_raw`, as text, through DuckDB's row appender. */
+export function rawSink(wh: Warehouse, relFile: string): RowSink {
+  let appender: Awaited<ReturnType<Warehouse['conn']['createAppender']>> | undefined;
+  return {
+    async open() { appender = await wh.conn.createAppender(RAW_TABLE, 'main', 'temp'); },
+    row(sheet, rowNumber, cells) {
+      const a = appender!;
+      a.appendVarchar(relFile);
+      a.appendVarchar(sheet);
+      a.appendInteger(rowNumber);
+      for (const v of cells) { if (v === undefined || v === '') a.appendNull(); else a.appendVarchar(v); }
+      a.endRow();
+      return false;
+    },
+    async flush() { /* rows go straight to the appender */ },
+    close() { appender?.closeSync(); appender = undefined; },
+    async discard() { await wh.run(`DELETE FROM temp.${RAW_TABLE} WHERE _file = ${quoteLiteral(relFile)}`); },
+  };
+}
+
 export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string, source: SourceDef, cols: string[], progress?: RowProgress): Promise<{ rows: number; problems: Problem[]; sheets: string[] }> {
+  return readXlsx(file, relFile, source, cols, rawSink(wh, relFile), progress);
+}
+
+/**
+ * Reads a workbook's data rows into `sink`: the file's signature, the zip scan (size limits), then exceljs's
+ * streaming reader, checked against the zip's own parts (a short read is done again).
+ */
+export async function readXlsx(file: string, relFile: string, source: SourceDef, cols: string[], sink: RowSink, progress?: RowProgress): Promise<{ rows: number; problems: Problem[]; sheets: string[] }> {
   const sig = await signature(file);
   if (sig.length === 0) throw new BoardpackError(problem('BP_INGEST_EMPTY_FILE', 'the file is empty', { file: relFile, fix: 'ask the partner to send the workbook again' }));
   if (sig[0] === 0xd0 && sig[1] === 0xcf && sig[2] === 0x11 && sig[3] === 0xe0) {
@@ -311,7 +352,7 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
   for (let attempt = 1; ; attempt++) {
     const read = await readOnce();
     if (read.sheetsRead >= sheetParts && (read.sharedStringsRead || !hasSharedStrings)) return read.result;
-    await wh.run(`DELETE FROM temp.${RAW_TABLE} WHERE _file = ${quoteLiteral(relFile)}`);
+    await sink.discard();
     if (attempt === 3) {
       throw new BoardpackError(problem('BP_INGEST_XLSX_UNREADABLE', `the workbook cannot be read: three reads in a row stopped before its last part (${read.sheetsRead} of ${sheetParts} sheets${hasSharedStrings && !read.sharedStringsRead ? ', shared strings not reached' : ''})`, {
         file: relFile, fix: 'run again; if it happens every time, open the workbook in Excel, save it again, and resend',
@@ -321,9 +362,10 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
 
   async function readOnce(): Promise<{ result: { rows: number; problems: Problem[]; sheets: string[] }; sheetsRead: number; sharedStringsRead: boolean }> {
     const problems: Problem[] = [];
-    const appender = await wh.conn.createAppender(RAW_TABLE, 'main', 'temp');
-    const put = (v: string | undefined) => { if (v === undefined || v === '') appender.appendNull(); else appender.appendVarchar(v); };
+    await sink.open();
     let rows = 0;
+    // A sink that buffers (rows it sends elsewhere) asks to be flushed before the next row.
+    let flush = false;
     const seenSheets: string[] = [];
     const readSheets: string[] = [];
     let reader: ExcelJS.stream.xlsx.WorkbookReader | undefined;
@@ -371,25 +413,16 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
             for (const wc of wide) {
               const cell = values[wc] ?? '';
               if (cell === '') continue;
-              appender.appendVarchar(relFile);
-              appender.appendVarchar(sheetName);
-              appender.appendInteger(rowNumber);
-              for (let c = 0; c < colIdx.length; c++) {
-                if (c === namesToAt) put(headerRow[wc]);
-                else if (c === valuesToAt) put(cell);
-                else put(colIdx[c] >= 0 ? values[colIdx[c]] : undefined);
-              }
-              appender.endRow();
+              const cells = colIdx.map((at, c) => (c === namesToAt ? headerRow[wc] : c === valuesToAt ? cell : at >= 0 ? values[at] : undefined));
+              if (sink.row(sheetName, rowNumber, cells)) flush = true;
               rows++;
               if (progress && rows % 5000 === 0) progress(rows);
             }
             return;
           }
-          appender.appendVarchar(relFile);
-          appender.appendVarchar(sheetName);
-          appender.appendInteger(rowNumber);
-          for (let c = 0; c < colIdx.length; c++) put(colIdx[c] >= 0 ? values[colIdx[c]] : undefined);
-          appender.endRow();
+          const cells = new Array<string | undefined>(colIdx.length);
+          for (let c = 0; c < colIdx.length; c++) cells[c] = colIdx[c] >= 0 ? values[colIdx[c]] : undefined;
+          if (sink.row(sheetName, rowNumber, cells)) flush = true;
           rows++;
           if (progress && rows % 5000 === 0) progress(rows);
         };
@@ -433,8 +466,10 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
               if (!ok) break;
             }
           } else if (ok && !empty) emit(values, r.number);
+          if (flush) { flush = false; await sink.flush(); }
         }
         if (!index && ok && buffered.length) settleHeader();
+        if (flush) { flush = false; await sink.flush(); }
       }
     } catch (e) {
       if (e instanceof BoardpackError) throw e;
@@ -442,7 +477,7 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
         file: relFile, fix: 'the file may be truncated or damaged: open it in Excel, save it again, and resend',
       }), { cause: e });
     } finally {
-      appender.closeSync();
+      sink.close();
     }
     if (source.sheets) {
       for (const s of source.sheets) {

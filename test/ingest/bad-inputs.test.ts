@@ -7,6 +7,8 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { openWarehouse } from '../../src/warehouse/db.js';
+import { loadProject } from '../../src/config/load.js';
+import { typedReadable } from '../../src/ingest/load-typed.js';
 import { editFile, makeProject, readText } from '../helpers/project.js';
 import { ingestFolder, loadedProjectCopies } from '../helpers/ingest.js';
 
@@ -204,5 +206,103 @@ describe('broken inputs', () => {
     expect(typedOk.s.problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(typedOk.table).toHaveLength(4);
     expect(typedOk.table).toEqual(textOk.table);
+  });
+  // A workbook's rows are typed while they are streamed; a row with any cell the typing is not certain of goes, as
+  // text, to the text path's checks. Forcing the whole text path must give the same problems (sheet, row, column,
+  // value) and, when every row is fine, the same table.
+  it('a workbook: the typed path reports and loads exactly what the text path does, judging doubtful rows as text', async () => {
+    const WB = 'extracts/episodes.xlsx';
+    const contract = (textPath: boolean) => `  episodes_wb:
+    path: ${WB}
+    format: xlsx
+    partner: Example Council Children's Services
+    frequency: quarterly
+    period: { fixed: 2024-25 Q1, type: fy_quarter }
+    area_column: locality
+${textPath ? '    skip_rows_matching: [never-in-this-file]\n' : ''}    columns:
+      child_id: { type: text, identifier: true }
+      locality: { type: text }
+      start_date: { type: date }
+      end_date: { type: date, required: false }
+      outcome: { type: code, required: false, values: [needs_met, stepped_up, other] }
+      visits: { type: integer }
+      score: { type: decimal, required: false }
+  early_help:
+`;
+    const day = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d));
+    const goodRows: unknown[][] = [
+      ['A1', 'East', day(2024, 1, 3), null, 'needs_met', 3, 1.5],
+      ['A2', 'West', '30/04/2024', null, null, '1,234', 'x'],
+      ['A3', ' east ', '2024-02-03', '1 May 2024', 'other', 0, -2.25],
+      ['A4', 'Total', 'not a date', null, 'maybe', -5, 'abc'],
+      ['A5', 'W', day(1900, 1, 1), null, null, '007', '..'],
+      ['A6', 'East', day(2024, 3, 1), day(2024, 3, 5), 'stepped_up', { formula: '3+4', result: 7 }, 0.1],
+    ];
+    const badRows: unknown[][] = [
+      ['A7', 'Narnia', day(2024, 1, 5), null, null, 1, null],
+      [null, 'East', day(2024, 1, 6), null, null, 1, null],
+      ['A9', 'West', '2024-02-30', null, null, 1, null],
+      ['A10', 'West', day(2024, 1, 7), null, 'maybe', 1, null],
+      ['A11', 'East', day(2024, 1, 8), null, null, -1, null],
+      ['A12', 'East', day(2024, 1, 9), null, null, 2.5, null],
+      ['A13', 'East', day(2024, 1, 10), null, null, 'abc', 'c'],
+      ['A14', 'East', day(2024, 1, 11), null, null, null, null],
+    ];
+    const header = ['child_id', 'locality', 'start_date', 'end_date', 'outcome', 'visits', 'score'];
+    const workbook = async (rows: unknown[][], more: unknown[][]) => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('Episodes');
+      ws.addRow(['Early help episodes, quarter 1']);
+      ws.addRow([]);
+      ws.addRow(header);
+      for (const r of rows) ws.addRow(r);
+      const ws2 = wb.addWorksheet('More');
+      ws2.addRow(header);
+      for (const r of more) ws2.addRow(r);
+      return new Uint8Array(await wb.xlsx.writeBuffer());
+    };
+    const run = async (content: Uint8Array, textPath: boolean, again?: string) => {
+      const root = again ?? await makeProject({ [WB]: content });
+      if (again) writeFileSync(path.join(root, WB), content);
+      else editFile(root, 'boardpack.yaml', '  early_help:\n', contract(textPath));
+      const { config } = await loadProject(root);
+      expect(typedReadable(config!.sources.find((s) => s.id === 'episodes_wb')!)).toBe(!textPath);
+      const { report } = await ingestFolder(root, { sources: ['episodes_wb'] });
+      const wh = await openWarehouse(config!.warehousePath);
+      try {
+        const table = report.sources[0].status === 'loaded' ? await wh.all(`SELECT * EXCLUDE (_load_id) FROM episodes_wb ORDER BY _sheet, _row`) : [];
+        return { s: report.sources[0], table, root };
+      } finally {
+        wh.close();
+      }
+    };
+    const bad = await workbook([...goodRows, ...badRows.slice(0, 5)], [['B1', 'East', day(2024, 2, 1), null, null, 1, null], ...badRows.slice(5)]);
+    const [typed, text] = [await run(bad, false), await run(bad, true)];
+    const shown = (r: typeof typed) => r.s.problems.map((p) => [p.code, p.sheet, p.row, p.column, p.value, p.message]);
+    expect(typed.s.status).toBe('failed');
+    expect(shown(typed)).toEqual(shown(text));
+    expect(shown(typed).map((p) => [p[0], p[1], p[2], p[3]])).toEqual([
+      ['BP_INGEST_UNKNOWN_AREA', 'Episodes', 10, 'locality'], ['BP_INGEST_EMPTY_REQUIRED', 'Episodes', 11, 'child_id'],
+      ['BP_INGEST_BAD_DATE', 'Episodes', 12, 'start_date'], ['BP_INGEST_NOT_ALLOWED', 'Episodes', 13, 'outcome'],
+      ['BP_INGEST_EMPTY_REQUIRED', 'More', 5, 'visits'], ['BP_INGEST_BAD_NUMBER', 'More', 4, 'visits'],
+      ['BP_INGEST_NOT_INTEGER', 'More', 3, 'visits'], ['BP_INGEST_NEGATIVE', 'Episodes', 14, 'visits'],
+    ]);
+    expect(typed.s.files[0].rows).toBe(text.s.files[0].rows);
+    const good = await workbook(goodRows, [['B1', 'East', day(2024, 2, 1), null, null, 1, null]]);
+    const [typedOk, textOk] = [await run(good, false), await run(good, true)];
+    expect(typedOk.s.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(typedOk.s.status).toBe('loaded');
+    expect(typedOk.table).toHaveLength(6);
+    expect(typedOk.table).toEqual(textOk.table);
+    expect(typedOk.s.files).toEqual(textOk.s.files);
+    // The bad workbook over the good load: it fails, and the good load stays as it was.
+    const after = await run(bad, false, typedOk.root);
+    expect(after.s.status).toBe('failed');
+    const wh = await openWarehouse((await loadProject(typedOk.root)).config!.warehousePath);
+    try {
+      expect(await wh.all(`SELECT * EXCLUDE (_load_id) FROM episodes_wb ORDER BY _sheet, _row`)).toEqual(typedOk.table);
+    } finally {
+      wh.close();
+    }
   });
 });
