@@ -4,8 +4,8 @@
  * term `AY2016-17-T1` (autumn, spring, summer), month `2016-04`, calendar year `2016`.
  * Dates are ISO `YYYY-MM-DD` strings (inclusive start and end) so no time zone can shift a boundary.
  */
-import Holidays from 'date-holidays';
 import { BoardpackError, problem } from './errors.js';
+import { englandWalesBankHolidays } from './bank-holidays.js';
 
 export const PERIOD_TYPES = ['fy_quarter', 'fy', 'academic_year', 'term', 'month', 'calendar_year'] as const;
 export type PeriodType = (typeof PERIOD_TYPES)[number];
@@ -445,18 +445,16 @@ export function latestCompletePeriod(type: PeriodType, figures: Array<{ period: 
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Working days: weekends and England & Wales bank holidays (public holidays of date-holidays' GB/ENG rules,
-// including substitute days) are excluded. "Within 30 working days" counts from the day after the start.
+// Working days: weekends and England & Wales bank holidays (`bank-holidays.ts`: date-holidays' GB/ENG public
+// holidays, including substitute days) are excluded. "Within 30 working days" counts from the day after the start.
 
 const holidayCache = new Map<number, Set<string>>();
-let holidaysLib: InstanceType<typeof Holidays> | undefined;
 
 /** England & Wales bank holidays of a calendar year, as ISO dates. */
 export function bankHolidays(year: number): string[] {
   let set = holidayCache.get(year);
   if (!set) {
-    holidaysLib ??= new Holidays('GB', 'ENG');
-    set = new Set(holidaysLib.getHolidays(year).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)));
+    set = new Set(englandWalesBankHolidays(year));
     holidayCache.set(year, set);
   }
   return [...set].sort();

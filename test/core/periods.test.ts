@@ -5,6 +5,7 @@ import {
   latestCompletePeriod, makePeriod, parsePeriodId, rollingYear, samePeriodLastYear, shiftPeriod, workingDaysBetween, yearToDate,
   type PeriodFigure,
 } from '../../src/core/periods.js';
+import Holidays from 'date-holidays';
 import { BoardpackError } from '../../src/core/errors.js';
 
 describe('period ids', () => {
@@ -130,7 +131,16 @@ describe('latest complete period', () => {
 });
 
 describe('working days (England & Wales)', () => {
-  it('takes bank holidays from date-holidays, including substitute days and one-off holidays', () => {
+  it('has the bank holidays of date-holidays\' GB/ENG calendar in every year, including substitute days and one-off holidays', () => {
+    const lib = new Holidays('GB', 'ENG');
+    const differ: string[] = [];
+    for (let year = 1970; year <= 2100; year++) {
+      const theirs = [...new Set(lib.getHolidays(year).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)))].sort();
+      if (JSON.stringify(bankHolidays(year)) !== JSON.stringify(theirs)) differ.push(`${year}: ours ${bankHolidays(year).join(' ')}; date-holidays ${theirs.join(' ')}`);
+    }
+    expect(differ).toEqual([]);
+  });
+  it('knows the substitute days and one-off holidays', () => {
     expect(bankHolidays(2025)).toEqual(['2025-01-01', '2025-04-18', '2025-04-21', '2025-05-05', '2025-05-26', '2025-08-25', '2025-12-25', '2025-12-26']);
     // Christmas 2021 fell on a Saturday: the substitute days were Monday 27 and Tuesday 28 December.
     expect(bankHolidays(2021)).toEqual(expect.arrayContaining(['2021-12-27', '2021-12-28']));
