@@ -11,7 +11,8 @@
  * without any file in the project changing, and `--strict` must judge this run's gates. Only the rendering
  * (charts, HTML, XLSX, JSON and above all the PDF) is skipped.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { type Dirent, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
@@ -40,24 +41,97 @@ let codeFingerprint: string | undefined;
  * never reuses a pack an older one made, even under the same version number.
  */
 export function toolFingerprint(): string {
-  if (codeFingerprint) return codeFingerprint;
-  const h = createHash('sha256');
-  const codeRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const walk = (dir: string) => {
-    let names: string[];
-    try { names = readdirSync(dir).sort(); } catch { return; }
-    for (const name of names) {
-      const file = path.join(dir, name);
-      const st = statSync(file);
-      if (st.isDirectory()) walk(file);
-      else if (/\.(js|ts|hbs|css|json)$/.test(name)) h.update(`${path.relative(codeRoot, file)}\0`).update(readFileSync(file)).update('\0');
-    }
-  };
-  walk(codeRoot);
-  walk(path.join(PACKAGE_ROOT, 'templates'));
-  try { h.update(readFileSync(path.join(PACKAGE_ROOT, 'package.json'))); } catch { /* a package without one: the code still counts */ }
-  codeFingerprint = h.digest('hex');
+  codeFingerprint ??= treeFingerprint(
+    [path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'), path.join(PACKAGE_ROOT, 'templates')],
+    path.join(PACKAGE_ROOT, 'package.json'),
+    fingerprintCacheFile(),
+  );
   return codeFingerprint;
+}
+
+/** The files that make up the tool: code, templates and data it reads (declaration files and source maps do not run). */
+const TOOL_FILE = /\.(js|ts|hbs|css|json)$/;
+const NOT_RUN = /\.d\.ts$/;
+
+/**
+ * The hash of every tool file under `roots` (path and content) and of `manifestFile`'s content. Reading and
+ * hashing a few hundred files costs more than the rest of deciding to reuse a pack, so the digest is kept in
+ * `cacheFile` with each file's size, modification and change times and inode: a file written since (even to the
+ * same size and with its modification time put back, which its change time still records), added, removed or
+ * renamed misses the cache and the files are read again. package.json is always read (it is small).
+ */
+export function treeFingerprint(roots: string[], manifestFile: string, cacheFile?: string): string {
+  const files: Array<{ rel: string; file: string }> = [];
+  const stats = createHash('sha256');
+  for (const root of roots) {
+    const walk = (dir: string) => {
+      let entries: Dirent[];
+      try { entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); } catch { return; }
+      for (const entry of entries) {
+        const { name } = entry;
+        const file = path.join(dir, name);
+        // Only the files that count are stat'ed (a link is followed, as reading it would).
+        if (entry.isDirectory() || (entry.isSymbolicLink() && statSync(file).isDirectory())) walk(file);
+        else if (TOOL_FILE.test(name) && !NOT_RUN.test(name)) {
+          const st = statSync(file);
+          const rel = path.relative(roots[0], file);
+          files.push({ rel, file });
+          stats.update(`${rel}\0${st.size}\0${st.mtimeMs}\0${st.ctimeMs}\0${st.ino}\n`);
+        }
+      }
+    };
+    walk(root);
+  }
+  let manifest: Buffer | undefined;
+  try { manifest = readFileSync(manifestFile); } catch { /* a package without one: the code still counts */ }
+  stats.update(manifest ?? '');
+  const signature = stats.digest('hex');
+  const cached = cacheFile ? readFingerprintCache(cacheFile) : undefined;
+  if (cached?.signature === signature && /^[0-9a-f]{64}$/.test(cached.fingerprint)) return cached.fingerprint;
+  const h = createHash('sha256');
+  for (const { rel, file } of files) h.update(`${rel}\0`).update(readFileSync(file)).update('\0');
+  if (manifest) h.update(manifest);
+  const fingerprint = h.digest('hex');
+  if (cacheFile) writeFingerprintCache(cacheFile, { signature, fingerprint });
+  return fingerprint;
+}
+
+/**
+ * Where the fingerprint is cached: a folder of this user's own under the temporary folder (made private), one
+ * file per installation of the tool. Another user cannot plant a digest there; without a user id (Windows) the
+ * cache is not used.
+ */
+function fingerprintCacheFile(): string | undefined {
+  if (typeof process.getuid !== 'function') return undefined;
+  const dir = path.join(tmpdir(), `boardpack-${process.getuid()}`);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = lstatSync(dir);
+    if (!st.isDirectory() || st.uid !== process.getuid() || (st.mode & 0o077) !== 0) return undefined;
+  } catch {
+    return undefined;
+  }
+  return path.join(dir, `tool-${createHash('sha256').update(PACKAGE_ROOT).digest('hex').slice(0, 16)}.json`);
+}
+
+function readFingerprintCache(file: string): { signature: string; fingerprint: string } | undefined {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as { signature?: unknown; fingerprint?: unknown };
+    return typeof v.signature === 'string' && typeof v.fingerprint === 'string' ? { signature: v.signature, fingerprint: v.fingerprint } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeFingerprintCache(file: string, value: { signature: string; fingerprint: string }): void {
+  // Written whole then renamed, so a concurrent run reads the old digest or the new one, never half of one.
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, JSON.stringify(value));
+    renameSync(tmp, file);
+  } catch {
+    try { rmSync(tmp, { force: true }); } catch { /* nothing to clean */ }
+  }
 }
 
 /** The browser's identity for the key: a new browser (another path, an upgrade) can print other bytes. */
@@ -94,10 +168,27 @@ export function packKey(pack: PackResult, options: ReuseOptions): string {
   // folders has one key (the warehouse's content is in the computed pack).
   const { config } = pack.project;
   const project = { ...pack.project, config: { ...config, outputs: { ...config.outputs, dir: null }, warehousePath: null } };
-  for (const [name, keyed] of Object.entries(KEYED) as Array<[keyof PackResult, boolean]>) if (keyed) part(name, name === 'project' ? project : pack[name]);
+  for (const [name, keyed] of Object.entries(KEYED) as Array<[keyof PackResult, boolean]>) {
+    if (keyed) part(name, name === 'project' ? project : name === 'assessment' ? compactAssessment(pack.assessment) : pack[name]);
+  }
   part('ingest', pack.ingest.problems);
   if (options.sourceDateEpoch !== null) part('generatedAt', pack.generatedAt);
   return h.digest('hex');
+}
+
+/**
+ * The assessment with each indicator's latest figure, series and localities' figures written as their place in
+ * `results` where they are the very objects listed there (as assess makes them): the same content, hashed once
+ * rather than twice. A figure that is not one of those objects is written whole.
+ */
+function compactAssessment(a: PackResult['assessment']): unknown {
+  const place = new Map<object, number>();
+  a.results.forEach((r, i) => place.set(r, i));
+  const ref = <T extends object>(v: T): T | { result: number } => {
+    const i = place.get(v);
+    return i === undefined ? v : { result: i };
+  };
+  return { ...a, indicators: a.indicators.map((ia) => ({ ...ia, latest: ref(ia.latest), series: ia.series.map(ref), byArea: ia.byArea.map(ref) })) };
 }
 
 /**
