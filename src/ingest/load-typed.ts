@@ -26,7 +26,7 @@ import { canonical } from './headers.js';
 import { openCsv, readCsvRowsToRaw, readRejectedToRaw, REJECTS_TABLE, typedCsvReader, type CsvFile } from './read-csv.js';
 import { periodIdOf } from './period-formats.js';
 import { createRawTable, RAW_TABLE } from './raw-table.js';
-import { readXlsxTyped } from './xlsx-typed.js';
+import { readXlsxTyped, type ScanCount } from './xlsx-typed.js';
 import type { Problem } from '../core/errors.js';
 import { areaLookupOf, checkDuplicateKeys, isTotalArea, LIST_LIMIT, markerExpr, numberExpr, periodTextFromFileName, stageSource, TYPED_TABLE, type Omitted } from './stage.js';
 import type { IngestOptions, SourceIngest } from './index.js';
@@ -146,6 +146,8 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
         // Rows read again as text go to the raw table, made when the first is found.
         let asText = 0;
         let raw = false;
+        // A workbook's rows are counted while they are typed (see `readXlsxTyped`).
+        const typedCounts: ScanCount[] = [];
         const rawTable = async () => { if (!raw) await createRawTable(wh, source); raw = true; };
         for (const [i, f] of files.entries()) {
           const relFile = result.files[i].path;
@@ -153,8 +155,10 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
           progress(0);
           let read: { rows: number; rejected: number; sheets?: string[] } | undefined;
           if (source.format === 'xlsx') {
-            read = await readXlsxTyped(wh, `${source.table}__bp_next`, created, schema, source, config.areas, f, relFile, periods[i], loadId, rawTable, progress);
-            if (!read) throw new UseTextPath();
+            const typed = await readXlsxTyped(wh, `${source.table}__bp_next`, created, schema, source, config.areas, f, relFile, periods[i], loadId, rawTable, progress);
+            if (!typed) throw new UseTextPath();
+            typedCounts.push(...typed.counts);
+            read = typed;
           } else {
             read = await readFile(wh, next, created, schema, source, config.areas, csvs[i], periods[i], loadId, rawTable);
           }
@@ -171,15 +175,14 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
           `SELECT _file AS f, ${source.period ? 'period' : "''"} AS p, ${source.areaColumn ? 'area' : 'NULL'} AS a, count(*)::INTEGER AS n,
              ${withRules && rules.length ? `count(*) FILTER (WHERE ${rules.join(' OR ')})` : '0'}::INTEGER AS bad
            FROM ${next} WHERE ${fresh} GROUP BY ALL ORDER BY f`);
-        let counts = await scan(true);
+        // A workbook's typed rows were counted, and checked against these rules, as they were typed.
+        let counts = source.format === 'xlsx' ? typedCounts.sort((x, y) => (x.f < y.f ? -1 : x.f > y.f ? 1 : 0)) : await scan(true);
         if (source.areaColumn && counts.some((c) => c.a === null || c.a === '__total__')) {
           await mapAreas(wh, next, source, config.areas, fresh);
           counts = await scan(true);
         }
         if (counts.some((c) => c.bad > 0)) {
           // Typed rows that break a rule are read again as text beside the rejected ones, and take their place.
-          // A workbook's typed rows are typed only when certain to pass (see `readXlsxTyped`): it is read again whole.
-          if (source.format === 'xlsx') throw new UseTextPath();
           const bad = await wh.all<{ f: string; r: number }>(`SELECT _file AS f, _row AS r FROM ${next} WHERE ${fresh} AND (${rules.join(' OR ')}) ORDER BY 1, 2`);
           await rawTable();
           for (const csv of csvs) await readCsvRowsToRaw(wh, csv, source, bad.filter((b) => b.f === csv.relFile).map((b) => b.r));

@@ -33,11 +33,11 @@ function dateText(d: Date): string {
   if (Number.isNaN(t)) return '';
   const day = t / 86_400_000;
   if (day >= 0 && day < 1e6 && Number.isInteger(day)) {
-    let s = dayTexts.get(day);
+    let s = dayTexts.get(day | 0);
     if (s === undefined) {
       s = d.toISOString().slice(0, 10);
       if (dayTexts.size >= 50_000) dayTexts.clear();
-      dayTexts.set(day, s);
+      dayTexts.set(day | 0, s);
     }
     return s;
   }

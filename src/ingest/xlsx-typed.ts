@@ -49,6 +49,9 @@ function parseIsoDays(s: string): number | undefined {
   return t / DAY_MS;
 }
 
+/** Rows of one file, period and area, and how many break a rule, as the typed path's checking scan gives them. */
+export interface ScanCount { f: string; p: string | null; a: string | null; n: number; bad: number }
+
 type Plan =
   | { k: 'file' | 'sheet' | 'row' | 'period' | 'area' }
   | { k: 'num'; at: number; integer: boolean; required: boolean }
@@ -61,11 +64,12 @@ const NUMERIC = new Set(['integer', 'decimal']);
 /**
  * Reads one workbook into the next table `next` (created empty first when `created` is false), typed, with its
  * rows that need the text path's judgement in the raw table (made by `rawTable`). Returns the rows typed (and
- * "Total" rows dropped), the rows sent as text, and the sheets read; or undefined when the workbook must be read
+ * "Total" rows dropped), the rows sent as text, the sheets read, and the rows appended per period and area (as the
+ * typed path's checking scan counts them: every row appended passes its rules, which are checked here); or undefined when the workbook must be read
  * by the text path (it cannot be read, its header or sheets have a problem, it has no rows).
  */
 export async function readXlsxTyped(wh: Warehouse, next: string, created: boolean, schema: Array<[string, string]>, source: SourceDef, areas: Area[],
-  file: string, relFile: string, period: string | undefined, loadId: number, rawTable: () => Promise<void>, progress?: (rows: number) => void): Promise<{ rows: number; rejected: number; sheets: string[] } | undefined> {
+  file: string, relFile: string, period: string | undefined, loadId: number, rawTable: () => Promise<void>, progress?: (rows: number) => void): Promise<{ rows: number; rejected: number; sheets: string[]; counts: ScanCount[] } | undefined> {
   if (!created) await wh.run(`CREATE TABLE ${q(next)} (${schema.map(([n, t]) => `${q(n)} ${t}`).join(', ')}, _load_id INTEGER)`);
   const cols = contractColumnNames(source);
   const contract = new Map(source.columns.map((c) => [c.name, c]));
@@ -95,6 +99,8 @@ export async function readXlsxTyped(wh: Warehouse, next: string, created: boolea
   let appender: Awaited<ReturnType<Warehouse['conn']['createAppender']>> | undefined;
   let pending: Array<[string, number, Array<string | undefined>]> = [];
   let typed = 0;
+  // Rows appended per area (all under '' without an area column), for the load's counts.
+  let perArea = new Map<string, number>();
   let asText = 0;
   // One row's typed values, by schema position (a marker's value is its text, or null).
   const vals: Array<string | number | null> = new Array(plan.length);
@@ -166,6 +172,7 @@ export async function readXlsxTyped(wh: Warehouse, next: string, created: boolea
       }
       typed++;
       if (area === null) return false;
+      perArea.set(area, (perArea.get(area) ?? 0) + 1);
       const a = appender!;
       for (let i = 0; i < plan.length; i++) {
         switch (plan[i].k) {
@@ -201,6 +208,7 @@ export async function readXlsxTyped(wh: Warehouse, next: string, created: boolea
       await wh.run(`DELETE FROM ${q(next)} WHERE _load_id = ${loadId} AND _file = ${quoteLiteral(relFile)}`);
       if (asText > pending.length) await wh.run(`DELETE FROM temp.${RAW_TABLE} WHERE _file = ${quoteLiteral(relFile)}`);
       pending = [];
+      perArea = new Map();
       typed = 0;
       asText = 0;
     },
@@ -209,7 +217,8 @@ export async function readXlsxTyped(wh: Warehouse, next: string, created: boolea
     const read = await readXlsx(file, relFile, source, cols, sink, progress);
     if (read.problems.length) return undefined;
     await sink.flush();
-    return { rows: typed, rejected: asText, sheets: read.sheets };
+    const counts = [...perArea].map(([a, n]) => ({ f: relFile, p: period ?? '', a: source.areaColumn ? a : null, n, bad: 0 }));
+    return { rows: typed, rejected: asText, sheets: read.sheets, counts };
   } catch (e) {
     // The text path reads the workbook again and reports what is wrong with it.
     if (e instanceof BoardpackError) return undefined;
