@@ -15,23 +15,19 @@ export interface RunChartStore extends ChartStore {
   /** Charts taken from the store this run, and charts drawn. */
   readonly reused: number;
   readonly drawn: number;
+  /** The charts the last run kept, for a store in the render thread (`chartMemory`). */
+  readonly kept: ReadonlyMap<string, string>;
+  /** Count in what a store in the render thread did with them. */
+  absorb(use: ChartUse): void;
   /** Write the charts this run used (only those: the file never grows past one run's charts). */
   save(): Promise<void>;
 }
 
-/** Open the store at `file` (undefined: keep charts for this run only). `fresh` ignores what the file holds (`--force`). */
-export function openChartStore(file: string | undefined, tool: string, fresh = false): RunChartStore {
-  let kept = new Map<string, string>();
-  if (file && !fresh && existsSync(file)) {
-    try {
-      const doc = JSON.parse(readFileSync(file, 'utf8')) as { tool?: unknown; charts?: Record<string, unknown> };
-      if (doc.tool === tool && doc.charts && typeof doc.charts === 'object') {
-        kept = new Map(Object.entries(doc.charts).filter((e): e is [string, string] => typeof e[1] === 'string'));
-      }
-    } catch {
-      // An unreadable store is an empty one: every chart is drawn.
-    }
-  }
+/** What a store did in one render: the charts it used (taken or drawn), and how many of each. */
+export interface ChartUse { used: Map<string, string>; reused: number; drawn: number }
+
+/** A store over charts kept by an earlier run, counting what this run takes from it and draws. */
+export function chartMemory(kept: ReadonlyMap<string, string>): ChartStore & { use(): ChartUse } {
   const used = new Map<string, string>();
   let reused = 0;
   let drawn = 0;
@@ -48,11 +44,39 @@ export function openChartStore(file: string | undefined, tool: string, fresh = f
       drawn++;
       used.set(key, svg);
     },
-    get reused() { return reused; },
-    get drawn() { return drawn; },
+    use: () => ({ used, reused, drawn }),
+  };
+}
+
+/** Open the store at `file` (undefined: keep charts for this run only). `fresh` ignores what the file holds (`--force`). */
+export function openChartStore(file: string | undefined, tool: string, fresh = false): RunChartStore {
+  let kept = new Map<string, string>();
+  if (file && !fresh && existsSync(file)) {
+    try {
+      const doc = JSON.parse(readFileSync(file, 'utf8')) as { tool?: unknown; charts?: Record<string, unknown> };
+      if (doc.tool === tool && doc.charts && typeof doc.charts === 'object') {
+        kept = new Map(Object.entries(doc.charts).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      }
+    } catch {
+      // An unreadable store is an empty one: every chart is drawn.
+    }
+  }
+  const memory = chartMemory(kept);
+  const elsewhere = { reused: 0, drawn: 0 };
+  return {
+    get: memory.get,
+    set: memory.set,
+    kept,
+    absorb(use) {
+      for (const [key, svg] of use.used) memory.use().used.set(key, svg);
+      elsewhere.reused += use.reused;
+      elsewhere.drawn += use.drawn;
+    },
+    get reused() { return memory.use().reused + elsewhere.reused; },
+    get drawn() { return memory.use().drawn + elsewhere.drawn; },
     async save() {
       if (!file) return;
-      await writeFileAtomic(file, JSON.stringify({ tool, charts: Object.fromEntries(used) }));
+      await writeFileAtomic(file, JSON.stringify({ tool, charts: Object.fromEntries(memory.use().used) }));
     },
   };
 }

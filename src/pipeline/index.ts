@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../core/atomic-write.js';
 import type { Project } from '../config/types.js';
 import type { IngestReport } from '../ingest/index.js';
 import type { Assessment } from '../assess/index.js';
-import { renderPack, startBrowser, type BrowserLease, type RenderedFile } from './render.js';
+import { renderPack, startBrowser, startRenderThread, type BrowserLease, type RenderedFile } from './render.js';
 import { browserTimeoutFromEnv } from '../report/browser.js';
 import { warehouseNotWritable } from '../warehouse/db.js';
 import { maxRowsFromEnv } from '../measures/index.js';
@@ -108,10 +108,10 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const likelyKept = !options.force && await likelyReusable(outDir, config.configFile);
   const deferBrowser = wantsPdf && likelyKept;
   let lease: BrowserLease | undefined = wantsPdf && !deferBrowser ? launch() : undefined;
-  // A run that will render loads the renderers (ECharts, Handlebars, the sections, the emitters) now, while
-  // DuckDB ingests and computes in its own threads, rather than after. A failed load is reported where they are
-  // used.
-  if (!likelyKept) void Promise.all([import('./emit.js'), import('../report/index.js'), import('../report/variants.js')]).catch(() => undefined);
+  // A run that will render starts its render thread now: it loads the renderers (ECharts, Handlebars, the
+  // sections) while this thread ingests and computes, without stalling it, and builds the HTML while this
+  // thread writes the other outputs. Closed on every path, like the browser.
+  const thread = !likelyKept && config.outputs.formats.some((f) => f === 'html' || f === 'pdf') ? startRenderThread() : undefined;
   try {
     const pack = await computeLoaded(project, warnings, options, clock);
     const { assessment } = pack;
@@ -148,7 +148,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     clock.step('render');
     // Charts drawn by the last run are reused where identical (kept beside the warehouse); --force draws all.
     const charts = openChartStore(config.warehousePath === ':memory:' ? undefined : path.join(path.dirname(config.warehousePath), CHART_STORE_FILE), toolFingerprint(), options.force);
-    const rendered = await renderPack(config, assessment, { generatedAt: pack.generatedAt, outDir, toolVersion: pack.toolVersion, log, commentary: pack.commentary, areaCommentary: pack.areaCommentary, exceptionsOnly: options.exceptionsOnly, eachArea: options.eachArea, browser: lease, charts, alongside });
+    const rendered = await renderPack(config, assessment, { generatedAt: pack.generatedAt, outDir, toolVersion: pack.toolVersion, log, commentary: pack.commentary, areaCommentary: pack.areaCommentary, exceptionsOnly: options.exceptionsOnly, eachArea: options.eachArea, browser: lease, charts, alongside, thread });
     log.info(`Charts: ${charts.drawn} drawn, ${charts.reused} reused (same figures as a chart already drawn)`);
     await charts.save();
     files.push(...rendered.files);
@@ -178,7 +178,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     await writeFileAtomic(manifestPath, renderManifest(manifest));
     return finish({ pack, problems, files, manifestPath });
   } finally {
-    await lease?.close();
+    await Promise.all([lease?.close(), thread?.close()]);
   }
 
   function finish(done: { pack: PackResult; problems: Problem[]; files: RenderedFile[]; manifestPath: string; reusedFrom?: string }): RunSummary {

@@ -8,6 +8,8 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Browser } from 'puppeteer-core';
 import type { ResolvedBrowser } from '../report/browser.js';
 import { BoardpackError, formatProblem, problem, type Problem } from '../core/errors.js';
@@ -15,9 +17,11 @@ import { writeFileAtomic } from '../core/atomic-write.js';
 import { sha256Text } from '../core/hash.js';
 import type { Config } from '../config/types.js';
 import type { Assessment } from '../assess/types.js';
-import type { Commentary, ReportMeta, ReportModel } from '../report/model.js';
-import type { ChartStore } from '../report/charts.js';
+import type { Commentary } from '../report/model.js';
+import type { PackHtmlInput, PackSpec } from '../report/packs.js';
 import type { Logger } from './index.js';
+import type { RunChartStore } from './chart-store.js';
+import type { RenderReply, RenderRequest } from './render-worker.js';
 
 export interface RenderedFile { format: 'html' | 'pdf' | 'xlsx' | 'json'; path: string; sha256: string }
 
@@ -39,7 +43,9 @@ export interface RenderOptions {
   /** The run's browser, started early by the pipeline; otherwise one is started here when a PDF is wanted. */
   browser?: BrowserLease;
   /** Charts already drawn (by an earlier pack or run), and where this run's are kept; otherwise each is drawn. */
-  charts?: ChartStore;
+  charts?: RunChartStore;
+  /** The run's render thread (`startRenderThread`), started early by the pipeline; otherwise the HTML is built here. */
+  thread?: RenderThread;
   /**
    * Other writing of the run (results.json, the compiled SQL), done while the browser prints: it starts once
    * the HTML is built and the first PDF is being printed (at once when there is no PDF), like the XLSX.
@@ -104,8 +110,6 @@ export function startBrowser(config: Config, options: StartBrowserOptions = {}):
   };
 }
 
-interface Pack { name: string; config: Config; assessment: Assessment; meta: Partial<ReportMeta>; title: string }
-
 /** Read the commentary file named in the config, or the project's `commentary.xlsx`/`.yaml` (IO): the partnership's and each locality's. */
 export async function readProjectCommentary(config: Config, assessment: Assessment): Promise<{ commentary: Record<string, Commentary>; areas: Record<string, Record<string, Commentary>>; problems: Problem[] }> {
   const { commentaryPathOf, readCommentaryFile, commentaryForPack } = await import('../report/commentary.js');
@@ -136,11 +140,6 @@ export async function renderPack(config: Config, assessment: Assessment, options
     await options.alongside?.();
     return { files, problems };
   }
-  // The renderers (ECharts, Handlebars, the sections) are loaded only when a pack is rendered: a run that keeps
-  // its previous outputs, or `commentary export` reading the commentary through this module, never loads them.
-  const [{ buildReportModel, renderHtml }, { areaAssessment, exceptionIds }, { useChartStore }] = await Promise.all([
-    import('../report/index.js'), import('../report/variants.js'), import('../report/charts.js'),
-  ]);
   const write = async (format: RenderedFile['format'], name: string, data: string | Uint8Array, into: RenderedFile[] = files) => {
     const file = path.join(options.outDir, name);
     await writeFileAtomic(file, data);
@@ -160,73 +159,43 @@ export async function renderPack(config: Config, assessment: Assessment, options
     if (read.problems.length) withNotes = { ...assessment, dataQuality: [...assessment.dataQuality, ...read.problems] };
   }
 
-  const baseTitle = `${config.partnership.name}: ${config.board.name} performance report, ${assessment.period.label}`;
-  const packs: Pack[] = [];
-  if (options.exceptionsOnly) {
-    const only = exceptionIds(withNotes);
-    packs.push({
-      name: 'board-pack', config, assessment: withNotes, title: `${baseTitle} (board version: exceptions)`,
-      // Board-sized at any framework size: the whole scorecard, then one compact card per exception.
-      meta: { only, board: true, variant: 'Board version: exceptions only (full detail in the appendix file)', sections: [{ id: 'cover' }, { id: 'summary' }, { id: 'scorecard' }, { id: 'report_cards' }] },
-    });
-    // The appendix carries what the board version leaves out, without repeating its cover, summary or scorecard.
-    const exceptionSet = new Set(only);
-    packs.push({
-      name: 'board-pack-appendix', config, assessment: withNotes, title: `${baseTitle} (appendix)`,
-      meta: {
-        only: withNotes.indicators.map((ia) => ia.indicator.id).filter((id) => !exceptionSet.has(id)),
-        variant: 'Appendix to the board version: the indicators that are not exceptions, localities, definitions and methods',
-        sections: [{ id: 'cover' }, { id: 'report_cards' }, { id: 'turn_the_curve' }, { id: 'localities', orientation: 'landscape' }, { id: 'appendix' }],
-      },
-    });
-  } else {
-    packs.push({ name: 'board-pack', config, assessment: withNotes, title: baseTitle, meta: {} });
-  }
-  if (options.eachArea) {
-    for (const area of config.areas.filter((a) => !a.isWhole)) {
-      packs.push({
-        name: `board-pack-${area.id}`,
-        // The locality's pack reads as that locality's: its name on the cover and in the header.
-        config: { ...config, partnership: { ...config.partnership, shortName: `${config.partnership.shortName}: ${area.name}` } },
-        assessment: areaAssessment(withNotes, area.id),
-        title: `${baseTitle}: ${area.name}`,
-        // Only the locality's own commentary: never the partnership's, as if it were local.
-        meta: { area: area.id, commentary: areaCommentary?.[area.id] ?? {}, variant: `${area.name} locality`, sections: (config.report?.sections ?? undefined)?.filter((s) => s.id !== 'localities') ?? [{ id: 'cover' }, { id: 'summary' }, { id: 'scorecard' }, { id: 'report_cards' }, { id: 'turn_the_curve' }, { id: 'appendix' }] },
-      });
-    }
-  }
-
-  const htmls: Array<{ pack: Pack; html: string }> = [];
+  // The packs are listed without the report modules, which are loaded only where the HTML is built: in the
+  // render thread, or here when there is none.
+  const { packSpecs } = await import('../report/packs.js');
+  const specs = packSpecs(config, assessment, options);
+  const input: PackHtmlInput = { config, assessment: withNotes, specs, generatedAt: options.generatedAt, toolVersion: options.toolVersion, commentary, areaCommentary };
+  const writeXlsx = formats.includes('xlsx') ? async () => {
+    const { renderXlsx } = await import('../report/xlsx.js');
+    await write('xlsx', 'scorecard.xlsx', await renderXlsx(withNotes, { partnership: config.partnership.name, generatedAt: options.generatedAt, priorities: config.framework.priorities, areas: config.areas, commentary, areaCommentary }));
+  } : undefined;
+  const alongside = options.alongside;
+  // With a render thread, the workbook and the other files are written here while the thread builds the HTML.
+  const early = options.thread !== undefined;
+  const xlsxJob = early ? writeXlsx?.() : undefined;
+  const alongsideJob = early ? alongside?.() : undefined;
+  // Settled later (Promise.allSettled below); a rejection is not unhandled meanwhile.
+  for (const job of [xlsxJob, alongsideJob]) job?.catch(() => undefined);
+  const htmls: Array<{ pack: PackSpec; html: string }> = [];
   try {
-    await buildHtmls();
+    const built = (await options.thread?.render(input, options.charts)) ?? await renderInLine(input, options.charts);
+    for (const [i, { name, html }] of built.entries()) {
+      htmls.push({ pack: specs[i], html });
+      if (formats.includes('html')) await write('html', `${name}.html`, html);
+    }
   } catch (e) {
     // The run's other outputs do not depend on the HTML: written all the same, then the failure is reported.
-    await options.alongside?.();
-    throw e;
-  }
-  async function buildHtmls() {
-    for (const pack of packs) {
-      const previousStore = useChartStore(options.charts);
-      let model: ReportModel;
-      try {
-        model = buildReportModel(pack.config, pack.assessment, {
-          generatedAt: options.generatedAt,
-          dataAsAt: assessment.period.end,
-          toolVersion: options.toolVersion,
-          commentary,
-          ...pack.meta,
-        });
-      } finally {
-        useChartStore(previousStore);
-      }
-      const html = renderHtml(model, { templatesDir: config.templatesDir });
-      htmls.push({ pack, html });
-      if (formats.includes('html')) await write('html', `${pack.name}.html`, html);
+    if (early) {
+      await Promise.allSettled([xlsxJob]); // no file is still being written once the run reports the failure
+      await alongsideJob;
+    } else {
+      await alongside?.();
     }
+    throw e;
   }
   // Chromium prints in its own process while this one writes the workbook and the run's other files, so they
   // overlap. Those start only once the first page is handed to the browser: their work in this process would
-  // otherwise hold back the messages that start the print. PDFs are listed after the XLSX whichever finishes first.
+  // otherwise hold back the messages that start the print. With a render thread they are written here while the
+  // thread builds the HTML, before anything is printed. PDFs are listed after the XLSX whichever finishes first.
   const pdfFiles: RenderedFile[] = [];
   let onPrinting: () => void = () => {};
   const printing = new Promise<void>((resolve) => { onPrinting = resolve; });
@@ -246,7 +215,7 @@ export async function renderPack(config: Config, assessment: Assessment, options
             title: pack.title,
             author: config.board.author ?? config.partnership.name,
             subject: `${config.framework.title}: performance pack for ${assessment.period.label}`,
-            headerLeft: `${pack.config.partnership.shortName} · ${config.board.name}`,
+            headerLeft: `${pack.shortName} · ${config.board.name}`,
             headerRight: config.board.meetingDate ?? assessment.period.label,
             footerLeft: config.board.protectiveMarking,
             timeoutMs: options.pdfTimeoutMs,
@@ -268,18 +237,82 @@ export async function renderPack(config: Config, assessment: Assessment, options
       await lease.close();
     }
   };
-  const writeXlsx = async () => {
-    const { renderXlsx } = await import('../report/xlsx.js');
-    await write('xlsx', 'scorecard.xlsx', await renderXlsx(withNotes, { partnership: config.partnership.name, generatedAt: options.generatedAt, priorities: config.framework.priorities, areas: config.areas, commentary, areaCommentary }));
-  };
   if (!formats.includes('pdf')) onPrinting();
   const jobs = await Promise.allSettled([
     // Whatever happens to the print, the other writing is not held back any longer once it ends.
     formats.includes('pdf') ? printPdfs().finally(onPrinting) : undefined,
-    afterPrintStarts(formats.includes('xlsx') ? writeXlsx : undefined),
-    afterPrintStarts(options.alongside),
+    early ? xlsxJob : afterPrintStarts(writeXlsx),
+    early ? alongsideJob : afterPrintStarts(alongside),
   ]);
   for (const job of jobs) if (job.status === 'rejected') throw job.reason;
   files.push(...pdfFiles);
   return { files, problems };
+}
+
+/** Every pack's HTML built in this thread (loading the report modules now, if they are not yet). */
+async function renderInLine(input: PackHtmlInput, charts: RunChartStore | undefined): Promise<Array<{ name: string; html: string }>> {
+  const { renderPackHtmls } = await import('../report/packs.js');
+  return renderPackHtmls(input, charts);
+}
+
+/** A worker thread that builds the packs' HTML (`render-worker.ts`). */
+export interface RenderThread {
+  /** The packs' HTML, with the thread's chart use counted into `charts`; undefined when the thread is gone (build it in line). */
+  render(input: PackHtmlInput, charts: RunChartStore | undefined): Promise<Array<{ name: string; html: string }> | undefined>;
+  /** Stop the thread. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Start the render thread, which loads the report modules at once, in parallel with whatever this thread does
+ * next (ingest and the measures). Undefined where there is no compiled worker to start (running from the
+ * TypeScript sources): the HTML is then built in line. It never keeps the process alive on its own.
+ */
+export function startRenderThread(): RenderThread | undefined {
+  const entry = new URL('./render-worker.js', import.meta.url);
+  if (!existsSync(fileURLToPath(entry))) return undefined;
+  let worker: Worker;
+  try {
+    worker = new Worker(entry);
+  } catch {
+    return undefined;
+  }
+  worker.unref();
+  let gone: unknown;
+  let waiting: ((reply: RenderReply | undefined) => void) | undefined;
+  const fail = (why: unknown) => {
+    gone ??= why;
+    waiting?.(undefined);
+    waiting = undefined;
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the render thread exited (${code})`)));
+  worker.on('message', (reply: RenderReply) => {
+    waiting?.(reply);
+    waiting = undefined;
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    async render(input, charts) {
+      if (gone !== undefined || waiting) return undefined;
+      const request: RenderRequest = { input, kept: new Map(charts?.kept ?? []) };
+      const reply = await new Promise<RenderReply | undefined>((resolve) => {
+        waiting = resolve;
+        // Held while it works: a run waiting only for the thread must not end.
+        worker.ref();
+        worker.postMessage(request);
+      }).finally(() => worker.unref());
+      if (!reply) return undefined;
+      if (!reply.ok) {
+        if (reply.problems) throw new BoardpackError(reply.problems, { exitCode: reply.exitCode });
+        throw Object.assign(new Error(reply.message), { stack: reply.stack });
+      }
+      charts?.absorb(reply.charts);
+      return reply.htmls;
+    },
+    close() {
+      closing ??= worker.terminate().then(() => undefined, () => undefined);
+      return closing;
+    },
+  };
 }

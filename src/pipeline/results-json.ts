@@ -10,7 +10,8 @@ import type { Assessment, AssessedValue, ChangeTest, IndicatorAssessment } from 
 import { samePeriodLastYear, shiftPeriod, tryParsePeriodId } from '../core/periods.js';
 import { directionView, figureView } from '../report/format.js';
 import { ASSURANCE_TEXT, CHANGE_TEST_TEXT, CURVE_WORD, RAG_WORD, SIGNIFICANCE_WORD, VARIATION_TEXT, directionText } from '../report/words.js';
-import { exceptionReasons, type Commentary } from '../report/model.js';
+import { exceptionReasons } from '../report/exception-reasons.js';
+import type { Commentary } from '../report/model.js';
 import { RESULTS_SCHEMA_VERSION, type IndicatorRecord, type ResultRecord, type ResultsDocument } from './results-schema.js';
 
 export interface ResultsJsonMeta {

@@ -4,7 +4,7 @@
  */
 import type { AssessedValue, Assessment, IndicatorAssessment } from '../assess/types.js';
 import { seriesModels } from '../assess/index.js';
-import { exceptionReasons } from './model.js';
+import { exceptionReasons } from './exception-reasons.js';
 
 /** Ids of the indicators the board version prints: those with an exception reason. */
 export function exceptionIds(assessment: Assessment): string[] {

@@ -3,12 +3,13 @@
  * warehouses) gives byte-identical HTML, JSON and XLSX; the init project's PDF is byte-identical too, its
  * dates taken from SOURCE_DATE_EPOCH. Without SOURCE_DATE_EPOCH only the generation time differs.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, REPO_ROOT } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
+import { runPipeline } from '../../src/pipeline/index.js';
 
 const EPOCH = String(Date.UTC(2027, 0, 7) / 1000); // 7 January 2027, before the sample's board meeting
 const tmp = (name: string) => path.join(mkdtempSync(path.join(tmpdir(), 'bp-repro-')), name);
@@ -53,5 +54,22 @@ describe('reproducible packs', () => {
     const strip = (dir: string) => readFileSync(path.join(dir, 'board-pack.html'), 'utf8')
       .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, 'T').replace(/\d{1,2} \w+ \d{4}(,)? (at )?\d\d:\d\d(:\d\d)?/g, 'T');
     expect(strip(a)).toBe(strip(b));
+  }, 600_000);
+  it('the built CLI, which builds the HTML in its render thread, writes the same bytes as the pipeline building it in line', async () => {
+    // Running from the TypeScript sources, the pipeline has no compiled render thread to start and builds every
+    // pack in line; the built CLI starts one. Both from the same warehouse-less start, every pack of one run.
+    const a = tmp('thread'); const b = tmp('inline');
+    const args = ['--exceptions-only', '--each', 'area', '--no-pdf', '--quiet'];
+    const r = runCli(['run', '--project', path.join(REPO_ROOT, 'sample-data'), '--out', a, '--warehouse', path.join(a, 'wh.duckdb'), ...args], { env: { SOURCE_DATE_EPOCH: EPOCH } });
+    expect(r.status, r.stderr).toBe(0);
+    const version = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version as string;
+    await runPipeline({
+      projectDir: path.join(REPO_ROOT, 'sample-data'), outDir: b, warehousePath: path.join(b, 'wh.duckdb'), formats: ['html', 'xlsx', 'json'],
+      toolVersion: version, exceptionsOnly: true, eachArea: true, env: { ...process.env, SOURCE_DATE_EPOCH: EPOCH },
+    });
+    const packs = readdirSync(a).filter((f) => f.endsWith('.html') && f.startsWith('board-pack')).sort();
+    expect(packs).toHaveLength(6); // the board version, its appendix and four localities
+    expect(readdirSync(b).filter((f) => f.endsWith('.html') && f.startsWith('board-pack')).sort()).toEqual(packs);
+    for (const f of [...packs, 'results.json', 'scorecard.xlsx']) expect(bytes(a, f).equals(bytes(b, f)), f).toBe(true);
   }, 600_000);
 });

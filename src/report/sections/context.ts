@@ -2,12 +2,14 @@
  * What every section builder is given: the config, the assessment, the run's meta and commentary, and the
  * indicator views built once (so a figure is worded the same in every section). Small shared helpers live here.
  */
-import { samePeriodLastYear, shiftPeriod, tryParsePeriodId } from '../../core/periods.js';
+import { tryParsePeriodId } from '../../core/periods.js';
 import type { Assessment, IndicatorAssessment } from '../../assess/types.js';
 import type { Area, Config, Priority } from '../../config/types.js';
 import type { AreaNames } from '../chart-views.js';
 import type { Commentary, ReportMeta } from '../model.js';
 import { indicatorView, type IndicatorView } from './indicator.js';
+
+export { comparedLabels } from '../exception-reasons.js';
 
 export interface PriorityGroup { id: string; priority: Pick<Priority, 'id' | 'title'> & { description?: string }; list: IndicatorAssessment[] }
 
@@ -87,13 +89,6 @@ export function partnerList(text: string | undefined): string[] {
 /** Label of a period id that is not in a series (e.g. a baseline year): the id itself when it does not parse. */
 export function periodLabelOf(id: string): string {
   return tryParsePeriodId(id)?.label ?? id;
-}
-
-/** The periods a direction of travel compares with, by name: "2026/27 Q1", "2025/26 Q2". */
-export function comparedLabels(ia: Pick<IndicatorAssessment, 'latest'>): { previous: string | null; sameLastYear: string | null } {
-  const p = tryParsePeriodId(ia.latest.period);
-  if (!p) return { previous: null, sameLastYear: null };
-  return { previous: shiftPeriod(p, -1).label, sameLastYear: samePeriodLastYear(p).label };
 }
 
 export const isPopulation = (ia: IndicatorAssessment) => ia.indicator.kind === 'population_indicator';

@@ -5,11 +5,13 @@
  */
 import { shiftPeriod } from '../../core/periods.js';
 import type { Assessment, IndicatorAssessment, Rag } from '../../assess/types.js';
-import { exceptionReasons as assessExceptionReasons } from '../../assess/exceptions.js';
+import { EXCEPTION_RANK, exceptionReasons } from '../exception-reasons.js';
 import { RAG_ORDER, formatValue, plural, ragView, type RagView } from '../format.js';
-import { CURVE_WORD, EXCEPTION_KIND_WORD, SIGNIFICANCE_WORD, VARIATION_WORD, directionText, exceptionReasonText } from '../words.js';
+import { CURVE_WORD, EXCEPTION_KIND_WORD, SIGNIFICANCE_WORD, VARIATION_WORD, directionText } from '../words.js';
 import { comparedLabels, isPopulation, paragraphs, type SectionContext } from './context.js';
 import type { IndicatorView } from './indicator.js';
+
+export { exceptionReasons };
 
 export interface ExceptionView {
   indicator: IndicatorView;
@@ -69,18 +71,6 @@ export interface SummaryView {
   dataIssues: Array<{ indicator: IndicatorView; text: string }>;
   /** The indicators with no figure beyond the few listed, counted and named briefly; null when all are listed. */
   dataIssuesMore: string | null;
-}
-
-const EXCEPTION_RANK = { red: 0, spc_concern: 1, assurance_fail: 2, worse_than_comparator: 3, significant_deterioration: 4 } as const;
-
-/**
- * Why an indicator is an exception (judged in assess on evidence only), strongest first, with a rank
- * (0 red, 1 special cause of concern, 2 assurance fail, 3 worse than a comparator, 4 significant deterioration);
- * empty when it is not one. The summary and the exceptions-only board version both use this.
- */
-export function exceptionReasons(ia: IndicatorAssessment): Array<[number, string]> {
-  const labels = comparedLabels(ia);
-  return (ia.exceptions ?? assessExceptionReasons(ia)).map((r) => [EXCEPTION_RANK[r.kind], exceptionReasonText(ia.indicator, r, labels)]);
 }
 
 /** Why an indicator is not rated, in the words of the headline's breakdown. */
