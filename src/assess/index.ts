@@ -8,7 +8,7 @@ import { aggregatePeriod, basePeriod, comparePeriods, containingYear, latestComp
 import { formatBare, formatNumber, formatValue } from '../core/format.js';
 import type { Config, HistorySpan, IndicatorDef } from '../config/types.js';
 import type { MeasuresOutput, MeasureValue } from '../measures/types.js';
-import { UNIT_MULTIPLIER } from '../measures/compile.js';
+import { UNIT_MULTIPLIER } from '../measures/units.js';
 import { applyDisclosureControl } from './disclosure.js';
 import { loadComparatorTables } from './comparator-tables.js';
 import { rankAmong } from './comparators.js';

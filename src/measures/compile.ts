@@ -4,12 +4,12 @@
  * written to `out/target/compiled/<id>.sql` so anyone can inspect and re-run it.
  */
 import { AGGREGATE_SUFFIX, poolYearsOf, type PeriodType } from '../core/periods.js';
-import type { Config, IndicatorDef, MeasurePartDef, Unit } from '../config/types.js';
+import type { Config, IndicatorDef, MeasurePartDef } from '../config/types.js';
 import { quoteIdent as q, quoteLiteral } from '../warehouse/db.js';
 
-export const UNIT_MULTIPLIER: Record<Unit, number | null> = {
-  count: null, percent: 100, rate_per_1000: 1000, rate_per_10000: 10000, rate_per_100000: 100000, mean: 1, days: 1, ratio: 1,
-};
+import { UNIT_MULTIPLIER } from './units.js';
+
+export { UNIT_MULTIPLIER };
 
 export type TableColumns = Record<string, string[]>;
 
