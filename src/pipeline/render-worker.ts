@@ -5,9 +5,12 @@
  * draws and templates while the main thread writes the workbook and results.json. Started and stopped by
  * `render.ts` (`startRenderThread`).
  */
-import { parentPort } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parentPort, Worker } from 'node:worker_threads';
 import { BoardpackError } from '../core/errors.js';
-import { renderPackHtmls, type PackHtmlInput } from '../report/packs.js';
+import { renderPackHtmls, renderPackHtmlsShared, type ChartDrawer, type PackHtmlInput } from '../report/packs.js';
+import type { ChartReply, ChartRequest } from '../report/chart-worker.js';
 import { chartMemory } from './chart-store.js';
 
 export interface RenderRequest { input: PackHtmlInput; kept: Map<string, string> }
@@ -16,11 +19,56 @@ export type RenderReply =
   | { ok: true; htmls: Array<{ name: string; html: string }>; charts: { used: Map<string, string>; reused: number; drawn: number } }
   | { ok: false; problems?: BoardpackError['problems']; exitCode?: number; message: string; stack?: string };
 
-parentPort!.on('message', (request: RenderRequest) => {
+/**
+ * A second thread that draws charts while this one draws others (drawing is most of the HTML's time), started
+ * now so it loads ECharts while the main thread computes. Undefined when it cannot be started: this thread then
+ * draws every chart.
+ */
+function startChartThread(): ChartDrawer | undefined {
+  const entry = new URL('../report/chart-worker.js', import.meta.url);
+  if (!existsSync(fileURLToPath(entry))) return undefined;
+  let worker: Worker;
+  try {
+    worker = new Worker(entry);
+  } catch {
+    return undefined;
+  }
+  worker.unref();
+  let next = 0;
+  let gone: Error | undefined;
+  const waiting = new Map<number, { resolve: (raw: string) => void; reject: (e: Error) => void }>();
+  const fail = (e: Error) => {
+    gone ??= e;
+    for (const w of waiting.values()) w.reject(e);
+    waiting.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the chart thread exited (${code})`)));
+  worker.on('message', (reply: ChartReply) => {
+    const w = waiting.get(reply.id);
+    waiting.delete(reply.id);
+    if ('raw' in reply) w?.resolve(reply.raw);
+    else w?.reject(new Error(reply.failed));
+  });
+  return {
+    draw(job) {
+      if (gone) return Promise.reject(gone);
+      const id = next++;
+      return new Promise<string>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, ...job } satisfies ChartRequest);
+      });
+    },
+  };
+}
+
+const drawer = startChartThread();
+
+parentPort!.on('message', async (request: RenderRequest) => {
   let reply: RenderReply;
   try {
     const charts = chartMemory(request.kept);
-    const htmls = renderPackHtmls(request.input, charts);
+    const htmls = drawer ? await renderPackHtmlsShared(request.input, charts, drawer) : renderPackHtmls(request.input, charts);
     reply = { ok: true, htmls, charts: charts.use() };
   } catch (e) {
     // A BoardpackError keeps its problems across the thread boundary (structured clone drops them from an Error).

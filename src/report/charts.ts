@@ -205,10 +205,13 @@ export function useChartStore(next: ChartStore | undefined): ChartStore | undefi
   return previous;
 }
 
-/** A function in a chart option, with its results for every argument ECharts will call it with (for the key). */
-type Keyed<F> = F & { chartKey: unknown };
-function keyed<F extends (...args: never[]) => unknown>(fn: F, results: unknown): Keyed<F> {
-  return Object.assign(fn, { chartKey: results });
+/**
+ * A function in a chart option, with its results for every argument ECharts will call it with: the key holds the
+ * results, and the arguments with them let another thread draw the chart from a table (`encodeOption`).
+ */
+type Keyed<F> = F & { chartKey: unknown; chartCalls: { args: unknown[]; results: unknown[] } };
+function keyed<F extends (...args: never[]) => unknown>(fn: F, args: unknown[], results: unknown[]): Keyed<F> {
+  return Object.assign(fn, { chartKey: results, chartCalls: { args, results } });
 }
 
 /** The key of a chart: a hash of its size and whole option; undefined when a function in it has no stated results. */
@@ -216,26 +219,103 @@ function chartKey(width: number, height: number, option: EChartsOption): string 
   let opaque = false;
   const json = JSON.stringify([width, height, option], (_k, v: unknown) => {
     if (typeof v !== 'function') return v;
-    if ('chartKey' in v) return { fn: (v as Keyed<unknown>).chartKey };
+    if ('chartKey' in v) return { fn: (v as unknown as Keyed<unknown>).chartKey };
     opaque = true;
     return null;
   });
   return opaque ? undefined : sha256Text(json);
 }
 
-/** Render one option to an SVG string on the instance of that size (or take it from the store). */
+/** Render one option to an SVG string on the instance of that size (or take it from the store, or defer it). */
 function render(input: ChartCommon, width: number, height: number, option: EChartsOption): TrustedSvg {
   const full: EChartsOption = { animation: false, textStyle: { fontFamily: FONT }, ...option };
-  const key = store ? chartKey(width, height, full) : undefined;
-  let raw = key ? store!.get(key) : undefined;
+  const key = store || deferral ? chartKey(width, height, full) : undefined;
+  let raw = key ? store?.get(key) : undefined;
   if (raw === undefined) {
+    if (key && deferral) return deferral.defer({ key, width, height, option: full }, (drawn) => finished(drawn, input, width));
     raw = draw(width, height, full);
-    if (key) store!.set(key, raw);
+    if (key) store?.set(key, raw);
   }
+  return finished(raw, input, width);
+}
+
+/** ECharts' output as the pack prints it (see `finishSvg`). */
+function finished(raw: string, input: ChartCommon, width: number): TrustedSvg {
   const svg = finishSvg(raw, input);
   // A chart is never shown narrower than it was drawn, so its text keeps its size (the page scrolls the chart
   // sideways instead); the scorecard's sparklines have no text and may shrink.
   return (width >= 200 ? svg.replace(/ focusable="false"/, ` focusable="false" style="min-width:${width}px;max-width:${Math.round(width * 1.5)}px"`) : svg) as TrustedSvg;
+}
+
+/** A chart to draw: its key (a hash of size and option), size and whole option. */
+export interface ChartJob { key: string; width: number; height: number; option: EChartsOption }
+
+/**
+ * Where charts go instead of being drawn at once (`useChartDeferral`): `defer` returns a placeholder to print in
+ * the chart's place, and is given the function that turns the chart's drawing into the SVG the placeholder stands for.
+ */
+export interface ChartDeferral {
+  defer(job: ChartJob, finish: (raw: string) => TrustedSvg): TrustedSvg;
+}
+
+let deferral: ChartDeferral | undefined;
+
+/** Defer the charts built from now on to `next` (undefined: draw them at once); returns the previous one. */
+export function useChartDeferral(next: ChartDeferral | undefined): ChartDeferral | undefined {
+  const previous = deferral;
+  deferral = next;
+  return previous;
+}
+
+/** ECharts' SVG of one chart job (before `finishSvg`), as `render` draws it. */
+export function drawChart(job: Pick<ChartJob, 'width' | 'height' | 'option'>): string {
+  return draw(job.width, job.height, job.option);
+}
+
+/**
+ * A chart option as another thread can receive it (structured clone, which carries no functions): each keyed
+ * function becomes its table of arguments and results. Undefined when the option holds any other function.
+ */
+export function encodeOption(option: EChartsOption): unknown {
+  let opaque = false;
+  const copy = (v: unknown): unknown => {
+    if (typeof v === 'function') {
+      const calls = (v as Partial<Keyed<unknown>>).chartCalls;
+      if (!calls) opaque = true;
+      return calls ? { [CALLS]: calls } : null;
+    }
+    if (Array.isArray(v)) return v.map(copy);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)]));
+    return v;
+  };
+  const out = copy(option);
+  return opaque ? undefined : out;
+}
+
+const CALLS = '__boardpackCalls';
+
+/**
+ * The option `encodeOption` made, with each table a function again, and `missed()`: whether ECharts called one
+ * with an argument the table lacks (the chart must then be drawn where the real function is).
+ */
+export function decodeOption(encoded: unknown): { option: EChartsOption; missed(): boolean } {
+  let missed = false;
+  const back = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(back);
+    if (v && typeof v === 'object') {
+      const calls = (v as Record<string, { args: unknown[]; results: unknown[] }>)[CALLS];
+      if (calls) {
+        return (arg: unknown) => {
+          const i = calls.args.indexOf(arg);
+          if (i < 0) missed = true;
+          return i < 0 ? '' : calls.results[i];
+        };
+      }
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, back(x)]));
+    }
+    return v;
+  };
+  return { option: back(encoded) as EChartsOption, missed: () => missed };
 }
 
 function draw(width: number, height: number, option: EChartsOption): string {
@@ -405,7 +485,8 @@ function periodLabelShown(categories: string[], plotWidth: number): (index: numb
   const band = plotWidth / Math.max(1, n);
   const step = Math.max(1, Math.ceil(label / band));
   const shown = (i: number) => (n - 1 - i) % step === 0 && (i + 0.5) * band >= label / 2 - band / 2;
-  return keyed(shown, categories.map((_, i) => shown(i)));
+  const indices = categories.map((_, i) => i);
+  return keyed(shown, indices, indices.map(shown));
 }
 
 /** The ticks ECharts draws on a value axis given its min, max and interval. */
@@ -421,7 +502,8 @@ function ticksOf(range: { min: number; max: number; interval: number }): number[
 
 /** An axis label formatter, keyed by the labels it gives the axis' ticks. */
 function tickFormatter(range: { min: number; max: number; interval: number }, formatAxis: (n: number) => string) {
-  return keyed((n: number) => formatAxis(n), ticksOf(range).map(formatAxis));
+  const ticks = ticksOf(range);
+  return keyed((n: number) => formatAxis(n), ticks, ticks.map(formatAxis));
 }
 
 /** A value axis that starts at zero when the figures are near it, and otherwise says that it does not. */
@@ -465,7 +547,7 @@ function categoryAxis(categories: string[], plotWidth: number) {
   const shown = periodLabelShown(categories, plotWidth);
   return {
     type: 'category' as const, data: categories, boundaryGap: true,
-    axisLabel: { ...AXIS_TEXT, lineHeight: Math.ceil(CHART_FONT_PX * 1.3), interval: shown, hideOverlap: false, formatter: keyed((v: string) => axisLines(v).join('\n'), categories.map((c) => axisLines(c).join('\n'))) },
+    axisLabel: { ...AXIS_TEXT, lineHeight: Math.ceil(CHART_FONT_PX * 1.3), interval: shown, hideOverlap: false, formatter: keyed((v: string) => axisLines(v).join('\n'), categories, categories.map((c) => axisLines(c).join('\n'))) },
     axisLine: { lineStyle: { color: MUTED } }, axisTick: { alignWithLabel: true, interval: shown },
   };
 }

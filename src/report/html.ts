@@ -121,6 +121,14 @@ export function resolveInternalLinks(html: string): string {
 
 /** Render with a given template set (pure apart from compiling templates). */
 export function renderHtmlWith(model: ReportModel, templates: TemplateSet): string {
+  return finishHtml(templateHtmlWith(model, templates));
+}
+
+/**
+ * The templates' output before `finishHtml`: for a caller that puts something in it first (the render thread
+ * puts each chart in its placeholder's place).
+ */
+export function templateHtmlWith(model: ReportModel, templates: TemplateSet): string {
   const problems: Problem[] = [];
   const hb = Handlebars.create();
   // Restricted: no helper that reaches outside the document (log writes to the console).
@@ -155,8 +163,7 @@ export function renderHtmlWith(model: ReportModel, templates: TemplateSet): stri
   if (problems.length) throw new BoardpackError(problems);
 
   try {
-    // The safety of the result never depends on the templates: see html-safety.ts.
-    return resolveInternalLinks(sanitizeHtml(hb.compile(layout.source, { preventIndent: true })(model)));
+    return hb.compile(layout.source, { preventIndent: true })(model);
   } catch (e) {
     const err = e as Error;
     throw new BoardpackError(problem('BP_TEMPLATE_RENDER', `rendering the HTML pack failed: ${err.message.split('\n')[0]}`, {
@@ -166,4 +173,9 @@ export function renderHtmlWith(model: ReportModel, templates: TemplateSet): stri
         : 'check the templates in your templates folder against the bundled ones',
     }), { cause: e });
   }
+}
+
+/** The final document: sanitised (the safety of the result never depends on the templates: see html-safety.ts) and its links resolved. */
+export function finishHtml(templated: string): string {
+  return resolveInternalLinks(sanitizeHtml(templated));
 }

@@ -3,10 +3,12 @@
  * version and its appendix, and one pack per locality. Pure apart from reading the templates; the pipeline runs
  * it in its render thread (`pipeline/render-worker.ts`) while it writes the other outputs, or in line.
  */
+import { randomBytes } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Assessment } from '../assess/types.js';
 import type { Config } from '../config/types.js';
-import { useChartStore, type ChartStore } from './charts.js';
-import { renderHtml } from './html.js';
+import { drawChart, encodeOption, useChartDeferral, useChartStore, type ChartDeferral, type ChartJob, type ChartStore, type TrustedSvg } from './charts.js';
+import { finishHtml, readTemplates, renderHtml, templateHtmlWith } from './html.js';
 import { buildReportModel, type Commentary, type ReportMeta, type ReportModel } from './model.js';
 import { areaAssessment, exceptionIds } from './variants.js';
 
@@ -59,25 +61,108 @@ export function packSpecs(config: Config, assessment: Pick<Assessment, 'period'>
 
 /** Each pack's HTML, in the order of `input.specs`; charts are taken from and kept in `charts` when given. */
 export function renderPackHtmls(input: PackHtmlInput, charts?: ChartStore): Array<{ name: string; html: string }> {
-  const { config, assessment } = input;
-  const only = input.specs.some((s) => s.kind === 'board' || s.kind === 'appendix') ? exceptionIds(assessment) : [];
-  return input.specs.map((spec) => {
-    const { packConfig, packAssessment, meta } = packOf(spec, input, only);
-    const previousStore = useChartStore(charts);
+  const only = onlyOf(input);
+  return input.specs.map((spec) => ({ name: spec.name, html: renderHtml(modelOf(spec, input, only, charts), { templatesDir: input.config.templatesDir }) }));
+}
+
+/** Draws a chart in another thread: ECharts' SVG of an `encodeOption`ed option; rejects when it cannot. */
+export interface ChartDrawer {
+  draw(job: { width: number; height: number; option: unknown }): Promise<string>;
+}
+
+/**
+ * The same HTML as `renderPackHtmls`, with the charts drawn by this thread and `drawer` together: each pack's
+ * model is built with its charts as placeholders, its templates are filled in, then the charts are drawn (as many
+ * by the other thread as it takes while this one draws the rest) and put in their placeholders' places before
+ * the document is finished.
+ */
+export async function renderPackHtmlsShared(input: PackHtmlInput, charts: ChartStore | undefined, drawer: ChartDrawer): Promise<Array<{ name: string; html: string }>> {
+  const only = onlyOf(input);
+  const out: Array<{ name: string; html: string }> = [];
+  for (const spec of input.specs) {
+    // Placeholders are markup no data can spell (the templates escape "<" in data) and no template can guess.
+    const token = `bp-chart-${randomBytes(6).toString('hex')}`;
+    const pending: Array<{ job: ChartJob; finish: (raw: string) => TrustedSvg }> = [];
+    const deferral: ChartDeferral = {
+      defer(job, finish) {
+        pending.push({ job, finish });
+        return `<${token}-${pending.length - 1}>` as TrustedSvg;
+      },
+    };
+    const previous = useChartDeferral(deferral);
     let model: ReportModel;
     try {
-      model = buildReportModel(packConfig, packAssessment, {
-        generatedAt: input.generatedAt,
-        dataAsAt: assessment.period.end,
-        toolVersion: input.toolVersion,
-        commentary: input.commentary,
-        ...meta,
-      });
+      model = modelOf(spec, input, only, charts);
     } finally {
-      useChartStore(previousStore);
+      useChartDeferral(previous);
     }
-    return { name: spec.name, html: renderHtml(model, { templatesDir: config.templatesDir }) };
-  });
+    const templated = templateHtmlWith(model, readTemplates(input.config.templatesDir));
+    const unique = [...new Map(pending.map((p) => [p.job.key, p.job])).values()];
+    const drawn = await drawAll(unique, drawer);
+    // Counted as drawing in line counts them: the first of a key drawn, each later one taken from the store.
+    const seen = new Set<string>();
+    for (const { job } of pending) {
+      if (seen.has(job.key)) charts?.get(job.key);
+      else charts?.set(job.key, drawn.get(job.key)!);
+      seen.add(job.key);
+    }
+    const svgs = pending.map((p) => p.finish(drawn.get(p.job.key)!));
+    out.push({ name: spec.name, html: finishHtml(templated.replace(new RegExp(`<${token}-(\\d+)>`, 'g'), (_m, i: string) => svgs[Number(i)])) });
+  }
+  return out;
+}
+
+/**
+ * Draw every job: the other thread takes them from the front, two at a time, while this one draws from the back
+ * (a job the other thread cannot draw is drawn here).
+ */
+async function drawAll(jobs: ChartJob[], drawer: ChartDrawer): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const queue: Array<{ job: ChartJob; encoded: unknown }> = [];
+  for (const job of jobs) {
+    const encoded = encodeOption(job.option);
+    if (encoded === undefined) out.set(job.key, drawChart(job));
+    else queue.push({ job, encoded });
+  }
+  const remote: Array<Promise<void>> = [];
+  let inFlight = 0;
+  const send = () => {
+    while (inFlight < 2 && queue.length) {
+      const { job, encoded } = queue.shift()!;
+      inFlight++;
+      remote.push(drawer.draw({ width: job.width, height: job.height, option: encoded })
+        .then((raw) => { out.set(job.key, raw); }, () => { out.set(job.key, drawChart(job)); })
+        .finally(() => { inFlight--; send(); }));
+    }
+  };
+  send();
+  while (queue.length) {
+    const { job } = queue.pop()!;
+    out.set(job.key, drawChart(job));
+    await nextTurn(); // the other thread's results come in, and it is sent more
+  }
+  while (remote.length) await Promise.all(remote.splice(0));
+  return out;
+}
+
+function onlyOf(input: PackHtmlInput): string[] {
+  return input.specs.some((s) => s.kind === 'board' || s.kind === 'appendix') ? exceptionIds(input.assessment) : [];
+}
+
+function modelOf(spec: PackSpec, input: PackHtmlInput, only: string[], charts: ChartStore | undefined): ReportModel {
+  const { packConfig, packAssessment, meta } = packOf(spec, input, only);
+  const previousStore = useChartStore(charts);
+  try {
+    return buildReportModel(packConfig, packAssessment, {
+      generatedAt: input.generatedAt,
+      dataAsAt: input.assessment.period.end,
+      toolVersion: input.toolVersion,
+      commentary: input.commentary,
+      ...meta,
+    });
+  } finally {
+    useChartStore(previousStore);
+  }
 }
 
 function packOf(spec: PackSpec, input: PackHtmlInput, only: string[]): { packConfig: Config; packAssessment: Assessment; meta: Partial<ReportMeta> } {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { POINT_FILL, SIG_FILL, assertSelfContained, disposeCharts, finishSvg, legendSwatch, niceRange, renderBarChart, renderLineChart, renderSparkline, renderXmrChart } from '../../src/report/charts.js';
+import { POINT_FILL, SIG_FILL, assertSelfContained, decodeOption, disposeCharts, drawChart, encodeOption, finishSvg, legendSwatch, niceRange, renderBarChart, renderLineChart, renderSparkline, renderXmrChart, useChartDeferral, type ChartJob, type TrustedSvg } from '../../src/report/charts.js';
 import { xmlProblems } from './markup.js';
 
 const CATS = ['2023/24 Q1', '2023/24 Q2', '2023/24 Q3', '2023/24 Q4', '2024/25 Q1', '2024/25 Q2', '2024/25 Q3', '2024/25 Q4'];
@@ -68,6 +68,31 @@ describe('charts', () => {
     const fresh = renderSparkline({ id: 'reuse', ariaLabel: 'x', values: [1, 2, 3, 4, 5] });
     renderSparkline({ id: 'reuse', ariaLabel: 'x', values: [1, null, 3, null, 5] });
     expect(renderSparkline({ id: 'reuse', ariaLabel: 'x', values: [1, 2, 3, 4, 5] })).toBe(fresh);
+  });
+
+  // The render thread hands charts to a second thread as data (no functions cross a thread): each function in an
+  // option goes as its table of arguments and results. Drawn from that table, every kind of chart is the same.
+  it('a chart deferred and drawn from its encoded option is the chart drawn at once', () => {
+    for (const [kind, render] of Object.entries(charts)) {
+      const direct = render(VALUES);
+      const jobs: Array<{ job: ChartJob; finish: (raw: string) => TrustedSvg }> = [];
+      const previous = useChartDeferral({ defer: (job, finish) => { jobs.push({ job, finish }); return 'placeholder' as TrustedSvg; } });
+      try {
+        expect(render(VALUES), kind).toBe('placeholder');
+      } finally {
+        useChartDeferral(previous);
+      }
+      expect(jobs, kind).toHaveLength(1);
+      const encoded = encodeOption(jobs[0].job.option);
+      expect(encoded, kind).toBeDefined();
+      // Nothing in the encoded option is a function: it survives a structured clone, as postMessage makes one.
+      const { option, missed } = decodeOption(structuredClone(encoded));
+      const svg = jobs[0].finish(drawChart({ width: jobs[0].job.width, height: jobs[0].job.height, option }));
+      expect(missed(), kind).toBe(false);
+      expect(svg, kind).toBe(direct);
+    }
+    // A function without a table cannot be encoded (the chart is then drawn where the function is).
+    expect(encodeOption({ yAxis: { axisLabel: { formatter: (n: number) => String(n) } } })).toBeUndefined();
   });
 
   // charts.ts registers only the ECharts parts the pack uses; one left out is silently ignored by ECharts.
