@@ -169,24 +169,30 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
           progress(result.files[i].rows);
         }
         ctx.options.progress?.({ source: source.id, file: '', fileIndex: files.length, files: files.length, rows: result.files.reduce((a, f) => a + f.rows, 0), phase: 'checking' });
-        // One scan: the rows per file, period and area, and every rule of the text path as a count of rows breaking it.
+        // One scan: the rows per file, period and area, and the rows breaking a rule: a CSV's rows were tested as
+        // they were written (a negative `_row`, see `readFile`); a workbook's rows are tested here.
         const rules = ruleSql(source);
-        const scan = (withRules: boolean) => wh.all<{ f: string; p: string | null; a: string | null; n: number; bad: number }>(
+        const broken = source.format !== 'xlsx' ? '_row < 0' : rules.length ? `(${rules.join(' OR ')})` : 'false';
+        const scan = () => wh.all<{ f: string; p: string | null; a: string | null; n: number; bad: number }>(
           `SELECT _file AS f, ${source.period ? 'period' : "''"} AS p, ${source.areaColumn ? 'area' : 'NULL'} AS a, count(*)::INTEGER AS n,
-             ${withRules && rules.length ? `count(*) FILTER (WHERE ${rules.join(' OR ')})` : '0'}::INTEGER AS bad
+             count(*) FILTER (WHERE ${broken})::INTEGER AS bad
            FROM ${next} WHERE ${fresh} GROUP BY ALL ORDER BY f`);
         // A workbook's typed rows were counted, and checked against these rules, as they were typed.
-        let counts = source.format === 'xlsx' ? typedCounts.sort((x, y) => (x.f < y.f ? -1 : x.f > y.f ? 1 : 0)) : await scan(true);
+        let counts = source.format === 'xlsx' ? typedCounts.sort((x, y) => (x.f < y.f ? -1 : x.f > y.f ? 1 : 0)) : await scan();
         if (source.areaColumn && counts.some((c) => c.a === null || c.a === '__total__')) {
           await mapAreas(wh, next, source, config.areas, fresh);
-          counts = await scan(true);
+          // The areas just mapped no longer break the area rule: every row is tested again.
+          if (rules.length && source.format !== 'xlsx') await wh.run(`UPDATE ${next} SET _row = CASE WHEN ${rules.join(' OR ')} THEN -abs(_row) ELSE abs(_row) END WHERE ${fresh}`);
+          counts = await scan();
         }
         if (counts.some((c) => c.bad > 0)) {
           // Typed rows that break a rule are read again as text beside the rejected ones, and take their place.
-          const bad = await wh.all<{ f: string; r: number }>(`SELECT _file AS f, _row AS r FROM ${next} WHERE ${fresh} AND (${rules.join(' OR ')}) ORDER BY 1, 2`);
+          // A workbook's typed rows are typed only when certain to pass (see `readXlsxTyped`): it is read again whole.
+          if (source.format === 'xlsx') throw new UseTextPath();
+          const bad = await wh.all<{ f: string; r: number }>(`SELECT _file AS f, -_row AS r FROM ${next} WHERE ${fresh} AND _row < 0 ORDER BY 1, 2`);
           await rawTable();
           for (const csv of csvs) await readCsvRowsToRaw(wh, csv, source, bad.filter((b) => b.f === csv.relFile).map((b) => b.r));
-          await wh.run(`DELETE FROM ${next} WHERE ${fresh} AND (${rules.join(' OR ')})`);
+          await wh.run(`DELETE FROM ${next} WHERE ${fresh} AND _row < 0`);
           asText += bad.length;
         }
         if (asText) {
@@ -209,7 +215,7 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
           const keep = [...schema.map(([n]) => n)];
           await wh.run(`INSERT INTO ${next} BY NAME SELECT ${keep.map(q).join(', ')}, ${loadId}::INTEGER AS _load_id FROM ${TYPED_TABLE}`);
           await wh.run(`DROP VIEW ${TYPED_TABLE}`);
-          counts = await scan(false);
+          counts = await scan();
         }
         if (raw) await wh.run(`DROP TABLE ${RAW_TABLE}`);
         const needView = Boolean(source.key?.length) || ctx.exists;
@@ -300,12 +306,18 @@ async function readFile(wh: Warehouse, next: string, created: boolean, schema: A
       // A cell that is neither a number nor a marker is flagged in the marker column: a rule reads it again as text.
       return marker ? `CASE WHEN ${num} IS NULL AND trim(${q(c.name)}) <> '' THEN coalesce(${markerExpr(c.name)}, '${BAD}') END${as}` : `${num}${as}`;
     }
-    return c.type === 'date' ? `${q(c.name)}${as}` : `NULLIF(trim(${q(c.name)}), '')${as}`;
+    if (c.type === 'date') return `${q(c.name)}${as}`;
+    // A cell of a listed-values column is kept as read (empty is already NULL): one with spaces around it is not
+    // in the list, so it breaks a rule and is judged by the text path, which trims it. Trimming every cell costs more.
+    return c.values?.length && c.values.every((v) => v !== '' && v === v.trim()) ? `${q(c.name)}${as}` : `NULLIF(trim(${q(c.name)}), '')${as}`;
   });
   cols.push(`${loadId}::INTEGER AS _load_id`);
+  // Every rule is tested as the rows are written: `_row` holds -1 for a row that breaks one, 1 otherwise, and
+  // numbering keeps that sign, so the checking scan reads `_row` alone rather than every column again.
+  const rules = ruleSql(source);
   await wh.run(`DROP TABLE IF EXISTS ${REJECTS_TABLE}`);
   await wh.run(`DROP TABLE IF EXISTS ${REJECTS_TABLE}_scan`);
-  const select = `SELECT ${cols.join(', ')} FROM ${typedCsvReader(csv, source)}`;
+  const select = `SELECT * REPLACE (${rules.length ? `CASE WHEN ${rules.join(' OR ')} THEN -1 ELSE 1 END` : '1'}::INTEGER AS _row) FROM (SELECT ${cols.join(', ')} FROM ${typedCsvReader(csv, source)})`;
   await wh.run(created ? `INSERT INTO ${next} ${select}` : `CREATE TABLE ${next} AS ${select}`);
   // One row per rejected line (a line can break several cells); any error but a cell's type is the text path's to report.
   const rejected = await wh.all<{ line: number; cast: boolean; text: string }>(
@@ -319,7 +331,7 @@ async function readFile(wh: Warehouse, next: string, created: boolean, schema: A
   // With rejected lines r₀ < r₁ < …, the row at position b (counted as if none were rejected) is b plus the
   // number of k with r_k − k ≤ b.
   const skipped = rejected.length ? ` + (SELECT count(*) FROM (SELECT unnest([${rejected.map((r, k) => r.line - k).join(', ')}]) AS s) WHERE s <= rowid - ${first} + ${csv.headerIdx + 2})` : '';
-  const numbered = await wh.conn.run(`UPDATE ${next} SET _row = (rowid - ${first} + ${csv.headerIdx + 2}${skipped})::INTEGER WHERE ${mine}`);
+  const numbered = await wh.conn.run(`UPDATE ${next} SET _row = (_row * (rowid - ${first} + ${csv.headerIdx + 2}${skipped}))::INTEGER WHERE ${mine}`);
   if (rejected.length) {
     await rawTable();
     await readRejectedToRaw(wh, csv, source, rejected);
