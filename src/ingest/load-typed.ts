@@ -1,7 +1,8 @@
 /**
  * Typed loading. Each CSV file is read once by DuckDB's reader, typed while it is read, straight into the
- * source's next table (created by that first write) inside the load's transaction, and one scan then counts the
- * rows per file, period and area and tests every rule the text path tests. Dates are typed by the reader; text
+ * source's next table (created by that first write) inside the load's transaction, testing every rule the text
+ * path tests as it writes (the sign of `_row`), and one scan then counts the rows per file, period and area and
+ * the rows breaking a rule. Dates are typed by the reader; text
  * is trimmed, and numbers and markers are typed by the same SQL as the text path (`stage.ts`).
  *
  * A line the reader rejects (`store_rejects`: a cell it cannot type) and a row whose typed cells break a rule are
