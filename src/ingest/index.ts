@@ -116,11 +116,21 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
     }));
     return result;
   }
-  for (const f of files) result.files.push({ path: rel(f), sha256: await sha256File(f), size: statSync(f).size, rows: 0, rowsLoaded: 0, sheets: [] });
-  const fingerprint = sha256Text(JSON.stringify({ contract: { ...source, path: source.relativePath }, areas: config.areas, files: result.files.map((f) => [f.path, f.sha256]) }));
+  for (const f of files) result.files.push({ path: rel(f), sha256: '', size: statSync(f).size, rows: 0, rowsLoaded: 0, sheets: [] });
+  const hashAll = () => Promise.all(files.map(async (f, i) => { result.files[i].sha256 = await sha256File(f); }));
+  const fingerprintOf = () => sha256Text(JSON.stringify({ contract: { ...source, path: source.relativePath }, areas: config.areas, files: result.files.map((f) => [f.path, f.sha256]) }));
   const prev = await wh.all<{ fingerprint: string; periods: string; last_load_id: number | null }>(`SELECT fingerprint, periods, last_load_id FROM bp_sources WHERE source = ?`, [source.id]);
   const exists = await tableExists(wh, source.table);
-  if (!options.force && exists && prev[0]?.fingerprint === fingerprint) {
+  // The files' hashes decide whether the source is unchanged. When it cannot be (a forced load, a first load, a
+  // file whose size differs from the last load's), they are computed while the typed load reads the files.
+  let maybeUnchanged = !options.force && exists && prev[0] !== undefined;
+  if (maybeUnchanged) {
+    const last = await wh.all<{ file: string; size: number }>(`SELECT file, size::BIGINT AS size FROM bp_loads WHERE source = ? AND status = 'loaded' AND load_id = ?`, [source.id, prev[0].last_load_id ?? -1]);
+    maybeUnchanged = last.length === result.files.length && result.files.every((f) => last.some((l) => l.file === f.path && Number(l.size) === f.size));
+  }
+  let hashing: Promise<unknown> = maybeUnchanged ? hashAll() : Promise.resolve();
+  await hashing;
+  if (maybeUnchanged && prev[0]?.fingerprint === fingerprintOf()) {
     result.status = 'unchanged';
     const loads = await wh.all<{ file: string; rows_read: number; rows_loaded: number; sheet: string | null }>(
       `SELECT file, rows_read, rows_loaded, sheet FROM bp_loads WHERE source = ? AND status = 'loaded' AND load_id = ?`, [source.id, prev[0].last_load_id ?? -1]);
@@ -141,7 +151,14 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
   // Identifier-like values are withheld before any problem is recorded, printed or reported.
   const matcher = identifierMatcher(config.sources);
   const withhold = () => { result.problems = withholdIdentifiers(result.problems, matcher); };
+  if (!maybeUnchanged) {
+    hashing = hashAll();
+    // Awaited before the load is recorded; a file that cannot be read fails the read itself first.
+    hashing.catch(() => {});
+  }
+  const fingerprint = async () => { await hashing; return fingerprintOf(); };
   if (typedReadable(source) && !returned.size && await loadCsvTyped(wh, config, source, files, result, { fingerprint, loadedAt, exists, options, withhold })) return result;
+  await hashing;
 
   const cols = await createRawTable(wh, source);
   for (const [i, f] of files.entries()) {
@@ -170,7 +187,7 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
     withhold();
     await dropStaging();
     const loadId = await nextLoadId(wh);
-    await recordLoad(wh, { loadId, source, fingerprint, loadedAt, status: 'failed', files: result.files, periods: result.periods, problems: result.problems, omitted: result.omitted });
+    await recordLoad(wh, { loadId, source, fingerprint: await fingerprint(), loadedAt, status: 'failed', files: result.files, periods: result.periods, problems: result.problems, omitted: result.omitted });
     result.loadId = loadId;
     return result;
   };
@@ -231,7 +248,7 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
     const all = source.period
       ? (await wh.all<{ p: string }>(`SELECT DISTINCT period AS p FROM ${table} WHERE period IS NOT NULL ORDER BY 1`)).map((r) => r.p)
       : [];
-    await recordLoad(wh, { loadId, source, fingerprint, loadedAt, status: 'loaded', files: result.files, periods: staged.periods, allPeriods: all, problems: result.problems, omitted: result.omitted, changes: result.changes });
+    await recordLoad(wh, { loadId, source, fingerprint: await fingerprint(), loadedAt, status: 'loaded', files: result.files, periods: staged.periods, allPeriods: all, problems: result.problems, omitted: result.omitted, changes: result.changes });
   });
   await dropStaging();
   result.status = 'loaded';

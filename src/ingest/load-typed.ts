@@ -89,7 +89,7 @@ class Rejected extends Error {
  * text path would report them, and what was loaded before stays as it was.
  */
 export async function loadCsvTyped(wh: Warehouse, config: Config, source: SourceDef, files: string[], result: SourceIngest,
-  ctx: { fingerprint: string; loadedAt: string; exists: boolean; options: IngestOptions; withhold: () => void }): Promise<boolean> {
+  ctx: { fingerprint: () => Promise<string>; loadedAt: string; exists: boolean; options: IngestOptions; withhold: () => void }): Promise<boolean> {
   const csvs: CsvFile[] = [];
   const problemsBefore = result.problems.length;
   let inMemory = false;
@@ -105,7 +105,7 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
       }
       let csv: CsvFile;
       try {
-        csv = await openCsv(wh, f, result.files[i].path, source);
+        csv = await openCsv(wh, f, result.files[i].path, source, false, true);
       } catch (e) {
         if (e instanceof BoardpackError) return false;
         throw e;
@@ -251,7 +251,7 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
           ? keepOld ? (await wh.all<{ p: string }>(`SELECT DISTINCT period AS p FROM ${table} WHERE period IS NOT NULL ORDER BY 1`)).map((r) => r.p) : newPeriods
           : [];
         ctx.withhold();
-        await recordLoad(wh, { loadId, source, fingerprint: ctx.fingerprint, loadedAt: ctx.loadedAt, status: 'loaded', files: result.files, periods: newPeriods, allPeriods: all, problems: result.problems, omitted: result.omitted, changes: result.changes });
+        await recordLoad(wh, { loadId, source, fingerprint: await ctx.fingerprint(), loadedAt: ctx.loadedAt, status: 'loaded', files: result.files, periods: newPeriods, allPeriods: all, problems: result.problems, omitted: result.omitted, changes: result.changes });
       });
     } catch (e) {
       await wh.run(`DROP VIEW IF EXISTS ${TYPED_TABLE}`);
@@ -266,7 +266,7 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
         result.omitted.push(...e.omitted);
         result.periods = newPeriods;
         ctx.withhold();
-        await recordLoad(wh, { loadId, source, fingerprint: ctx.fingerprint, loadedAt: ctx.loadedAt, status: 'failed', files: result.files, periods: result.periods, problems: result.problems, omitted: result.omitted });
+        await recordLoad(wh, { loadId, source, fingerprint: await ctx.fingerprint(), loadedAt: ctx.loadedAt, status: 'failed', files: result.files, periods: result.periods, problems: result.problems, omitted: result.omitted });
         result.loadId = loadId;
         return true;
       }

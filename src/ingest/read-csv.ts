@@ -111,7 +111,7 @@ async function utf8Copy(file: string, encoding: string): Promise<{ readFrom: str
  * Opens a CSV file for reading; throws BoardpackError for a file that cannot be read at all. `normalize` makes a
  * copy with LF line ends whatever the head of the file shows (mixed line ends found further down).
  */
-export async function openCsv(wh: Warehouse, file: string, relFile: string, source: SourceDef, normalize = false): Promise<CsvFile> {
+export async function openCsv(wh: Warehouse, file: string, relFile: string, source: SourceDef, normalize = false, headerFromText = false): Promise<CsvFile> {
   const head = await readHead(file);
   const encoding = encodingOf(head, source.encoding);
   const text = new TextDecoder(encoding).decode(head).replace(/^\uFEFF/, '');
@@ -136,7 +136,7 @@ export async function openCsv(wh: Warehouse, file: string, relFile: string, sour
   let cleanup = () => {};
   if (encoding !== 'utf-8' || normalize || hasMixedLineEnds(headLines)) ({ readFrom, cleanup } = await utf8Copy(file, encoding));
   try {
-    return { ...(await describeCsv(wh, readFrom, relFile, source, headLines, sample)), readFrom, relFile, cleanup, normalized: readFrom !== file };
+    return { ...(await describeCsv(wh, readFrom, relFile, source, headLines, sample, headerFromText)), readFrom, relFile, cleanup, normalized: readFrom !== file };
   } catch (e) {
     cleanup();
     throw e;
@@ -214,10 +214,26 @@ async function readError(e: unknown, where: { file: string; relFile: string; hea
 }
 
 /**
- * The header row, the delimiter and the headers. The headers come from a bind (`DESCRIBE`), which reads only
- * DuckDB's sniffing sample.
+ * The header cells of a header line when DuckDB would name its columns exactly so: each cell non-empty, without
+ * spaces around it (DuckDB trims them), no two alike ignoring case (DuckDB renames the second) and no line break.
  */
-async function describeCsv(wh: Warehouse, file: string, relFile: string, source: SourceDef, headLines: string, sample: string[][]): Promise<Omit<CsvFile, 'readFrom' | 'relFile' | 'cleanup' | 'normalized'>> {
+function plainHeader(headerLine: string, delim: string): string[] | undefined {
+  let cells: string[];
+  try {
+    cells = (parse(headerLine, { delimiter: delim, quote: '"', escape: '"' }) as string[][])[0] ?? [];
+  } catch {
+    return undefined;
+  }
+  const seen = new Set(cells.map((c) => c.toLowerCase()));
+  return cells.length && seen.size === cells.length && cells.every((c) => c !== '' && c === c.trim() && !/[\r\n]/.test(c)) ? cells : undefined;
+}
+
+/**
+ * The header row, the delimiter and the headers. The headers come from a bind (`DESCRIBE`), which reads only
+ * DuckDB's sniffing sample; with `headerFromText` (the typed path, which falls back to the text path on any read
+ * error) a plain header line is taken as it is written, without asking DuckDB.
+ */
+async function describeCsv(wh: Warehouse, file: string, relFile: string, source: SourceDef, headLines: string, sample: string[][], headerFromText = false): Promise<Omit<CsvFile, 'readFrom' | 'relFile' | 'cleanup' | 'normalized'>> {
   const encoding = 'utf-8';
   const skip = source.skipRows ?? 0;
   const headerIdx = source.headerRow === 'auto' ? skip + detectHeaderRow(sample.slice(skip), source) : source.headerRow - 1;
@@ -226,6 +242,8 @@ async function describeCsv(wh: Warehouse, file: string, relFile: string, source:
   const delim = [',', ';', '\t', '|'].map((d) => [d, headerLine.split(d).length] as const).sort((a, b) => b[1] - a[1])[0][0];
   const options = `skip = ${headerIdx}, delim = ${quoteLiteral(delim)}, quote = '"', escape = '"', encoding = '${encoding}', null_padding = true`;
   const where = { file: relFile, row: headerIdx + 1 };
+  const plain = headerFromText ? plainHeader(headerLine, delim) : undefined;
+  if (plain) return { headerIdx, options, delim, headers: plain, match: matchHeaders(plain, source, where, plain) };
   let headers: string[];
   let written: string[];
   try {
