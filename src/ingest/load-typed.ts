@@ -170,8 +170,8 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
           progress(result.files[i].rows);
         }
         ctx.options.progress?.({ source: source.id, file: '', fileIndex: files.length, files: files.length, rows: result.files.reduce((a, f) => a + f.rows, 0), phase: 'checking' });
-        // One scan: the rows per file, period and area, and the rows breaking a rule: a CSV's rows were tested as
-        // they were written (a negative `_row`, see `readFile`); a workbook's rows are tested here.
+        // One scan: the rows per file, period and area, and the rows breaking a rule (a CSV's rows were tested as
+        // they were written: a negative `_row`, see `readFile`; a workbook's, should it be scanned, are tested here).
         const rules = ruleSql(source);
         const broken = source.format !== 'xlsx' ? '_row < 0' : rules.length ? `(${rules.join(' OR ')})` : 'false';
         const scan = () => wh.all<{ f: string; p: string | null; a: string | null; n: number; bad: number }>(
