@@ -2,9 +2,13 @@
  * Reads a YAML file into plain data while keeping enough of the document to point at a line for any path,
  * so every config problem can say `file:line at yaml.path`.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { BoardpackError, problem, type Problem } from '../core/errors.js';
+import { userCacheDir } from '../core/user-cache.js';
 
 export interface YamlFile {
   file: string;
@@ -41,12 +45,18 @@ export async function readYamlFile(file: string): Promise<YamlFile> {
   return parseYamlText(text, file);
 }
 
+const PARSE_OPTIONS = { prettyErrors: true, uniqueKeys: true } as const;
+
 export function parseYamlText(text: string, file: string): YamlFile {
   if (text.length > MAX_YAML_BYTES) {
     throw new BoardpackError(problem('BP_YAML_TOO_LARGE', `YAML file is ${text.length} bytes; the limit is ${MAX_YAML_BYTES}`, { file }));
   }
+  const cache = parsedCache();
+  const key = cache && cache.keyOf(text);
+  const known = key ? cache.get(key) : undefined;
+  if (known !== undefined) return yamlFile(file, text, JSON.parse(known));
   const lineCounter = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const doc: Document = parseDocument(text, { lineCounter, ...PARSE_OPTIONS });
   if (doc.errors.length) {
     const problems: Problem[] = doc.errors.map((err) => /Maximum call stack/i.test(err.message)
       // The yaml parser reports a stack overflow on absurdly deep nesting as a syntax error.
@@ -69,10 +79,22 @@ export function parseYamlText(text: string, file: string): YamlFile {
       fix: 'write the values out instead of nesting many aliases (&anchor / *alias)',
     }));
   }
+  if (key && isPlainJson(data)) cache.set(key, JSON.stringify(data));
+  return yamlFile(file, text, data, { doc, lineCounter });
+}
+
+/** The file's data, with line numbers from its document (parsed now, or only when a line is first asked for). */
+function yamlFile(file: string, text: string, data: unknown, parsed?: { doc: Document; lineCounter: LineCounter }): YamlFile {
+  let doc = parsed?.doc;
+  let lineCounter = parsed?.lineCounter;
   return {
     file,
     data,
     lineOf(path) {
+      if (!doc || !lineCounter) {
+        lineCounter = new LineCounter();
+        doc = parseDocument(text, { lineCounter, ...PARSE_OPTIONS });
+      }
       for (let n = path.length; n >= 0; n--) {
         const node = doc.getIn(path.slice(0, n) as unknown[], true);
         if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
@@ -80,4 +102,75 @@ export function parseYamlText(text: string, file: string): YamlFile {
       return undefined;
     },
   };
+}
+
+/** Data JSON writes and reads back unchanged: plain objects and arrays of strings, finite numbers (not -0), booleans and null. */
+function isPlainJson(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
+  if (Array.isArray(v)) return v.every(isPlainJson);
+  if (typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  return Object.keys(v).every((k) => k !== '__proto__') && Object.values(v).every(isPlainJson);
+}
+
+/**
+ * The data of YAML texts parsed before, by a hash of the text, the parser's settings and the package's
+ * package.json (which pins the parser's version): a project's two dozen files cost a tenth of a second to parse
+ * in a fresh process, and the same files are read on every run. Kept in one file in the user's private cache
+ * folder, written when the process exits (whole, then renamed), with the texts used by this run first and at
+ * most CACHE_ENTRIES in all. Only data JSON keeps exactly is cached; line numbers come from parsing the text
+ * again when a problem needs one.
+ */
+const CACHE_ENTRIES = 500;
+let cacheState: ParsedCache | null | undefined;
+interface ParsedCache { keyOf(text: string): string; get(key: string): string | undefined; set(key: string, json: string): void }
+
+function parsedCache(): ParsedCache | undefined {
+  if (cacheState !== undefined) return cacheState ?? undefined;
+  cacheState = null;
+  const dir = userCacheDir();
+  if (!dir) return undefined;
+  const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+  let salt: string;
+  try {
+    salt = createHash('sha256').update(readFileSync(path.join(packageRoot, 'package.json'))).update(JSON.stringify({ PARSE_OPTIONS, MAX_ALIAS_COUNT })).digest('hex');
+  } catch {
+    return undefined;
+  }
+  const file = path.join(dir, `yaml-${createHash('sha256').update(packageRoot).digest('hex').slice(0, 16)}.json`);
+  let stored: Record<string, string> = {};
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as { salt?: unknown; entries?: unknown };
+    if (v.salt === salt && v.entries && typeof v.entries === 'object') stored = v.entries as Record<string, string>;
+  } catch { /* no cache yet, or a damaged one: start afresh */ }
+  const used = new Map<string, string>();
+  let added = false;
+  process.once('exit', () => {
+    if (!added) return;
+    const entries: Record<string, string> = Object.fromEntries(used);
+    for (const [k, v] of Object.entries(stored)) {
+      if (Object.keys(entries).length >= CACHE_ENTRIES) break;
+      if (!(k in entries) && typeof v === 'string') entries[k] = v;
+    }
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      writeFileSync(tmp, JSON.stringify({ salt, entries }));
+      renameSync(tmp, file);
+    } catch {
+      try { rmSync(tmp, { force: true }); } catch { /* nothing to clean */ }
+    }
+  });
+  cacheState = {
+    keyOf: (text) => createHash('sha256').update(text).digest('hex'),
+    get(key) {
+      const v = used.get(key) ?? (Object.hasOwn(stored, key) && typeof stored[key] === 'string' ? stored[key] : undefined);
+      if (v !== undefined) used.set(key, v);
+      return v;
+    },
+    set(key, json) {
+      used.set(key, json);
+      added = true;
+    },
+  };
+  return cacheState;
 }

@@ -11,12 +11,12 @@
  * without any file in the project changing, and `--strict` must judge this run's gates. Only the rendering
  * (charts, HTML, XLSX, JSON and above all the PDF) is skipped.
  */
-import { type Dirent, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { type Dirent, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { sha256File } from '../core/hash.js';
+import { userCacheDir } from '../core/user-cache.js';
 import { PACKAGE_ROOT } from '../config/load.js';
 import { readManifest, type Manifest } from './manifest.js';
 import type { PackResult } from './compute.js';
@@ -96,22 +96,10 @@ export function treeFingerprint(roots: string[], manifestFile: string, cacheFile
   return fingerprint;
 }
 
-/**
- * Where the fingerprint is cached: a folder of this user's own under the temporary folder (made private), one
- * file per installation of the tool. Another user cannot plant a digest there; without a user id (Windows) the
- * cache is not used.
- */
+/** Where the fingerprint is cached: one file per installation of the tool in the user's private cache folder. */
 function fingerprintCacheFile(): string | undefined {
-  if (typeof process.getuid !== 'function') return undefined;
-  const dir = path.join(tmpdir(), `boardpack-${process.getuid()}`);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = lstatSync(dir);
-    if (!st.isDirectory() || st.uid !== process.getuid() || (st.mode & 0o077) !== 0) return undefined;
-  } catch {
-    return undefined;
-  }
-  return path.join(dir, `tool-${createHash('sha256').update(PACKAGE_ROOT).digest('hex').slice(0, 16)}.json`);
+  const dir = userCacheDir();
+  return dir && path.join(dir, `tool-${createHash('sha256').update(PACKAGE_ROOT).digest('hex').slice(0, 16)}.json`);
 }
 
 function readFingerprintCache(file: string): { signature: string; fingerprint: string } | undefined {
