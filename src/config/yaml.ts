@@ -83,6 +83,21 @@ export function parseYamlText(text: string, file: string): YamlFile {
   return yamlFile(file, text, data, { doc, lineCounter });
 }
 
+/**
+ * `parse(text)` through the same cache, for readers that need only the data and report the parser's own errors
+ * (the commentary file): a text seen before is not parsed again. `kind` names the reader, whose parse may differ
+ * from `parseYamlText`'s.
+ */
+export function cachedYamlData(text: string, kind: string, parse: (text: string) => unknown): unknown {
+  const cache = parsedCache();
+  const key = cache && cache.keyOf(`${kind}\0${text}`);
+  const known = key ? cache.get(key) : undefined;
+  if (known !== undefined) return JSON.parse(known);
+  const data = parse(text);
+  if (key && isPlainJson(data)) cache.set(key, JSON.stringify(data));
+  return data;
+}
+
 /** The file's data, with line numbers from its document (parsed now, or only when a line is first asked for). */
 function yamlFile(file: string, text: string, data: unknown, parsed?: { doc: Document; lineCounter: LineCounter }): YamlFile {
   let doc = parsed?.doc;

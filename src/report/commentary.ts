@@ -24,6 +24,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { BoardpackError, didYouMean, problem, type Problem } from '../core/errors.js';
+import { cachedYamlData } from '../config/yaml.js';
 import type { AssessedValue, Assessment } from '../assess/types.js';
 import type { Area, Config } from '../config/types.js';
 import type { Commentary } from './model.js';
@@ -294,7 +295,7 @@ export function parseCommentaryYaml(text: string, file: string): CommentaryRow[]
 }
 
 function readCommentaryYaml(text: string, file: string): CommentaryRead {
-  const doc = YAML.parse(text) as { commentary?: unknown; areas?: unknown } | null;
+  const doc = cachedYamlData(text, 'commentary', (t) => YAML.parse(t)) as { commentary?: unknown; areas?: unknown } | null;
   const topUnknown = doc && typeof doc === 'object' ? Object.keys(doc).filter((k) => k !== 'commentary' && k !== 'areas' && k !== '$schema') : [];
   // An unknown key (`Commentary:`, `stroy:`) would drop the owner's text without a word: each is named.
   const unread: Problem[] = topUnknown.map((k) => unknownKey(k, ['commentary', 'areas'], file, k));

@@ -4,7 +4,7 @@
  * -0) is parsed again rather than cached.
  */
 import { describe, expect, it } from 'vitest';
-import { parseYamlText } from '../../src/config/yaml.js';
+import { cachedYamlData, parseYamlText } from '../../src/config/yaml.js';
 import { BoardpackError } from '../../src/core/errors.js';
 
 // A text no other test parses, so the first parse here is a real one whatever the cache holds.
@@ -38,5 +38,21 @@ describe('YAML parse cache', () => {
   it('reports a syntax error every time, not only the first', () => {
     const bad = `# ${process.pid} bad\na: [1, 2\n`;
     for (let i = 0; i < 2; i++) expect(() => parseYamlText(bad, 'bad.yaml')).toThrow(BoardpackError);
+  });
+});
+
+describe('cached YAML data for readers of their own', () => {
+  it('parses a text once per reader, and gives each call a fresh copy', () => {
+    const t = `# ${process.pid} data\na: [1, 2]\n`;
+    let parses = 0;
+    const parse = (x: string) => { parses++; return parseYamlText(x, 'x.yaml').data; };
+    const one = cachedYamlData(t, 'test-reader', parse) as { a: number[] };
+    const two = cachedYamlData(t, 'test-reader', parse) as { a: number[] };
+    expect(parses).toBe(1);
+    expect(two).toEqual({ a: [1, 2] });
+    one.a.push(3);
+    expect(cachedYamlData(t, 'test-reader', parse)).toEqual({ a: [1, 2] });
+    cachedYamlData(t, 'other-reader', parse);
+    expect(parses).toBe(2);
   });
 });
