@@ -11,7 +11,7 @@ import { enrichDuckDbError, type Warehouse } from '../warehouse/db.js';
 import { hasPeriodDays, tableColumns } from '../warehouse/meta.js';
 import { compileIndicator, UNIT_MULTIPLIER } from './compile.js';
 import { checkIdentifierUse } from './identifiers.js';
-import { checkFragment, checkStatement, confineWarehouse, runChecked, TooManyRows, DEFAULT_QUERY_TIMEOUT_MS, type CheckedStatement } from './confine.js';
+import { checkFragment, checkStatement, confineWarehouse, isConfined, runChecked, TooManyRows, DEFAULT_QUERY_TIMEOUT_MS, type CheckedStatement } from './confine.js';
 import type { MeasuresOutput, MeasureValue } from './types.js';
 
 export * from './types.js';
@@ -64,20 +64,56 @@ export async function computeMeasures(wh: Warehouse, config: Config, indicators:
   const holdings = await readHoldings(wh, config, indicators);
   // The day calendar for event dates; a warehouse without a current one keeps the range join.
   const periodDays = await hasPeriodDays(wh).catch(() => false);
-  const checked = new Map<string, CheckedStatement>();
   const areaIds = new Set(['all', ...config.areas.map((a) => a.id)]);
-  const out: MeasuresOutput = { values: [], compiled: [], failures: [] };
+  const shared: Shared = { config, tables, holdings, periodDays, areaIds, maxRowsSet, options };
+  // Two connections, each binding then running every other indicator: the statements are small, so most of
+  // their time is the round trip to DuckDB's threads and back, which two lanes overlap. A connection shares
+  // the instance's settings, so the second is as confined as the first; checked before any SQL runs on it.
+  const second = indicators.length > 1 ? await wh.connect() : undefined;
+  try {
+    if (second && !(await isConfined(second))) throw new BoardpackError(problem('BP_SQL_CONFINEMENT_FAILED', 'a second connection to the database that runs indicator SQL is not confined', { file: wh.path, fix: 'this is a bug in boardpack: please report it with the output of --debug' }));
+    const lanes = second ? [wh, second] : [wh];
+    const byLane = await Promise.all(lanes.map((conn, lane) => computeLane(conn, indicators.filter((_, i) => i % lanes.length === lane), shared)));
+    // In the indicators' order, as one connection gives them: compiled SQL and binding failures, then the figures and running failures.
+    const of = (def: IndicatorDef) => byLane[indicators.indexOf(def) % lanes.length].get(def.id)!;
+    return {
+      compiled: indicators.flatMap((d) => of(d).compiled),
+      values: indicators.flatMap((d) => of(d).values),
+      failures: [...indicators.flatMap((d) => of(d).bindFailures), ...indicators.flatMap((d) => of(d).runFailures)],
+    };
+  } finally {
+    second?.close();
+  }
+}
+
+interface Shared {
+  config: Config;
+  tables: Awaited<ReturnType<typeof tableColumns>>;
+  holdings: Awaited<ReturnType<typeof readHoldings>>;
+  periodDays: boolean;
+  areaIds: Set<string>;
+  maxRowsSet: number | undefined;
+  options: ComputeOptions;
+}
+
+interface LaneResult { compiled: MeasuresOutput['compiled']; values: MeasuresOutput['values']; bindFailures: MeasuresOutput['failures']; runFailures: MeasuresOutput['failures'] }
+
+/** Bind every indicator of a lane on its connection, then run the ones that bound: each indicator's outputs. */
+async function computeLane(wh: Warehouse, indicators: IndicatorDef[], shared: Shared): Promise<Map<string, LaneResult>> {
+  const { config, tables, holdings, periodDays, areaIds, maxRowsSet, options } = shared;
+  const results = new Map<string, LaneResult>(indicators.map((d) => [d.id, { compiled: [], values: [], bindFailures: [], runFailures: [] }]));
+  const checked = new Map<string, CheckedStatement>();
   for (const def of indicators) {
     if (def.aggregate && !AGGREGATABLE[def.aggregate].includes(def.periodType)) {
-      out.failures.push({ indicator: def.id, problem: aggregateProblem(def) });
+      results.get(def.id)!.bindFailures.push({ indicator: def.id, problem: aggregateProblem(def) });
       continue;
     }
     const sql = compileIndicator(def, config, tables, { periodDays });
-    out.compiled.push({ indicator: def.id, sql });
+    results.get(def.id)!.compiled.push({ indicator: def.id, sql });
     const used = [def.numerator?.from, def.denominator?.from].filter(Boolean) as string[];
     const missing = used.map((s) => config.sources.find((x) => x.id === s)?.table ?? s).filter((t) => !tables[t]);
     if (missing.length) {
-      out.failures.push({ indicator: def.id, problem: problem('BP_MEASURE_NO_DATA', `indicator ${def.id}: source table ${missing.join(', ')} has not been loaded`, {
+      results.get(def.id)!.bindFailures.push({ indicator: def.id, problem: problem('BP_MEASURE_NO_DATA', `indicator ${def.id}: source table ${missing.join(', ')} has not been loaded`, {
         file: def.file, yamlPath: `indicators.${def.id}.numerator.from`, fix: 'fix the ingest errors reported for that source, or supply its extract',
       }) });
       continue;
@@ -95,11 +131,11 @@ export async function computeMeasures(wh: Warehouse, config: Config, indicators:
       if (def.sql) (await checkStatement(wh, def.sql.trim().replace(/;\s*$/, ''), context)).prepared.destroySync();
       checked.set(def.id, await checkStatement(wh, sql, context, maxRowsSet ?? defaultMaxRows(def, areaIds.size)));
     } catch (e) {
-      out.failures.push({ indicator: def.id, problem: (e instanceof BoardpackError ? e : enrichDuckDbError(e, context)).problems[0] });
+      results.get(def.id)!.bindFailures.push({ indicator: def.id, problem: (e instanceof BoardpackError ? e : enrichDuckDbError(e, context)).problems[0] });
       continue;
     }
   }
-  const failed = new Set(out.failures.map((f) => f.indicator));
+  const failed = new Set([...results].filter(([, r]) => r.bindFailures.length).map(([id]) => id));
   for (const def of indicators) {
     if (failed.has(def.id)) continue;
     const ctx = { what: `indicator ${def.id}`, file: def.file, yamlPath: `indicators.${def.id}` };
@@ -118,9 +154,9 @@ export async function computeMeasures(wh: Warehouse, config: Config, indicators:
         const missing = missingPeriods(def, v, holdings, seriesStart);
         if (missing) v.partial = { missing: missing.map((p) => p.id), missingLabels: missing.map((p) => p.label) };
       }
-      out.values.push(...values);
+      results.get(def.id)!.values.push(...values);
       if (strays.length) {
-        out.failures.push({ indicator: def.id, problem: problem('BP_MEASURE_STRAY_ROWS', `indicator ${def.id}: ${strays.length} row(s) have an area that is not one of the project's areas or a period that is not a period id; they were left out (their values are not shown, as they may be personal data)`, {
+        results.get(def.id)!.runFailures.push({ indicator: def.id, problem: problem('BP_MEASURE_STRAY_ROWS', `indicator ${def.id}: ${strays.length} row(s) have an area that is not one of the project's areas or a period that is not a period id; they were left out (their values are not shown, as they may be personal data)`, {
           file: def.file, yamlPath: `indicators.${def.id}${def.sql ? '.sql' : ''}`,
           expected: `area one of ${[...areaIds].join(', ')}; period a ${def.periodType} id such as ${makePeriod(def.periodType, 2024, 1).id}`,
           fix: 'return the normalised `period` and `area` columns of the source tables, grouped by them',
@@ -128,13 +164,14 @@ export async function computeMeasures(wh: Warehouse, config: Config, indicators:
       }
     } catch (e) {
       const err = e instanceof TooManyRows ? tooManyRows(def, e, areaIds.size, maxRowsSet !== undefined) : e instanceof BoardpackError ? e : enrichDuckDbError(e, ctx);
-      out.failures.push({ indicator: def.id, problem: err.problems[0] });
+      results.get(def.id)!.runFailures.push({ indicator: def.id, problem: err.problems[0] });
     } finally {
       checked.get(def.id)!.prepared.destroySync();
     }
   }
-  return out;
+  return results;
 }
+
 
 function tooManyRows(def: IndicatorDef, e: TooManyRows, areaCount: number, fromEnv: boolean): BoardpackError {
   const n = (x: number) => x.toLocaleString('en-GB');

@@ -18,6 +18,8 @@ export interface Warehouse {
   all<T = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]>;
   /** Runs `fn` inside BEGIN … COMMIT; rolls back on any error. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /** Another connection to the same instance (its settings, confinement included, are the instance's); its close() closes only it. */
+  connect(): Promise<Warehouse>;
   close(): void;
 }
 
@@ -63,7 +65,17 @@ export async function openWarehouse(file: string, options: { readOnly?: boolean 
   } catch (e) {
     throw environmentError(e, file) ?? openError(e, file);
   }
-  const conn = await instance.connect();
+  return connection(file, instance, await instance.connect(), () => {
+    instance.closeSync();
+    // DuckDB deletes its spill files on close; the folder goes too when it is empty (another instance may still use it).
+    if (file !== ':memory:' && !options.readOnly) {
+      try { rmdirSync(tempDirectoryFor(file)); } catch { /* absent, or still in use */ }
+    }
+  });
+}
+
+/** One connection of `instance` as a Warehouse; closing it closes the connection, then runs `closeInstance`. */
+function connection(file: string, instance: DuckDBInstance, conn: DuckDBConnection, closeInstance: () => void): Warehouse {
   const wh: Warehouse = {
     path: file,
     conn,
@@ -93,13 +105,12 @@ export async function openWarehouse(file: string, options: { readOnly?: boolean 
         throw environmentError(e, file) ?? e;
       }
     },
+    async connect() {
+      return connection(file, instance, await instance.connect(), () => {});
+    },
     close() {
       conn.closeSync();
-      instance.closeSync();
-      // DuckDB deletes its spill files on close; the folder goes too when it is empty (another instance may still use it).
-      if (file !== ':memory:' && !options.readOnly) {
-        try { rmdirSync(tempDirectoryFor(file)); } catch { /* absent, or still in use */ }
-      }
+      closeInstance();
     },
   };
   return wh;
