@@ -86,15 +86,16 @@ export function parseYamlText(text: string, file: string): YamlFile {
 /**
  * `parse(text)` through the same cache, for readers that need only the data and report the parser's own errors
  * (the commentary file): a text seen before is not parsed again. `kind` names the reader, whose parse may differ
- * from `parseYamlText`'s.
+ * from `parseYamlText`'s. A parse that says something beyond its data (a warning printed) answers `cacheable:
+ * false`, so the next run says it again rather than reading the data silently from the cache.
  */
-export function cachedYamlData(text: string, kind: string, parse: (text: string) => unknown): unknown {
+export function cachedYamlData(text: string, kind: string, parse: (text: string) => { data: unknown; cacheable: boolean }): unknown {
   const cache = parsedCache();
   const key = cache && cache.keyOf(`${kind}\0${text}`);
   const known = key ? cache.get(key) : undefined;
   if (known !== undefined) return JSON.parse(known);
-  const data = parse(text);
-  if (key && isPlainJson(data)) cache.set(key, JSON.stringify(data));
+  const { data, cacheable } = parse(text);
+  if (key && cacheable && isPlainJson(data)) cache.set(key, JSON.stringify(data));
   return data;
 }
 

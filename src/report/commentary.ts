@@ -294,8 +294,15 @@ export function parseCommentaryYaml(text: string, file: string): CommentaryRow[]
   return rows;
 }
 
+/** YAML.parse's data, errors and printed warnings; a text it warns about is parsed afresh on every run, so it warns every time. */
+function parseCommentaryText(text: string): { data: unknown; cacheable: boolean } {
+  const doc = YAML.parseDocument(text);
+  if (doc.errors.length || doc.warnings.length) return { data: YAML.parse(text), cacheable: false };
+  return { data: doc.toJS(), cacheable: true };
+}
+
 function readCommentaryYaml(text: string, file: string): CommentaryRead {
-  const doc = cachedYamlData(text, 'commentary', (t) => YAML.parse(t)) as { commentary?: unknown; areas?: unknown } | null;
+  const doc = cachedYamlData(text, 'commentary', parseCommentaryText) as { commentary?: unknown; areas?: unknown } | null;
   const topUnknown = doc && typeof doc === 'object' ? Object.keys(doc).filter((k) => k !== 'commentary' && k !== 'areas' && k !== '$schema') : [];
   // An unknown key (`Commentary:`, `stroy:`) would drop the owner's text without a word: each is named.
   const unread: Problem[] = topUnknown.map((k) => unknownKey(k, ['commentary', 'areas'], file, k));

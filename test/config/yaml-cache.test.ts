@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cachedYamlData, parseYamlText } from '../../src/config/yaml.js';
+import { parseCommentaryYaml } from '../../src/report/commentary.js';
 import { BoardpackError } from '../../src/core/errors.js';
 
 // A text no other test parses, so the first parse here is a real one whatever the cache holds.
@@ -45,7 +46,7 @@ describe('cached YAML data for readers of their own', () => {
   it('parses a text once per reader, and gives each call a fresh copy', () => {
     const t = `# ${process.pid} data\na: [1, 2]\n`;
     let parses = 0;
-    const parse = (x: string) => { parses++; return parseYamlText(x, 'x.yaml').data; };
+    const parse = (x: string) => { parses++; return { data: parseYamlText(x, 'x.yaml').data, cacheable: true }; };
     const one = cachedYamlData(t, 'test-reader', parse) as { a: number[] };
     const two = cachedYamlData(t, 'test-reader', parse) as { a: number[] };
     expect(parses).toBe(1);
@@ -54,5 +55,29 @@ describe('cached YAML data for readers of their own', () => {
     expect(cachedYamlData(t, 'test-reader', parse)).toEqual({ a: [1, 2] });
     cachedYamlData(t, 'other-reader', parse);
     expect(parses).toBe(2);
+  });
+});
+
+describe('the commentary file through the cache', () => {
+  it('prints the parser\'s warning about a text on every read, not only the first', async () => {
+    // An unresolved tag: YAML.parse reads the value and prints a warning, which a cached read would swallow.
+    const text = `# ${process.pid} warned\ncommentary:\n  i1:\n    story: !note Referrals fell.\n`;
+    const warnings: string[] = [];
+    const listen = (w: Error) => warnings.push(w.message);
+    process.on('warning', listen);
+    try {
+      for (let i = 0; i < 2; i++) {
+        expect(parseCommentaryYaml(text, 'commentary.yaml')[0].story).toBe('Referrals fell.');
+        await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+      }
+    } finally {
+      process.off('warning', listen);
+    }
+    expect(warnings.filter((m) => m.includes('Unresolved tag: !note'))).toHaveLength(2);
+  });
+
+  it('reads a clean text from the cache the second time, with the same rows', () => {
+    const text = `# ${process.pid} clean\ncommentary:\n  i1:\n    story: Referrals fell.\n`;
+    expect(parseCommentaryYaml(text, 'commentary.yaml')).toEqual(parseCommentaryYaml(text, 'commentary.yaml'));
   });
 });
