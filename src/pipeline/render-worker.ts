@@ -2,8 +2,8 @@
  * The render thread: builds every pack's HTML (report model, charts, templates) off the main thread. It loads the
  * report modules (ECharts, Handlebars, the sections) as soon as it starts, while the main thread ingests and
  * computes, which would otherwise stall between DuckDB's statements for as long as the loading takes; and it
- * draws and templates while the main thread writes the workbook and results.json. Started and stopped by
- * `render.ts` (`startRenderThread`).
+ * draws the charts with a chart thread of its own, so two cores draw. Started and stopped by `render.ts`
+ * (`startRenderThread`).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

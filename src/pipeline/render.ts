@@ -169,12 +169,6 @@ export async function renderPack(config: Config, assessment: Assessment, options
     await write('xlsx', 'scorecard.xlsx', await renderXlsx(withNotes, { partnership: config.partnership.name, generatedAt: options.generatedAt, priorities: config.framework.priorities, areas: config.areas, commentary, areaCommentary }));
   } : undefined;
   const alongside = options.alongside;
-  // With a render thread, the workbook and the other files are written here while the thread builds the HTML.
-  const early = options.thread !== undefined;
-  const xlsxJob = early ? writeXlsx?.() : undefined;
-  const alongsideJob = early ? alongside?.() : undefined;
-  // Settled later (Promise.allSettled below); a rejection is not unhandled meanwhile.
-  for (const job of [xlsxJob, alongsideJob]) job?.catch(() => undefined);
   const htmls: Array<{ pack: PackSpec; html: string }> = [];
   try {
     const built = (await options.thread?.render(input, options.charts)) ?? await renderInLine(input, options.charts);
@@ -184,18 +178,13 @@ export async function renderPack(config: Config, assessment: Assessment, options
     }
   } catch (e) {
     // The run's other outputs do not depend on the HTML: written all the same, then the failure is reported.
-    if (early) {
-      await Promise.allSettled([xlsxJob]); // no file is still being written once the run reports the failure
-      await alongsideJob;
-    } else {
-      await alongside?.();
-    }
+    await alongside?.();
     throw e;
   }
   // Chromium prints in its own process while this one writes the workbook and the run's other files, so they
   // overlap. Those start only once the first page is handed to the browser: their work in this process would
-  // otherwise hold back the messages that start the print. With a render thread they are written here while the
-  // thread builds the HTML, before anything is printed. PDFs are listed after the XLSX whichever finishes first.
+  // otherwise hold back the messages that start the print; and while a render thread builds the HTML, its two
+  // drawing threads have the cores. PDFs are listed after the XLSX whichever finishes first.
   const pdfFiles: RenderedFile[] = [];
   let onPrinting: () => void = () => {};
   const printing = new Promise<void>((resolve) => { onPrinting = resolve; });
@@ -241,8 +230,8 @@ export async function renderPack(config: Config, assessment: Assessment, options
   const jobs = await Promise.allSettled([
     // Whatever happens to the print, the other writing is not held back any longer once it ends.
     formats.includes('pdf') ? printPdfs().finally(onPrinting) : undefined,
-    early ? xlsxJob : afterPrintStarts(writeXlsx),
-    early ? alongsideJob : afterPrintStarts(alongside),
+    afterPrintStarts(writeXlsx),
+    afterPrintStarts(alongside),
   ]);
   for (const job of jobs) if (job.status === 'rejected') throw job.reason;
   files.push(...pdfFiles);
