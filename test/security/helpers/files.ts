@@ -36,33 +36,46 @@ function* chunks(content: ZipContent): Generator<Buffer> {
   yield Buffer.from(content.suffix);
 }
 
+/** Deflated generated content, by the content object: a bomb written for two tests is compressed once (seconds of CPU). */
+const deflated = new WeakMap<object, { crc: number; size: number; body: Buffer; level: number }>();
+
+async function deflate(content: ZipContent, level: number): Promise<{ crc: number; size: number; body: Buffer }> {
+  const key = typeof content === 'object' && !Buffer.isBuffer(content) ? content : undefined;
+  const known = key && deflated.get(key);
+  if (known && known.level === level) return known;
+  let crc = 0;
+  let size = 0;
+  const compressed: Buffer[] = [];
+  const stream = createDeflateRaw({ level });
+  stream.on('data', (d: Buffer) => compressed.push(d));
+  const done = new Promise<void>((res) => stream.on('end', () => res()));
+  for (const c of chunks(content)) {
+    crc = crc32(c, crc);
+    size += c.length;
+    if (!stream.write(c)) await new Promise<void>((res) => stream.once('drain', () => res()));
+  }
+  stream.end();
+  await done;
+  const result = { crc, size, body: Buffer.concat(compressed), level };
+  if (key) deflated.set(key, result);
+  return result;
+}
+
 /**
  * A minimal ZIP writer (deflate, streamed), enough to build a workbook whose sheet inflates to gigabytes.
  * `declaredSize` writes a false uncompressed size into both headers (a bomb that lies about its size);
- * `unlisted` leaves the entry out of the central directory (seen only by a reader that walks local headers).
+ * `unlisted` leaves the entry out of the central directory (seen only by a reader that walks local headers);
+ * `level` is the deflate level (9, the best ratio, unless the ratio does not matter and the time does).
  */
-export async function writeZip(file: string, entries: Array<{ name: string; content: ZipContent; declaredSize?: number; unlisted?: boolean }>): Promise<void> {
+export async function writeZip(file: string, entries: Array<{ name: string; content: ZipContent; declaredSize?: number; unlisted?: boolean; level?: number }>): Promise<void> {
   const out = createWriteStream(file);
   const write = (b: Buffer) => new Promise<void>((res, rej) => out.write(b, (e) => (e ? rej(e) : res())));
   const central: Buffer[] = [];
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name);
-    let crc = 0;
-    let size = 0;
-    const compressed: Buffer[] = [];
-    const deflate = createDeflateRaw({ level: 9 });
-    deflate.on('data', (d: Buffer) => compressed.push(d));
-    const done = new Promise<void>((res) => deflate.on('end', () => res()));
-    for (const c of chunks(e.content)) {
-      crc = crc32(c, crc);
-      size += c.length;
-      if (!deflate.write(c)) await new Promise<void>((res) => deflate.once('drain', () => res()));
-    }
-    deflate.end();
-    await done;
-    const body = Buffer.concat(compressed);
-    if (e.declaredSize !== undefined) size = e.declaredSize;
+    const { crc, body, ...real } = await deflate(e.content, e.level ?? 9);
+    const size = e.declaredSize ?? real.size;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(0, 6); local.writeUInt16LE(8, 8);
     local.writeUInt32LE(0, 10); local.writeUInt32LE(crc >>> 0, 14); local.writeUInt32LE(body.length, 18);
@@ -85,14 +98,14 @@ export async function writeZip(file: string, entries: Array<{ name: string; cont
 }
 
 /** A valid XLSX package around one sheet whose XML is given (possibly streamed, possibly huge; its size possibly lied about). */
-export async function writeWorkbook(file: string, sheetXml: ZipContent, sheetName = 'Births', options: { declaredSheetSize?: number } = {}): Promise<void> {
+export async function writeWorkbook(file: string, sheetXml: ZipContent, sheetName = 'Births', options: { declaredSheetSize?: number; level?: number } = {}): Promise<void> {
   await writeZip(file, [
     { name: '[Content_Types].xml', content: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>' },
     { name: '_rels/.rels', content: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>' },
     { name: 'xl/workbook.xml', content: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="${sheetName}" sheetId="1" r:id="rId1"/></sheets></workbook>` },
     { name: 'xl/_rels/workbook.xml.rels', content: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>' },
     { name: 'xl/styles.xml', content: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFFF00"/></patternFill></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="2"><xf/><xf fillId="1" applyFill="1"/></cellXfs></styleSheet>' },
-    { name: 'xl/worksheets/sheet1.xml', content: sheetXml, declaredSize: options.declaredSheetSize },
+    { name: 'xl/worksheets/sheet1.xml', content: sheetXml, declaredSize: options.declaredSheetSize, level: options.level },
   ]);
 }
 
