@@ -10,7 +10,7 @@ import type { Problem } from '../../src/core/errors.js';
 import { validateProject } from '../../src/pipeline/validate.js';
 import validateCommand from '../../src/cli/commands/validate.js';
 import type { CliLogger } from '../../src/cli/log.js';
-import { runCli } from '../helpers/cli.js';
+import { runCliHere } from '../helpers/cli.js';
 import { editFile, makeProject } from '../helpers/project.js';
 
 const LBW = 'indicators/low_birth_weight.yaml';
@@ -123,12 +123,12 @@ describe('validate on broken configurations: one per error code', () => {
       c.break(root);
       let problems: Problem[];
       if (c.cli) {
-        const r = runCli(['validate', '--project', root, '--json']);
+        const r = await runCliHere(['validate', '--project', root, '--json']);
         expect(r.status).toBe(c.exit);
         const out = JSON.parse(r.stdout) as { ok: boolean; problems: Problem[] };
         expect(out.ok).toBe(c.exit === 0);
         problems = out.problems;
-        if (c.strictExit !== undefined) expect(runCli(['validate', '--project', root, '--strict']).status).toBe(c.strictExit);
+        if (c.strictExit !== undefined) expect((await runCliHere(['validate', '--project', root, '--strict'])).status).toBe(c.strictExit);
       } else {
         problems = (await validateProject(root)).problems;
         expect(await validateCommand(quiet(), { project: root })).toBe(c.exit);

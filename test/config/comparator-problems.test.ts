@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { validateProject } from '../../src/pipeline/validate.js';
-import { runCli } from '../helpers/cli.js';
+import { runCliHere } from '../helpers/cli.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/dfe-children-looked-after/', import.meta.url));
 
@@ -74,19 +74,19 @@ describe('comparator problems', () => {
     expect(res.problems[0].message).toMatch(/periods read as calendar years \(e\.g\. 2025\), but the indicator reports financial years/);
   });
 
-  it('run: broken comparators exit 1, and 3 with --strict, listed on the terminal and in --json', () => {
+  it('run: broken comparators exit 1, and 3 with --strict, listed on the terminal and in --json', async () => {
     const root = broken();
-    const plain = runCli(['run', '--project', root, '--no-pdf', '--json']);
+    const plain = await runCliHere(['run', '--project', root, '--no-pdf', '--json']);
     expect(plain.status, plain.stderr).toBe(1);
     const summary = JSON.parse(plain.stdout);
     expect(summary.problems.errors).toBe(4);
     for (const code of ['BP_COMPARATOR_COLUMN', 'BP_COMPARATOR_WHERE', 'BP_COMPARATOR_FILE', 'BP_COMPARATOR_PERIOD']) expect(plain.stderr).toContain(code);
-    const strict = runCli(['run', '--project', root, '--no-pdf', '--strict', '--json']);
+    const strict = await runCliHere(['run', '--project', root, '--no-pdf', '--strict', '--json']);
     expect(strict.status).toBe(3);
     expect(JSON.parse(strict.stdout).gates.map((g: { kind: string }) => g.kind)).toContain('validation');
   }, 120_000);
 
-  it('run: a comparator without a value for the report period is a warning on the terminal and in --json', () => {
+  it('run: a comparator without a value for the report period is a warning on the terminal and in --json', async () => {
     // The neighbours' table ends a year before ours: keep only the rows up to 2024 (the year to 31 March 2024).
     const root = project({});
     const file = path.join(root, 'data', 'dfe_cla_31_march_2021_to_2025.csv');
@@ -95,7 +95,7 @@ describe('comparator problems', () => {
     const cla = path.join(root, 'indicators', 'cla_rate.yaml');
     writeFileSync(cla, readFileSync(cla, 'utf8').replace('table: { path: data/dfe_cla_31_march_2021_to_2025.csv, period_column: time_period, period_format: fy_end_year, area_column: old_la_code',
       'table: { path: data/cla_to_2024.csv, period_column: time_period, period_format: fy_end_year, area_column: old_la_code'));
-    const r = runCli(['run', '--project', root, '--no-pdf', '--json']);
+    const r = await runCliHere(['run', '--project', root, '--no-pdf', '--json']);
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).problems).toEqual({ errors: 0, warnings: 1 });
     expect(r.stderr).toMatch(/warning BP_COMPARATOR_NO_VALUE .*at indicators\.cla_rate\.comparators\.2: Children looked after on 31 March, rate per 10,000 children: comparator "Statistical neighbours" has no value for 2024\/25/);

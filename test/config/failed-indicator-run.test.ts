@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCliHere } from '../helpers/cli.js';
 import { editFile, makeProject } from '../helpers/project.js';
 
 const COLUMNS = 'health(period, area, quarter, locality, live_births, live_births__marker, low_birth_weight, low_birth_weight__marker, reviews_6_8_weeks, reviews_6_8_weeks__marker, breastfed_6_8_weeks, breastfed_6_8_weeks__marker)';
@@ -15,7 +15,7 @@ describe('an indicator naming a column the extract lacks', () => {
   it('validate reports it with the extract\'s columns, without any data loaded', async () => {
     const root = await makeProject();
     editFile(root, 'indicators/low_birth_weight.yaml', 'sum(low_birth_weight)', 'sum(low_birthweight)');
-    const r = runCli(['validate', '--project', root]);
+    const r = await runCliHere(['validate', '--project', root]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('BP_SQL_UNKNOWN_COLUMN');
     expect(r.stderr).toContain('at indicators.low_birth_weight.numerator.expr');
@@ -26,7 +26,7 @@ describe('an indicator naming a column the extract lacks', () => {
   it('run computes the others, exits 1 and lists the failed one in the data-quality appendix', async () => {
     const root = await makeProject();
     editFile(root, 'indicators/low_birth_weight.yaml', 'sum(low_birth_weight)', 'sum(low_birthweight)');
-    const r = runCli(['run', '--project', root, '--no-pdf']);
+    const r = await runCliHere(['run', '--project', root, '--no-pdf']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('error BP_SQL_UNKNOWN_COLUMN');
     expect(r.stderr).toContain(COLUMNS);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, REPO_ROOT } from '../helpers/cli.js';
+import { runCliHere, REPO_ROOT } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
 
 const yamlIn = (dir: string) => readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(dir, f));
@@ -17,9 +17,9 @@ const load = (file: string) => parse(readFileSync(file, 'utf8')) as unknown;
 
 let validators: Record<string, (data: unknown) => string[]>;
 
-beforeAll(() => {
+beforeAll(async () => {
   const out = mkdtempSync(path.join(tmpdir(), 'bp-schema-'));
-  const r = runCli(['schema', '--out', out]);
+  const r = await runCliHere(['schema', '--out', out]);
   expect(r.status).toBe(0);
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   validators = {};

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { REPO_ROOT, runCliHere } from '../helpers/cli.js';
 import { copySampleWithWarehouse } from '../helpers/sample.js';
 
 it('the README\'s example indicator, saved as one file in a copy of the sample, is computed and rated', async () => {
@@ -13,7 +13,7 @@ it('the README\'s example indicator, saved as one file in a copy of the sample, 
   const project = path.join(mkdtempSync(path.join(tmpdir(), 'bp-add-')), 'sample');
   await copySampleWithWarehouse(project);
   writeFileSync(path.join(project, 'indicators', 'low_birth_weight_term.yaml'), yaml!);
-  const r = runCli(['run', '--project', project, '--no-pdf']);
+  const r = await runCliHere(['run', '--project', project, '--no-pdf']);
   expect(r.status, r.stderr).toBe(0);
   expect(r.stderr).toContain('Computed 25 of 25 indicators');
   const results = JSON.parse(readFileSync(path.join(project, 'out', 'results.json'), 'utf8'));

@@ -3,14 +3,14 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { editFile, makeProject } from '../helpers/project.js';
-import { runCli } from '../helpers/cli.js';
+import { runCliHere } from '../helpers/cli.js';
 
 describe('boardpack CLI errors', () => {
-  it('--help lists every command, and run --help every option with a line each', () => {
-    const top = runCli(['--help']);
+  it('--help lists every command, and run --help every option with a line each', async () => {
+    const top = await runCliHere(['--help']);
     expect(top.status).toBe(0);
     for (const cmd of ['demo', 'run', 'init', 'validate', 'ingest', 'schema']) expect(top.stdout).toMatch(new RegExp(`\\n\\s+${cmd}\\b.*\\S`));
-    const run = runCli(['run', '--help']);
+    const run = await runCliHere(['run', '--help']);
     expect(run.status).toBe(0);
     for (const opt of ['--project', '--period', '--out', '--browser', '--no-pdf']) expect(run.stdout).toMatch(new RegExp(`${opt}[^\\n]*\\s{2,}\\S+`));
   });
@@ -18,7 +18,7 @@ describe('boardpack CLI errors', () => {
   it('a --browser path that does not exist exits 1 naming the flag; HTML, XLSX and JSON are still written', async () => {
     const root = await makeProject();
     const missing = path.join(root, 'no-such-chrome');
-    const r = runCli(['run', '--project', root, '--browser', missing]);
+    const r = await runCliHere(['run', '--project', root, '--browser', missing]);
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr).toContain('BP_BROWSER_NOT_FOUND');
     expect(r.stderr).toContain(missing);
@@ -27,8 +27,8 @@ describe('boardpack CLI errors', () => {
     expect(existsSync(path.join(root, 'out', 'board-pack.pdf'))).toBe(false);
   });
 
-  it('wrong usage exits 2', () => {
-    const r = runCli(['run', '--no-such-option']);
+  it('wrong usage exits 2', async () => {
+    const r = await runCliHere(['run', '--no-such-option']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown option/);
   });
@@ -36,7 +36,7 @@ describe('boardpack CLI errors', () => {
   it('a broken config exits 1 naming the file, the path and the fix, without a stack trace', async () => {
     const root = await makeProject();
     editFile(root, 'boardpack.yaml', 'decision: assurance', 'decision: assurence');
-    const r = runCli(['run', '--project', root, '--no-pdf']);
+    const r = await runCliHere(['run', '--project', root, '--no-pdf']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('boardpack.yaml');
     expect(r.stderr).toContain('board.decision');
@@ -47,7 +47,7 @@ describe('boardpack CLI errors', () => {
   it('a missing extract exits 1 naming the file and where to put it; the other sources still make a pack', async () => {
     const root = await makeProject({ 'extracts/schools.csv': null });
     const out = path.join(root, 'out');
-    const r = runCli(['run', '--project', root, '--no-pdf']);
+    const r = await runCliHere(['run', '--project', root, '--no-pdf']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('BP_INGEST_FILE_MISSING');
     expect(r.stderr).toContain('extracts/schools.csv');
@@ -58,7 +58,7 @@ describe('boardpack CLI errors', () => {
   it('a CSV with a wrong column exits 1 naming the file, the column and how to fix it', async () => {
     const root = await makeProject();
     editFile(root, 'extracts/schools.csv', 'taking_place', 'taking_up');
-    const r = runCli(['run', '--project', root, '--no-pdf']);
+    const r = await runCliHere(['run', '--project', root, '--no-pdf']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('extracts/schools.csv');
     expect(r.stderr).toContain('taking_place');
@@ -69,7 +69,7 @@ describe('boardpack CLI errors', () => {
   it('--debug shows the stack of a user error', async () => {
     const root = await makeProject();
     writeFileSync(path.join(root, 'boardpack.yaml'), 'partnership: [\n');
-    const r = runCli(['run', '--project', root, '--debug']);
+    const r = await runCliHere(['run', '--project', root, '--debug']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('BP_YAML_SYNTAX');
     expect(r.stderr).toMatch(/\n\s+at .+:\d+:\d+/);
@@ -77,10 +77,10 @@ describe('boardpack CLI errors', () => {
 
   it('validate exits 0 on a clean project and 1 with every problem listed', async () => {
     const root = await makeProject();
-    expect(runCli(['validate', '--project', root]).status).toBe(0);
+    expect((await runCliHere(['validate', '--project', root])).status).toBe(0);
     editFile(root, 'indicators/low_birth_weight.yaml', 'polarity: lower_is_better', 'polarity: lower_is_beter');
     editFile(root, 'indicators/open_early_help.yaml', 'unit: count', 'unit: counts');
-    const r = runCli(['validate', '--project', root, '--json']);
+    const r = await runCliHere(['validate', '--project', root, '--json']);
     expect(r.status).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(doc.errors).toBe(2);

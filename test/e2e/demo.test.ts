@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, pdfToText, hasPdftotext, REPO_ROOT, type CliResult } from '../helpers/cli.js';
+import { runCliHere, pdfToText, hasPdftotext, REPO_ROOT, type CliResult } from '../helpers/cli.js';
 import { loadProject } from '../../src/config/load.js';
 
 interface Result { indicator: string; period: string; area: string; value: number | null; rag: string; status: string; marker: string | null }
@@ -20,7 +20,7 @@ describe('boardpack demo', () => {
 
   beforeAll(async () => {
     out = path.join(mkdtempSync(path.join(tmpdir(), 'bp-demo-')), 'out');
-    first = runCli(['demo', '--out', out]);
+    first = await runCliHere(['demo', '--out', out]);
     results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8'));
     const loaded = await loadProject(path.join(REPO_ROOT, 'sample-data'));
     indicators = loaded.indicators.map((i) => ({ id: i.id, title: i.title }));
@@ -99,8 +99,8 @@ describe('boardpack demo', () => {
     for (const word of ['Red', 'Amber', 'Green', 'Blue', 'Not rated']) expect(flat).toContain(word);
   });
 
-  it('a second run gives identical results.json apart from generatedAt', () => {
-    const again = runCli(['demo', '--out', out, '--no-pdf']);
+  it('a second run gives identical results.json apart from generatedAt', async () => {
+    const again = await runCliHere(['demo', '--out', out, '--no-pdf']);
     expect(again.status, again.stderr).toBe(0);
     const second = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8'));
     expect({ ...second, generatedAt: 'x' }).toEqual({ ...results, generatedAt: 'x' });

@@ -7,21 +7,21 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCliHere } from '../helpers/cli.js';
 
 const epoch = (date: string) => String(Date.parse(`${date}T12:00:00Z`) / 1000);
 
 describe('boardpack init', () => {
   for (const [today, quarter, term] of [['2026-12-02', '2026-27-Q2', 'AY2025-26-T3'], ['2025-07-15', '2025-26-Q1', 'AY2024-25-T2']] as const) {
-    it(`on ${today}: data up to ${quarter}, no warning, a first --strict run with no gate`, () => {
+    it(`on ${today}: data up to ${quarter}, no warning, a first --strict run with no gate`, async () => {
       const root = path.join(mkdtempSync(path.join(tmpdir(), 'bp-init-')), 'p');
       const env = { SOURCE_DATE_EPOCH: epoch(today) };
-      const init = runCli(['init', root], { env });
+      const init = await runCliHere(['init', root], { env });
       expect(init.status, init.stderr).toBe(0);
-      const validate = runCli(['validate', '--project', root, '--json'], { env });
+      const validate = await runCliHere(['validate', '--project', root, '--json'], { env });
       expect(validate.status, validate.stdout).toBe(0);
       expect(JSON.parse(validate.stdout).problems).toEqual([]);
-      const run = runCli(['run', '--project', root, '--no-pdf', '--strict', '--json'], { env });
+      const run = await runCliHere(['run', '--project', root, '--no-pdf', '--strict', '--json'], { env });
       expect(run.status, run.stderr).toBe(0);
       const summary = JSON.parse(run.stdout);
       expect(summary.period.id).toBe(quarter);
@@ -32,9 +32,9 @@ describe('boardpack init', () => {
     }, 120_000);
   }
 
-  it('every $schema comment points at a schema file the project has', () => {
+  it('every $schema comment points at a schema file the project has', async () => {
     const root = path.join(mkdtempSync(path.join(tmpdir(), 'bp-init-')), 'p');
-    expect(runCli(['init', root]).status).toBe(0);
+    expect((await runCliHere(['init', root])).status).toBe(0);
     const yamls = ['boardpack.yaml', ...readdirSync(path.join(root, 'indicators')).map((f) => `indicators/${f}`)];
     for (const rel of yamls) {
       const m = /^# yaml-language-server: \$schema=(\S+)$/m.exec(readFileSync(path.join(root, rel), 'utf8'));

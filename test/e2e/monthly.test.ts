@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, REPO_ROOT, type CliResult } from '../helpers/cli.js';
+import { runCliHere, REPO_ROOT, type CliResult } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
 
 /** 2025-05-20: the init project's 2024/25 Q4 was due by 15 May (45 days' lateness) and nothing later is due yet. */
@@ -45,8 +45,8 @@ describe('a reproducible pack with a manifest, history and "what changed"', () =
   beforeAll(async () => {
     root = await makeProject();
     out1 = tmp('out1'); out2 = tmp('out2'); out3 = tmp('out3');
-    r1 = runCli(['run', '--project', root, '--out', out1, '--no-pdf', '--json'], { env });
-    r2 = runCli(['run', '--project', root, '--out', out2, '--no-pdf', '--json'], { env });
+    r1 = await runCliHere(['run', '--project', root, '--out', out1, '--no-pdf', '--json'], { env });
+    r2 = await runCliHere(['run', '--project', root, '--out', out2, '--no-pdf', '--json'], { env });
     // One cell of an earlier term changes: East's funded two-year-olds in autumn 2023/24.
     const csv = path.join(root, 'extracts', 'schools.csv');
     const lines = readFileSync(csv, 'utf8').split('\n');
@@ -56,7 +56,7 @@ describe('a reproducible pack with a manifest, history and "what changed"', () =
     cells[3] = String(Number(cells[3]) - 9);
     lines[i] = cells.join(',');
     writeFileSync(csv, lines.join('\n'));
-    r3 = runCli(['run', '--project', root, '--out', out3, '--no-pdf', '--json'], { env });
+    r3 = await runCliHere(['run', '--project', root, '--out', out3, '--no-pdf', '--json'], { env });
   }, 300_000);
 
   it('runs cleanly and prints one JSON summary on stdout', () => {
@@ -116,23 +116,23 @@ describe('a reproducible pack with a manifest, history and "what changed"', () =
     expect(readFileSync(path.join(out1, 'board-pack.html'), 'utf8')).not.toContain('What changed since the previous pack');
   });
 
-  it('verify passes on an untouched pack and fails (exit 1) naming a changed file', () => {
-    const ok = runCli(['verify', out3]);
+  it('verify passes on an untouched pack and fails (exit 1) naming a changed file', async () => {
+    const ok = await runCliHere(['verify', out3]);
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stderr).toMatch(/all match/);
     const html = path.join(out2, 'board-pack.html');
     writeFileSync(html, readFileSync(html, 'utf8').replace('</body>', '<p>edited</p></body>'));
-    const bad = runCli(['verify', out2, '--json']);
+    const bad = await runCliHere(['verify', out2, '--json']);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/BP_VERIFY_MISMATCH.*board-pack\.html/);
     const r = JSON.parse(bad.stdout);
     expect(r.ok).toBe(false);
     // out1 was built before the schools cell changed: its input no longer matches either.
-    const inputs = runCli(['verify', out1, '--json']);
+    const inputs = await runCliHere(['verify', out1, '--json']);
     expect(inputs.status).toBe(1);
     expect(JSON.parse(inputs.stdout).problems.map((p: { code: string; file: string }) => `${p.code} ${p.file}`)).toEqual(['BP_VERIFY_MISMATCH extracts/schools.csv']);
-    expect(runCli(['verify', out1, '--no-inputs']).status).toBe(0);
-    expect(runCli(['verify', path.join(out1, 'nowhere')]).status).toBe(1);
+    expect((await runCliHere(['verify', out1, '--no-inputs'])).status).toBe(0);
+    expect((await runCliHere(['verify', path.join(out1, 'nowhere')])).status).toBe(1);
   });
 
   it('with CI=true prints no control characters and no progress bar', () => {
@@ -151,9 +151,9 @@ describe('freshness gates: a partner\'s latest quarter is missing', () => {
   beforeAll(async () => {
     root = await makeProject();
     expect(await dropQuarter(root, '2024/25 Q4')).toBe(2);
-    strict = runCli(['run', '--project', root, '--out', tmp('strict'), '--no-pdf', '--strict', '--json'], { env });
+    strict = await runCliHere(['run', '--project', root, '--out', tmp('strict'), '--no-pdf', '--strict', '--json'], { env });
     out = tmp('lax');
-    lax = runCli(['run', '--project', root, '--out', out, '--no-pdf'], { env });
+    lax = await runCliHere(['run', '--project', root, '--out', out, '--no-pdf'], { env });
   }, 300_000);
 
   it('--strict exits 3 naming the source, the period and the indicators affected', () => {
@@ -169,14 +169,14 @@ describe('freshness gates: a partner\'s latest quarter is missing', () => {
     ]);
   });
 
-  it('takes the project, output folder and strictness from the environment, with flags taking precedence', () => {
+  it('takes the project, output folder and strictness from the environment, with flags taking precedence', async () => {
     const envOut = tmp('env-out');
     const flagOut = tmp('flag-out');
-    const r = runCli(['run', '--out', flagOut, '--no-pdf'], { env: { ...env, BOARDPACK_PROJECT: root, BOARDPACK_OUT: envOut, BOARDPACK_STRICT: '1' }, cwd: tmpdir() });
+    const r = await runCliHere(['run', '--out', flagOut, '--no-pdf'], { env: { ...env, BOARDPACK_PROJECT: root, BOARDPACK_OUT: envOut, BOARDPACK_STRICT: '1' }, cwd: tmpdir() });
     expect(r.status, r.stderr).toBe(3);
     expect(existsSync(path.join(flagOut, 'results.json'))).toBe(true);
     expect(existsSync(envOut)).toBe(false);
-    expect(runCli(['run', '--no-pdf'], { env: { ...env, BOARDPACK_PROJECT: root, BOARDPACK_OUT: envOut, BOARDPACK_STRICT: 'false' }, cwd: tmpdir() }).status).toBe(0);
+    expect((await runCliHere(['run', '--no-pdf'], { env: { ...env, BOARDPACK_PROJECT: root, BOARDPACK_OUT: envOut, BOARDPACK_STRICT: 'false' }, cwd: tmpdir() })).status).toBe(0);
     expect(existsSync(path.join(envOut, 'manifest.json'))).toBe(true);
   });
 
@@ -201,8 +201,8 @@ describe('freshness gates: a partner\'s latest quarter is missing', () => {
 });
 
 describe('--json when the run cannot start', () => {
-  it('still prints one JSON document on stdout, and the coded problem on stderr', () => {
-    const r = runCli(['run', '--project', path.join(tmpdir(), 'bp-no-such-project'), '--json']);
+  it('still prints one JSON document on stdout, and the coded problem on stderr', async () => {
+    const r = await runCliHere(['run', '--project', path.join(tmpdir(), 'bp-no-such-project'), '--json']);
     expect(r.status).toBe(1);
     const s = JSON.parse(r.stdout);
     expect(s).toMatchObject({ status: 'failed', exitCode: 1, strict: false });

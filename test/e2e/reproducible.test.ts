@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, REPO_ROOT } from '../helpers/cli.js';
+import { runCli, runCliHere, REPO_ROOT } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
 import { runPipeline } from '../../src/pipeline/index.js';
 
@@ -16,10 +16,10 @@ const tmp = (name: string) => path.join(mkdtempSync(path.join(tmpdir(), 'bp-repr
 const bytes = (dir: string, f: string) => readFileSync(path.join(dir, f));
 
 describe('reproducible packs', () => {
-  it('the sample built twice with SOURCE_DATE_EPOCH gives identical HTML, JSON and XLSX bytes', () => {
+  it('the sample built twice with SOURCE_DATE_EPOCH gives identical HTML, JSON and XLSX bytes', async () => {
     const a = tmp('a'); const b = tmp('b');
     for (const out of [a, b]) {
-      const r = runCli(['demo', '--out', out, '--no-pdf', '--quiet'], { env: { SOURCE_DATE_EPOCH: EPOCH } });
+      const r = await runCliHere(['demo', '--out', out, '--no-pdf', '--quiet'], { env: { SOURCE_DATE_EPOCH: EPOCH } });
       expect(r.status, r.stderr).toBe(0);
     }
     for (const f of ['board-pack.html', 'results.json', 'scorecard.xlsx']) expect(bytes(a, f).equals(bytes(b, f)), f).toBe(true);
@@ -34,7 +34,7 @@ describe('reproducible packs', () => {
     const root = await makeProject();
     const a = tmp('a'); const b = tmp('b');
     for (const out of [a, b]) {
-      const r = runCli(['run', '--project', root, '--out', out, '--quiet'], { env: { SOURCE_DATE_EPOCH: EPOCH } });
+      const r = await runCliHere(['run', '--project', root, '--out', out, '--quiet'], { env: { SOURCE_DATE_EPOCH: EPOCH } });
       expect(r.status, r.stderr).toBe(0);
     }
     const pdf = bytes(a, 'board-pack.pdf');
@@ -47,7 +47,7 @@ describe('reproducible packs', () => {
   it('without SOURCE_DATE_EPOCH only the generation time differs', async () => {
     const root = await makeProject();
     const a = tmp('a'); const b = tmp('b');
-    for (const out of [a, b]) expect(runCli(['run', '--project', root, '--out', out, '--no-pdf', '--quiet'], { env: { SOURCE_DATE_EPOCH: '' } }).status).toBe(0);
+    for (const out of [a, b]) expect((await runCliHere(['run', '--project', root, '--out', out, '--no-pdf', '--quiet'], { env: { SOURCE_DATE_EPOCH: '' } })).status).toBe(0);
     const ja = JSON.parse(readFileSync(path.join(a, 'results.json'), 'utf8'));
     const jb = JSON.parse(readFileSync(path.join(b, 'results.json'), 'utf8'));
     expect({ ...ja, generatedAt: null }).toEqual({ ...jb, generatedAt: null });

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCliHere } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
 
 const BAD = 'term,locality,eligible_2yo,taking_place\nAutumn 2023/24,East,abc,1\nAutumn 2023/24,West,"12,5",1\nAutumn 2023/24,Narnia,1,1\nSpring 2023/24,East,=HYPERLINK("x"),1\n';
@@ -14,7 +14,7 @@ const BAD = 'term,locality,eligible_2yo,taking_place\nAutumn 2023/24,East,abc,1\
 describe('boardpack ingest', () => {
   it('lists at most --max-errors problems, prints the summary table, writes every problem to the validation report', async () => {
     const root = await makeProject({ 'extracts/schools.csv': BAD });
-    const r = runCli(['ingest', '--project', root, '--max-errors', '2']);
+    const r = await runCliHere(['ingest', '--project', root, '--max-errors', '2']);
     expect(r.status).toBe(1);
     expect(r.stderr.match(/^error BP_INGEST_/gm)).toHaveLength(2);
     expect(r.stderr).toContain('… 2 more problem(s) not listed here (--max-errors 2)');
@@ -38,23 +38,23 @@ describe('boardpack ingest', () => {
 
   it('--file loads one file into the source whose path it matches; status shows what is loaded', async () => {
     const root = await makeProject();
-    const first = runCli(['ingest', '--project', root]);
+    const first = await runCliHere(['ingest', '--project', root]);
     expect(first.status, first.stderr).toBe(0);
     writeFileSync(path.join(root, 'extracts', 'schools.csv'), 'term,locality,eligible_2yo,taking_place\nAutumn 2025/26,East,210,150\nAutumn 2025/26,West,190,140\n');
-    const r = runCli(['ingest', '--project', root, '--file', path.join(root, 'extracts', 'schools.csv')]);
+    const r = await runCliHere(['ingest', '--project', root, '--file', path.join(root, 'extracts', 'schools.csv')]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('schools: loaded 2 rows from 1 file(s)');
     expect(r.stderr).not.toContain('health:');
-    const unknown = runCli(['ingest', '--project', root, '--file', path.join(root, 'boardpack.yaml')]);
+    const unknown = await runCliHere(['ingest', '--project', root, '--file', path.join(root, 'boardpack.yaml')]);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain('BP_INGEST_FILE_NO_SOURCE');
 
-    const text = runCli(['status', '--project', root]);
+    const text = await runCliHere(['status', '--project', root]);
     expect(text.status, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^schools \(Example Council Education, termly\): (loaded|late), 14 rows/m);
     expect(text.stdout).toMatch(/AY2025-26-T1 +loaded +2 rows/);
     expect(text.stdout).toMatch(/AY2024-25-T3 +loaded/);
-    const json = runCli(['status', '--project', root, '--json']);
+    const json = await runCliHere(['status', '--project', root, '--json']);
     const parsed = JSON.parse(json.stdout) as { sources: Array<{ source: string; rows: number; changes: Array<{ period: string; added: number }> }> };
     expect(parsed.sources.map((s) => s.source)).toEqual(['health', 'schools', 'early_help']);
     expect(parsed.sources[1].changes).toEqual([{ period: 'AY2025-26-T1', rowsBefore: 0, rowsAfter: 2, added: 2, removed: 0, revised: 0 }]);
@@ -63,17 +63,17 @@ describe('boardpack ingest', () => {
   it('--warehouse (or BOARDPACK_WAREHOUSE) loads into and reads from another warehouse file, leaving the project\'s own alone', async () => {
     const root = await makeProject();
     const other = path.join(root, 'elsewhere', 'w.duckdb');
-    const r = runCli(['ingest', '--project', root, '--warehouse', other]);
+    const r = await runCliHere(['ingest', '--project', root, '--warehouse', other]);
     expect(r.status, r.stderr).toBe(0);
     expect(existsSync(other)).toBe(true);
     expect(existsSync(path.join(root, '.boardpack', 'warehouse.duckdb'))).toBe(false);
     expect(existsSync(path.join(root, 'elsewhere', 'validation-report.csv'))).toBe(true);
-    const viaEnv = runCli(['status', '--project', root, '--json'], { env: { BOARDPACK_WAREHOUSE: other } });
+    const viaEnv = await runCliHere(['status', '--project', root, '--json'], { env: { BOARDPACK_WAREHOUSE: other } });
     expect(viaEnv.status, viaEnv.stderr).toBe(0);
     const loaded = JSON.parse(viaEnv.stdout) as { sources: Array<{ rows: number }> };
     expect(loaded.sources.every((s) => s.rows > 0)).toBe(true);
     // The project's own warehouse was never made: status there reads as never loaded.
-    const own = JSON.parse(runCli(['status', '--project', root, '--json']).stdout) as { sources: Array<{ rows: number }> };
+    const own = JSON.parse((await runCliHere(['status', '--project', root, '--json'])).stdout) as { sources: Array<{ rows: number }> };
     expect(own.sources.every((s) => s.rows === 0)).toBe(true);
   });
 });

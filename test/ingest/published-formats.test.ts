@@ -246,9 +246,9 @@ if (!haveReal) describe('the published files in ../shared/real-data', () => it.s
 
 describe('the example project on the committed DfE excerpt, run as a user would', () => {
   it('reports financial year 2024/25 as at 31 March 2025, with England and the statistical neighbours from the published files', async () => {
-    const { runCli } = await import('../helpers/cli.js');
+    const { runCliHere } = await import('../helpers/cli.js');
     const root = example();
-    const r = runCli(['run', '--project', root, '--no-pdf', '--json']);
+    const r = await runCliHere(['run', '--project', root, '--no-pdf', '--json']);
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).problems).toEqual({ errors: 0, warnings: 0 });
     const results = JSON.parse(readFileSync(path.join(root, 'out', 'results.json'), 'utf8'));

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../src/pipeline/index.js';
-import { runCli } from '../helpers/cli.js';
+import { runCliHere } from '../helpers/cli.js';
 import { copySampleWithWarehouse } from '../helpers/sample.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bp-results-json-'));
@@ -28,7 +28,7 @@ beforeAll(async () => {
   await copySampleWithWarehouse(project);
   await runPipeline({ projectDir: project, outDir: path.join(dir, 'out'), formats: ['json', 'xlsx'], history: false, now: () => new Date('2026-11-20T09:00:00Z') });
   doc = JSON.parse(readFileSync(path.join(dir, 'out', 'results.json'), 'utf8')) as Doc;
-  const r = runCli(['schema', '--out', path.join(dir, 'schema')]);
+  const r = await runCliHere(['schema', '--out', path.join(dir, 'schema')]);
   expect(r.status, r.stderr).toBe(0);
   schema = JSON.parse(readFileSync(path.join(dir, 'schema', 'results.schema.json'), 'utf8')) as object;
 }, 300_000);

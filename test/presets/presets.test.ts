@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { validateProject } from '../../src/pipeline/validate.js';
 import { assess } from '../../src/assess/index.js';
-import { runCli, REPO_ROOT } from '../helpers/cli.js';
+import { runCliHere, REPO_ROOT } from '../helpers/cli.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
@@ -39,8 +39,8 @@ describe('presets', () => {
     });
   }
 
-  it('the real CLI validates a preset project with exit 0', () => {
-    const r = runCli(['validate', '--project', presetProject('stoke-2017-20')]);
+  it('the real CLI validates a preset project with exit 0', async () => {
+    const r = await runCliHere(['validate', '--project', presetProject('stoke-2017-20')]);
     expect(r.stderr).toContain('12 indicator(s) valid: 0 error(s)');
     expect(r.status).toBe(0);
   });
@@ -111,7 +111,7 @@ describe('presets', () => {
     expect([...letters].sort().join('')).toBe('ABCDEFGHIJKLMNOQT');
 
     const literal = path.join(FIXTURES, 'stockport-literal');
-    const r = runCli(['validate', '--project', literal, '--json']);
+    const r = await runCliHere(['validate', '--project', literal, '--json']);
     expect(r.status).toBe(1);
     const out = JSON.parse(r.stdout) as { problems: Array<{ code: string; yamlPath: string; message: string; line?: number }> };
     const dup = out.problems.filter((p) => p.severity !== 'warning' && p.code === 'BP_INDICATOR_SAME_MEASURE');

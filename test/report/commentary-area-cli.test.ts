@@ -4,13 +4,14 @@
  * Central's pack only (never the partnership's text there), says plainly that none was written for a locality
  * without any, and an area the partnership does not have is an error naming the file, row and column.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { runCliHere } from '../helpers/cli.js';
+import { copySampleWithWarehouse } from '../helpers/sample.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bp-commentary-area-'));
 const project = path.join(dir, 'sample');
@@ -32,14 +33,15 @@ const htmlText = (file: string) => readFileSync(file, 'utf8').replace(/\s+/g, ' 
 describe('commentary per area', () => {
   let partnership: string[] = [];
 
-  beforeAll(() => {
-    cpSync(path.join(REPO_ROOT, 'sample-data'), project, { recursive: true, filter: (src) => !/[/\\](\.boardpack|out)$/.test(src) });
+  beforeAll(async () => {
+    // The extracts stay as shipped: the suite's load of them is this copy's warehouse.
+    await copySampleWithWarehouse(project);
     partnership = partnershipTexts(YAML.parse(readFileSync(yamlFile, 'utf8')) as CommentaryDoc);
   });
 
-  it('export --each area writes a row per priority and indicator for every locality, keeping the partnership\'s text', () => {
+  it('export --each area writes a row per priority and indicator for every locality, keeping the partnership\'s text', async () => {
     const before = readDoc();
-    const exported = runCli(['commentary', 'export', '--project', project, '--each', 'area']);
+    const exported = await runCliHere(['commentary', 'export', '--project', project, '--each', 'area']);
     expect(exported.status, exported.stderr).toBe(0);
     const doc = readDoc();
     const config = YAML.parse(readFileSync(path.join(project, 'boardpack.yaml'), 'utf8')) as { areas: Array<{ id: string }> };
@@ -59,13 +61,13 @@ describe('commentary per area', () => {
     expect(doc.commentary.smoking_at_delivery.story).toBe(before.commentary.smoking_at_delivery.story);
   }, 600_000);
 
-  it("a Central pack prints Central's text and none of the partnership's; a locality without text says none was written", () => {
+  it("a Central pack prints Central's text and none of the partnership's; a locality without text says none was written", async () => {
     const doc = readDoc();
     doc.areas!.central.smoking_at_delivery.story = CENTRAL_STORY;
     doc.areas!.central.smoking_at_delivery.actions = CENTRAL_ACTION;
     writeFileSync(yamlFile, YAML.stringify(doc, { lineWidth: 0 }));
 
-    const run = runCli(['run', '--project', project, '--no-pdf', '--each', 'area']);
+    const run = await runCliHere(['run', '--project', project, '--no-pdf', '--each', 'area']);
     expect(run.status, run.stderr).toBe(0);
     const out = path.join(project, 'out');
     const central = htmlText(path.join(out, 'board-pack-central.html'));
@@ -86,11 +88,11 @@ describe('commentary per area', () => {
     expect(whole).toContain(doc.commentary.smoking_at_delivery.story as string);
   }, 600_000);
 
-  it('export --each area round-trips: a second export (and one without --each) keeps Central\'s text', () => {
-    const again = runCli(['commentary', 'export', '--project', project, '--each', 'area']);
+  it('export --each area round-trips: a second export (and one without --each) keeps Central\'s text', async () => {
+    const again = await runCliHere(['commentary', 'export', '--project', project, '--each', 'area']);
     expect(again.status, again.stderr).toBe(0);
     expect(readDoc().areas!.central.smoking_at_delivery.story).toBe(CENTRAL_STORY);
-    const plain = runCli(['commentary', 'export', '--project', project]);
+    const plain = await runCliHere(['commentary', 'export', '--project', project]);
     expect(plain.status, plain.stderr).toBe(0);
     const doc = readDoc();
     expect(doc.areas!.central.smoking_at_delivery.story).toBe(CENTRAL_STORY);
@@ -101,7 +103,7 @@ describe('commentary per area', () => {
 
   it('a workbook row naming an unknown area is an error with the file, row, column and a did-you-mean', async () => {
     const xlsx = path.join(project, 'commentary.xlsx');
-    const exported = runCli(['commentary', 'export', '--project', project, '--format', 'xlsx']);
+    const exported = await runCliHere(['commentary', 'export', '--project', project, '--format', 'xlsx']);
     expect(exported.status, exported.stderr).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(xlsx);
@@ -119,7 +121,7 @@ describe('commentary per area', () => {
     await wb.xlsx.writeFile(xlsx);
     rmSync(yamlFile);
 
-    const run = runCli(['run', '--project', project, '--no-pdf', '--each', 'area']);
+    const run = await runCliHere(['run', '--project', project, '--no-pdf', '--each', 'area']);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('BP_COMMENTARY_UNKNOWN_AREA');
     expect(run.stderr).toContain('did you mean central?');
@@ -131,7 +133,7 @@ describe('commentary per area', () => {
     expect(htmlText(path.join(project, 'out', 'board-pack.html'))).not.toContain(CENTRAL_STORY);
 
     // Exporting over such a file refuses rather than dropping the text.
-    const refused = runCli(['commentary', 'export', '--project', project]);
+    const refused = await runCliHere(['commentary', 'export', '--project', project]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('BP_COMMENTARY_UNKNOWN_AREA');
   }, 600_000);

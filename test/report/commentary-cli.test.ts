@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, expect, it } from 'vitest';
-import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { REPO_ROOT, runCliHere } from '../helpers/cli.js';
 import { copySampleWithWarehouse } from '../helpers/sample.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bp-commentary-cli-'));
@@ -36,7 +36,7 @@ it('export → edit → run shows the new text; adding an indicator keeps the ol
   const file = path.join(project, 'commentary.xlsx');
 
   // The sample keeps its owners' text in commentary.yaml; the board secretary switches to a workbook.
-  const exported = runCli(['commentary', 'export', '--project', project, '--format', 'xlsx']);
+  const exported = await runCliHere(['commentary', 'export', '--project', project, '--format', 'xlsx']);
   expect(exported.status, exported.stderr).toBe(0);
   expect(existsSync(file)).toBe(true);
   const rows = await cells(file);
@@ -56,7 +56,7 @@ it('export → edit → run shows the new text; adding an indicator keeps the ol
   });
   await wb.xlsx.writeFile(file);
 
-  const run = runCli(['run', '--project', project, '--no-pdf']);
+  const run = await runCliHere(['run', '--project', project, '--no-pdf']);
   expect(run.status, run.stderr).toBe(0);
   const html = readFileSync(path.join(project, 'out', 'board-pack.html'), 'utf8');
   expect(html).toContain('Speech and language needs rose after the pandemic; the &lt;b&gt;Talk Boost&lt;/b&gt; pilot is reaching {{ every }} setting.');
@@ -65,7 +65,7 @@ it('export → edit → run shows the new text; adding an indicator keeps the ol
   // A new indicator (the README's example), then next quarter's export: old text kept, a new empty row added.
   const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
   writeFileSync(path.join(project, 'indicators', 'low_birth_weight_term.yaml'), /```yaml\n(id: low_birth_weight_term[\s\S]*?)```/.exec(readme)![1]);
-  const again = runCli(['commentary', 'export', '--project', project]);
+  const again = await runCliHere(['commentary', 'export', '--project', project]);
   expect(again.status, again.stderr).toBe(0);
   const after = await cells(file);
   expect(after.get('good_level_of_development')?.['Story behind the curve']).toBe(story);

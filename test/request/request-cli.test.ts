@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCliHere } from '../helpers/cli.js';
 import { copySampleWithWarehouse } from '../helpers/sample.js';
 
 // 2 December 2026: 2026/27 Q2 ended on 30 September; the youth justice return was due 45 days later.
@@ -24,8 +24,8 @@ beforeAll(async () => {
 
 describe('boardpack request', () => {
   const out = path.join(tmp, 'requests');
-  beforeAll(() => {
-    const r = runCli(['request', '--project', project, '--period', '2026-27-Q2', '--out', out], { env: { SOURCE_DATE_EPOCH: EPOCH } });
+  beforeAll(async () => {
+    const r = await runCliHere(['request', '--project', project, '--period', '2026-27-Q2', '--out', out], { env: { SOURCE_DATE_EPOCH: EPOCH } });
     expect(r.stderr).toMatch(/5 request\(s\) for 2026\/27 Q2/);
     expect(r.status).toBe(0);
   }, 240_000);
@@ -111,9 +111,9 @@ describe('boardpack request', () => {
     expect(v[`${col('start_date')}3`]).toMatchObject({ type: 'date', errorStyle: 'warning' });
   });
 
-  it('--format csv writes a header-only CSV and a README', () => {
+  it('--format csv writes a header-only CSV and a README', async () => {
     const csvOut = path.join(tmp, 'csv');
-    const r = runCli(['request', '--project', project, '--period', '2026-27-Q2', '--source', 'youth_justice_fte', '--format', 'csv', '--out', csvOut, '--no-ingest'], { env: { SOURCE_DATE_EPOCH: EPOCH } });
+    const r = await runCliHere(['request', '--project', project, '--period', '2026-27-Q2', '--source', 'youth_justice_fte', '--format', 'csv', '--out', csvOut, '--no-ingest'], { env: { SOURCE_DATE_EPOCH: EPOCH } });
     expect(r.status).toBe(0);
     expect(readFileSync(path.join(csvOut, 'youth_justice_fte_2026-27-Q2_return.csv'), 'utf8')).toBe('quarter,locality,first_time_entrants,population_10_17\r\n');
     const readme = readFileSync(path.join(csvOut, 'youth_justice_fte_2026-27-Q2_README.txt'), 'utf8');
@@ -121,16 +121,16 @@ describe('boardpack request', () => {
     expect(readme).toMatch(/first_time_entrants: .*whole number, 0 or more/);
   });
 
-  it('an unknown source is a usage error naming the choices', () => {
-    const r = runCli(['request', '--project', project, '--source', 'youth_justice', '--no-ingest']);
+  it('an unknown source is a usage error naming the choices', async () => {
+    const r = await runCliHere(['request', '--project', project, '--source', 'youth_justice', '--no-ingest']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/no source "youth_justice".*\n?.*youth_justice_fte/);
   });
 });
 
 describe('boardpack status --chase', () => {
-  it('names the youth justice service as late for 2026/27 Q2, with its due date, the waiting indicator and the contact', () => {
-    const r = runCli(['status', '--chase', '--project', project, '--period', '2026-27-Q2'], { env: { SOURCE_DATE_EPOCH: EPOCH } });
+  it('names the youth justice service as late for 2026/27 Q2, with its due date, the waiting indicator and the contact', async () => {
+    const r = await runCliHere(['status', '--chase', '--project', project, '--period', '2026-27-Q2'], { env: { SOURCE_DATE_EPOCH: EPOCH } });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Brackenfield Youth Justice Service — Marcus Flynn <yjs\.data@brackenfield\.example\.gov\.uk>/);
     expect(r.stdout).toMatch(/youth_justice_fte +2026\/27 Q2 +2026-11-14 +LATE by 18 day\(s\) +2026-27-Q1/);
@@ -139,12 +139,12 @@ describe('boardpack status --chase', () => {
     expect(r.stdout).not.toMatch(/nhs_maternity_child_health|social_care_episodes|education_termly/);
   });
 
-  it('--json, and a mail-merge CSV with every text cell neutralised; --templates writes the workbooks beside it', () => {
+  it('--json, and a mail-merge CSV with every text cell neutralised; --templates writes the workbooks beside it', async () => {
     // A partner name that a spreadsheet would run as a formula.
     const yaml = path.join(project, 'boardpack.yaml');
     writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('partner: Brackenfield Youth Justice Service', 'partner: "=HYPERLINK(\\"http://evil.example\\",\\"Youth Justice\\")"'));
     const dir = path.join(tmp, 'chase');
-    const r = runCli(['status', '--chase', '--project', project, '--period', '2026-27-Q2', '--json', '--templates', dir], { env: { SOURCE_DATE_EPOCH: EPOCH } });
+    const r = await runCliHere(['status', '--chase', '--project', project, '--period', '2026-27-Q2', '--json', '--templates', dir], { env: { SOURCE_DATE_EPOCH: EPOCH } });
     expect(r.status).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.entries).toHaveLength(1);

@@ -4,13 +4,14 @@
  * Each asserts a coded error (no stack trace, exit 1) and that the previously loaded data is intact.
  *
  * The good load is done once, through the CLI; each case breaks its own copy of that loaded project (a closed
- * DuckDB file is a whole database, so the copy is the load as the CLI left it).
+ * DuckDB file is a whole database, so the copy is the load as the CLI left it). The CLI runs in this process
+ * (runCliHere): what is tested is what a command says and leaves behind, not the process.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCliHere } from '../helpers/cli.js';
 import { editFile, makeProject } from '../helpers/project.js';
 import { openWarehouse } from '../../src/warehouse/db.js';
 
@@ -71,7 +72,7 @@ describe('bad inputs through the CLI: coded error, previous data intact', () => 
   let before: Record<string, number>;
   beforeAll(async () => {
     loaded = await makeProject();
-    const good = runCli(['ingest', '--project', loaded]);
+    const good = await runCliHere(['ingest', '--project', loaded]);
     expect(good.status, good.stderr).toBe(0);
     before = await counts(path.join(loaded, '.boardpack', 'warehouse.duckdb'));
     expect(Object.values(before).every((n) => n > 0), JSON.stringify(before)).toBe(true);
@@ -88,7 +89,7 @@ describe('bad inputs through the CLI: coded error, previous data intact', () => 
       const warehouse = path.join(root, '.boardpack', 'warehouse.duckdb');
       expect(await counts(warehouse)).toEqual(before);
       c.break(root);
-      const run = runCli(['run', '--project', root, '--no-pdf']);
+      const run = await runCliHere(['run', '--project', root, '--no-pdf']);
       expect(run.status, run.stderr).toBe(1);
       expect(run.stderr).toMatch(new RegExp(`\\b${c.code}[A-Z_]*\\b`));
       expect(run.stderr).not.toMatch(/unexpected error|\n\s+at \S+ \(/);

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { assertSelfContained } from '../../src/report/charts.js';
 import { closeBrowser, launchBrowser, resolveBrowser } from '../../src/report/browser.js';
-import { hasPdftotext, pdfToText, runCli } from '../helpers/cli.js';
+import { hasPdftotext, pdfToText, runCliHere } from '../helpers/cli.js';
 import { editFile, makeProject } from '../helpers/project.js';
 import { listenForRequests } from './helpers/listener.js';
 
@@ -23,7 +23,7 @@ describe('chart text containing url(', () => {
     editFile(root, 'indicators/low_birth_weight.yaml', /^title: .*$/m, `title: ${title}`);
     const out = path.join(root, 'out');
     listener.hits.length = 0;
-    const run = runCli(['run', '--project', root, '--out', out]);
+    const run = await runCliHere(['run', '--project', root, '--out', out]);
     expect(run.stderr).not.toMatch(/unexpected error|not self-contained/);
     expect(run.status, run.stderr).toBe(0);
     expect(listener.hits, 'the browser printing the PDF fetched the title').toEqual([]);

@@ -6,14 +6,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCliHere } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
 
 describe('clear, coded failures', () => {
   it('SOURCE_DATE_EPOCH beyond what a date can hold, or not a number, is BP_SOURCE_DATE_EPOCH', async () => {
     const root = await makeProject();
     for (const value of ['99999999999999', '1.5e9', 'yesterday']) {
-      const r = runCli(['run', '--project', root, '--no-pdf'], { env: { SOURCE_DATE_EPOCH: value } });
+      const r = await runCliHere(['run', '--project', root, '--no-pdf'], { env: { SOURCE_DATE_EPOCH: value } });
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/BP_SOURCE_DATE_EPOCH/);
       expect(r.stderr).toContain(JSON.stringify(value));
@@ -24,7 +24,7 @@ describe('clear, coded failures', () => {
 
   it('--period before any data held gives every figure as awaiting data and a gate per source, not a crash', async () => {
     const root = await makeProject();
-    const r = runCli(['run', '--project', root, '--no-pdf', '--period', '1999-00', '--strict']);
+    const r = await runCliHere(['run', '--project', root, '--no-pdf', '--period', '1999-00', '--strict']);
     expect(r.stderr).not.toMatch(/unexpected error|Cannot read properties/);
     expect(r.status, r.stderr).toBe(3);
     expect(r.stderr).toMatch(/BP_GATE_SOURCE_MISSING_PERIOD/);

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCliHere } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
 
 const STORY = 'Owners wrote this story for the board.';
@@ -43,18 +43,18 @@ describe('commentary is never lost', () => {
   it('workbook: a renamed header stops run with a did-you-mean; export writes beside the file, which stays byte-identical', async () => {
     const root = await makeProject();
     const file = path.join(root, 'commentary.xlsx');
-    expect(runCli(['commentary', 'export', '--project', root]).status).toBe(0);
+    expect((await runCliHere(['commentary', 'export', '--project', root])).status).toBe(0);
     await ownerEdits(file, (ws) => {
       ws.getRow(1).eachCell((c) => { if (c.value === 'Story behind the curve') c.value = 'Story'; });
     });
     const before = readFileSync(file);
 
-    const run = runCli(['run', '--project', root, '--no-pdf']);
+    const run = await runCliHere(['run', '--project', root, '--no-pdf']);
     expect(run.status, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/BP_COMMENTARY_UNKNOWN_HEADER \S*commentary\.xlsx, sheet "Commentary", column "[A-Z]+": unknown column "Story" .*did you mean "Story behind the curve"\?/);
     expect(run.stderr).toMatch(/fix: rename the header back to "Story behind the curve"/);
 
-    const exp = runCli(['commentary', 'export', '--project', root]);
+    const exp = await runCliHere(['commentary', 'export', '--project', root]);
     expect(exp.status, exp.stderr).toBe(1);
     expect(readFileSync(file).equals(before), 'the owners\' workbook was changed').toBe(true);
     const beside = path.join(root, 'commentary.new.xlsx');
@@ -66,7 +66,7 @@ describe('commentary is never lost', () => {
     expect(await cellTexts(file)).toContain(STORY);
 
     // A second export does not overwrite the first file written beside either (it may be being merged).
-    const again = runCli(['commentary', 'export', '--project', root]);
+    const again = await runCliHere(['commentary', 'export', '--project', root]);
     expect(again.status).toBe(1);
     expect(readFileSync(file).equals(before)).toBe(true);
     expect(existsSync(path.join(root, 'commentary.new-2.xlsx'))).toBe(true);
@@ -75,19 +75,19 @@ describe('commentary is never lost', () => {
   it('workbook: text in a row whose Id was cleared keeps the file; a workbook with nothing unread is replaced in place', async () => {
     const root = await makeProject();
     const file = path.join(root, 'commentary.xlsx');
-    expect(runCli(['commentary', 'export', '--project', root]).status).toBe(0);
+    expect((await runCliHere(['commentary', 'export', '--project', root])).status).toBe(0);
     await ownerEdits(file, () => undefined);
-    const clean = runCli(['commentary', 'export', '--project', root]);
+    const clean = await runCliHere(['commentary', 'export', '--project', root]);
     expect(clean.status, clean.stderr).toBe(0);
     expect(existsSync(path.join(root, 'commentary.new.xlsx'))).toBe(false);
     expect(await cellTexts(file)).toContain(STORY);
 
     await ownerEdits(file, (ws) => { ws.eachRow((row, r) => { if (r > 1 && row.getCell(1).value === 'low_birth_weight') row.getCell(1).value = null; }); });
     const before = readFileSync(file);
-    const run = runCli(['run', '--project', root, '--no-pdf']);
+    const run = await runCliHere(['run', '--project', root, '--no-pdf']);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/BP_COMMENTARY_NO_ID \S*commentary\.xlsx, sheet "Commentary", row \d+: row \d+ holds commentary but no Id/);
-    const exp = runCli(['commentary', 'export', '--project', root]);
+    const exp = await runCliHere(['commentary', 'export', '--project', root]);
     expect(exp.status).toBe(1);
     expect(readFileSync(file).equals(before)).toBe(true);
     expect(exp.stderr).toMatch(/BP_COMMENTARY_KEPT/);
@@ -96,13 +96,13 @@ describe('commentary is never lost', () => {
   it('YAML: an unknown key, or a file that cannot be read, is kept byte-identical and the export written beside it', async () => {
     const root = await makeProject();
     const file = path.join(root, 'commentary.yaml');
-    expect(runCli(['commentary', 'export', '--project', root, '--format', 'yaml']).status).toBe(0);
+    expect((await runCliHere(['commentary', 'export', '--project', root, '--format', 'yaml'])).status).toBe(0);
     const exported = readFileSync(file, 'utf8');
     const edited = exported.replace(/(low_birth_weight:\n(?:    .*\n)*?)    story: ""\n/, `$1    stroy: ${STORY}\n`);
     expect(edited).not.toBe(exported);
     writeFileSync(file, edited);
 
-    const exp = runCli(['commentary', 'export', '--project', root, '--format', 'yaml']);
+    const exp = await runCliHere(['commentary', 'export', '--project', root, '--format', 'yaml']);
     expect(exp.status, exp.stderr).toBe(1);
     expect(readFileSync(file, 'utf8')).toBe(edited);
     expect(exp.stderr).toMatch(/BP_COMMENTARY_UNKNOWN_KEY .*"stroy".*did you mean story\?/);
@@ -111,7 +111,7 @@ describe('commentary is never lost', () => {
 
     const broken = `${edited.replace(/stroy: .*\n/, `story: ${STORY}\n`)}  low_birth_weight: [unclosed\n`;
     writeFileSync(file, broken);
-    const unreadable = runCli(['commentary', 'export', '--project', root, '--format', 'yaml']);
+    const unreadable = await runCliHere(['commentary', 'export', '--project', root, '--format', 'yaml']);
     expect(unreadable.status).toBe(1);
     expect(readFileSync(file, 'utf8')).toBe(broken);
     expect(unreadable.stderr).toMatch(/BP_COMMENTARY_READ/);

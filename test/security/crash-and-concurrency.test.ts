@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BIN, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { BIN, REPO_ROOT, runCliHere } from '../helpers/cli.js';
 import { openWarehouse } from '../../src/warehouse/db.js';
 import { makeProject } from '../helpers/project.js';
 import { tempDir } from './helpers/files.js';
@@ -79,10 +79,10 @@ describe('concurrency', () => {
   it('a second run against a warehouse in use stops with BP_WAREHOUSE_LOCKED, and runs once it is free', async () => {
     const root = await makeProject();
     const warehouse = path.join(root, '.boardpack', 'warehouse.duckdb');
-    expect(runCli(['ingest', '--project', root]).status).toBe(0);
+    expect((await runCliHere(['ingest', '--project', root])).status).toBe(0);
     const holder = await holdWarehouse(warehouse);
     try {
-      const run = runCli(['run', '--project', root, '--no-pdf']);
+      const run = await runCliHere(['run', '--project', root, '--no-pdf']);
       expect(run.status, run.stderr).toBe(1);
       expect(run.stderr).toContain('BP_WAREHOUSE_LOCKED');
       expect(run.stderr).not.toMatch(/unexpected error|\n\s+at /);
@@ -90,7 +90,7 @@ describe('concurrency', () => {
       holder.kill('SIGKILL');
       await new Promise((r) => holder.once('close', r));
     }
-    const again = runCli(['run', '--project', root, '--no-pdf']);
+    const again = await runCliHere(['run', '--project', root, '--no-pdf']);
     expect(again.stderr).not.toContain('BP_WAREHOUSE_LOCKED');
     expect(existsSync(path.join(root, 'out', 'results.json'))).toBe(true);
   }, 300_000);
@@ -102,7 +102,7 @@ describe('SIGKILL during a run', () => {
       const root = await makeProject();
       const out = path.join(root, 'out');
       // A complete pack first, then change an input so the killed run would rewrite every file.
-      expect(runCli(['run', '--project', root, '--out', out, '--no-pdf']).status).toBeLessThanOrEqual(1);
+      expect((await runCliHere(['run', '--project', root, '--out', out, '--no-pdf'])).status).toBeLessThanOrEqual(1);
       const csv = path.join(root, 'extracts', 'schools.csv');
       writeFileSync(csv, readFileSync(csv, 'utf8').replace(/,(\d+)\n/, (_m, n) => `,${Number(n) + 1}\n`));
       const r = await runAndKillAt(root, out, marker);
@@ -115,7 +115,7 @@ describe('SIGKILL during a run', () => {
       } finally {
         wh.close();
       }
-      const next = runCli(['run', '--project', root, '--out', out, '--no-pdf']);
+      const next = await runCliHere(['run', '--project', root, '--out', out, '--no-pdf']);
       expect(next.status, next.stderr).toBeLessThanOrEqual(1);
       expect(next.stderr).not.toMatch(/unexpected error|BP_WAREHOUSE_OPEN/);
       assertWhole(out);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCliHere } from '../helpers/cli.js';
 import { editFile, makeProject } from '../helpers/project.js';
 
 const HOSTILE = [`-2+3+cmd|' /C calc'!A0`, '=1+1', '+SUM(1)', '@SUM(1)', '-1-1'];
@@ -21,7 +21,7 @@ describe('CSV formula injection', () => {
     const root = await makeProject();
     editFile(root, 'extracts/schools.csv', /\nAutumn 2023\/24,East,220,169\n/,
       `\n${HOSTILE.map((h, i) => `Autumn 2023/24,East,"${h.replace(/"/g, '""')}",${i}`).join('\n')}\nAutumn 2023/24,West,1,1\n`);
-    const r = runCli(['ingest', '--project', root]);
+    const r = await runCliHere(['ingest', '--project', root]);
     expect(r.status).toBe(1);
     const csv = readFileSync(path.join(root, '.boardpack', 'validation-report.csv'), 'utf8');
     const cells = csv.split('\r\n').filter(Boolean).flatMap(fields);

@@ -9,7 +9,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync 
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli, type CliResult } from '../helpers/cli.js';
+import { REPO_ROOT, runCliHere, type CliResult } from '../helpers/cli.js';
 import { tempDir } from './helpers/files.js';
 import { placeSampleWarehouse } from '../helpers/sample.js';
 
@@ -86,8 +86,8 @@ describe('identifier columns may only be counted', () => {
   where: episode_type = 'CIN'
   period: { event: start_date }
 `));
-    validate = runCli(['validate', '--project', root]);
-    run = runCli(['run', '--project', root, '--out', path.join(root, 'out'), '--no-pdf']);
+    validate = await runCliHere(['validate', '--project', root]);
+    run = await runCliHere(['run', '--project', root, '--out', path.join(root, 'out'), '--no-pdf']);
   }, 600_000);
 
   it('validate refuses every hostile definition with BP_SQL_IDENTIFIER, naming the indicator', () => {
@@ -123,7 +123,7 @@ describe('identifiers in the wrong column are never printed', () => {
   let root: string;
   let run: CliResult;
   let validationCsv = '';
-  beforeAll(() => {
+  beforeAll(async () => {
     root = copySample();
     const file = path.join(root, 'extracts', EXTRACT);
     const lines = readFileSync(file, 'utf8').split('\n');
@@ -134,7 +134,7 @@ describe('identifiers in the wrong column are never printed', () => {
     b[3] = PLANTED[1];
     lines[11] = b.join(',');
     writeFileSync(file, lines.join('\n'));
-    run = runCli(['run', '--project', root, '--out', path.join(root, 'out'), '--no-pdf']);
+    run = await runCliHere(['run', '--project', root, '--out', path.join(root, 'out'), '--no-pdf']);
     validationCsv = readFileSync(path.join(root, 'out', 'validation-report.csv'), 'utf8');
   }, 600_000);
 

@@ -18,7 +18,7 @@ import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, rena
 import path from 'node:path';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN, runCliHere } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
 import { tempDir } from './helpers/files.js';
 import { openWarehouse } from '../../src/warehouse/db.js';
@@ -52,7 +52,7 @@ const WAREHOUSE = '.boardpack/warehouse.duckdb';
 describe('warehouse errors are classified by DuckDB error type', () => {
   it('a damaged warehouse file is BP_WAREHOUSE_CORRUPT, not "in use by another run"; moved aside, ingest rebuilds it', async () => {
     const root = await makeProject();
-    expect(runCli(['ingest', '--project', root]).status).toBe(0);
+    expect((await runCliHere(['ingest', '--project', root])).status).toBe(0);
     const file = path.join(root, WAREHOUSE);
     const good = readFileSync(file);
     // A block whose checksum no longer matches ("… in block at location 12288"), and a file that is not DuckDB's.
@@ -60,7 +60,7 @@ describe('warehouse errors are classified by DuckDB error type', () => {
     damaged.fill(0xab, 12_288, 16_384);
     for (const bytes of [damaged, Buffer.from('not a database\n'.repeat(400))]) {
       writeFileSync(file, bytes);
-      const r = runCli(['ingest', '--project', root, '--force']);
+      const r = await runCliHere(['ingest', '--project', root, '--force']);
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/BP_WAREHOUSE_CORRUPT/);
       expect(r.stderr).toContain(file);
@@ -71,15 +71,15 @@ describe('warehouse errors are classified by DuckDB error type', () => {
       expect(readFileSync(file).equals(bytes)).toBe(true);
     }
     renameSync(file, `${file}.damaged`);
-    const again = runCli(['ingest', '--project', root]);
+    const again = await runCliHere(['ingest', '--project', root]);
     expect(again.status, again.stderr).toBe(0);
-    expect(runCli(['status', '--project', root]).stdout).toMatch(/early_help .*loaded, 400 rows/);
+    expect((await runCliHere(['status', '--project', root])).stdout).toMatch(/early_help .*loaded, 400 rows/);
   });
 
   it('BOARDPACK_MEMORY_LIMIT too small is BP_WAREHOUSE_OUT_OF_MEMORY naming the variable and its value', async () => {
     const root = await makeProject();
     for (const args of [['ingest', '--project', root], ['run', '--project', root, '--no-pdf']]) {
-      const r = runCli(args, { env: { BOARDPACK_MEMORY_LIMIT: '1KB' } });
+      const r = await runCliHere(args, { env: { BOARDPACK_MEMORY_LIMIT: '1KB' } });
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/BP_WAREHOUSE_OUT_OF_MEMORY/);
       expect(r.stderr).toContain('BOARDPACK_MEMORY_LIMIT=1KB');
@@ -95,7 +95,7 @@ describe('folders that cannot be written are named as such', () => {
     const dir = tempDir('bp-out-file-');
     const blocker = path.join(dir, 'report.txt');
     writeFileSync(blocker, 'a file, not a folder\n');
-    const r = runCli(['run', '--project', root, '--no-pdf', '--out', path.join(blocker, 'pack')]);
+    const r = await runCliHere(['run', '--project', root, '--no-pdf', '--out', path.join(blocker, 'pack')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/BP_OUT_NOT_WRITABLE/);
     expect(r.stderr).toContain(`${blocker} is not writable (a file stands where a folder is expected)`);
@@ -106,7 +106,7 @@ describe('folders that cannot be written are named as such', () => {
 
   it.skipIf(!MOUNTS)('a read-only project: the warehouse and out folders are named not writable, with --warehouse/--out as the way out', async () => {
     const root = await makeProject();
-    expect(runCli(['ingest', '--project', root]).status).toBe(0);
+    expect((await runCliHere(['ingest', '--project', root])).status).toBe(0);
     const elsewhere = tempDir('bp-writable-');
     const r = inNamespace(`${readOnly(root)} && bp run --project '${root}' --no-pdf`);
     expect(r.status).toBe(1);
@@ -136,7 +136,7 @@ describe('folders that cannot be written are named as such', () => {
     const root = await makeProject();
     chmodSync(root, 0o555);
     try {
-      const r = runCli(['run', '--project', root, '--no-pdf']);
+      const r = await runCliHere(['run', '--project', root, '--no-pdf']);
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/BP_WAREHOUSE_NOT_WRITABLE .*permission denied/);
       expect(r.stderr).toMatch(/BP_OUT_NOT_WRITABLE .*permission denied/);
@@ -201,7 +201,7 @@ describe('CSV text as partners save it', () => {
     const root = await makeProject();
     const file = path.join(root, 'extracts', 'schools.csv');
     const original = readFileSync(file, 'utf8');
-    expect(runCli(['ingest', '--project', root]).status).toBe(0);
+    expect((await runCliHere(['ingest', '--project', root])).status).toBe(0);
     const expected = await schoolsRows(root);
     expect(expected.length).toBe(12);
     const lines = original.trimEnd().split('\n');
@@ -216,7 +216,7 @@ describe('CSV text as partners save it', () => {
     ];
     for (const [name, bytes] of variants) {
       writeFileSync(file, bytes);
-      const r = runCli(['ingest', '--project', root, '--source', 'schools']);
+      const r = await runCliHere(['ingest', '--project', root, '--source', 'schools']);
       expect(r.status, `${name}: ${r.stderr}`).toBe(0);
       expect(r.stderr, name).toMatch(/schools: loaded 12 rows/);
       expect(await schoolsRows(root), name).toEqual(expected);
@@ -230,7 +230,7 @@ describe('CSV text as partners save it', () => {
     // 2,000 copies of the 12 rows: well past what the reader sniffs; the one LF line is near the end.
     const rows = Array.from({ length: 2000 }, () => data).flat();
     writeFileSync(file, `${[header, ...rows.slice(0, 23_000)].join('\r\n')}\n${rows.slice(23_000).join('\r\n')}\r\n`);
-    const r = runCli(['ingest', '--project', root, '--source', 'schools']);
+    const r = await runCliHere(['ingest', '--project', root, '--source', 'schools']);
     expect(r.stderr).not.toMatch(/BP_INGEST_CSV_MALFORMED|sniffing/);
     expect(r.stderr).toMatch(/schools: loaded 24000 rows/);
   });
@@ -251,7 +251,7 @@ describe('CSV text as partners save it', () => {
     ];
     for (const [name, text, line] of cases) {
       writeFileSync(file, `${text}\n`);
-      const r = runCli(['ingest', '--project', root, '--source', 'schools']);
+      const r = await runCliHere(['ingest', '--project', root, '--source', 'schools']);
       expect(r.status, name).toBe(1);
       expect(r.stderr, name).toContain(`BP_INGEST_CSV_MALFORMED extracts/schools.csv, row ${line}: the CSV cannot be read: the row has `);
       expect(r.stderr, name).toMatch(/the row has (6 fields where the header has 4|more fields than the header's 4)/);

@@ -9,7 +9,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync 
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, pdfToText, runCli, type CliResult } from '../helpers/cli.js';
+import { REPO_ROOT, pdfToText, runCliHere, type CliResult } from '../helpers/cli.js';
 import { tempDir } from './helpers/files.js';
 
 const SAMPLE = path.join(REPO_ROOT, 'sample-data');
@@ -37,7 +37,7 @@ function unzipText(file: string): string | undefined {
   return r.status === 0 ? r.stdout.toString('utf8') : undefined;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   root = path.join(tempDir('bp-pii-'), 'sample');
   cpSync(SAMPLE, root, { recursive: true });
   out = path.join(root, 'out');
@@ -85,7 +85,7 @@ unit: count
 sql: |
   SELECT strftime(start_date, '%d/%m/%Y') AS period, 'all' AS area, count(*) AS numerator FROM social_care_episodes GROUP BY ALL
 `);
-  run = runCli(['run', '--project', root, '--out', out]);
+  run = await runCliHere(['run', '--project', root, '--out', out]);
 }, 600_000);
 
 describe('output safety on the sample with planted identifiers', () => {

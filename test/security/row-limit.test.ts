@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultMaxRows, MIN_MAX_ROWS } from '../../src/measures/index.js';
-import { runCli } from '../helpers/cli.js';
+import { runCliHere } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
 import { runCliMeasured } from './helpers/files.js';
 
@@ -33,7 +33,7 @@ describe('rows an indicator may return', () => {
   it('past BOARDPACK_MAX_INDICATOR_ROWS: a coded error with the count and the fix; the others compute; exit 1', async () => {
     const root = await makeProject({ 'indicators/many_rows.yaml': manyRows(1_000) });
     const out = path.join(root, 'out');
-    const r = runCli(['run', '--project', root, '--no-pdf', '--out', out], { env: { BOARDPACK_MAX_INDICATOR_ROWS: '100' } });
+    const r = await runCliHere(['run', '--project', root, '--no-pdf', '--out', out], { env: { BOARDPACK_MAX_INDICATOR_ROWS: '100' } });
     expect(r.stderr).not.toMatch(/unexpected error|heap/i);
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/BP_MEASURE_TOO_MANY_ROWS .*many_rows\.yaml.*indicators\.many_rows\.sql: .*returned 1,000 rows, more than the 100 .*BOARDPACK_MAX_INDICATOR_ROWS/);
@@ -43,11 +43,11 @@ describe('rows an indicator may return', () => {
     for (const id of ['low_birth_weight', 'open_early_help', 'early_help_needs_met']) expect(computed.has(id), id).toBe(true);
 
     // At the limit exactly, the same definition computes (the bound is on more rows, not on the rows allowed).
-    const at = runCli(['run', '--project', root, '--no-pdf', '--out', out], { env: { BOARDPACK_MAX_INDICATOR_ROWS: '1000' } });
+    const at = await runCliHere(['run', '--project', root, '--no-pdf', '--out', out], { env: { BOARDPACK_MAX_INDICATOR_ROWS: '1000' } });
     expect(at.stderr).not.toMatch(/BP_MEASURE_TOO_MANY_ROWS/);
     expect(computedIndicators(out).has('many_rows')).toBe(true);
 
-    const bad = runCli(['run', '--project', root, '--no-pdf', '--out', out], { env: { BOARDPACK_MAX_INDICATOR_ROWS: 'lots' } });
+    const bad = await runCliHere(['run', '--project', root, '--no-pdf', '--out', out], { env: { BOARDPACK_MAX_INDICATOR_ROWS: 'lots' } });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/BOARDPACK_MAX_INDICATOR_ROWS="lots" is not a positive whole number/);
   }, 300_000);
@@ -55,12 +55,12 @@ describe('rows an indicator may return', () => {
   it('a bad BOARDPACK_MAX_INDICATOR_ROWS is refused before anything is ingested, and by validate', async () => {
     const root = await makeProject({});
     const env = { BOARDPACK_MAX_INDICATOR_ROWS: '1e6' };
-    const run = runCli(['run', '--project', root, '--no-pdf', '--out', path.join(root, 'out')], { env });
+    const run = await runCliHere(['run', '--project', root, '--no-pdf', '--out', path.join(root, 'out')], { env });
     expect(run.status, run.stderr).toBe(2);
     expect(run.stderr).toMatch(/BOARDPACK_MAX_INDICATOR_ROWS="1e6" is not a positive whole number/);
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/ingest \w+: loaded/);
     expect(existsSync(path.join(root, '.boardpack', 'warehouse.duckdb'))).toBe(false);
-    const validate = runCli(['validate', '--project', root], { env });
+    const validate = await runCliHere(['validate', '--project', root], { env });
     expect(validate.status, validate.stderr).toBe(2);
     expect(validate.stderr).toMatch(/BOARDPACK_MAX_INDICATOR_ROWS="1e6"/);
   }, 120_000);

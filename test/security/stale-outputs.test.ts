@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCliHere } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
 
 function listFiles(dir: string, base = dir): string[] {
@@ -20,11 +20,11 @@ describe.skipIf(process.platform === 'win32')('no stale outputs', () => {
   it('a second run removes what the first wrote and it did not; the manifest lists exactly the folder', async () => {
     const root = await makeProject();
     const out = path.join(root, 'out');
-    const first = runCli(['run', '--project', root, '--out', out, '--no-pdf', '--each', 'area']);
+    const first = await runCliHere(['run', '--project', root, '--out', out, '--no-pdf', '--each', 'area']);
     expect(first.status).toBe(0);
     expect(listFiles(out).filter((f) => /^board-pack-(east|west)\./.test(f)).length).toBeGreaterThan(0);
 
-    const second = runCli(['run', '--project', root, '--out', out, '--browser', '/bin/false']);
+    const second = await runCliHere(['run', '--project', root, '--out', out, '--browser', '/bin/false']);
     expect(second.status).not.toBe(0);
     expect(second.stderr).toMatch(/BP_(BROWSER_LAUNCH_FAILED|PDF_FAILED)/);
     const files = listFiles(out);
@@ -34,6 +34,6 @@ describe.skipIf(process.platform === 'win32')('no stale outputs', () => {
     const listed = manifest.outputs.map((o) => o.path).sort();
     // Everything but the manifest itself and the validation reports (not part of the pack) is listed.
     expect(files.filter((f) => f !== 'manifest.json' && !f.startsWith('validation-report.')).sort()).toEqual(listed);
-    expect(runCli(['verify', out, '--no-inputs']).status).toBe(0);
+    expect((await runCliHere(['verify', out, '--no-inputs'])).status).toBe(0);
   });
 });
