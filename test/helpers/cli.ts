@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -37,7 +37,8 @@ export function hasPdftotext(): boolean {
 let here: Promise<unknown> = Promise.resolve();
 
 /**
- * The same CLI called in this test process: the entry bin/boardpack.js calls (`main` of src/cli/main.ts), with
+ * The same built CLI called in this test process: the entry bin/boardpack.js calls (`main` of dist/cli/main.js, so
+ * the pack is built in the render thread as a user's run builds it, not in line as the sources run it), with
  * `args`, the environment and working folder as runCli gives them, and what it writes to stdout and stderr and
  * its exit code captured. For tests about what a command does and says; a test about the process itself (a
  * signal, its memory, a hang, a terminal, a mount namespace, a lock held by another process) uses runCli.
@@ -51,7 +52,8 @@ export function runCliHere(args: string[], options: { cwd?: string; env?: NodeJS
 }
 
 async function callMain(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
-  const { main } = await import('../../src/cli/main.js');
+  if (!existsSync(path.join(REPO_ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: `npm test` builds it first (pretest)');
+  const { main } = (await import(pathToFileURL(path.join(REPO_ROOT, 'dist', 'cli', 'main.js')).href)) as typeof import('../../src/cli/main.js');
   const env = { ...process.env };
   const cwd = process.cwd();
   const exitCode = process.exitCode;
