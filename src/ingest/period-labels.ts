@@ -17,7 +17,7 @@ function yearPair(s: string): number | undefined {
 }
 
 export function parsePeriodLabel(raw: string, type: PeriodType): string | undefined {
-  // Only ids that are real periods of that type leave here: "autumn 0000" must not become AY0-01-T1 (fuzzing, #10).
+  // Only ids that are real periods of that type leave here: "autumn 0000" must not become AY0-01-T1 (found by fuzzing).
   const id = parseLabel(raw, type);
   if (id === undefined) return undefined;
   const p = tryParsePeriodId(id);
@@ -36,7 +36,7 @@ function parseLabel(raw: string, type: PeriodType): string | undefined {
   if (iso || uk) {
     const [y, m, d] = iso ? [iso[1], iso[2], iso[3]] : [uk![3], uk![2].padStart(2, '0'), uk![1].padStart(2, '0')];
     const date = `${y}-${m}-${d}`;
-    // Years outside 1900–2999 are typos, and periods of years before 1000 have no stable id (found by fuzzing, #10).
+    // Years outside 1900–2999 are typos, and periods of years before 1000 have no stable id (found by fuzzing).
     if (Number(y) < 1900 || Number(y) > 2999) return undefined;
     if (!Number.isNaN(Date.parse(`${date}T00:00:00Z`)) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date)) return periodOfDate(type, date).id;
     return undefined;

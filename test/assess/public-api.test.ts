@@ -1,4 +1,4 @@
-/** The package root exports the API issue #6 lists, with the signatures it lists. */
+/** The package root exports the documented API, with its documented signatures. */
 import { describe, expect, it } from 'vitest';
 import * as api from '../../src/index.js';
 

@@ -1,5 +1,5 @@
 /**
- * One broken configuration per error code (issue #4): each starts from the `boardpack init` project, breaks one
+ * One broken configuration per error code: each starts from the `boardpack init` project, breaks one
  * thing, and asserts the code, the YAML path and the exit code of `boardpack validate` (the command's own
  * function in-process for most; the real CLI, with --json, for those marked `cli`).
  */

@@ -1,5 +1,5 @@
 /**
- * `boardpack schema` output validates the shipped YAML files (issue #4): the sample project, the init project
+ * `boardpack schema` output validates the shipped YAML files: the sample project, the init project
  * and every preset file, checked with ajv against the JSON Schema the real CLI writes. And it is not vacuous:
  * a misspelt polarity and an unknown key fail it.
  */

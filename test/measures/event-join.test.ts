@@ -104,7 +104,7 @@ beforeAll(async () => {
 
 afterAll(() => wh?.close());
 
-describe('event dates through the day calendar (issue #9)', () => {
+describe('event dates through the day calendar', () => {
   for (const periodType of PERIOD_TYPES) {
     it(`${periodType}: the same figures as the range join and as the range rule itself, boundary days included`, async () => {
       const def = indicator(periodType, { expr: 'count(*)' });

@@ -1,5 +1,5 @@
 /**
- * The four seed frameworks as presets (issue #4): each validates cleanly in a project that names it and takes
+ * The four seed frameworks as presets: each validates cleanly in a project that names it and takes
  * its source contracts, with the wording, grouping, providers, frequencies, targets and baselines the documents
  * give; the Stockport literal list (N and P both present) is reported as a duplicate.
  */

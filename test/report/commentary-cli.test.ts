@@ -1,5 +1,5 @@
 /**
- * The commentary workflow as a user runs it (issue #7 acceptance), with the real CLI on a copy of the sample:
+ * The commentary workflow as a user runs it, with the real CLI on a copy of the sample:
  * `commentary export`, an owner edits the workbook, `run` shows the new text; adding an indicator and
  * exporting again keeps the old rows' text.
  */

@@ -1,5 +1,5 @@
 /**
- * The commentary workflow (issue #7 item 7) on real files: export the workbook (and YAML), edit it as an owner
+ * The commentary workflow on real files: export the workbook (and YAML), edit it as an owner
  * would (exceljs / text), read it back into the pack; text carried forward is flagged as older than the data,
  * edited text is not; adding or removing an indicator never loses a row's text; text is never evaluated.
  */

@@ -1,5 +1,5 @@
 /**
- * The sample partnership's whole pack, printed in a real headless browser (issue #7 acceptance): the PDF is
+ * The sample partnership's whole pack, printed in a real headless browser: the PDF is
  * tagged, has an outline naming every section, numbers every page "Page x of y", starts with the cover sheet and
  * names every indicator and rating; the HTML passes axe-core in a real browser; commentary containing markup,
  * a formula and Handlebars braces prints as literal text in HTML, PDF and XLSX. Then the variants: the

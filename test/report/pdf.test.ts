@@ -172,7 +172,7 @@ describe('renderPdf failures', () => {
   }, HOOK_TIMEOUT);
 });
 
-describe('a browser that stops answering (issue #10)', () => {
+describe('a browser that stops answering', () => {
   function alive(pid: number): boolean {
     try { process.kill(pid, 0); return true; } catch { return false; }
   }

@@ -102,7 +102,7 @@ describe('sample-data through the pipeline', () => {
 
   // Acceptance of #6: the sample pack shows an SPC special cause, a turning curve, a grey "too few to rate",
   // statistical neighbours with a rank, and the methods behind them.
-  it('shows what issue #6 asks the sample to show', () => {
+  it('shows the stories the sample is built to show', () => {
     const by = new Map(assessment.indicators.map((ia) => [ia.indicator.id, ia]));
     const pmh = by.get('parental_mental_health_improved')!;
     expect(pmh.latest).toMatchObject({ rag: 'grey', tooFewToRate: true, direction: 'not_available' });

@@ -170,7 +170,7 @@ describe('fuzz: numbers and dates through a real ingest', () => {
     expect(before).toBeGreaterThan(0);
   }, 600_000);
 
-  // Found by this fuzzing (issue #10): DuckDB's DOUBLE cast accepts "NaN" and "Infinity"; stage.ts now
+  // Found by this fuzzing: DuckDB's DOUBLE cast accepts "NaN" and "Infinity"; stage.ts now
   // refuses non-finite values as BP_INGEST_BAD_NUMBER.
   it('"NaN" and "Infinity" in a count are refused with a coded error', async () => {
     const root = await makeProject();

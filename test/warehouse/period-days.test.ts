@@ -80,7 +80,7 @@ describe('bp_period_days', () => {
     }
   });
 
-  it('a warehouse without it (made before issue #9, opened read-only) computes with the range join, with the same figures', async () => {
+  it('a warehouse without it (made before the day calendar, opened read-only) computes with the range join, with the same figures', async () => {
     const root = await makeProject({ 'indicators/early_help_started.yaml': STARTED });
     const { config, indicators } = await ingestFolder(root);
     const defs = indicators.filter((i) => i.id === 'early_help_started');

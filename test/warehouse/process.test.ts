@@ -1,7 +1,7 @@
 /**
  * Real second processes against one warehouse: a concurrent run gets BP_WAREHOUSE_LOCKED (not a DuckDB lock
  * error), and SIGKILL at random points of an ingest always leaves a warehouse that opens cleanly with the old
- * or the new data of the source, never a mix (issue #5).
+ * or the new data of the source, never a mix.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
