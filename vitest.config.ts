@@ -16,22 +16,27 @@ const ALONE = ['test/warehouse/process.test.ts'];
  * core working through a long file alone at the end while the other has nothing left to run.
  */
 const LONGEST = [
-  'test/security/crash-and-concurrency.test.ts',
-  'test/security/resource-limits.test.ts',
   'test/e2e/reproducible.test.ts',
+  'test/security/resource-limits.test.ts',
+  'test/security/bad-inputs.test.ts',
   'test/report/pack.test.ts',
-  'test/e2e/demo.test.ts',
-  'test/ingest/scale.test.ts',
-  'test/security/fuzz.test.ts',
-  'test/bench/quick.test.ts',
-  'test/report/legibility.test.ts',
-  'test/report/board-size.test.ts',
-  'test/ingest/bad-inputs.test.ts',
+  'test/security/crash-and-concurrency.test.ts',
+  'test/pipeline/reuse.test.ts',
+  'test/ingest/xlsx-reader.test.ts',
   'test/security/paths-and-hangs.test.ts',
-  'test/config/broken-configs.test.ts',
   'test/security/browser-confinement.test.ts',
-  'test/ingest/catalogue.test.ts',
+  'test/security/misleading-errors.test.ts',
+  'test/ingest/scale.test.ts',
+  'test/report/commentary-area-cli.test.ts',
+  'test/config/broken-configs.test.ts',
+  'test/e2e/demo.test.ts',
+  'test/ingest/bad-inputs.test.ts',
+  'test/security/fuzz.test.ts',
+  'test/security/identifiers.test.ts',
+  'test/e2e/workflow.test.ts',
+  'test/security/commentary-never-lost.test.ts',
   'test/e2e/monthly.test.ts',
+  'test/report/board-size.test.ts',
 ];
 
 class LongestFirst extends BaseSequencer {
