@@ -5,13 +5,12 @@
  * draws the charts with a chart thread of its own, so two cores draw. Started and stopped by `render.ts`
  * (`startRenderThread`).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parentPort, Worker } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { BoardpackError } from '../core/errors.js';
 import { renderPackHtmls, renderPackHtmlsShared, type ChartDrawer, type PackHtmlInput } from '../report/packs.js';
 import type { ChartReply, ChartRequest } from '../report/chart-worker.js';
 import { chartMemory } from './chart-store.js';
+import { startThread } from './start-thread.js';
 
 export interface RenderRequest { input: PackHtmlInput; kept: Map<string, string> }
 
@@ -25,15 +24,8 @@ export type RenderReply =
  * draws every chart.
  */
 function startChartThread(): ChartDrawer | undefined {
-  const entry = new URL('../report/chart-worker.js', import.meta.url);
-  if (!existsSync(fileURLToPath(entry))) return undefined;
-  let worker: Worker;
-  try {
-    worker = new Worker(entry);
-  } catch {
-    return undefined;
-  }
-  worker.unref();
+  const worker = startThread(new URL('../report/chart-worker.js', import.meta.url));
+  if (!worker) return undefined;
   let next = 0;
   let gone: Error | undefined;
   const waiting = new Map<number, { resolve: (raw: string) => void; reject: (e: Error) => void }>();

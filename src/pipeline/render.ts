@@ -8,8 +8,6 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Browser } from 'puppeteer-core';
 import type { ResolvedBrowser } from '../report/browser.js';
 import { BoardpackError, formatProblem, problem, type Problem } from '../core/errors.js';
@@ -22,6 +20,7 @@ import type { PackHtmlInput, PackSpec } from '../report/packs.js';
 import type { Logger } from './index.js';
 import type { RunChartStore } from './chart-store.js';
 import type { RenderReply, RenderRequest } from './render-worker.js';
+import { startThread } from './start-thread.js';
 
 export interface RenderedFile { format: 'html' | 'pdf' | 'xlsx' | 'json'; path: string; sha256: string }
 
@@ -258,15 +257,8 @@ export interface RenderThread {
  * TypeScript sources): the HTML is then built in line. It never keeps the process alive on its own.
  */
 export function startRenderThread(): RenderThread | undefined {
-  const entry = new URL('./render-worker.js', import.meta.url);
-  if (!existsSync(fileURLToPath(entry))) return undefined;
-  let worker: Worker;
-  try {
-    worker = new Worker(entry);
-  } catch {
-    return undefined;
-  }
-  worker.unref();
+  const worker = startThread(new URL('./render-worker.js', import.meta.url));
+  if (!worker) return undefined;
   let gone: unknown;
   let waiting: ((reply: RenderReply | undefined) => void) | undefined;
   const fail = (why: unknown) => {
