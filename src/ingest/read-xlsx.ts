@@ -349,24 +349,29 @@ export async function readXlsx(file: string, relFile: string, source: SourceDef,
   // so a workbook is never loaded with text or sheets missing.
   const sheetParts = scan.parts.filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)).length;
   const hasSharedStrings = scan.parts.includes('xl/sharedStrings.xml');
+  // Without the styles a dated cell reads as its serial number (45107 for 30 June 2023): a sheet parsed before
+  // them is a short read too.
+  const hasStyles = scan.parts.includes('xl/styles.xml');
   for (let attempt = 1; ; attempt++) {
     const read = await readOnce();
-    if (read.sheetsRead >= sheetParts && (read.sharedStringsRead || !hasSharedStrings)) return read.result;
+    if (read.sheetsRead >= sheetParts && (read.sharedStringsRead || !hasSharedStrings) && (!read.sheetBeforeStyles || !hasStyles)) return read.result;
     await sink.discard();
     if (attempt === 3) {
-      throw new BoardpackError(problem('BP_INGEST_XLSX_UNREADABLE', `the workbook cannot be read: three reads in a row stopped before its last part (${read.sheetsRead} of ${sheetParts} sheets${hasSharedStrings && !read.sharedStringsRead ? ', shared strings not reached' : ''})`, {
+      throw new BoardpackError(problem('BP_INGEST_XLSX_UNREADABLE', `the workbook cannot be read: three reads in a row stopped before its last part (${read.sheetsRead} of ${sheetParts} sheets${hasSharedStrings && !read.sharedStringsRead ? ', shared strings not reached' : ''}${hasStyles && read.sheetBeforeStyles ? ', a sheet read before the cell styles' : ''})`, {
         file: relFile, fix: 'run again; if it happens every time, open the workbook in Excel, save it again, and resend',
       }));
     }
   }
 
-  async function readOnce(): Promise<{ result: { rows: number; problems: Problem[]; sheets: string[] }; sheetsRead: number; sharedStringsRead: boolean }> {
+  async function readOnce(): Promise<{ result: { rows: number; problems: Problem[]; sheets: string[] }; sheetsRead: number; sharedStringsRead: boolean; sheetBeforeStyles: boolean }> {
     const problems: Problem[] = [];
     await sink.open();
     let rows = 0;
     // A sink that buffers (rows it sends elsewhere) asks to be flushed before the next row.
     let flush = false;
     const seenSheets: string[] = [];
+    let stylesRead = false;
+    let sheetBeforeStyles = false;
     const readSheets: string[] = [];
     let reader: ExcelJS.stream.xlsx.WorkbookReader | undefined;
     // Lower-cased once: the first cell of every row is tested against them.
@@ -375,6 +380,10 @@ export async function readXlsx(file: string, relFile: string, source: SourceDef,
     try {
       const { default: Excel } = await import('exceljs');
       reader = new Excel.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
+      (reader as unknown as NodeJS.EventEmitter).on('entry', (e: { type?: string }) => {
+        if (e.type === 'styles') stylesRead = true;
+        else if (e.type === 'worksheet' && !stylesRead) sheetBeforeStyles = true;
+      });
       // exceljs names a sheet from its parsed workbook.xml and throws ("reading 'sheets'") when a sheet is reached
       // before that model exists, which happens now and then on workbooks exceljs itself wrote. The names come
       // from our own scan of the index instead (below), so an absent model only means an unnamed sheet here, and
@@ -489,6 +498,6 @@ export async function readXlsx(file: string, relFile: string, source: SourceDef,
     if (rows === 0 && !problems.some((p) => p.severity === 'error')) {
       problems.push(problem('BP_INGEST_NO_ROWS', 'the workbook has no data rows', { file: relFile, fix: 'check the sheet names and the header row' }));
     }
-    return { result: { rows, problems, sheets: readSheets }, sheetsRead: seenSheets.length, sharedStringsRead: (reader as unknown as { sharedStrings?: unknown }).sharedStrings !== undefined };
+    return { result: { rows, problems, sheets: readSheets }, sheetsRead: seenSheets.length, sharedStringsRead: (reader as unknown as { sharedStrings?: unknown }).sharedStrings !== undefined, sheetBeforeStyles };
   }
 }

@@ -7,12 +7,14 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/config/load.js';
 import type { SourceDef } from '../../src/config/types.js';
 import { readXlsxToRaw } from '../../src/ingest/read-xlsx.js';
 import { createRawTable, RAW_TABLE } from '../../src/ingest/raw-table.js';
 import { openWarehouse } from '../../src/warehouse/db.js';
+import { BoardpackError } from '../../src/core/errors.js';
 import { makeProject } from '../helpers/project.js';
 import { tempDir } from '../security/helpers/files.js';
 
@@ -130,4 +132,37 @@ describe('XLSX reader → raw table', () => {
     }
     expect(uncaught).toEqual([]);
   }, 120_000);
+
+  it('never loads a dated cell as its serial number: a sheet reached before the cell styles is a short read, refused with a coded error', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Births Q1');
+    ws.addRow(['Quarter', 'Locality', 'Live births', 'Low birth weight']);
+    ws.addRow([new Date(Date.UTC(2023, 5, 30)), 'West', 90, 3]);
+    // The same parts with the styles moved to the end of the zip: the shared strings and relationships come
+    // first, so exceljs reads the sheet as soon as it reaches it, before it knows which cells are dates.
+    const zip = await JSZip.loadAsync(await wb.xlsx.writeBuffer());
+    const names = Object.keys(zip.files).filter((n) => !zip.files[n].dir);
+    const first = ['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/sharedStrings.xml'].filter((n) => names.includes(n));
+    const reordered = new JSZip();
+    for (const n of [...first, ...names.filter((n) => !first.includes(n) && n !== 'xl/styles.xml'), 'xl/styles.xml']) {
+      reordered.file(n, await zip.file(n)!.async('uint8array'));
+    }
+    const dir = tempDir('bp-xlsx-');
+    const file = path.join(dir, 'health.xlsx');
+    writeFileSync(file, await reordered.generateAsync({ type: 'uint8array', compression: 'DEFLATE' }));
+    const wh = await openWarehouse(path.join(dir, 'wh.duckdb'));
+    try {
+      const source = { ...(await healthSource()), sheets: ['Births Q1'] };
+      const cols = await createRawTable(wh, source);
+      const e = await readXlsxToRaw(wh, file, 'extracts/health.xlsx', source, cols).then(() => undefined, (err: unknown) => err);
+      expect(e).toBeInstanceOf(BoardpackError);
+      const p = (e as BoardpackError).problems[0];
+      expect(p.code).toBe('BP_INGEST_XLSX_UNREADABLE');
+      expect(p.message).toContain('a sheet read before the cell styles');
+      expect(p.file).toBe('extracts/health.xlsx');
+      expect(await wh.all(`SELECT * FROM ${RAW_TABLE}`)).toEqual([]);
+    } finally {
+      wh.close();
+    }
+  });
 });
