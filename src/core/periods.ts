@@ -6,6 +6,7 @@
  */
 import { BoardpackError, problem } from './errors.js';
 import { englandWalesBankHolidays } from './bank-holidays.js';
+import { cached } from './bounded-cache.js';
 
 export const PERIOD_TYPES = ['fy_quarter', 'fy', 'academic_year', 'term', 'month', 'calendar_year'] as const;
 export type PeriodType = (typeof PERIOD_TYPES)[number];
@@ -68,19 +69,8 @@ export function aggregatePeriod(base: Period, kind: AggregateKind): Period {
   const key = `${base.id}\0${base.type}\0${base.start}\0${base.end}\0${base.label}\0${base.aggregate ?? ''}\0${kind}`;
   return { ...cached(aggregated, key, () => aggregateOf(base, kind)) };
 }
+// A run works out the same few dozen periods again and again, so they are kept (callers get copies).
 const aggregated = new Map<string, Period>();
-
-/**
- * A run works out the same few dozen periods again and again, so they are kept; the caches are emptied past
- * 10,000 entries, as ids come from extracts and must never grow them without bound. Callers get copies.
- */
-function cached<V>(cache: Map<string, V>, key: string, make: () => V): V {
-  if (cache.has(key)) return cache.get(key) as V;
-  const value = make();
-  if (cache.size >= 10_000) cache.clear();
-  cache.set(key, value);
-  return value;
-}
 
 function aggregateOf(base: Period, kind: AggregateKind): Period {
   const b = basePeriod(base);

@@ -9,6 +9,7 @@
  */
 import { DuckDBDateValue } from '@duckdb/node-api';
 import type { Area, SourceDef } from '../config/types.js';
+import { cached } from '../core/bounded-cache.js';
 import { BoardpackError } from '../core/errors.js';
 import { quoteIdent as q, quoteLiteral, type Warehouse } from '../warehouse/db.js';
 import { canonical, contractColumnNames } from './headers.js';
@@ -24,14 +25,8 @@ const DAY_MS = 86_400_000;
 
 /** Days since 1970-01-01 of an ISO date the SQL reads the same way, else undefined (left to the SQL to judge). */
 function isoDays(s: string): number | undefined {
-  // Extracts repeat the same days many times (bounded, cleared when full).
-  let d = dayNumbers.get(s);
-  if (d === undefined && !dayNumbers.has(s)) {
-    d = parseIsoDays(s);
-    if (dayNumbers.size >= 50_000) dayNumbers.clear();
-    dayNumbers.set(s, d);
-  }
-  return d;
+  // Extracts repeat the same days many times.
+  return cached(dayNumbers, s, () => parseIsoDays(s), 50_000);
 }
 const dayNumbers = new Map<string, number | undefined>();
 
