@@ -3,12 +3,12 @@
  * so every config problem can say `file:line at yaml.path`.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { BoardpackError, problem, type Problem } from '../core/errors.js';
-import { userCacheDir } from '../core/user-cache.js';
+import { userCacheDir, writeCacheFile } from '../core/user-cache.js';
 
 export interface YamlFile {
   file: string;
@@ -168,13 +168,7 @@ function parsedCache(): ParsedCache | undefined {
       if (Object.keys(entries).length >= CACHE_ENTRIES) break;
       if (!(k in entries) && typeof v === 'string') entries[k] = v;
     }
-    const tmp = `${file}.${process.pid}.tmp`;
-    try {
-      writeFileSync(tmp, JSON.stringify({ salt, entries }));
-      renameSync(tmp, file);
-    } catch {
-      try { rmSync(tmp, { force: true }); } catch { /* nothing to clean */ }
-    }
+    writeCacheFile(file, JSON.stringify({ salt, entries }));
   });
   cacheState = {
     keyOf: (text) => createHash('sha256').update(text).digest('hex'),

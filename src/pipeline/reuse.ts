@@ -11,12 +11,12 @@
  * without any file in the project changing, and `--strict` must judge this run's gates. Only the rendering
  * (charts, HTML, XLSX, JSON and above all the PDF) is skipped.
  */
-import { type Dirent, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { sha256File } from '../core/hash.js';
-import { userCacheDir } from '../core/user-cache.js';
+import { userCacheDir, writeCacheFile } from '../core/user-cache.js';
 import { PACKAGE_ROOT } from '../config/load.js';
 import { readManifest, type Manifest } from './manifest.js';
 import type { PackResult } from './compute.js';
@@ -92,7 +92,7 @@ export function treeFingerprint(roots: string[], manifestFile: string, cacheFile
   for (const { rel, file } of files) h.update(`${rel}\0`).update(readFileSync(file)).update('\0');
   if (manifest) h.update(manifest);
   const fingerprint = h.digest('hex');
-  if (cacheFile) writeFingerprintCache(cacheFile, { signature, fingerprint });
+  if (cacheFile) writeCacheFile(cacheFile, JSON.stringify({ signature, fingerprint }));
   return fingerprint;
 }
 
@@ -111,16 +111,6 @@ function readFingerprintCache(file: string): { signature: string; fingerprint: s
   }
 }
 
-function writeFingerprintCache(file: string, value: { signature: string; fingerprint: string }): void {
-  // Written whole then renamed, so a concurrent run reads the old digest or the new one, never half of one.
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, JSON.stringify(value));
-    renameSync(tmp, file);
-  } catch {
-    try { rmSync(tmp, { force: true }); } catch { /* nothing to clean */ }
-  }
-}
 
 /** The browser's identity for the key: a new browser (another path, an upgrade) can print other bytes. */
 export function browserIdentity(executablePath: string | undefined): string | null {
