@@ -104,16 +104,17 @@ async function computeLane(wh: Warehouse, indicators: IndicatorDef[], shared: Sh
   const results = new Map<string, LaneResult>(indicators.map((d) => [d.id, { compiled: [], values: [], bindFailures: [], runFailures: [] }]));
   const checked = new Map<string, CheckedStatement>();
   for (const def of indicators) {
+    const out = results.get(def.id)!;
     if (def.aggregate && !AGGREGATABLE[def.aggregate].includes(def.periodType)) {
-      results.get(def.id)!.bindFailures.push({ indicator: def.id, problem: aggregateProblem(def) });
+      out.bindFailures.push({ indicator: def.id, problem: aggregateProblem(def) });
       continue;
     }
     const sql = compileIndicator(def, config, tables, { periodDays });
-    results.get(def.id)!.compiled.push({ indicator: def.id, sql });
+    out.compiled.push({ indicator: def.id, sql });
     const used = [def.numerator?.from, def.denominator?.from].filter(Boolean) as string[];
     const missing = used.map((s) => config.sources.find((x) => x.id === s)?.table ?? s).filter((t) => !tables[t]);
     if (missing.length) {
-      results.get(def.id)!.bindFailures.push({ indicator: def.id, problem: problem('BP_MEASURE_NO_DATA', `indicator ${def.id}: source table ${missing.join(', ')} has not been loaded`, {
+      out.bindFailures.push({ indicator: def.id, problem: problem('BP_MEASURE_NO_DATA', `indicator ${def.id}: source table ${missing.join(', ')} has not been loaded`, {
         file: def.file, yamlPath: `indicators.${def.id}.numerator.from`, fix: 'fix the ingest errors reported for that source, or supply its extract',
       }) });
       continue;
@@ -131,13 +132,13 @@ async function computeLane(wh: Warehouse, indicators: IndicatorDef[], shared: Sh
       if (def.sql) (await checkStatement(wh, def.sql.trim().replace(/;\s*$/, ''), context)).prepared.destroySync();
       checked.set(def.id, await checkStatement(wh, sql, context, maxRowsSet ?? defaultMaxRows(def, areaIds.size)));
     } catch (e) {
-      results.get(def.id)!.bindFailures.push({ indicator: def.id, problem: (e instanceof BoardpackError ? e : enrichDuckDbError(e, context)).problems[0] });
+      out.bindFailures.push({ indicator: def.id, problem: (e instanceof BoardpackError ? e : enrichDuckDbError(e, context)).problems[0] });
       continue;
     }
   }
-  const failed = new Set([...results].filter(([, r]) => r.bindFailures.length).map(([id]) => id));
   for (const def of indicators) {
-    if (failed.has(def.id)) continue;
+    const out = results.get(def.id)!;
+    if (out.bindFailures.length) continue;
     const ctx = { what: `indicator ${def.id}`, file: def.file, yamlPath: `indicators.${def.id}` };
     try {
       const rows = await runChecked<{ period: string; area: string; numerator: number | null; denominator: number | null; value?: number | null; marker: string | null }>(
@@ -154,9 +155,9 @@ async function computeLane(wh: Warehouse, indicators: IndicatorDef[], shared: Sh
         const missing = missingPeriods(def, v, holdings, seriesStart);
         if (missing) v.partial = { missing: missing.map((p) => p.id), missingLabels: missing.map((p) => p.label) };
       }
-      results.get(def.id)!.values.push(...values);
+      out.values.push(...values);
       if (strays.length) {
-        results.get(def.id)!.runFailures.push({ indicator: def.id, problem: problem('BP_MEASURE_STRAY_ROWS', `indicator ${def.id}: ${strays.length} row(s) have an area that is not one of the project's areas or a period that is not a period id; they were left out (their values are not shown, as they may be personal data)`, {
+        out.runFailures.push({ indicator: def.id, problem: problem('BP_MEASURE_STRAY_ROWS', `indicator ${def.id}: ${strays.length} row(s) have an area that is not one of the project's areas or a period that is not a period id; they were left out (their values are not shown, as they may be personal data)`, {
           file: def.file, yamlPath: `indicators.${def.id}${def.sql ? '.sql' : ''}`,
           expected: `area one of ${[...areaIds].join(', ')}; period a ${def.periodType} id such as ${makePeriod(def.periodType, 2024, 1).id}`,
           fix: 'return the normalised `period` and `area` columns of the source tables, grouped by them',
@@ -164,14 +165,13 @@ async function computeLane(wh: Warehouse, indicators: IndicatorDef[], shared: Sh
       }
     } catch (e) {
       const err = e instanceof TooManyRows ? tooManyRows(def, e, areaIds.size, maxRowsSet !== undefined) : e instanceof BoardpackError ? e : enrichDuckDbError(e, ctx);
-      results.get(def.id)!.runFailures.push({ indicator: def.id, problem: err.problems[0] });
+      out.runFailures.push({ indicator: def.id, problem: err.problems[0] });
     } finally {
       checked.get(def.id)!.prepared.destroySync();
     }
   }
   return results;
 }
-
 
 function tooManyRows(def: IndicatorDef, e: TooManyRows, areaCount: number, fromEnv: boolean): BoardpackError {
   const n = (x: number) => x.toLocaleString('en-GB');
