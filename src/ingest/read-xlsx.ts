@@ -10,8 +10,9 @@
  * inflated, not the sizes the zip declares (which can lie), so exceljs (whose unzipper has no limit, and which
  * writes a sheet to a temp file when it precedes the shared strings) never inflates more than that.
  */
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createInflateRaw } from 'node:zlib';
 // exceljs (and its zip and CSV libraries, about 0.9 s of CPU to load) only when a workbook is read.
@@ -104,6 +105,8 @@ export interface ZipScan {
   indexParts: Map<string, string>;
   /** Every part's name, in the zip's order. */
   parts: string[];
+  /** Where the zip directory starts: the parts lie back to back before it (checked). */
+  directoryOffset: number;
 }
 
 function openZip(file: string): Promise<yauzl.ZipFile> {
@@ -212,8 +215,8 @@ export async function scanXlsxZip(file: string, relFile: string, maxBytes = xlsx
   } finally {
     zip.close();
   }
-  await checkLayout(file, spans, unreadable);
-  return { inflatedBytes: inflated, indexParts, parts: spans.map((e) => e.name) };
+  const directoryOffset = await checkLayout(file, spans, unreadable);
+  return { inflatedBytes: inflated, indexParts, parts: spans.map((e) => e.name), directoryOffset };
 }
 
 interface EntrySpan { name: string; offset: number; compressedSize: number; method: number; flags: number; zip64: boolean }
@@ -222,8 +225,9 @@ interface EntrySpan { name: string; offset: number; compressedSize: number; meth
  * exceljs's unzipper reads the local headers one after another, not the zip directory yauzl reads; so the file
  * must be exactly the listed entries, back to back, then the directory: an entry hidden between them (or a
  * local header that claims another compression method) would be inflated by exceljs without being counted.
+ * Returns where the directory starts.
  */
-async function checkLayout(file: string, spans: EntrySpan[], unreadable: (why: string) => BoardpackError): Promise<void> {
+async function checkLayout(file: string, spans: EntrySpan[], unreadable: (why: string) => BoardpackError): Promise<number> {
   spans.sort((a, b) => a.offset - b.offset);
   const fh = await open(file, 'r');
   try {
@@ -246,6 +250,7 @@ async function checkLayout(file: string, spans: EntrySpan[], unreadable: (why: s
     if (sig !== 0x02014b50 && sig !== 0x06064b50 && sig !== 0x06054b50) {
       throw unreadable(`it holds data that its ZIP directory does not list (at byte ${pos.toLocaleString('en-GB')}, after the last part)`);
     }
+    return pos;
   } finally {
     await fh.close();
   }
@@ -283,6 +288,38 @@ export async function readSheetNames(file: string): Promise<Map<string, string>>
 }
 
 const unescapeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+
+/**
+ * The workbook as exceljs's streaming reader is fed it. Its unzip stream (unzipper 0.10) says 'end' as soon as
+ * it has parsed the archive's last byte, not once its reader has taken the last part, and exceljs's loop stops
+ * at that 'end': parts still queued are never read. The parser runs ahead whenever exceljs is slow to take a
+ * part (small parts need no reader to be parsed) — while exceljs writes a sheet that precedes the shared
+ * strings to a temp file (slower the deeper TMPDIR: its temp-file library resolves TMPDIR one folder at a
+ * time), or under load — and the parts lost are the last ones: the cell styles, workbook.xml, later sheets.
+ * So the zip directory (everything after the last part, which checkLayout has checked) is held back until the
+ * unzip stream has handed every part to exceljs; its 'end' can then come only after them.
+ */
+function zipFeed(file: string, scan: ZipScan): { input: Readable; close(): void } {
+  let release!: () => void;
+  const handedOver = new Promise<void>((resolve) => { release = resolve; });
+  if (scan.parts.length === 0) release();
+  const input = Readable.from((async function* () {
+    if (scan.directoryOffset > 0) yield* createReadStream(file, { end: scan.directoryOffset - 1 });
+    await handedOver;
+    yield* createReadStream(file, { start: scan.directoryOffset });
+  })(), { objectMode: false });
+  // exceljs pipes the input into the unzip stream it makes: the parts are counted as that stream gives them out.
+  const pipe = input.pipe.bind(input);
+  input.pipe = <T extends NodeJS.WritableStream>(dest: T, opts?: { end?: boolean }): T => {
+    const unzip = dest as unknown as Readable;
+    let parts = 0;
+    unzip.on('data', () => { if (++parts === scan.parts.length) release(); });
+    // A read error would otherwise leave the unzip stream waiting for bytes that never come.
+    input.on('error', (e) => unzip.destroy(e));
+    return pipe(dest, opts);
+  };
+  return { input, close() { release(); input.destroy(); } };
+}
 
 export type RowProgress = (rows: number) => void;
 
@@ -343,10 +380,9 @@ export async function readXlsx(file: string, relFile: string, source: SourceDef,
   // Before exceljs inflates anything: the whole workbook within the limit (and its sheet names on the way).
   const scan = await scanXlsxZip(file, relFile);
   const names = sheetNamesFromIndex(scan.indexParts.get('xl/workbook.xml'), scan.indexParts.get('xl/_rels/workbook.xml.rels'));
-  // exceljs's unzip loop now and then ends before the last parts under load (seen about once in a thousand
-  // reads): the shared strings or a later sheet are then never read, and cells come back as bare string
-  // indexes. Every read is checked against the zip's own list of parts and done again when it fell short,
-  // so a workbook is never loaded with text or sheets missing.
+  // Every read is checked against the zip's own list of parts and done again when it fell short, so a workbook
+  // is never loaded with text or sheets missing (cells as bare string indexes). zipFeed keeps exceljs's unzip
+  // loop from ending early, which is what once made reads fall short; the check stays as the guard.
   const sheetParts = scan.parts.filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)).length;
   const hasSharedStrings = scan.parts.includes('xl/sharedStrings.xml');
   // Without the styles a dated cell reads as its serial number (45107 for 30 June 2023): a sheet parsed before
@@ -374,20 +410,21 @@ export async function readXlsx(file: string, relFile: string, source: SourceDef,
     let sheetBeforeStyles = false;
     const readSheets: string[] = [];
     let reader: ExcelJS.stream.xlsx.WorkbookReader | undefined;
+    const feed = zipFeed(file, scan);
     // Lower-cased once: the first cell of every row is tested against them.
     const skipMatching = source.skipRowsMatching.map((m) => m.toLowerCase());
     const skipRows = source.skipRows ?? 0;
     try {
       const { default: Excel } = await import('exceljs');
-      reader = new Excel.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
+      reader = new Excel.stream.xlsx.WorkbookReader(feed.input, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
       (reader as unknown as NodeJS.EventEmitter).on('entry', (e: { type?: string }) => {
         if (e.type === 'styles') stylesRead = true;
         else if (e.type === 'worksheet' && !stylesRead) sheetBeforeStyles = true;
       });
-      // exceljs names a sheet from its parsed workbook.xml and throws ("reading 'sheets'") when a sheet is reached
-      // before that model exists, which happens now and then on workbooks exceljs itself wrote. The names come
-      // from our own scan of the index instead (below), so an absent model only means an unnamed sheet here, and
-      // the read that fell short is done again (above).
+      // exceljs names a sheet from its parsed workbook.xml and throws ("reading 'sheets'") when it reads a sheet
+      // before that model exists (a zip with the shared strings before the sheets and workbook.xml after them).
+      // The names come from our own scan of the index instead (below), so an absent model only means an unnamed
+      // sheet here.
       let model: { sheets?: unknown[] } | undefined;
       Object.defineProperty(reader, 'model', { get: () => model ?? { sheets: [] }, set: (m) => { model = m; }, configurable: true });
       for await (const ws of reader) {
@@ -486,6 +523,7 @@ export async function readXlsx(file: string, relFile: string, source: SourceDef,
         file: relFile, fix: 'the file may be truncated or damaged: open it in Excel, save it again, and resend',
       }), { cause: e });
     } finally {
+      feed.close();
       sink.close();
     }
     if (source.sheets) {

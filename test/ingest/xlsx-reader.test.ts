@@ -4,7 +4,7 @@
  * text, a formula's cached result, rich text flattened, a merged range's value in its top-left cell only,
  * `skip_rows_matching` case-insensitive, empty and blank rows dropped. Real exceljs workbooks, real DuckDB.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
@@ -132,6 +132,38 @@ describe('XLSX reader → raw table', () => {
     }
     expect(uncaught).toEqual([]);
   }, 120_000);
+
+  it('reads every part of a workbook whatever TMPDIR is: a deep temp folder no longer ends the read before the styles and workbook.xml', async () => {
+    // exceljs writes the sheets that precede the shared strings to temp files, and its temp-file library resolves
+    // TMPDIR one folder at a time: the deeper TMPDIR, the longer each sheet waits, and the further the unzip
+    // stream runs ahead and ends before exceljs has taken the parts still queued (here the styles, so dates
+    // would read as serial numbers, and workbook.xml). macOS's own TMPDIR is five folders deep; this one is
+    // deeper so that every read shows it.
+    const wb = new ExcelJS.Workbook();
+    for (const name of ['Births Q1', 'Births Q2', 'Births Q3']) {
+      const ws = wb.addWorksheet(name);
+      ws.addRow(['Quarter', 'Locality', 'Live births', 'Low birth weight']);
+      ws.addRow([new Date(Date.UTC(2023, 5, 30)), name, 90, 3]);
+    }
+    const deep = path.join(tempDir('bp-xlsx-deep-'), ...'abcdefghijklmnop'.split(''));
+    mkdirSync(deep, { recursive: true });
+    const source = await healthSource();
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = deep;
+    try {
+      for (let i = 0; i < 5; i++) {
+        const out = await readRaw(wb, source);
+        expect(out.problems).toEqual([]);
+        expect(out.sheets).toEqual(['Births Q1', 'Births Q2', 'Births Q3']);
+        expect(out.raw.map((r) => [r._sheet, r.quarter])).toEqual([
+          ['Births Q1', '2023-06-30'], ['Births Q2', '2023-06-30'], ['Births Q3', '2023-06-30'],
+        ]);
+      }
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
+  });
 
   it('never loads a dated cell as its serial number: a sheet reached before the cell styles is a short read, refused with a coded error', async () => {
     const wb = new ExcelJS.Workbook();
