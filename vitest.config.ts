@@ -60,8 +60,11 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     env: { TZ: 'Europe/London' },
-    // A folder shared by the run's test files: the sample warehouse is ingested once into it (test/helpers/sample.ts).
+    // One temporary folder per run, removed when the run ends: the test processes' TMPDIR (set before each file),
+    // holding every folder the tests make and the folder the run's files share (the sample warehouse, ingested
+    // once: test/helpers/sample.ts).
     globalSetup: ['test/helpers/global-setup.ts'],
+    setupFiles: ['test/helpers/run-tmpdir.ts'],
     sequence: { sequencer: LongestFirst },
     projects: [
       {
