@@ -15,7 +15,9 @@
  * Whatever the templates, the final HTML is then sanitised (`html-safety.ts`): our CSP first in <head>; no
  * script, handler, meta refresh or external reference survives.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
@@ -119,6 +121,30 @@ export function resolveInternalLinks(html: string): string {
   });
 }
 
+/** Handlebars' precompiled form of each bundled template, with the sha256 of the text it was compiled from. */
+export type PrecompiledTemplates = Record<string, { sha256: string; spec: TemplateSpecification }>;
+type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
+
+/** How every template is compiled (the build's precompiling uses the same: `scripts/precompile-templates.mjs`). */
+const COMPILE_OPTIONS = { preventIndent: true };
+
+let bundledPrecompiled: PrecompiledTemplates | null | undefined;
+/**
+ * The bundled templates as the build precompiled them (beside the built module only: run from the sources,
+ * every template is compiled from its text). Compiling them is most of a cold render's template work.
+ */
+export function precompiledTemplates(): PrecompiledTemplates | null {
+  if (bundledPrecompiled === undefined) {
+    try {
+      bundledPrecompiled = createRequire(import.meta.url)('./precompiled-templates.cjs') as PrecompiledTemplates;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+      bundledPrecompiled = null;
+    }
+  }
+  return bundledPrecompiled;
+}
+
 /** Render with a given template set (pure apart from compiling templates). */
 export function renderHtmlWith(model: ReportModel, templates: TemplateSet): string {
   return finishHtml(templateHtmlWith(model, templates));
@@ -128,9 +154,21 @@ export function renderHtmlWith(model: ReportModel, templates: TemplateSet): stri
  * The templates' output before `finishHtml`: for a caller that puts something in it first (the render thread
  * puts each chart in its placeholder's place).
  */
-export function templateHtmlWith(model: ReportModel, templates: TemplateSet): string {
+export function templateHtmlWith(model: ReportModel, templates: TemplateSet, precompiled: PrecompiledTemplates | null = precompiledTemplates()): string {
   const problems: Problem[] = [];
   const hb = Handlebars.create();
+  // A template whose text is exactly the one precompiled is used precompiled (it was checked when built); a
+  // partial compiled from text later (an override) gets the options the layout was compiled with, as it would.
+  const ready = (name: string, source: string): Handlebars.TemplateDelegate | undefined => {
+    const pre = precompiled?.[name];
+    if (!pre || pre.sha256 !== createHash('sha256').update(source).digest('hex')) return undefined;
+    try {
+      return hb.template({ ...pre.spec, compilerOptions: { ...COMPILE_OPTIONS, data: true } } as TemplateSpecification);
+    } catch {
+      return undefined; // precompiled by another Handlebars release: compiled from the text instead
+    }
+  };
+  let layoutTemplate: Handlebars.TemplateDelegate | undefined;
   // Restricted: no helper that reaches outside the document (log writes to the console).
   hb.unregisterHelper('log');
   const layout = templates.files.get(LAYOUT);
@@ -145,6 +183,12 @@ export function templateHtmlWith(model: ReportModel, templates: TemplateSet): st
       continue;
     }
     problems.push(...checkEscapingPolicy(name, file, source));
+    const pre = ready(name, source);
+    if (pre) {
+      if (name === LAYOUT) layoutTemplate = pre;
+      else hb.registerPartial(name.replace(/\.hbs$/, ''), pre);
+      continue;
+    }
     try {
       Handlebars.parse(source); // compile() is lazy: parse now so syntax errors name the file
     } catch (e) {
@@ -163,7 +207,7 @@ export function templateHtmlWith(model: ReportModel, templates: TemplateSet): st
   if (problems.length) throw new BoardpackError(problems);
 
   try {
-    return hb.compile(layout.source, { preventIndent: true })(model);
+    return (layoutTemplate ?? hb.compile(layout.source, COMPILE_OPTIONS))(model);
   } catch (e) {
     const err = e as Error;
     throw new BoardpackError(problem('BP_TEMPLATE_RENDER', `rendering the HTML pack failed: ${err.message.split('\n')[0]}`, {

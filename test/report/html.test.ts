@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -5,7 +7,7 @@ import Handlebars from 'handlebars';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BoardpackError } from '../../src/core/errors.js';
 import { BUNDLED_TEMPLATES_DIR, buildReportModel, renderHtml } from '../../src/report/index.js';
-import { checkEscapingPolicy } from '../../src/report/html.js';
+import { checkEscapingPolicy, readTemplates, templateHtmlWith, type PrecompiledTemplates } from '../../src/report/html.js';
 import { COMMENTARY, INDICATORS, fixtureAssessment, fixtureConfig, fixtureMeta } from './fixture.js';
 import { contrast, headingLevels } from './markup.js';
 
@@ -188,6 +190,25 @@ describe('renderHtml: template overrides', () => {
     expect(out).not.toContain('Report details');
     expect(out).toContain('<h2 id="scorecard-title">Scorecard</h2>');
     expect(out).toContain('@page wide');
+  });
+
+  // The build precompiles the bundled templates (scripts/precompile-templates.mjs); a run uses them for a template
+  // whose text is exactly the one compiled. They must print the very bytes compiling the text prints.
+  const PRECOMPILED = path.join(BUNDLED_TEMPLATES_DIR, '..', 'dist', 'report', 'precompiled-templates.cjs');
+  it.skipIf(!existsSync(PRECOMPILED))('the precompiled bundled templates print what compiling their text prints, and an override still wins (skipped until `npm run build` has made dist/)', () => {
+    const pre = createRequire(import.meta.url)(PRECOMPILED) as PrecompiledTemplates;
+    const bundled = readTemplates();
+    for (const [name, { source }] of bundled.files) {
+      if (name.endsWith('.hbs')) expect(pre[name]?.sha256, `${name} precompiled from its current text`).toBe(createHash('sha256').update(source).digest('hex'));
+    }
+    expect(templateHtmlWith(model, bundled, pre)).toBe(templateHtmlWith(model, bundled, null));
+    // An overridden partial, called from a precompiled one, is compiled with the same options as before (its own
+    // indented call of another partial shows it: the lines of that partial's output are not indented).
+    const dir = tempDir({ 'chart-key.hbs': '<p class="custom-key">\n  {{> custom-inner}}\n</p>\n', 'custom-inner.hbs': '<span>a</span>\n<span>b</span>\n' });
+    const overridden = readTemplates(dir);
+    const out = templateHtmlWith(model, overridden, pre);
+    expect(out).toContain('<p class="custom-key">\n  <span>a</span>\n<span>b</span>\n</p>');
+    expect(out).toBe(templateHtmlWith(model, overridden, null));
   });
 
   it('replaces the stylesheet by file name', () => {
