@@ -12,7 +12,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createInflateRaw } from 'node:zlib';
 // exceljs (and its zip and CSV libraries, about 0.9 s of CPU to load) only when a workbook is read.
@@ -303,22 +303,34 @@ function zipFeed(file: string, scan: ZipScan): { input: Readable; close(): void 
   let release!: () => void;
   const handedOver = new Promise<void>((resolve) => { release = resolve; });
   if (scan.parts.length === 0) release();
+  let unzip: Duplex | undefined;
+  let poll: NodeJS.Timeout | undefined;
   const input = Readable.from((async function* () {
     if (scan.directoryOffset > 0) yield* createReadStream(file, { end: scan.directoryOffset - 1 });
+    // A part whose end the unzip stream finds only by a signature (a data descriptor written without one) has it
+    // search on into the directory: held back, that would wait for ever. So once the unzip stream has taken every
+    // byte given and has no part queued, twice in a row, nothing more can come without the directory, and it is
+    // given (the read then fails or falls short as it did before, and is judged as before).
+    let idle = 0;
+    poll = setInterval(() => {
+      idle = unzip && input.readableLength === 0 && unzip.writableLength === 0 && unzip.readableLength === 0 ? idle + 1 : 0;
+      if (idle >= 2) release();
+    }, 100);
     await handedOver;
+    clearInterval(poll);
     yield* createReadStream(file, { start: scan.directoryOffset });
   })(), { objectMode: false });
   // exceljs pipes the input into the unzip stream it makes: the parts are counted as that stream gives them out.
   const pipe = input.pipe.bind(input);
   input.pipe = <T extends NodeJS.WritableStream>(dest: T, opts?: { end?: boolean }): T => {
-    const unzip = dest as unknown as Readable;
+    const u = (unzip = dest as unknown as Duplex);
     let parts = 0;
-    unzip.on('data', () => { if (++parts === scan.parts.length) release(); });
+    u.on('data', () => { if (++parts === scan.parts.length) release(); });
     // A read error would otherwise leave the unzip stream waiting for bytes that never come.
-    input.on('error', (e) => unzip.destroy(e));
+    input.on('error', (e) => u.destroy(e));
     return pipe(dest, opts);
   };
-  return { input, close() { release(); input.destroy(); } };
+  return { input, close() { clearInterval(poll); release(); input.destroy(); } };
 }
 
 export type RowProgress = (rows: number) => void;

@@ -16,7 +16,7 @@ import { createRawTable, RAW_TABLE } from '../../src/ingest/raw-table.js';
 import { openWarehouse } from '../../src/warehouse/db.js';
 import { BoardpackError } from '../../src/core/errors.js';
 import { makeProject } from '../helpers/project.js';
-import { tempDir } from '../security/helpers/files.js';
+import { tempDir, writeZip } from '../security/helpers/files.js';
 
 async function healthSource(): Promise<SourceDef> {
   const res = await loadProject(await makeProject());
@@ -164,6 +164,38 @@ describe('XLSX reader → raw table', () => {
       else process.env.TMPDIR = before;
     }
   });
+
+  it('reads a workbook written by a streaming zip writer (sizes after each part): whole, or, without the descriptors\' signature, refused rather than waiting for ever', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Births Q1');
+    ws.addRow(['Quarter', 'Locality', 'Live births', 'Low birth weight']);
+    ws.addRow([new Date(Date.UTC(2023, 5, 30)), 'West', 90, 3]);
+    const zip = await JSZip.loadAsync(await wb.xlsx.writeBuffer());
+    const parts = await Promise.all(Object.keys(zip.files).filter((n) => !zip.files[n].dir).map(async (name) => ({ name, content: Buffer.from(await zip.file(name)!.async('uint8array')) })));
+    const dir = tempDir('bp-xlsx-');
+    const source = { ...(await healthSource()), sheets: ['Births Q1'] };
+    const wh = await openWarehouse(path.join(dir, 'wh.duckdb'));
+    try {
+      const cols = await createRawTable(wh, source);
+      // The sheet comes before the shared strings, styles and workbook.xml, as exceljs writes it: exceljs keeps it
+      // in a temp file while the unzip stream runs on through the parts after it.
+      const signed = path.join(dir, 'signed.xlsx');
+      await writeZip(signed, parts.map((p) => ({ ...p, descriptor: 'signed' as const })));
+      const out = await readXlsxToRaw(wh, signed, 'extracts/health.xlsx', source, cols);
+      expect(out.problems).toEqual([]);
+      expect((await wh.all<{ quarter: string }>(`SELECT quarter FROM ${RAW_TABLE}`)).map((r) => r.quarter)).toEqual(['2023-06-30']);
+      await wh.run(`DELETE FROM ${RAW_TABLE}`);
+      // Without the signature the unzip stream can find a part's end only by reading on into the zip directory.
+      const unsigned = path.join(dir, 'unsigned.xlsx');
+      await writeZip(unsigned, parts.map((p) => ({ ...p, descriptor: 'unsigned' as const })));
+      const e = await readXlsxToRaw(wh, unsigned, 'extracts/health.xlsx', source, cols).then(() => undefined, (err: unknown) => err);
+      expect(e).toBeInstanceOf(BoardpackError);
+      expect((e as BoardpackError).problems[0]).toMatchObject({ code: 'BP_INGEST_XLSX_UNREADABLE', file: 'extracts/health.xlsx' });
+      expect(await wh.all(`SELECT * FROM ${RAW_TABLE}`)).toEqual([]);
+    } finally {
+      wh.close();
+    }
+  }, 30_000);
 
   it('never loads a dated cell as its serial number: a sheet reached before the cell styles is a short read, refused with a coded error', async () => {
     const wb = new ExcelJS.Workbook();

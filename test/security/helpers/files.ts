@@ -65,9 +65,11 @@ async function deflate(content: ZipContent, level: number): Promise<{ crc: numbe
  * A minimal ZIP writer (deflate, streamed), enough to build a workbook whose sheet inflates to gigabytes.
  * `declaredSize` writes a false uncompressed size into both headers (a bomb that lies about its size);
  * `unlisted` leaves the entry out of the central directory (seen only by a reader that walks local headers);
- * `level` is the deflate level (9, the best ratio, unless the ratio does not matter and the time does).
+ * `level` is the deflate level (9, the best ratio, unless the ratio does not matter and the time does);
+ * `descriptor` writes the CRC and sizes after the data instead of in the local header (as a streaming writer
+ * does), with the optional signature or without it.
  */
-export async function writeZip(file: string, entries: Array<{ name: string; content: ZipContent; declaredSize?: number; unlisted?: boolean; level?: number }>): Promise<void> {
+export async function writeZip(file: string, entries: Array<{ name: string; content: ZipContent; declaredSize?: number; unlisted?: boolean; level?: number; descriptor?: 'signed' | 'unsigned' }>): Promise<void> {
   const out = createWriteStream(file);
   const write = (b: Buffer) => new Promise<void>((res, rej) => out.write(b, (e) => (e ? rej(e) : res())));
   const central: Buffer[] = [];
@@ -76,17 +78,26 @@ export async function writeZip(file: string, entries: Array<{ name: string; cont
     const name = Buffer.from(e.name);
     const { crc, body, ...real } = await deflate(e.content, e.level ?? 9);
     const size = e.declaredSize ?? real.size;
+    const flags = e.descriptor ? 0x8 : 0;
     const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(0, 6); local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(0, 10); local.writeUInt32LE(crc >>> 0, 14); local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(size >>> 0, 22); local.writeUInt16LE(name.length, 26); local.writeUInt16LE(0, 28);
+    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(flags, 6); local.writeUInt16LE(8, 8);
+    if (!e.descriptor) { local.writeUInt32LE(crc >>> 0, 14); local.writeUInt32LE(body.length, 18); local.writeUInt32LE(size >>> 0, 22); }
+    local.writeUInt16LE(name.length, 26); local.writeUInt16LE(0, 28);
     await write(local); await write(name); await write(body);
+    let descriptor = Buffer.alloc(0);
+    if (e.descriptor) {
+      descriptor = Buffer.alloc(e.descriptor === 'signed' ? 16 : 12);
+      let at = 0;
+      if (e.descriptor === 'signed') { descriptor.writeUInt32LE(0x08074b50, 0); at = 4; }
+      descriptor.writeUInt32LE(crc >>> 0, at); descriptor.writeUInt32LE(body.length, at + 4); descriptor.writeUInt32LE(size >>> 0, at + 8);
+      await write(descriptor);
+    }
     const cen = Buffer.alloc(46);
-    cen.writeUInt32LE(0x02014b50, 0); cen.writeUInt16LE(20, 4); cen.writeUInt16LE(20, 6); cen.writeUInt16LE(0, 8); cen.writeUInt16LE(8, 10);
+    cen.writeUInt32LE(0x02014b50, 0); cen.writeUInt16LE(20, 4); cen.writeUInt16LE(20, 6); cen.writeUInt16LE(flags, 8); cen.writeUInt16LE(8, 10);
     cen.writeUInt32LE(0, 12); cen.writeUInt32LE(crc >>> 0, 16); cen.writeUInt32LE(body.length, 20); cen.writeUInt32LE(size >>> 0, 24);
     cen.writeUInt16LE(name.length, 28); cen.writeUInt32LE(offset, 42);
     if (!e.unlisted) central.push(cen, name);
-    offset += 30 + name.length + body.length;
+    offset += 30 + name.length + body.length + descriptor.length;
   }
   const cd = Buffer.concat(central);
   const end = Buffer.alloc(22);
@@ -98,14 +109,14 @@ export async function writeZip(file: string, entries: Array<{ name: string; cont
 }
 
 /** A valid XLSX package around one sheet whose XML is given (possibly streamed, possibly huge; its size possibly lied about). */
-export async function writeWorkbook(file: string, sheetXml: ZipContent, sheetName = 'Births', options: { declaredSheetSize?: number; level?: number } = {}): Promise<void> {
+export async function writeWorkbook(file: string, sheetXml: ZipContent, sheetName = 'Births', options: { declaredSheetSize?: number; level?: number; descriptor?: 'signed' | 'unsigned' } = {}): Promise<void> {
   await writeZip(file, [
     { name: '[Content_Types].xml', content: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>' },
     { name: '_rels/.rels', content: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>' },
     { name: 'xl/workbook.xml', content: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="${sheetName}" sheetId="1" r:id="rId1"/></sheets></workbook>` },
     { name: 'xl/_rels/workbook.xml.rels', content: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>' },
     { name: 'xl/styles.xml', content: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFFF00"/></patternFill></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="2"><xf/><xf fillId="1" applyFill="1"/></cellXfs></styleSheet>' },
-    { name: 'xl/worksheets/sheet1.xml', content: sheetXml, declaredSize: options.declaredSheetSize, level: options.level },
+    { name: 'xl/worksheets/sheet1.xml', content: sheetXml, declaredSize: options.declaredSheetSize, level: options.level, descriptor: options.descriptor },
   ]);
 }
 
