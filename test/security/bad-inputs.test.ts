@@ -50,8 +50,8 @@ const cases: Array<{ name: string; code: string; break: Break }> = [
   { name: 'a period label in the year 0000', code: 'BP_INGEST_BAD_PERIOD', break: put('extracts/schools.csv', `${SCHOOLS_HEADER}\nAutumn 0000,East,200,150\n`) },
   { name: 'an impossible UK-style date', code: 'BP_INGEST_BAD_DATE', break: put('extracts/early-help-episodes.csv', 'child_id,locality,start_date,end_date\nA1,East,31/02/2024,\n') },
   { name: 'a locality that is a formula', code: 'BP_INGEST_UNKNOWN_AREA', break: put('extracts/schools.csv', `${SCHOOLS_HEADER}\nAutumn 2023/24,=1+1,200,150\n`) },
-  // Not refused today: a date in the year 0000 loads as a date, and a header
-  // repeated twice loads silently; both belong to src/ingest/stage.ts / headers.ts.
+  { name: 'a date in the year 0000', code: 'BP_INGEST_BAD_DATE', break: put('extracts/early-help-episodes.csv', 'child_id,locality,start_date,end_date\nA1,East,2024-01-03,\nA2,West,0000-01-04,\n') },
+  { name: 'the header row repeated inside the data (two extracts pasted together)', code: 'BP_INGEST_BAD_PERIOD', break: put('extracts/schools.csv', `${SCHOOLS_HEADER}\nAutumn 2023/24,East,200,150\n${SCHOOLS_HEADER}\nAutumn 2023/24,West,100,50\n`) },
   { name: 'data rows without a header', code: 'BP_INGEST_', break: put('extracts/schools.csv', 'Autumn 2023/24,East,200,150\nAutumn 2023/24,West,100,50\n') },
 ];
 
