@@ -12,6 +12,28 @@ async function problemsAfter(edit: (root: string) => void) {
 }
 
 describe('loadProject', () => {
+  // A project's YAML is usually read from the parse cache; the lines of its problems are found from the text only
+  // when there is a problem, and must be those of the text whether it was parsed now or before.
+  it('names the line of a path or contract problem, read from the parse cache or not', async () => {
+    const root = await makeProject();
+    editFile(root, 'boardpack.yaml', 'indicators: [indicators]\n', 'indicators: [indicators, ../../elsewhere]\n');
+    editFile(root, 'boardpack.yaml', 'path: extracts/schools.csv\n', 'path: ../../outside.csv\n');
+    editFile(root, 'boardpack.yaml', '    path: extracts/early-help-episodes.csv\n', '    contract: contracts.yaml#no_such_source\n    path: extracts/early-help-episodes.csv\n');
+    appendFileSync(path.join(root, 'contracts.yaml'), 'sources:\n  other:\n    columns:\n      n: { type: integer }\n');
+    const lines = (await import('node:fs')).readFileSync(path.join(root, 'boardpack.yaml'), 'utf8').split('\n');
+    const lineOf = (text: string) => lines.findIndex((l) => l.includes(text)) + 1;
+    const want = [
+      ['BP_CONFIG_PATH_OUTSIDE', 'indicators.1', lineOf('../../elsewhere')],
+      ['BP_CONFIG_PATH_OUTSIDE', 'sources.schools.path', lineOf('../../outside.csv')],
+      ['BP_CONFIG_CONTRACT_MISSING', 'sources.early_help.contract', lineOf('contracts.yaml#no_such_source')],
+    ];
+    for (let i = 0; i < 2; i++) {
+      const got = (await loadProject(root)).problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.yamlPath, p.line]);
+      for (const w of want) expect(got).toContainEqual(w);
+    }
+    expect(want.every(([, , line]) => (line as number) > 0)).toBe(true);
+  });
+
   it('loads the init project cleanly, normalised to camelCase with defaults', async () => {
     const root = await makeProject();
     const res = await loadProject(root);
