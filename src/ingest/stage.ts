@@ -15,6 +15,9 @@ import { knownAreas } from './row-filter.js';
 
 export const MARKERS = ['c', 'x', 'z', 'u', 'low', '..'];
 export const TYPED_TABLE = 'bp_typed';
+/** The temp table under `TYPED_TABLE` for an extract of at most `TYPED_ONCE_ROWS` rows (see `stageSource`). */
+const TYPED_ROWS = 'bp_typed_rows';
+const TYPED_ONCE_ROWS = 200_000;
 const NUMERIC = NUMERIC_COLUMN_TYPES;
 
 const q = quoteIdent;
@@ -167,10 +170,19 @@ export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[
   }
   // A view, not a copy: the checks below read only the columns they test (typed on the fly from the raw text),
   // and the load writes the typed rows once, straight into the warehouse table. Rows of a "Total" area are dropped.
-  await wh.run(`CREATE OR REPLACE TEMP VIEW ${TYPED_TABLE} AS SELECT ${typedCols.join(', ')} FROM ${RAW_TABLE} r
+  const typed = `SELECT ${typedCols.join(', ')} FROM ${RAW_TABLE} r
     ${source.period ? `LEFT JOIN bp_period_map pm ON pm._pm_raw = ${periodRaw}` : ''}
     ${source.areaColumn ? `LEFT JOIN bp_area_map am ON am._am_raw = trim(r.${q(source.areaColumn)})` : ''}
-    ${source.areaColumn ? `WHERE am._am_area IS DISTINCT FROM '__total__'` : ''}`);
+    ${source.areaColumn ? `WHERE am._am_area IS DISTINCT FROM '__total__'` : ''}`;
+  // A small extract's rows are typed once, into a temp table under the view: the checks, counts and comparisons
+  // read them half a dozen times, and each typing on the fly (joins, patterns) costs far more than its few rows.
+  const [{ n: rawRows }] = await wh.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${RAW_TABLE}`);
+  if (rawRows <= TYPED_ONCE_ROWS) {
+    await wh.run(`CREATE OR REPLACE TEMP TABLE ${TYPED_ROWS} AS ${typed}`);
+    await wh.run(`CREATE OR REPLACE TEMP VIEW ${TYPED_TABLE} AS SELECT * FROM ${TYPED_ROWS}`);
+  } else {
+    await wh.run(`CREATE OR REPLACE TEMP VIEW ${TYPED_TABLE} AS ${typed}`);
+  }
 
   const replaced = (name: string) => (name === 'period' && source.period) || (name === 'area' && source.areaColumn);
   const checked = await checkColumns(wh, source.columns.filter((c) => rawCols.has(c.name) && !replaced(c.name)), maxErrors);
