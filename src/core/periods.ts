@@ -237,16 +237,21 @@ export function containingYear(p: Period): Period {
   return p;
 }
 
+/** Spans already enumerated: the coverage check asks for the same few spans for every area and breakdown. */
+const spans = new Map<string, Period[]>();
+
 /** Every period of `type` that overlaps [from, to] (ISO dates), in order. */
 export function periodsBetween(type: PeriodType, from: string, to: string): Period[] {
-  const startYear = Number(from.slice(0, 4)) - 1;
-  const out: Period[] = [];
-  let p = makePeriod(type, startYear, 1);
-  while (p.start <= to) {
-    if (p.end >= from) out.push(p);
-    p = shiftPeriod(p, 1);
-  }
-  return out;
+  return cached(spans, `${type}\0${from}\0${to}`, () => {
+    const startYear = Number(from.slice(0, 4)) - 1;
+    const out: Period[] = [];
+    let p = makePeriod(type, startYear, 1);
+    while (p.start <= to) {
+      if (p.end >= from) out.push(p);
+      p = shiftPeriod(p, 1);
+    }
+    return out;
+  }).map((p) => ({ ...p }));
 }
 
 /** The period of `type` containing an ISO date. */

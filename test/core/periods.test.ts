@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   addWorkingDays, aggregateToPeriodType, bankHolidays, canConvert, constituentPeriods, containingYear, cumulative, isWorkingDay,
-  latestCompletePeriod, makePeriod, parsePeriodId, rollingYear, samePeriodLastYear, shiftPeriod, workingDaysBetween, yearToDate,
+  latestCompletePeriod, makePeriod, parsePeriodId, periodsBetween, rollingYear, samePeriodLastYear, shiftPeriod, workingDaysBetween, yearToDate,
   type PeriodFigure,
 } from '../../src/core/periods.js';
 import Holidays from 'date-holidays';
@@ -14,6 +14,15 @@ describe('period ids', () => {
     expect(parsePeriodId('2016-17-Q4').start).toBe('2017-01-01');
     expect(parsePeriodId('AY2016-17-T2').label).toBe('Spring term 2016/17');
   });
+  it('lists the periods of a span in order, the same each time, as copies a caller may change', () => {
+    const quarters = periodsBetween('fy_quarter', '2024-05-10', '2025-01-01');
+    expect(quarters.map((q) => q.id)).toEqual(['2024-25-Q1', '2024-25-Q2', '2024-25-Q3', '2024-25-Q4']);
+    quarters[0].label = 'changed';
+    quarters.pop();
+    expect(periodsBetween('fy_quarter', '2024-05-10', '2025-01-01')).toEqual([0, 1, 2, 3].map((i) => makePeriod('fy_quarter', 2024, i + 1)));
+    expect(periodsBetween('month', '2024-02-29', '2024-02-29').map((m) => m.id)).toEqual(['2024-02']);
+  });
+
   it('same period last year and the containing year', () => {
     expect(samePeriodLastYear(parsePeriodId('2026-27-Q2')).id).toBe('2025-26-Q2');
     expect(samePeriodLastYear(parsePeriodId('2026-03')).id).toBe('2025-03');
