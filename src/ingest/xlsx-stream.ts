@@ -6,6 +6,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { threadId } from 'node:worker_threads';
 import { createInflateRaw } from 'node:zlib';
 // exceljs (and its zip and CSV libraries, about 0.9 s of CPU to load) only when a workbook is read.
 import type ExcelJS from 'exceljs';
@@ -391,13 +392,21 @@ export function gatedFile(file: string, gate: ScanGate, layout: { parts: string[
     },
     destroy(err, cb) { release(); const h = fh; fh = undefined; (h ? h.close() : Promise.resolve()).then(() => cb(err), () => cb(err)); },
   });
+  // Its error is only the signal to stop (the scan's refusal is what is reported): never an uncaught one, whether
+  // or not exceljs has piped it anywhere yet.
+  input.on('error', () => {});
   // exceljs pipes the input into the unzip stream it makes: the parts are counted as that stream gives them out.
   const pipe = input.pipe.bind(input);
   input.pipe = <T extends NodeJS.WritableStream>(dest: T, opts?: { end?: boolean }): T => {
     const u = (unzip = dest as unknown as Duplex);
     let parts = 0;
     const opened: Readable[] = [];
+    // The unzip stream passes a failure on to the part in hand, which may have no reader listening (exceljs pipes
+    // a sheet that precedes the shared strings to a temp file): never an uncaught error. Every byte exceljs gets
+    // has inflated cleanly in the scan first, so such a failure is only ever the refusal, reported by the scan.
+    u.on('error', () => {});
     u.on('data', (entry: Readable) => {
+      entry.on('error', () => {});
       opened.push(entry);
       if (++parts === layout.parts.length) release();
     });
@@ -405,8 +414,7 @@ export function gatedFile(file: string, gate: ScanGate, layout: { parts: string[
     // reading, waiting for bytes that never come.
     input.on('error', (e) => {
       u.destroy(e);
-      // Only a part someone is reading (listening for its error) is failed; the others just closed.
-      for (const entry of opened) if (!entry.readableEnded) entry.destroy(entry.listenerCount('error') ? e : undefined);
+      for (const entry of opened) if (!entry.readableEnded) entry.destroy(e);
     });
     return pipe(dest, opts);
   };
@@ -450,7 +458,29 @@ export type XlsxEvent =
   | { k: 'sheet'; name: string; read: boolean }
   /** Rows of the sheet (not those within `skipRows`): worksheet row numbers, and each row's cells as trimmed text by column (holes: no cell). */
   | { k: 'rows'; numbers: number[]; values: string[][] }
-  | { k: 'end'; sheetsSeen: number; sharedStringsRead: boolean; sheetBeforeStyles: boolean; scan: ZipScan };
+  /** `thread`: the worker thread the read ran on (0: the main thread). */
+  | { k: 'end'; sheetsSeen: number; sharedStringsRead: boolean; sheetBeforeStyles: boolean; scan: ZipScan; thread: number };
+
+/** A batch of rows as a worker thread sends it (see `packRows` in `xlsx-thread.ts`). */
+export interface PackedRows { k: 'packed'; numbers: Int32Array; widths: Int32Array; lens: Int32Array; text: string }
+
+/** The rows of a packed batch, as `xlsxEvents` gives them. */
+export function unpackRows(p: PackedRows): Extract<XlsxEvent, { k: 'rows' }> {
+  const { widths, lens, text } = p;
+  const values: string[][] = new Array(widths.length);
+  let c = 0;
+  let pos = 0;
+  for (let r = 0; r < widths.length; r++) {
+    const w = widths[r];
+    const row: string[] = new Array(w);
+    for (let i = 0; i < w; i++) {
+      const n = lens[c++];
+      if (n >= 0) { row[i] = text.slice(pos, pos + n); pos += n; }
+    }
+    values[r] = row;
+  }
+  return { k: 'rows', numbers: Array.from(p.numbers), values };
+}
 
 export interface XlsxReadOptions {
   /** The sheets to read (all when absent); the others are drained, their rows not given. */
@@ -539,5 +569,5 @@ export async function* xlsxEvents(file: string, relFile: string, opts: XlsxReadO
     input.destroy();
   }
   const scan = scanned ?? await run!.done;
-  yield { k: 'end', sheetsSeen, sharedStringsRead: (reader as unknown as { sharedStrings?: unknown }).sharedStrings !== undefined, sheetBeforeStyles, scan };
+  yield { k: 'end', sheetsSeen, sharedStringsRead: (reader as unknown as { sharedStrings?: unknown }).sharedStrings !== undefined, sheetBeforeStyles, scan, thread: threadId };
 }
