@@ -14,7 +14,6 @@
  */
 import { existsSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { availableParallelism, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -78,37 +77,22 @@ export async function readXlsxToRaw(wh: Warehouse, file: string, relFile: string
   return readXlsx(file, relFile, source, cols, rawSink(wh, relFile), progress);
 }
 
-/** What a workbook read gives, in order: each sheet, its rows in batches, then how the read went. */
-/** Workbooks of this many megabytes (10^6 bytes, as stored) or more are parsed on a worker thread. */
-export const XLSX_THREAD_MB_DEFAULT = 8;
 export const XLSX_THREAD_MB_ENV = 'BOARDPACK_XLSX_THREAD_MB';
 
 /**
- * The file size from which a workbook is parsed on a worker thread: BOARDPACK_XLSX_THREAD_MB if set (a number
- * of megabytes, 0 for every workbook), else 8 MB. Below it, starting the thread and loading exceljs there costs
- * more than the second core saves (about 50,000 rows of a typical extract).
+ * The file size from which a workbook is parsed on a worker thread while this thread types and appends its
+ * rows: BOARDPACK_XLSX_THREAD_MB if set (megabytes as stored; 0 for every workbook), else never. Off by
+ * default because it has not been measured to help: on this two-core machine, shared, the thread was slower
+ * every time (500,000 rows: 17-18 s against 15 s at load 1.8, 30-40 s against 21-24 s at load 6-8; the thread
+ * spends about 60% more CPU on the same parse than the main thread does, much of it in V8's GC helper threads).
  */
 export function xlsxThreadBytes(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[XLSX_THREAD_MB_ENV]?.trim();
-  if (!raw) return XLSX_THREAD_MB_DEFAULT * 1e6;
+  if (!raw) return Infinity;
   if (!/^\d+(\.\d+)?$/.test(raw)) {
-    throw new UsageError(`${XLSX_THREAD_MB_ENV}="${raw}" is not a number of megabytes`, `set it to a number such as ${XLSX_THREAD_MB_DEFAULT} (0: every workbook on a worker thread), or unset it for the default of ${XLSX_THREAD_MB_DEFAULT} MB`);
+    throw new UsageError(`${XLSX_THREAD_MB_ENV}="${raw}" is not a number of megabytes`, 'set it to a number such as 8 (0: every workbook on a worker thread), or unset it to read every workbook on the main thread');
   }
   return Number(raw) * 1e6;
-}
-
-/**
- * Whether a workbook is parsed on a worker thread while this one types and appends its rows: when it is at
- * least BOARDPACK_XLSX_THREAD_MB large (set, it decides alone), or by default at least 8 MB large on a machine
- * with a core to spare (two or more, the last minute's load average at least half a core below their number).
- * On a machine whose cores are all busy the thread only adds its start and the copying of rows between
- * threads (measured: a 500,000-row workbook took 30-40 s against 21-24 s on one thread, load 6-8 on two cores).
- */
-async function useThread(file: string): Promise<boolean> {
-  const size = (await stat(file)).size;
-  if (process.env[XLSX_THREAD_MB_ENV]?.trim()) return size >= xlsxThreadBytes();
-  const cores = availableParallelism();
-  return size >= xlsxThreadBytes() && cores >= 2 && loadavg()[0] <= cores - 0.5;
 }
 
 /**
@@ -201,7 +185,7 @@ export async function readXlsx(file: string, relFile: string, source: SourceDef,
     }));
   }
   const opts: XlsxReadOptions = { sheets: source.sheets, skipRows: source.skipRows ?? 0, batchRows: 1000, maxBytes: xlsxMaxBytes() };
-  const threaded = await useThread(file);
+  const threaded = (await stat(file)).size >= xlsxThreadBytes();
   // exceljs's unzip loop now and then ends before the last parts under load (seen about once in a thousand
   // reads): the shared strings or a later sheet are then never read, and cells come back as bare string
   // indexes. Every read is checked against the zip's own list of parts and done again when it fell short,

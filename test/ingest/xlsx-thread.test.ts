@@ -1,6 +1,6 @@
 /**
- * A large workbook is parsed on a worker thread (BOARDPACK_XLSX_THREAD_MB, lowered to 0 here so small workbooks
- * take that path) while the main thread types and appends its rows: the rows, row numbers, sheet names, dates,
+ * With BOARDPACK_XLSX_THREAD_MB set (0 here, so small workbooks take that path) a workbook is parsed on a worker
+ * thread while the main thread types and appends its rows: the rows, row numbers, sheet names, dates,
  * rich text, merged cells and every coded problem are exactly those of a read on the main thread. Real
  * workbooks, a real worker thread, real DuckDB.
  */
@@ -66,8 +66,8 @@ async function richWorkbook(file: string): Promise<void> {
 }
 
 describe('XLSX read on a worker thread', () => {
-  it('reads the threshold from BOARDPACK_XLSX_THREAD_MB (default 8 MB; 0: every workbook); anything else is a usage error', () => {
-    expect(xlsxThreadBytes({})).toBe(8e6);
+  it('reads the threshold from BOARDPACK_XLSX_THREAD_MB (unset: never; 0: every workbook); anything else is a usage error', () => {
+    expect(xlsxThreadBytes({})).toBe(Infinity);
     expect(xlsxThreadBytes({ [XLSX_THREAD_MB_ENV]: '0' })).toBe(0);
     expect(xlsxThreadBytes({ [XLSX_THREAD_MB_ENV]: ' 2.5 ' })).toBe(2.5e6);
     for (const bad of ['-1', 'big', '8MB']) expect(() => xlsxThreadBytes({ [XLSX_THREAD_MB_ENV]: bad })).toThrow(BoardpackError);
