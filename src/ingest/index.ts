@@ -15,7 +15,7 @@ import { nextLoadId, recordLoad, tableExists, type PeriodChange } from '../wareh
 import { createRawTable, RAW_TABLE } from './raw-table.js';
 import { readCsvToRaw } from './read-csv.js';
 import { readXlsxToRaw } from './read-xlsx.js';
-import { stageSource, TYPED_TABLE, warehouseColumns, type Omitted } from './stage.js';
+import { dropTyped, stageSource, TYPED_TABLE, warehouseColumns, type Omitted } from './stage.js';
 import { identifierMatcher, withholdIdentifiers } from './withhold.js';
 import { checkHistory, checkMissingAreas, diffPeriods } from './compare.js';
 import { applyRowFilters } from './row-filter.js';
@@ -180,7 +180,7 @@ export async function ingestSource(wh: Warehouse, config: Config, source: Source
     }
   }
   const dropStaging = async () => {
-    await wh.run(`DROP VIEW IF EXISTS ${TYPED_TABLE}`);
+    await dropTyped(wh);
     await wh.run(`DROP TABLE IF EXISTS ${RAW_TABLE}`);
   };
   const failed = async () => {

@@ -29,7 +29,7 @@ import { periodIdOf } from './period-formats.js';
 import { createRawTable, RAW_TABLE } from './raw-table.js';
 import { readXlsxTyped, type ScanCount } from './xlsx-typed.js';
 import type { Problem } from '../core/errors.js';
-import { areaLookupOf, checkDuplicateKeys, isTotalArea, LIST_LIMIT, markerExpr, numberExpr, periodTextFromFileName, stageSource, TYPED_TABLE, type Omitted } from './stage.js';
+import { areaLookupOf, checkDuplicateKeys, dropTyped, isTotalArea, LIST_LIMIT, markerExpr, numberExpr, periodTextFromFileName, stageSource, TYPED_TABLE, type Omitted } from './stage.js';
 import type { IngestOptions, SourceIngest } from './index.js';
 
 /** The SourceDef settings this path knows; a contract using any other falls back to the text path. */
@@ -230,7 +230,7 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
           if (staged.problems.length) throw new UseTextPath();
           const keep = [...schema.map(([n]) => n)];
           await wh.run(`INSERT INTO ${next} BY NAME SELECT ${keep.map(q).join(', ')}, ${loadId}::INTEGER AS _load_id FROM ${TYPED_TABLE}`);
-          await wh.run(`DROP VIEW ${TYPED_TABLE}`);
+          await dropTyped(wh);
           counts = await scan();
         }
         if (raw) await wh.run(`DROP TABLE ${RAW_TABLE}`);
@@ -269,7 +269,7 @@ export async function loadCsvTyped(wh: Warehouse, config: Config, source: Source
         await recordLoad(wh, { loadId, source, fingerprint: await ctx.fingerprint(), loadedAt: ctx.loadedAt, status: 'loaded', files: result.files, periods: newPeriods, allPeriods: all, problems: result.problems, omitted: result.omitted, changes: result.changes });
       });
     } catch (e) {
-      await wh.run(`DROP VIEW IF EXISTS ${TYPED_TABLE}`);
+      await dropTyped(wh);
       await wh.run(`DROP VIEW IF EXISTS bp_text_rows`);
       await wh.run(`DROP TABLE IF EXISTS ${RAW_TABLE}`);
       for (const f of result.files) f.rowsLoaded = 0;

@@ -18,6 +18,12 @@ export const TYPED_TABLE = 'bp_typed';
 /** The temp table under `TYPED_TABLE` for an extract of at most `TYPED_ONCE_ROWS` rows (see `stageSource`). */
 const TYPED_ROWS = 'bp_typed_rows';
 const TYPED_ONCE_ROWS = 200_000;
+
+/** The typed view and the rows table under it, if any: gone once a source is loaded or refused (the next may be large). */
+export async function dropTyped(wh: Warehouse): Promise<void> {
+  await wh.run(`DROP VIEW IF EXISTS ${TYPED_TABLE}`);
+  await wh.run(`DROP TABLE IF EXISTS ${TYPED_ROWS}`);
+}
 const NUMERIC = NUMERIC_COLUMN_TYPES;
 
 const q = quoteIdent;

@@ -163,6 +163,23 @@ describe('broken inputs', () => {
     expect(s.files[0].rows).toBe(4);
   });
 
+  // The staging tables are temporary tables of the run's connection: each source's are dropped once it is loaded
+  // or refused, so a small extract's typed rows (kept in a table while it is checked) do not stay for the run.
+  it('leaves no copy of an extract\'s rows behind on its connection, whether sources load or fail', async () => {
+    const root = await makeProject({ 'extracts/early-help-episodes.csv': 'child_id,locality,start_date,end_date\nA1,East,2024-01-03,\nA2,West,30/04/2024,\n' });
+    editFile(root, 'extracts/schools.csv', 'Autumn 2023/24,East,', 'Autumn 2023/24,East,n/a,');
+    const { report, wh } = await ingestFolder(root, { keepOpen: true });
+    try {
+      expect(Object.fromEntries(report.sources.map((s) => [s.source, s.status]))).toEqual({ health: 'loaded', schools: 'failed', early_help: 'loaded' });
+      const left = await wh.all<{ name: string }>(`SELECT table_name AS name FROM duckdb_tables() WHERE temporary
+        UNION ALL SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal ORDER BY 1`);
+      // What may stay: the period and area lookups and DuckDB's rejects tables, a few rows each, replaced per source.
+      expect(left.map((t) => t.name).filter((n) => !['bp_area_map', 'bp_period_map', 'bp_rejects', 'bp_rejects_scan'].includes(n))).toEqual([]);
+    } finally {
+      wh.close();
+    }
+  });
+
   it('loading the same files twice changes nothing', async () => {
     const root = await makeProject();
     const first = await ingestFolder(root);
