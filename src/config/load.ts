@@ -14,7 +14,7 @@ import type { Config, IndicatorDef, Project } from './types.js';
 import { readYamlFile, type YamlFile } from './yaml.js';
 import { mergeSource, mergeSpec, resolveRef } from './refs.js';
 import { confineConfigPaths, confineIndicatorPaths } from './paths.js';
-import { notRegularProblem, outsideProblem, type PathContext } from '../core/paths.js';
+import { notRegularProblem, outsideProblem } from '../core/paths.js';
 import { applyPublishedFormat } from './published-formats.js';
 import { zodIssuesToProblems } from './zod-problems.js';
 
@@ -152,10 +152,9 @@ function listIndicatorFiles(entries: string[], root: string, yaml: YamlFile, pro
     const abs = entry.startsWith('preset:')
       ? path.join(PACKAGE_ROOT, 'indicators', entry.slice('preset:'.length))
       : path.resolve(root, entry);
-    // The line only for a problem (finding it parses the text, which the parse cache otherwise spares).
-    const at = (what = `the indicators entry ${JSON.stringify(entry.slice(0, 80))}`, written = entry): PathContext => ({ what, file: yaml.file, get line() { return yaml.lineOf(['indicators', i]); }, yamlPath: `indicators.${i}`, written });
+    const at = { what: `the indicators entry ${JSON.stringify(entry.slice(0, 80))}`, file: yaml.file, line: () => yaml.lineOf(['indicators', i]), yamlPath: `indicators.${i}`, written: entry };
     // A preset stays inside the package's presets; anything else inside the project.
-    const outside = outsideProblem(abs, entry.startsWith('preset:') ? [PRESETS_DIR] : [root], at());
+    const outside = outsideProblem(abs, entry.startsWith('preset:') ? [PRESETS_DIR] : [root], at);
     if (outside) { problems.push(outside); return; }
     if (!existsSync(abs)) {
       const presets = existsSync(path.join(PACKAGE_ROOT, 'indicators')) ? readdirSync(path.join(PACKAGE_ROOT, 'indicators')) : [];
@@ -172,11 +171,11 @@ function listIndicatorFiles(entries: string[], root: string, yaml: YamlFile, pro
         if (!/\.ya?ml$/.test(f) || f.startsWith('_')) continue;
         if (isPreset && (f === PRESET_FILE || f === CONTRACTS_FILE)) continue;
         const file = path.join(abs, f);
-        const q = outsideProblem(file, entry.startsWith('preset:') ? [PRESETS_DIR] : [root], at(`the indicator file ${f}`, f)) ?? notRegularProblem(file, at(`the indicator file ${f}`, f));
+        const q = outsideProblem(file, entry.startsWith('preset:') ? [PRESETS_DIR] : [root], { ...at, what: `the indicator file ${f}`, written: f }) ?? notRegularProblem(file, { ...at, what: `the indicator file ${f}`, written: f });
         if (q) problems.push(q); else files.push(file);
       }
     } else {
-      const q = notRegularProblem(abs, at());
+      const q = notRegularProblem(abs, at);
       if (q) problems.push(q); else files.push(abs);
     }
   });
@@ -323,14 +322,14 @@ async function mergeSourceContracts(yaml: YamlFile, root: string, unresolved: Se
   for (const [id, entry] of Object.entries(sources as Record<string, unknown>)) {
     const ref = (entry as { contract?: unknown })?.contract;
     if (typeof ref !== 'string') continue;
-    // The line only for a problem (finding it parses the text, which the parse cache otherwise spares).
+    // The line only for a problem: finding it parses the text, which the parse cache otherwise spares.
     const line = () => yaml.lineOf(['sources', id, 'contract']);
     const at = { file: yaml.file, yamlPath: `sources.${id}.contract`, value: ref };
     const [target, wanted = id] = ref.split('#');
     const file = target.startsWith('preset:')
       ? path.join(PACKAGE_ROOT, 'indicators', target.slice('preset:'.length), CONTRACTS_FILE)
       : existsSync(path.resolve(root, target)) && statSync(path.resolve(root, target)).isDirectory() ? path.join(path.resolve(root, target), CONTRACTS_FILE) : path.resolve(root, target);
-    const outside = outsideProblem(file, target.startsWith('preset:') ? SHIPPED_DIRS : [root], { what: 'the contract', ...at, written: ref, get line() { return line(); } });
+    const outside = outsideProblem(file, target.startsWith('preset:') ? SHIPPED_DIRS : [root], { what: 'the contract', ...at, written: ref, line });
     if (outside) { unresolved.add(id); out.push(outside); continue; }
     if (!cache.has(file)) {
       if (!existsSync(file)) cache.set(file, [problem('BP_CONFIG_CONTRACT_MISSING', `no source contracts at ${file}`, { ...at, line: line(), fix: `presets with contracts: ${listPresets().filter((p) => existsSync(path.join(PACKAGE_ROOT, 'indicators', p, CONTRACTS_FILE))).map((p) => `preset:${p}`).join(', ') || 'none'}` })]);

@@ -8,16 +8,14 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Problem } from '../core/errors.js';
 import { expandFileGlob } from '../core/glob.js';
-import { notRegularProblem, outsideProblem, type PathContext } from '../core/paths.js';
+import { notRegularProblem, outsideProblem } from '../core/paths.js';
 import type { Config, IndicatorDef } from './types.js';
 import type { YamlFile } from './yaml.js';
 
 export function confineConfigPaths(config: Config, yaml: YamlFile): Problem[] {
   const out: Problem[] = [];
   const roots = [config.root];
-  // The line is looked up only for a problem: finding it parses the file's text, which a project loaded from the
-  // parse cache otherwise never needs.
-  const at = (yamlPath: string, what: string, written?: string): PathContext => ({ what, file: yaml.file, yamlPath, written, get line() { return yaml.lineOf(yamlPath.split('.')); } });
+  const at = (yamlPath: string, what: string, written?: string) => ({ what, file: yaml.file, yamlPath, line: () => yaml.lineOf(yamlPath.split('.')), written });
   const check = (p: string, yamlPath: string, what: string, written?: string) => {
     const q = outsideProblem(p, roots, at(yamlPath, what, written));
     if (q) out.push(q);

@@ -44,7 +44,12 @@ export function isConfined(p: string, roots: string[]): boolean {
   return [...roots.map((r) => realish(r)), ...allowedOutside].some((r) => isInside(real, r));
 }
 
-export interface PathContext { what: string; file?: string; yamlPath?: string; line?: number; written?: string }
+/**
+ * Where a path was named, for its problem. `line` may be given as how to find it: only a problem needs the line, and
+ * finding it can mean parsing the file's text, which a project loaded from the parse cache otherwise never does.
+ */
+export interface PathContext { what: string; file?: string; yamlPath?: string; line?: number | (() => number | undefined); written?: string }
+const lineOf = (ctx: PathContext) => (typeof ctx.line === 'function' ? ctx.line() : ctx.line);
 
 /** A BP_CONFIG_PATH_OUTSIDE problem (or `code`) when `p` leaves `roots`, else undefined. */
 export function outsideProblem(p: string, roots: string[], ctx: PathContext, code = 'BP_CONFIG_PATH_OUTSIDE'): Problem | undefined {
@@ -52,7 +57,7 @@ export function outsideProblem(p: string, roots: string[], ctx: PathContext, cod
   const real = realish(p);
   const via = real !== path.resolve(p) ? ' (through a symbolic link)' : '';
   return problem(code, `${ctx.what} points outside the project folder${via}; project files may only name files inside it`, {
-    file: ctx.file, yamlPath: ctx.yamlPath, line: ctx.line, value: ctx.written ?? p,
+    file: ctx.file, yamlPath: ctx.yamlPath, line: lineOf(ctx), value: ctx.written ?? p,
     expected: `a path inside ${roots[0]}`,
     fix: `move the file into the project folder, or, if you mean it, run with --allow-outside ${path.dirname(real)}`,
   });
@@ -65,7 +70,7 @@ export function notRegularProblem(p: string, ctx: PathContext, code = 'BP_CONFIG
   if (st.isFile()) return undefined;
   const kind = st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a named pipe (FIFO)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file';
   return problem(code, `${ctx.what} is ${kind}, not a regular file, so it is not read`, {
-    file: ctx.file ?? p, yamlPath: ctx.yamlPath, line: ctx.line, value: ctx.written,
+    file: ctx.file ?? p, yamlPath: ctx.yamlPath, line: lineOf(ctx), value: ctx.written,
     fix: 'point it at an ordinary file',
   });
 }
