@@ -11,26 +11,19 @@ import { createInflateRaw } from 'node:zlib';
 // exceljs (and its zip and CSV libraries, about 0.9 s of CPU to load) only when a workbook is read.
 import type ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
+import { cached } from '../core/bounded-cache.js';
 import { BoardpackError, UsageError, problem } from '../core/errors.js';
 
 /**
  * Text of a date cell: ISO date, or date and time. Extracts repeat the same days many times, so a whole day's
- * text is cached by day number (a small integer key; bounded, cleared when full).
+ * text is cached by day number (a small integer key).
  */
 const dayTexts = new Map<number, string>();
 function dateText(d: Date): string {
   const t = d.getTime();
   if (Number.isNaN(t)) return '';
   const day = t / 86_400_000;
-  if (day >= 0 && day < 1e6 && Number.isInteger(day)) {
-    let s = dayTexts.get(day | 0);
-    if (s === undefined) {
-      s = d.toISOString().slice(0, 10);
-      if (dayTexts.size >= 50_000) dayTexts.clear();
-      dayTexts.set(day | 0, s);
-    }
-    return s;
-  }
+  if (day >= 0 && day < 1e6 && Number.isInteger(day)) return cached(dayTexts, day | 0, () => d.toISOString().slice(0, 10), 50_000);
   const isoStr = d.toISOString();
   return isoStr.endsWith('T00:00:00.000Z') ? isoStr.slice(0, 10) : isoStr.slice(0, 19).replace('T', ' ');
 }

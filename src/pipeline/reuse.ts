@@ -111,7 +111,6 @@ function readFingerprintCache(file: string): { signature: string; fingerprint: s
   }
 }
 
-
 /** The browser's identity for the key: a new browser (another path, an upgrade) can print other bytes. */
 export function browserIdentity(executablePath: string | undefined): string | null {
   if (!executablePath) return null;
