@@ -39,6 +39,15 @@ async function readRaw(wb: ExcelJS.Workbook, source: SourceDef) {
   }
 }
 
+/** A one-sheet workbook as exceljs writes it, opened as a zip: a header and one row whose first cell is a date. */
+async function oneDatedRowZip(): Promise<JSZip> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Births Q1');
+  ws.addRow(['Quarter', 'Locality', 'Live births', 'Low birth weight']);
+  ws.addRow([new Date(Date.UTC(2023, 5, 30)), 'West', 90, 3]);
+  return JSZip.loadAsync(await wb.xlsx.writeBuffer());
+}
+
 describe('XLSX reader → raw table', () => {
   it('keeps worksheet row numbers and sheet names, skips the title block, totals and blank rows, and reads cells as a person sees them', async () => {
     const wb = new ExcelJS.Workbook();
@@ -166,11 +175,7 @@ describe('XLSX reader → raw table', () => {
   });
 
   it('reads a workbook written by a streaming zip writer (sizes after each part): whole, or, without the descriptors\' signature, refused rather than waiting for ever', async () => {
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet('Births Q1');
-    ws.addRow(['Quarter', 'Locality', 'Live births', 'Low birth weight']);
-    ws.addRow([new Date(Date.UTC(2023, 5, 30)), 'West', 90, 3]);
-    const zip = await JSZip.loadAsync(await wb.xlsx.writeBuffer());
+    const zip = await oneDatedRowZip();
     const parts = await Promise.all(Object.keys(zip.files).filter((n) => !zip.files[n].dir).map(async (name) => ({ name, content: Buffer.from(await zip.file(name)!.async('uint8array')) })));
     const dir = tempDir('bp-xlsx-');
     const source = { ...(await healthSource()), sheets: ['Births Q1'] };
@@ -198,13 +203,9 @@ describe('XLSX reader → raw table', () => {
   }, 30_000);
 
   it('never loads a dated cell as its serial number: a sheet reached before the cell styles is a short read, refused with a coded error', async () => {
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet('Births Q1');
-    ws.addRow(['Quarter', 'Locality', 'Live births', 'Low birth weight']);
-    ws.addRow([new Date(Date.UTC(2023, 5, 30)), 'West', 90, 3]);
     // The same parts with the styles moved to the end of the zip: the shared strings and relationships come
     // first, so exceljs reads the sheet as soon as it reaches it, before it knows which cells are dates.
-    const zip = await JSZip.loadAsync(await wb.xlsx.writeBuffer());
+    const zip = await oneDatedRowZip();
     const names = Object.keys(zip.files).filter((n) => !zip.files[n].dir);
     const first = ['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/sharedStrings.xml'].filter((n) => names.includes(n));
     const reordered = new JSZip();
