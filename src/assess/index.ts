@@ -18,6 +18,7 @@ import { exceptionReasons } from './exceptions.js';
 import { rateRag, targetFor } from './rag.js';
 import { statusSentence } from './sentence.js';
 import { gapText } from '../report/words.js';
+import { groupBy } from '../core/group.js';
 import { compareWithBenchmark, linearForecast, proportionCI, rateCI, turningTheCurve, xmr, byarInterval, exactPoissonInterval } from './stats/index.js';
 import type { AssessedValue, Assessment, ComparatorResult, ForecastSummary, IndicatorAssessment, Interval, Rag, SpcPoint, SpcSummary, SuppressionRecord } from './types.js';
 
@@ -89,8 +90,9 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
   const tables = indicators.some((d) => d.comparators.some((c) => c.table)) ? loadComparatorTables(config, indicators) : { indicators, problems: [] };
   dataQuality.push(...tables.problems);
 
+  const valuesOf = groupBy(measures.values, (v) => v.indicator);
   for (const def of tables.indicators) {
-    const raw = measures.values.filter((v) => v.indicator === def.id);
+    const raw = valuesOf.get(def.id) ?? [];
     const controlled = applyDisclosureControl(def, raw, config.disclosure.threshold, config.disclosure.marker);
     suppressions.push(...controlled.records);
     const index = new Map(controlled.values.map((v) => [`${v.period}|${v.area}`, v]));

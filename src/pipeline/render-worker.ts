@@ -1,5 +1,6 @@
 /**
- * The render thread: builds every pack's HTML (report model, charts, templates) off the main thread. It loads the
+ * The render thread: builds every pack's HTML (report model, charts, templates) off the main thread, then the
+ * scorecard workbook when asked, while the main thread has the browser print. It loads the
  * report modules (ECharts, Handlebars, the sections) as soon as it starts, while the main thread ingests and
  * computes, which would otherwise stall between DuckDB's statements for as long as the loading takes; and it
  * draws the charts with a chart thread of its own, so two cores draw. Started and stopped by `render.ts`
@@ -12,11 +13,21 @@ import type { ChartReply, ChartRequest } from '../report/chart-worker.js';
 import { chartMemory } from './chart-store.js';
 import { startThread } from './start-thread.js';
 
-export interface RenderRequest { input: PackHtmlInput; kept: Map<string, string> }
+export interface RenderRequest { input: PackHtmlInput; kept: Map<string, string>; xlsx: boolean }
 
+type Failure = { ok: false; problems?: BoardpackError['problems']; exitCode?: number; message: string; stack?: string };
+
+/** The HTML of every pack; then, when the request asked for it, the workbook in a second reply. */
 export type RenderReply =
-  | { ok: true; htmls: Array<{ name: string; html: string }>; charts: { used: Map<string, string>; reused: number; drawn: number } }
-  | { ok: false; problems?: BoardpackError['problems']; exitCode?: number; message: string; stack?: string };
+  | { kind: 'html'; ok: true; htmls: Array<{ name: string; html: string }>; charts: { used: Map<string, string>; reused: number; drawn: number } }
+  | ({ kind: 'html' } & Failure)
+  | { kind: 'xlsx'; ok: true; bytes: Uint8Array }
+  | ({ kind: 'xlsx' } & Failure);
+
+// A BoardpackError keeps its problems across the thread boundary (structured clone drops them from an Error).
+const failure = (e: unknown): Failure => e instanceof BoardpackError
+  ? { ok: false, problems: e.problems, exitCode: e.exitCode, message: e.message, stack: e.stack }
+  : { ok: false, message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack };
 
 /**
  * A second thread that draws charts while this one draws others (drawing is most of the HTML's time), started
@@ -61,12 +72,18 @@ parentPort!.on('message', async (request: RenderRequest) => {
   try {
     const charts = chartMemory(request.kept);
     const htmls = drawer ? await renderPackHtmlsShared(request.input, charts, drawer) : renderPackHtmls(request.input, charts);
-    reply = { ok: true, htmls, charts: charts.use() };
+    reply = { kind: 'html', ok: true, htmls, charts: charts.use() };
   } catch (e) {
-    // A BoardpackError keeps its problems across the thread boundary (structured clone drops them from an Error).
-    reply = e instanceof BoardpackError
-      ? { ok: false, problems: e.problems, exitCode: e.exitCode, message: e.message, stack: e.stack }
-      : { ok: false, message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack };
+    reply = { kind: 'html', ...failure(e) };
   }
   parentPort!.postMessage(reply);
+  if (!request.xlsx || !reply.ok) return;
+  let workbook: RenderReply;
+  try {
+    const { renderPackXlsx } = await import('../report/xlsx.js');
+    workbook = { kind: 'xlsx', ok: true, bytes: await renderPackXlsx(request.input) };
+  } catch (e) {
+    workbook = { kind: 'xlsx', ...failure(e) };
+  }
+  parentPort!.postMessage(workbook);
 });

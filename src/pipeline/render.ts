@@ -163,14 +163,18 @@ export async function renderPack(config: Config, assessment: Assessment, options
   const { packSpecs } = await import('../report/packs.js');
   const specs = packSpecs(config, assessment, options);
   const input: PackHtmlInput = { config, assessment: withNotes, specs, generatedAt: options.generatedAt, toolVersion: options.toolVersion, commentary, areaCommentary };
+  // The render thread makes the workbook once the HTML is built, while this thread has the browser print.
+  let xlsxMade: Promise<Uint8Array | undefined> | undefined;
   const writeXlsx = formats.includes('xlsx') ? async () => {
-    const { renderXlsx } = await import('../report/xlsx.js');
-    await write('xlsx', 'scorecard.xlsx', await renderXlsx(withNotes, { partnership: config.partnership.name, generatedAt: options.generatedAt, priorities: config.framework.priorities, areas: config.areas, commentary, areaCommentary }));
+    const made = await xlsxMade;
+    await write('xlsx', 'scorecard.xlsx', made ?? await (await import('../report/xlsx.js')).renderPackXlsx(input));
   } : undefined;
   const alongside = options.alongside;
   const htmls: Array<{ pack: PackSpec; html: string }> = [];
   try {
-    const built = (await options.thread?.render(input, options.charts)) ?? await renderInLine(input, options.charts);
+    const fromThread = await options.thread?.render(input, options.charts, { xlsx: Boolean(writeXlsx) });
+    xlsxMade = fromThread?.xlsx;
+    const built = fromThread?.htmls ?? await renderInLine(input, options.charts);
     for (const [i, { name, html }] of built.entries()) {
       htmls.push({ pack: specs[i], html });
       if (formats.includes('html')) await write('html', `${name}.html`, html);
@@ -243,12 +247,22 @@ async function renderInLine(input: PackHtmlInput, charts: RunChartStore | undefi
   return renderPackHtmls(input, charts);
 }
 
-/** A worker thread that builds the packs' HTML (`render-worker.ts`). */
+/** A worker thread that builds the packs' HTML, and the workbook (`render-worker.ts`). */
 export interface RenderThread {
-  /** The packs' HTML, with the thread's chart use counted into `charts`; undefined when the thread is gone (build it in line). */
-  render(input: PackHtmlInput, charts: RunChartStore | undefined): Promise<Array<{ name: string; html: string }> | undefined>;
+  /**
+   * The packs' HTML, with the thread's chart use counted into `charts`, and with `xlsx` the workbook, made after
+   * the HTML (undefined should the thread stop first: make it in line). Undefined when the thread is gone (build
+   * the HTML in line).
+   */
+  render(input: PackHtmlInput, charts: RunChartStore | undefined, options?: { xlsx?: boolean }): Promise<{ htmls: Array<{ name: string; html: string }>; xlsx?: Promise<Uint8Array | undefined> } | undefined>;
   /** Stop the thread. Idempotent. */
   close(): Promise<void>;
+}
+
+/** The thread's failure as it was thrown there: a BoardpackError with its problems, or an Error with its stack. */
+function thrown(reply: Extract<RenderReply, { ok: false }>): Error {
+  if (reply.problems) return new BoardpackError(reply.problems, { exitCode: reply.exitCode });
+  return Object.assign(new Error(reply.message), { stack: reply.stack });
 }
 
 /**
@@ -260,36 +274,52 @@ export function startRenderThread(): RenderThread | undefined {
   const worker = startThread(new URL('./render-worker.js', import.meta.url));
   if (!worker) return undefined;
   let gone: unknown;
-  let waiting: ((reply: RenderReply | undefined) => void) | undefined;
+  // The replies awaited: the HTML, then the workbook.
+  const waiting: { html?: (reply: RenderReply | undefined) => void; xlsx?: (reply: RenderReply | undefined) => void } = {};
+  const settle = (kind: 'html' | 'xlsx', reply: RenderReply | undefined) => {
+    const resolve = waiting[kind];
+    delete waiting[kind];
+    resolve?.(reply);
+    // Held while it works: a run waiting only for the thread must not end.
+    if (!waiting.html && !waiting.xlsx) worker.unref();
+  };
   const fail = (why: unknown) => {
     gone ??= why;
-    waiting?.(undefined);
-    waiting = undefined;
+    settle('html', undefined);
+    settle('xlsx', undefined);
   };
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`the render thread exited (${code})`)));
-  worker.on('message', (reply: RenderReply) => {
-    waiting?.(reply);
-    waiting = undefined;
-  });
+  worker.on('message', (reply: RenderReply) => settle(reply.kind, reply));
   let closing: Promise<void> | undefined;
   return {
-    async render(input, charts) {
-      if (gone !== undefined || waiting) return undefined;
-      const request: RenderRequest = { input, kept: new Map(charts?.kept ?? []) };
+    async render(input, charts, options = {}) {
+      if (gone !== undefined || waiting.html || waiting.xlsx) return undefined;
+      const request: RenderRequest = { input, kept: new Map(charts?.kept ?? []), xlsx: Boolean(options.xlsx) };
+      const workbook = request.xlsx ? new Promise<RenderReply | undefined>((resolve) => { waiting.xlsx = resolve; }) : undefined;
       const reply = await new Promise<RenderReply | undefined>((resolve) => {
-        waiting = resolve;
-        // Held while it works: a run waiting only for the thread must not end.
+        waiting.html = resolve;
         worker.ref();
         worker.postMessage(request);
-      }).finally(() => worker.unref());
-      if (!reply) return undefined;
+      });
+      if (!reply || reply.kind !== 'html') {
+        settle('xlsx', undefined);
+        return undefined;
+      }
       if (!reply.ok) {
-        if (reply.problems) throw new BoardpackError(reply.problems, { exitCode: reply.exitCode });
-        throw Object.assign(new Error(reply.message), { stack: reply.stack });
+        // No workbook follows a failed HTML.
+        settle('xlsx', undefined);
+        throw thrown(reply);
       }
       charts?.absorb(reply.charts);
-      return reply.htmls;
+      const xlsx = workbook?.then((r) => {
+        if (!r || r.kind !== 'xlsx') return undefined;
+        if (!r.ok) throw thrown(r);
+        return r.bytes;
+      });
+      // Whoever asked awaits it; should the run fail before it does, its failure is not also an unhandled rejection.
+      xlsx?.catch(() => {});
+      return { htmls: reply.htmls, xlsx };
     },
     close() {
       closing ??= worker.terminate().then(() => undefined, () => undefined);

@@ -5,6 +5,7 @@
 import type { AssessedValue, Assessment, IndicatorAssessment } from '../assess/types.js';
 import { seriesModels } from '../assess/index.js';
 import { exceptionReasons } from './exception-reasons.js';
+import { groupBy } from '../core/group.js';
 
 /** Ids of the indicators the board version prints: those with an exception reason. */
 export function exceptionIds(assessment: Assessment): string[] {
@@ -20,8 +21,10 @@ export function exceptionIds(assessment: Assessment): string[] {
  */
 export function areaAssessment(assessment: Assessment, area: string): Assessment {
   const order = new Map(assessment.periods.map((p, i) => [p.id, i]));
+  const results = assessment.results.filter((r) => r.area === area);
+  const resultsOf = groupBy(results, (r) => r.indicator);
   const indicators: IndicatorAssessment[] = assessment.indicators.map((ia) => {
-    const mine = assessment.results.filter((r) => r.indicator === ia.indicator.id && r.area === area);
+    const mine = resultsOf.get(ia.indicator.id) ?? [];
     const byPeriod = new Map(mine.map((r) => [r.period, r]));
     const series = ia.series.map((s): AssessedValue => byPeriod.get(s.period) ?? { ...s, area, value: null, numerator: null, denominator: null, marker: null, status: 'awaiting_data', ci: null, rag: 'grey', ragReason: 'no figure', comparators: [], sentence: `${ia.indicator.title}: no figure for this locality in ${s.periodLabel}.` });
     series.sort((a, b) => (order.get(a.period) ?? 0) - (order.get(b.period) ?? 0));
@@ -46,7 +49,7 @@ export function areaAssessment(assessment: Assessment, area: string): Assessment
   return {
     ...assessment,
     indicators,
-    results: assessment.results.filter((r) => r.area === area),
+    results,
     suppressions: assessment.suppressions.filter((s) => s.area === area),
     counts,
   };

@@ -55,7 +55,7 @@ describe('reproducible packs', () => {
       .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, 'T').replace(/\d{1,2} \w+ \d{4}(,)? (at )?\d\d:\d\d(:\d\d)?/g, 'T');
     expect(strip(a)).toBe(strip(b));
   }, 600_000);
-  it('the built CLI, which builds the HTML in its render thread, writes the same bytes as the pipeline building it in line', async () => {
+  it('the built CLI, which builds the HTML and the workbook in its render thread, writes the same bytes as the pipeline building them in line', async () => {
     // Running from the TypeScript sources, the pipeline has no compiled render thread to start and builds every
     // pack in line; the built CLI starts one. Both from the same warehouse-less start, every pack of one run.
     const a = tmp('thread'); const b = tmp('inline');
