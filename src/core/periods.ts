@@ -215,11 +215,17 @@ function yearIndex(period: Period): [number, number] {
   }
 }
 
+/** Periods already shifted: assessing asks for the previous and last year's period of the same few periods for every figure. */
+const shifts = new Map<string, Period>();
+
 export function shiftPeriod(p: Period, steps: number): Period {
-  const [y, i] = yearIndex(p);
-  const n = y * p.perYear + (i - 1) + steps;
-  const shifted = makePeriod(p.type, Math.floor(n / p.perYear), (n % p.perYear) + 1);
-  return p.aggregate ? aggregatePeriod(shifted, p.aggregate) : shifted;
+  // A period's id says all of it (type, year, index, aggregate); callers get a copy of what is kept.
+  return { ...cached(shifts, `${p.type}\0${p.id}\0${p.aggregate ?? ''}\0${steps}`, () => {
+    const [y, i] = yearIndex(p);
+    const n = y * p.perYear + (i - 1) + steps;
+    const shifted = makePeriod(p.type, Math.floor(n / p.perYear), (n % p.perYear) + 1);
+    return p.aggregate ? aggregatePeriod(shifted, p.aggregate) : shifted;
+  }) };
 }
 
 export const previousPeriod = (p: Period) => shiftPeriod(p, -1);

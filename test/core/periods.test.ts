@@ -31,6 +31,15 @@ describe('period ids', () => {
     expect(containingYear(parsePeriodId('2026-03')).id).toBe('2025-26');
     expect(containingYear(parsePeriodId('2026-04')).id).toBe('2026-27');
   });
+  it('shifts a period the same each time, as a copy a caller may change', () => {
+    const q = parsePeriodId('2026-27-Q2');
+    const back = shiftPeriod(q, -5);
+    expect(back).toEqual(makePeriod('fy_quarter', 2025, 1));
+    back.label = 'changed';
+    expect(shiftPeriod(q, -5)).toEqual(makePeriod('fy_quarter', 2025, 1));
+    expect(shiftPeriod(parsePeriodId('2026-27-Q2-R12'), -4).id).toBe('2025-26-Q2-R12');
+    expect(shiftPeriod(parsePeriodId('2026-27-Q2-R12'), -4).label).toBe(shiftPeriod(parsePeriodId('2025-26-Q2-R12'), 0).label);
+  });
 });
 
 describe('conversions', () => {
