@@ -92,6 +92,12 @@ export async function checkStatement(wh: Warehouse, sql: string, ctx: SqlContext
       fix: 'remove the ";" and everything after it: an indicator is one SELECT (use WITH … for steps)',
     }));
   }
+  if (maxRows !== undefined) {
+    // A query is prepared once, with the limit: the form as written is prepared only to say what is wrong with it.
+    const limited = await wh.conn.prepare(limitedSql(sql, maxRows)).catch(() => undefined);
+    if (limited?.statementType === StatementType.SELECT) return { prepared: limited, sql, maxRows };
+    limited?.destroySync();
+  }
   let prepared: DuckDBPreparedStatement;
   try {
     prepared = await extracted.prepare(0);
@@ -109,12 +115,15 @@ export async function checkStatement(wh: Warehouse, sql: string, ctx: SqlContext
   // Checked as written above (one query, nothing forbidden); the limit is ours, on a new line after any comment.
   prepared.destroySync();
   try {
-    prepared = await wh.conn.prepare(`${sql}\nLIMIT ${maxRows + 1}`);
+    prepared = await wh.conn.prepare(limitedSql(sql, maxRows));
   } catch (e) {
     throw forbiddenOrRaw(e, ctx, sql);
   }
   return { prepared, sql, maxRows };
 }
+
+/** The query checked as written with our limit, on a new line after any comment: one row more than may be returned. */
+const limitedSql = (sql: string, maxRows: number) => `${sql}\nLIMIT ${maxRows + 1}`;
 
 /** More rows than an indicator may return: refused with the count before any row becomes a JS value. */
 export class TooManyRows extends Error {
