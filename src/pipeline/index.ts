@@ -20,7 +20,7 @@ import { validationGate, type FreshnessReport, type Gate } from './freshness.js'
 import { removePreviousOutputs } from './stale.js';
 import { MANIFEST_FILE, relativePosix, renderManifest, type Manifest } from './manifest.js';
 import { computeLoaded, loadRunProject, StepClock, type ComputeOptions, type Logger, type PackResult, type Step } from './compute.js';
-import { browserIdentity, likelyReusable, packKey, reusable, toolFingerprint } from './reuse.js';
+import { browserIdentity, keptKey, likelyReusable, packKey, reusable, toolFingerprint } from './reuse.js';
 import { CHART_STORE_FILE, openChartStore } from './chart-store.js';
 import type { Config } from '../config/types.js';
 
@@ -119,11 +119,14 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     const sourceDateEpoch = env.SOURCE_DATE_EPOCH && /^\d+$/.test(env.SOURCE_DATE_EPOCH) ? env.SOURCE_DATE_EPOCH : null;
 
     clock.step('results');
-    const reuseKey = packKey(pack, {
+    const keyOf = async () => packKey(pack, {
       formats: [...config.outputs.formats].sort(), exceptionsOnly: Boolean(options.exceptionsOnly), eachArea: Boolean(options.eachArea),
       strict: Boolean(options.strict), sourceDateEpoch, browser: wantsPdf ? await browserOf(config, lease) : null,
     });
-    const previous = options.force ? undefined : await reusable(outDir, reuseKey);
+    // Only an earlier run's key in the folder can let it be kept; without one the key (hashing the whole pack) is
+    // worked out while the browser prints.
+    let reuseKey = !options.force && keptKey(outDir) ? await keyOf() : undefined;
+    const previous = reuseKey ? await reusable(outDir, reuseKey) : undefined;
     if (previous) {
       log.info(`Outputs unchanged: inputs, definitions, templates, commentary and options are those of the run of ${previous.generatedAt}, and its ${previous.outputs.length} files verify; kept them (--force to render again)`);
       return finish({ pack, problems, files: reusedFiles(outDir, previous), manifestPath: path.join(outDir, MANIFEST_FILE), reusedFrom: previous.generatedAt });
@@ -141,6 +144,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     const files: RenderedFile[] = [];
     // The compiled SQL, the validation report and results.json are written while the browser prints the PDF.
     const alongside = async () => {
+      reuseKey ??= await keyOf();
       compiledFiles = await emitCompiledSql(pack, outDir);
       await emitValidationReport(pack, outDir);
       if (config.outputs.formats.includes('json')) files.push(await emitResultsJson(pack, outDir));
@@ -172,7 +176,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         .sort((a, b) => a.path.localeCompare(b.path)),
       gates: gates.map((g) => ({ code: g.code, message: g.message })),
       // Only a run that wrote everything it was asked can be kept by the next one (a failed PDF is retried).
-      ...(rendered.problems.length ? {} : { reuseKey }),
+      ...(rendered.problems.length ? {} : { reuseKey: reuseKey ?? await keyOf() }),
     };
     const manifestPath = path.join(outDir, MANIFEST_FILE);
     await writeFileAtomic(manifestPath, renderManifest(manifest));

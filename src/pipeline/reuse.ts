@@ -185,6 +185,11 @@ export async function likelyReusable(outDir: string, configFile: string): Promis
   }
 }
 
+/** The key of the run whose outputs are in `outDir`, if it left one (only then can they be kept). */
+export function keptKey(outDir: string): string | undefined {
+  return readManifest(outDir)?.reuseKey;
+}
+
 /** The previous run's manifest when its key is `key` and every output it lists still has its hash; else undefined. */
 export async function reusable(outDir: string, key: string): Promise<Manifest | undefined> {
   const m = readManifest(outDir);
