@@ -136,7 +136,8 @@ let bundledPrecompiled: PrecompiledTemplates | null | undefined;
 export function precompiledTemplates(): PrecompiledTemplates | null {
   if (bundledPrecompiled === undefined) {
     try {
-      bundledPrecompiled = createRequire(import.meta.url)('./precompiled-templates.cjs') as PrecompiledTemplates;
+      // Named from dist/ down: the render thread's bundle, one folder below dist/ too, finds it by the same path.
+      bundledPrecompiled = createRequire(import.meta.url)('../report/precompiled-templates.cjs') as PrecompiledTemplates;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
       bundledPrecompiled = null;
