@@ -365,6 +365,8 @@ export function finishSvg(svg: string, input: Pick<ChartCommon, 'id' | 'ariaLabe
 
 /** An attribute value as the browser reads it: character references decoded (`url&#40;` is `url(`). */
 function decodeAttr(value: string): string {
+  // Every reference starts with "&": most values (coordinates, colours) have none.
+  if (!value.includes('&')) return value;
   return value
     .replace(/&#x([0-9a-f]+);?/gi, (_m, h: string) => String.fromCodePoint(Math.min(parseInt(h, 16), 0x10ffff)))
     .replace(/&#(\d+);?/g, (_m, d: string) => String.fromCodePoint(Math.min(Number(d), 0x10ffff)))
