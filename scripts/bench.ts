@@ -359,6 +359,16 @@ async function main(): Promise<number> {
       const per = (s96.median - s24.median) / 72;
       rows.push({ step: 'added cost per indicator (ms)', ours: s96, floorName: `24 indicators: ${formatMs(s24.median)} → 96: ${formatMs(s96.median)}, ÷ 72`, ratio: per, target: '≤ 60 ms', met: per <= 60,
         note: 'warm runs (extracts loaded), fresh out folder, all four formats with the PDF' });
+      // The browser alone: a bare print of the last 24- and 96-indicator packs' HTML, alternating, in one browser.
+      const html = (r: number) => path.join(tmp, `fw-out-${r}`, 'board-pack.html');
+      const last24 = outN - 3;
+      const last96 = outN - 2;
+      const printed = (await worker('print-floor', { files: [html(last24), html(last96)], reps: Math.max(2, plan.frameworkReps) }, tmp)).out.times as number[][];
+      const p24s = series(printed[0]);
+      const p96s = series(printed[1]);
+      const printPer = (p96s.median - p24s.median) / 72;
+      rows.push({ step: 'of which the browser alone (ms)', ours: p96s, floorName: `bare page.pdf of the same HTML: ${formatMs(p24s.median)} → ${formatMs(p96s.median)}, ÷ 72`, ratio: printPer, target: 'floor', met: null,
+        note: 'setContent + page.pdf of the last 24- and 96-indicator packs\' HTML in one browser (no header, footer, tags or outline): what the browser alone adds per indicator, a floor the row above cannot go below' });
       const areas = readFileSync(path.join(p24, 'boardpack.yaml'), 'utf8');
       const localities = Math.max(0, (areas.split(/^sources:/m)[0].match(/^ {2}- id:/gm) ?? []).length - 1);
       rows.push(ratioRow(`--each area (${localities} localities) vs one pack`, series(each.map((r) => r.wallMs), each.map((r) => r.rssKb)), s24, 'one pack', 3,

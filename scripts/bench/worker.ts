@@ -252,6 +252,30 @@ async function main(): Promise<Record<string, unknown>> {
       }
       return { ms, csvFiles: files('csv').length, xlsxFiles: files('xlsx').length, statements: sqls.length };
     }
+    case 'print-floor': {
+      // The browser's own cost of a pack: one bare setContent + page.pdf of each HTML file, in turn, repeated, in one
+      // browser launched beforehand (the per-indicator bench's floor: what Chromium alone adds as the pack grows).
+      const { resolveBrowser, launchBrowser } = await import('../../src/report/browser.js');
+      const files = a.files as string[];
+      const htmls = files.map((f) => readFileSync(f, 'utf8'));
+      const browser = await launchBrowser(await resolveBrowser({}));
+      const times: number[][] = files.map(() => []);
+      try {
+        for (let rep = 0; rep < Number(a.reps ?? 1); rep++) {
+          for (const [i, html] of htmls.entries()) {
+            const t = performance.now();
+            const page = await browser.newPage();
+            await page.setContent(html, { waitUntil: 'load', timeout: 300_000 });
+            await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true, timeout: 300_000 });
+            await page.close();
+            times[i].push(performance.now() - t);
+          }
+        }
+      } finally {
+        await browser.close();
+      }
+      return { ms: {}, times };
+    }
     default:
       throw new Error(`unknown step ${step}`);
   }
