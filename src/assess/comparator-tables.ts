@@ -65,14 +65,21 @@ function columnKey(table: ComparatorTableDef, col: string): string {
 
 const DEFAULT_COLUMNS: Record<string, string> = { period_column: 'period', area_column: 'area_code', value_column: 'value' };
 
+/** A comparator table's rows as read, by header: the same for every indicator that reads the file (never changed). */
+export type TableRecords = ReadonlyArray<Readonly<Record<string, string>>>;
+
+export function tableRecords(csv: string): TableRecords {
+  return parse(csv, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as Array<Record<string, string>>;
+}
+
 /**
  * Parses a comparator table into rows of period, area and value; markers and blanks are skipped, not zero.
  * Errors: a column the table does not have (with its real headers), a `where:` value no row holds (with the
  * values that occur), a period format that reads none of the period cells (with a format that would).
  */
-export function parseComparatorTable(csv: string, table: ComparatorTableDef, where: { file: string; yamlPath: string; periodType?: PeriodType }): { rows: TableRow[]; problems: Problem[] } {
+export function parseComparatorTable(csv: string | TableRecords, table: ComparatorTableDef, where: { file: string; yamlPath: string; periodType?: PeriodType }): { rows: TableRow[]; problems: Problem[] } {
   const problems: Problem[] = [];
-  const records = parse(csv, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as Array<Record<string, string>>;
+  const records = typeof csv === 'string' ? tableRecords(csv) : csv;
   const columns = records.length ? Object.keys(records[0]) : [];
   const needed = [...new Set([table.periodColumn, table.areaColumn, table.valueColumn, ...Object.keys(table.where)])];
   for (const col of needed) {
@@ -212,6 +219,9 @@ export function loadComparatorTables(config: Pick<Config, 'root' | 'areas'>, ind
     }
     return texts.get(file) ?? null;
   };
+  // A file several indicators read (one export holding many indicators, picked by `where:`) is parsed once.
+  const parsed = new Map<string, TableRecords>();
+  const records = (file: string, text: string) => parsed.get(file) ?? parsed.set(file, tableRecords(text)).get(file)!;
   const models = new Map<string, StatNeighbourModel>();
   const whole = config.areas.find((a) => a.isWhole);
   const resolved = indicators.map((def) => {
@@ -222,7 +232,7 @@ export function loadComparatorTables(config: Pick<Config, 'root' | 'areas'>, ind
       if (!c.table) { comparators.push(c); return; }
       const text = read(c.table.path, `${yamlPath}.table.path`);
       if (text === null) return;
-      const { rows, problems: ps } = parseComparatorTable(text, c.table, { file: c.table.path, yamlPath: `${yamlPath}.table`, periodType: def.periodType });
+      const { rows, problems: ps } = parseComparatorTable(records(c.table.path, text), c.table, { file: c.table.path, yamlPath: `${yamlPath}.table`, periodType: def.periodType });
       problems.push(...ps);
       if (ps.some((p) => p.severity === 'error')) return;
       const mismatch = periodTypeMismatch(def, rows);
