@@ -118,6 +118,16 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
       return v && v.value !== null && !v.marker && !v.partial && !isTooFew(def, v) ? v : null;
     };
     const judgeableValue = (period: Period, area: string): number | null => judgeableFigure(period, area)?.value ?? null;
+    // Each area's judgeable values over every computed period, worked out once: a figure's history is a prefix of them.
+    const judgeableSeries = new Map<string, Array<number | null>>();
+    const historyTo = (period: Period, area: string): Array<number | null> => {
+      let series = judgeableSeries.get(area);
+      if (!series) judgeableSeries.set(area, (series = computed.map((p) => judgeableValue(p, area))));
+      // `computed` is in order, so the periods up to `period` are its first ones.
+      let n = 0;
+      while (n < computed.length && comparePeriods(computed[n], period) <= 0) n++;
+      return series.slice(0, n);
+    };
 
     const judge = (period: Period, area: string): AssessedValue => {
       const v = index.get(`${period.id}|${area}`);
@@ -147,7 +157,7 @@ export function assess(config: Config, indicators: IndicatorDef[], measures: Mea
       const travel = (earlier: MeasureValue | null) => (judgeable ? judgedDirection(def.unit, v!, earlier, def.polarity, def.noChange) : { direction: 'not_available' as const, test: 'no_change_band' as const });
       const prevTravel = travel(prevFigure);
       const lyTravel = travel(lyFigure);
-      const history = computed.filter((p) => comparePeriods(p, period) <= 0).map((p) => judgeableValue(p, area));
+      const history = historyTo(period, area);
       const ci = judgeable ? ciFor(def, v!) : null;
       const ci998 = judgeable ? ciFor(def, v!, 0.998) : null;
       // A locality is compared with the partnership as a whole (and so, side by side, with the other localities),
