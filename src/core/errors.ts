@@ -47,6 +47,21 @@ export class UsageError extends BoardpackError {
   }
 }
 
+/** An error as it crosses to another thread: structured clone keeps an Error's message, not a BoardpackError's problems. */
+export interface ThreadError { problems?: Problem[]; exitCode?: number; message: string; stack?: string }
+
+export function toThreadError(e: unknown): ThreadError {
+  return e instanceof BoardpackError
+    ? { problems: e.problems, exitCode: e.exitCode, message: e.message, stack: e.stack }
+    : { message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack };
+}
+
+/** The error as it was thrown in the other thread: a BoardpackError with its problems, or an Error with its stack. */
+export function fromThreadError(t: ThreadError): Error {
+  if (t.problems) return new BoardpackError(t.problems, { exitCode: t.exitCode });
+  return Object.assign(new Error(t.message), t.stack ? { stack: t.stack } : {});
+}
+
 export function problem(code: string, message: string, extra: Omit<Problem, 'code' | 'message' | 'severity'> & { severity?: Severity } = {}): Problem {
   return { code, severity: extra.severity ?? 'error', message, ...extra };
 }

@@ -17,7 +17,7 @@ import { open, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { BoardpackError, UsageError, problem, type Problem } from '../core/errors.js';
+import { BoardpackError, UsageError, fromThreadError, problem, type Problem, type ThreadError } from '../core/errors.js';
 import type { SourceDef } from '../config/types.js';
 import { quoteLiteral, type Warehouse } from '../warehouse/db.js';
 import { detectHeaderRow, matchHeaders } from './headers.js';
@@ -123,7 +123,7 @@ export async function* threadEvents(file: string, relFile: string, opts: XlsxRea
     yield* xlsxEvents(file, relFile, opts, scanned);
     return;
   }
-  const queue: Array<XlsxEvent | PackedRows | { k: 'error'; problems?: Problem[]; message?: string }> = [];
+  const queue: Array<XlsxEvent | PackedRows | ({ k: 'error' } & ThreadError)> = [];
   let failure: Error | undefined;
   let ended = false;
   let wake: (() => void) | undefined;
@@ -139,8 +139,7 @@ export async function* threadEvents(file: string, relFile: string, opts: XlsxRea
         if (at > 64) { queue.splice(0, at); at = 0; }
         if (ev.k === 'error') {
           ended = true;
-          if (ev.problems) throw new BoardpackError(ev.problems);
-          throw new Error(ev.message);
+          throw fromThreadError(ev);
         }
         if (ev.k === 'packed') {
           // The thread may parse the next batch while this one is typed and appended.

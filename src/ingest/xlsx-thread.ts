@@ -5,7 +5,7 @@
  * batch taken), so memory stays bounded whatever the workbook's size.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { BoardpackError } from '../core/errors.js';
+import { toThreadError } from '../core/errors.js';
 import { xlsxEvents, type PackedRows, type XlsxReadOptions, type ZipScan } from './xlsx-stream.js';
 
 /** Batches of rows posted ahead of the main thread. */
@@ -51,6 +51,6 @@ try {
   }
 } catch (e) {
   // A coded problem goes across as its problems; anything else as its message (read as a damaged workbook).
-  port.postMessage(e instanceof BoardpackError ? { k: 'error', problems: e.problems } : { k: 'error', message: (e as Error)?.message ?? String(e) });
+  port.postMessage({ k: 'error', ...toThreadError(e) });
 }
 port.unref();

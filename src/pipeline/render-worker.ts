@@ -7,7 +7,7 @@
  * (`startRenderThread`).
  */
 import { parentPort } from 'node:worker_threads';
-import { BoardpackError } from '../core/errors.js';
+import { toThreadError, type ThreadError } from '../core/errors.js';
 import { renderPackHtmls, renderPackHtmlsShared, type ChartDrawer, type PackHtmlInput } from '../report/packs.js';
 import type { ChartReply, ChartRequest } from '../report/chart-worker.js';
 import { chartMemory } from './chart-store.js';
@@ -15,7 +15,7 @@ import { startThread } from './start-thread.js';
 
 export interface RenderRequest { input: PackHtmlInput; kept: Map<string, string>; xlsx: boolean }
 
-type Failure = { ok: false; problems?: BoardpackError['problems']; exitCode?: number; message: string; stack?: string };
+type Failure = { ok: false } & ThreadError;
 
 /** The HTML of every pack; then, when the request asked for it, the workbook in a second reply. */
 export type RenderReply =
@@ -24,10 +24,7 @@ export type RenderReply =
   | { kind: 'xlsx'; ok: true; bytes: Uint8Array }
   | ({ kind: 'xlsx' } & Failure);
 
-// A BoardpackError keeps its problems across the thread boundary (structured clone drops them from an Error).
-const failure = (e: unknown): Failure => e instanceof BoardpackError
-  ? { ok: false, problems: e.problems, exitCode: e.exitCode, message: e.message, stack: e.stack }
-  : { ok: false, message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack };
+const failure = (e: unknown): Failure => ({ ok: false, ...toThreadError(e) });
 
 /**
  * A second thread that draws charts while this one draws others (drawing is most of the HTML's time), started

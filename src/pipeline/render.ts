@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { ResolvedBrowser } from '../report/browser.js';
-import { BoardpackError, formatProblem, problem, type Problem } from '../core/errors.js';
+import { BoardpackError, formatProblem, fromThreadError, problem, type Problem } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { sha256Text } from '../core/hash.js';
 import type { Config } from '../config/types.js';
@@ -259,12 +259,6 @@ export interface RenderThread {
   close(): Promise<void>;
 }
 
-/** The thread's failure as it was thrown there: a BoardpackError with its problems, or an Error with its stack. */
-function thrown(reply: Extract<RenderReply, { ok: false }>): Error {
-  if (reply.problems) return new BoardpackError(reply.problems, { exitCode: reply.exitCode });
-  return Object.assign(new Error(reply.message), { stack: reply.stack });
-}
-
 /**
  * Start the render thread, which loads the report modules at once, in parallel with whatever this thread does
  * next (ingest and the measures). Undefined where there is no compiled worker to start (running from the
@@ -309,12 +303,12 @@ export function startRenderThread(): RenderThread | undefined {
       if (!reply.ok) {
         // No workbook follows a failed HTML.
         settle('xlsx', undefined);
-        throw thrown(reply);
+        throw fromThreadError(reply);
       }
       charts?.absorb(reply.charts);
       const xlsx = workbook?.then((r) => {
         if (!r || r.kind !== 'xlsx') return undefined;
-        if (!r.ok) throw thrown(r);
+        if (!r.ok) throw fromThreadError(r);
         return r.bytes;
       });
       // Whoever asked awaits it; should the run fail before it does, its failure is not also an unhandled rejection.
