@@ -68,18 +68,18 @@ const DEFAULT_COLUMNS: Record<string, string> = { period_column: 'period', area_
 /** A comparator table's rows as read, by header: the same for every indicator that reads the file (never changed). */
 export type TableRecords = ReadonlyArray<Readonly<Record<string, string>>>;
 
-export function tableRecords(csv: string): TableRecords {
+function tableRecords(csv: string): TableRecords {
   return parse(csv, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as Array<Record<string, string>>;
 }
 
 /**
- * Parses a comparator table into rows of period, area and value; markers and blanks are skipped, not zero.
+ * A comparator table's records (`tableRecords`) as rows of period, area and value; markers and blanks are skipped,
+ * not zero.
  * Errors: a column the table does not have (with its real headers), a `where:` value no row holds (with the
  * values that occur), a period format that reads none of the period cells (with a format that would).
  */
-export function parseComparatorTable(csv: string | TableRecords, table: ComparatorTableDef, where: { file: string; yamlPath: string; periodType?: PeriodType }): { rows: TableRow[]; problems: Problem[] } {
+export function parseComparatorTable(records: TableRecords, table: ComparatorTableDef, where: { file: string; yamlPath: string; periodType?: PeriodType }): { rows: TableRow[]; problems: Problem[] } {
   const problems: Problem[] = [];
-  const records = typeof csv === 'string' ? tableRecords(csv) : csv;
   const columns = records.length ? Object.keys(records[0]) : [];
   const needed = [...new Set([table.periodColumn, table.areaColumn, table.valueColumn, ...Object.keys(table.where)])];
   for (const col of needed) {
