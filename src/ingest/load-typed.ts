@@ -19,7 +19,6 @@
  */
 import type { Area, Config, SourceDef } from '../config/types.js';
 import { BoardpackError } from '../core/errors.js';
-import { warehouseSchema } from './stage.js';
 import { quoteIdent as q, quoteLiteral, type Warehouse } from '../warehouse/db.js';
 import { nextLoadId, recordLoad, tableExists } from '../warehouse/meta.js';
 import { checkHistory, checkMissingAreas, diffPeriods } from './compare.js';
@@ -29,7 +28,7 @@ import { periodIdOf } from './period-formats.js';
 import { createRawTable, RAW_TABLE } from './raw-table.js';
 import { readXlsxTyped, type ScanCount } from './xlsx-typed.js';
 import type { Problem } from '../core/errors.js';
-import { areaLookupOf, checkDuplicateKeys, dropTyped, isTotalArea, LIST_LIMIT, markerExpr, numberExpr, periodTextFromFileName, stageSource, TYPED_TABLE, type Omitted } from './stage.js';
+import { areaLookupOf, areaSpellings, checkDuplicateKeys, dropTyped, isTotalArea, LIST_LIMIT, markerExpr, numberExpr, periodTextFromFileName, stageSource, TOTAL_SPELLINGS, TYPED_TABLE, warehouseSchema, type Omitted } from './stage.js';
 import type { IngestOptions, SourceIngest } from './index.js';
 
 /** The SourceDef settings this path knows; a contract using any other falls back to the text path. */
@@ -70,14 +69,14 @@ const NUMERIC = new Set(['integer', 'decimal']);
 function areaCase(areas: Area[], column: string): string {
   const lookup = areaLookupOf(areas);
   const keys = new Map<string, string>();
-  for (const a of areas) for (const k of [a.id, a.name, a.code, ...a.aliases]) if (k) keys.set(k.trim().toLowerCase(), a.id);
-  for (const t of ['total', 'all', 'grand total']) if (!lookup.has(canonical(t)) && !keys.has(t)) keys.set(t, '__total__');
+  for (const a of areas) for (const k of areaSpellings(a)) keys.set(k.trim().toLowerCase(), a.id);
+  for (const t of TOTAL_SPELLINGS) if (!lookup.has(canonical(t)) && !keys.has(t)) keys.set(t, '__total__');
   if (!keys.size) return 'NULL';
   const folded = `CASE lower(trim(${q(column)})) ${[...keys].map(([k, id]) => `WHEN ${quoteLiteral(k)} THEN ${quoteLiteral(id)}`).join(' ')} END`;
   // Most cells are written exactly as one of the spellings: matched as written first, they skip lowering and
   // trimming (a third of the cost). Only spellings the folded lookup maps to the same area are matched so.
   const exact = new Map<string, string>();
-  for (const a of areas) for (const k of [a.id, a.name, a.code, ...a.aliases]) if (k && keys.get(k.trim().toLowerCase()) === a.id) exact.set(k, a.id);
+  for (const a of areas) for (const k of areaSpellings(a)) if (keys.get(k.trim().toLowerCase()) === a.id) exact.set(k, a.id);
   return exact.size ? `CASE ${q(column)} ${[...exact].map(([k, id]) => `WHEN ${quoteLiteral(k)} THEN ${quoteLiteral(id)}`).join(' ')} ELSE ${folded} END` : folded;
 }
 

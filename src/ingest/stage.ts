@@ -99,12 +99,21 @@ export function periodTextFromFileName(file: string, rule: true | string): strin
 /** Area id by the canonical form of any of its names (id, name, code, aliases). */
 export function areaLookupOf(areas: Area[]): Map<string, string> {
   const lookup = new Map<string, string>();
-  for (const a of areas) for (const k of [a.id, a.name, a.code, ...a.aliases]) if (k) lookup.set(canonical(k), a.id);
+  for (const a of areas) for (const k of areaSpellings(a)) lookup.set(canonical(k), a.id);
   return lookup;
 }
 
+/** Every spelling an area is known by in an extract: its id, name, code and aliases. */
+export function areaSpellings(a: Area): string[] {
+  return [a.id, a.name, a.code, ...a.aliases].filter((k): k is string => Boolean(k));
+}
+
+/** How a row for the whole of an area list is written, lower-cased. */
+export const TOTAL_SPELLINGS = ['total', 'all', 'grand total'];
+const TOTAL_AREA = new RegExp(`^(${TOTAL_SPELLINGS.join('|')})$`, 'i');
+
 /** A row for the whole of an area list ("Total") that is not itself a named area: dropped on load. */
-export const isTotalArea = (written: string) => /^(total|all|grand total)$/i.test(written);
+export const isTotalArea = (written: string) => TOTAL_AREA.test(written);
 
 /** Builds the typed table from the raw one and checks every cell. Each check lists at most `limit` problems and counts the rest. */
 export async function stageSource(wh: Warehouse, source: SourceDef, areas: Area[], limit = LIST_LIMIT): Promise<StageResult> {

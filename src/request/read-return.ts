@@ -22,6 +22,7 @@ import { cellText, scanXlsxZip } from '../ingest/read-xlsx.js';
 import { canonical, matchHeaders } from '../ingest/headers.js';
 import { parsePeriodLabel } from '../ingest/period-labels.js';
 import { RAW_TABLE } from '../ingest/raw-table.js';
+import { areaLookupOf } from '../ingest/stage.js';
 import { IDENTITY_SHEET, RETURNS_DIR, parseIdentity, type ReturnIdentity } from './layout.js';
 
 export interface FoundReturn {
@@ -202,8 +203,7 @@ export async function applyReturnPrecedence(wh: Warehouse, source: SourceDef, ar
   const [{ n: before }] = await wh.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${RAW_TABLE}`);
   const periodCol = source.period?.column && !source.period.fixed && source.period.fileName === undefined && !source.period.sheetName ? source.period.column : undefined;
   if (periodCol) {
-    const areaLookup = new Map<string, string>();
-    for (const a of areas) for (const k of [a.id, a.name, a.code, ...a.aliases]) if (k) areaLookup.set(canonical(k), a.id);
+    const areaLookup = areaLookupOf(areas);
     const areaSql = source.areaColumn ? `trim(${quoteIdent(source.areaColumn)})` : 'NULL';
     const pairs = await wh.all<{ p: string | null; a: string | null; r: boolean }>(
       `SELECT DISTINCT trim(${quoteIdent(periodCol)}) AS p, ${areaSql} AS a, ${fromReturn} AS r FROM ${RAW_TABLE}`);
