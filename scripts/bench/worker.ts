@@ -6,8 +6,20 @@
  * its floor (the bare engine doing the same work, nothing else).
  */
 import { readFileSync } from 'node:fs';
+import type { Browser } from 'puppeteer-core';
 
 type Args = Record<string, unknown>;
+/** The floor of our print: a new page, the HTML set, page.pdf with only the paper size and backgrounds. */
+async function barePrint(browser: Browser, html: string, timeout?: number): Promise<Uint8Array> {
+  const page = await browser.newPage();
+  try {
+    await page.setContent(html, { waitUntil: 'load', timeout });
+    return await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true, timeout });
+  } finally {
+    await page.close();
+  }
+}
+
 const DUCKDB_OPTIONS = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
 
 /**
@@ -176,13 +188,7 @@ async function main(): Promise<Record<string, unknown>> {
       const ours: number[] = [];
       const floor: number[] = [];
       const opts = { title: 'Bench pack', headerLeft: 'Brackenfield · Board', headerRight: '2027-01-21', footerLeft: 'OFFICIAL' };
-      const bare = async () => {
-        const page = await browser.newPage();
-        await page.setContent(html, { waitUntil: 'load' });
-        const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
-        await page.close();
-        return pdf;
-      };
+      const bare = () => barePrint(browser, html);
       let bytes = 0;
       try {
         // One untimed warm-up of each (fonts, first page of the browser).
@@ -242,10 +248,7 @@ async function main(): Promise<Record<string, unknown>> {
       ms.launch = performance.now() - t;
       try {
         t = performance.now();
-        const page = await browser.newPage();
-        await page.setContent(html, { waitUntil: 'load' });
-        await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
-        await page.close();
+        await barePrint(browser, html);
         ms.pdf = performance.now() - t;
       } finally {
         await browser.close();
@@ -264,10 +267,7 @@ async function main(): Promise<Record<string, unknown>> {
         for (let rep = 0; rep < Number(a.reps ?? 1); rep++) {
           for (const [i, html] of htmls.entries()) {
             const t = performance.now();
-            const page = await browser.newPage();
-            await page.setContent(html, { waitUntil: 'load', timeout: 300_000 });
-            await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true, timeout: 300_000 });
-            await page.close();
+            await barePrint(browser, html, 300_000);
             times[i].push(performance.now() - t);
           }
         }
