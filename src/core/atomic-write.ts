@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BoardpackError, problem } from './errors.js';
+import { sha256Text } from './hash.js';
 import { whyNotWritable } from './writable.js';
 
 /** Errors a user can act on (permissions, a full disk, a file held open by another program). */
@@ -27,6 +28,16 @@ const USER_FIXABLE: Record<string, string> = {
 /** Windows refuses to replace a file another process has open; such locks are often brief (virus scanners). */
 const RENAME_RETRY_CODES = new Set(['EPERM', 'EBUSY', 'EACCES']);
 const RENAME_RETRIES = process.platform === 'win32' ? 5 : 0;
+
+/**
+ * `writeFileAtomic`, returning the sha256 of what was written: a string is encoded to UTF-8 once for both (hashing
+ * a string encodes it again, which on a large results.json cost more than the hash itself).
+ */
+export async function writeFileAtomicHashed(path: string, data: string | Uint8Array): Promise<string> {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  await writeFileAtomic(path, bytes);
+  return sha256Text(bytes);
+}
 
 /**
  * Write `data` to `path` atomically: create the parent folders, write a temp file beside the target, fsync it,

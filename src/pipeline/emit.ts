@@ -3,8 +3,7 @@
  * None computes a figure; HTML, PDF and XLSX are in `render.ts`, the manifest in `manifest.ts`.
  */
 import path from 'node:path';
-import { writeFileAtomic } from '../core/atomic-write.js';
-import { sha256Text } from '../core/hash.js';
+import { writeFileAtomicHashed } from '../core/atomic-write.js';
 import { writeValidationReport } from '../ingest/report.js';
 import { buildResultsJson } from './results-json.js';
 import type { PackResult } from './compute.js';
@@ -15,8 +14,7 @@ export async function emitCompiledSql(pack: PackResult, outDir: string): Promise
   const out: Array<{ path: string; sha256: string }> = [];
   for (const c of pack.compiled) {
     const file = path.join(outDir, 'target', 'compiled', `${c.indicator}.sql`);
-    await writeFileAtomic(file, `${c.sql}\n`);
-    out.push({ path: file, sha256: sha256Text(`${c.sql}\n`) });
+    out.push({ path: file, sha256: await writeFileAtomicHashed(file, `${c.sql}\n`) });
   }
   return out;
 }
@@ -36,6 +34,5 @@ export async function emitResultsJson(pack: PackResult, outDir: string): Promise
     areaCommentary: pack.areaCommentary,
   });
   const file = path.join(outDir, 'results.json');
-  await writeFileAtomic(file, json);
-  return { format: 'json', path: file, sha256: sha256Text(json) };
+  return { format: 'json', path: file, sha256: await writeFileAtomicHashed(file, json) };
 }

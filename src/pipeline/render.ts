@@ -11,8 +11,7 @@ import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { ResolvedBrowser } from '../report/browser.js';
 import { BoardpackError, formatProblem, fromThreadError, problem, type Problem } from '../core/errors.js';
-import { writeFileAtomic } from '../core/atomic-write.js';
-import { sha256Text } from '../core/hash.js';
+import { writeFileAtomicHashed } from '../core/atomic-write.js';
 import type { Config } from '../config/types.js';
 import type { Assessment } from '../assess/types.js';
 import type { Commentary } from '../report/model.js';
@@ -141,8 +140,7 @@ export async function renderPack(config: Config, assessment: Assessment, options
   }
   const write = async (format: RenderedFile['format'], name: string, data: string | Uint8Array, into: RenderedFile[] = files) => {
     const file = path.join(options.outDir, name);
-    await writeFileAtomic(file, data);
-    into.push({ format, path: file, sha256: sha256Text(data) });
+    into.push({ format, path: file, sha256: await writeFileAtomicHashed(file, data) });
   };
 
   let commentary = options.commentary;

@@ -2,7 +2,8 @@ import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../src/core/atomic-write.js';
+import { createHash } from 'node:crypto';
+import { writeFileAtomic, writeFileAtomicHashed } from '../../src/core/atomic-write.js';
 import { BoardpackError } from '../../src/core/errors.js';
 
 let dir: string;
@@ -26,6 +27,17 @@ describe('writeFileAtomic', () => {
     const bytes = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x0a]);
     await writeFileAtomic(target, bytes);
     expect(new Uint8Array(await readFile(target))).toEqual(bytes);
+  });
+
+  it('returns the sha256 of the bytes written, for text (UTF-8) and for bytes', async () => {
+    const sha = async (f: string) => createHash('sha256').update(await readFile(f)).digest('hex');
+    const text = join(dir, 'results.json');
+    const hashed = await writeFileAtomicHashed(text, '{"area": "Brackenfield £ é ✓"}');
+    expect(await readFile(text, 'utf8')).toBe('{"area": "Brackenfield £ é ✓"}');
+    expect(hashed).toBe(await sha(text));
+    expect(hashed).toBe(createHash('sha256').update(Buffer.from('{"area": "Brackenfield £ é ✓"}', 'utf8')).digest('hex'));
+    const bytes = join(dir, 'pack.pdf');
+    expect(await writeFileAtomicHashed(bytes, new Uint8Array([0x25, 0x50, 0x44, 0x46, 0xff]))).toBe(await sha(bytes));
   });
 
   it('replaces an existing file and leaves no temp file behind', async () => {
