@@ -368,7 +368,7 @@ async function main(): Promise<number> {
       const p96s = series(printed[1]);
       const printPer = (p96s.median - p24s.median) / 72;
       rows.push({ step: 'of which the browser alone (ms)', ours: p96s, floorName: `bare page.pdf of the same HTML: ${formatMs(p24s.median)} → ${formatMs(p96s.median)}, ÷ 72`, ratio: printPer, target: 'floor', met: null,
-        note: 'setContent + page.pdf of the last 24- and 96-indicator packs\' HTML in one browser (no header, footer, tags or outline): what the browser alone adds per indicator, a floor the row above cannot go below' });
+        note: 'setContent + page.pdf of the last 24- and 96-indicator packs\' HTML in one browser (puppeteer\'s defaults: tagged, no header, footer or outline): what the browser alone adds per indicator, a floor the row above cannot go below' });
       const areas = readFileSync(path.join(p24, 'boardpack.yaml'), 'utf8');
       const localities = Math.max(0, (areas.split(/^sources:/m)[0].match(/^ {2}- id:/gm) ?? []).length - 1);
       rows.push(ratioRow(`--each area (${localities} localities) vs one pack`, series(each.map((r) => r.wallMs), each.map((r) => r.rssKb)), s24, 'one pack', 3,
