@@ -23,7 +23,7 @@ async function writeLines(file: string, header: string, rows: number, line: (i: 
   for (let i = 0; i < rows; i++) {
     buf += `${line(i)}\n`;
     if (buf.length > 1 << 20) {
-      if (!ws.write(buf)) await new Promise((r) => ws.once('drain', r));
+      if (!ws.write(buf)) await new Promise<void>((r) => ws.once('drain', () => r()));
       buf = '';
     }
   }

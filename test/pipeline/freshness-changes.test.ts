@@ -16,7 +16,7 @@ let indicators: IndicatorDef[];
 
 beforeAll(async () => {
   const p = await loadProject(await makeProject());
-  config = p.config;
+  config = p.config!;
   indicators = p.indicators;
 });
 

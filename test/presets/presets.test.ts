@@ -113,7 +113,7 @@ describe('presets', () => {
     const literal = path.join(FIXTURES, 'stockport-literal');
     const r = await runCliHere(['validate', '--project', literal, '--json']);
     expect(r.status).toBe(1);
-    const out = JSON.parse(r.stdout) as { problems: Array<{ code: string; yamlPath: string; message: string; line?: number }> };
+    const out = JSON.parse(r.stdout) as { problems: Array<{ code: string; severity: string; yamlPath: string; message: string; line?: number }> };
     const dup = out.problems.filter((p) => p.severity !== 'warning' && p.code === 'BP_INDICATOR_SAME_MEASURE');
     expect(dup).toHaveLength(1);
     expect(dup[0]).toMatchObject({ yamlPath: 'indicators.p_injury_admissions' });

@@ -62,7 +62,7 @@ export function fixtureConfig(): Config {
       ...LOCALITIES.map((l) => ({ ...l, aliases: [], isWhole: false })),
     ],
     sources: [],
-    reporting: { periodType: 'fy_quarter', history: { years: 3 } },
+    reporting: { periodType: 'fy_quarter', history: { years: 3 }, spcHistory: 'all' },
     disclosure: { threshold: 10, marker: 'c' },
     warehousePath: `${ROOT}/.boardpack/warehouse.duckdb`,
     outputs: { dir: `${ROOT}/out`, formats: ['html', 'pdf', 'xlsx', 'json'] },

@@ -88,7 +88,7 @@ describe('sample-data generation', () => {
 describe('sample-data configuration', () => {
   it('has the partnership first, then four localities, and the four priorities', () => {
     expect(project.areas.map((a) => a.id)).toEqual(['all', 'central', 'north', 'east', 'south_west']);
-    expect(project.framework.priorities.map((p) => p.id)).toEqual(['best_start', 'adolescence', 'supporting_schools', 'confident_parents']);
+    expect(project.framework.priorities!.map((p) => p.id)).toEqual(['best_start', 'adolescence', 'supporting_schools', 'confident_parents']);
     expect(project.reporting.period_type).toBe('fy_quarter');
     expect(project.disclosure.threshold).toBe(10);
     expect(project.board.meeting_date).toBe('2027-01-21');
@@ -103,14 +103,14 @@ describe('sample-data configuration', () => {
   });
 
   it('marks the pseudonymous child id as an identifier', () => {
-    expect(project.sources.social_care_episodes.columns.child_id.identifier).toBe(true);
+    expect(project.sources.social_care_episodes.columns!.child_id.identifier).toBe(true);
   });
 
   it('names in CSV headers the columns of each CSV contract', async () => {
     for (const [id, src] of Object.entries(project.sources)) {
       if (src.format !== 'csv') continue;
       const header = (await readText(src.path)).split(/\r?\n/)[0].split(',');
-      const expected = Object.entries(src.columns).map(([key, c]) => c.aliases?.[0] ?? key);
+      const expected = Object.entries(src.columns!).map(([key, c]) => c.aliases?.[0] ?? key);
       expect(header, id).toEqual(expected);
     }
   });
@@ -136,7 +136,7 @@ describe('sample-data indicators', () => {
   });
 
   it('gives each priority a better-off performance measure', () => {
-    for (const p of project.framework.priorities) {
+    for (const p of project.framework.priorities!) {
       const mine = specs.filter((s) => s.priority === p.id);
       expect(mine.length, p.id).toBeGreaterThan(0);
       expect(mine.some((s) => s.kind === 'performance_measure' && s.question === 'better_off'), p.id).toBe(true);
@@ -168,10 +168,10 @@ describe('sample-data indicators', () => {
         const code = `${part.expr} ${part.where ?? ''}`.replace(/'[^']*'/g, '');
         const names = (code.match(/[a-z_][a-z0-9_]*/gi) ?? []).filter((w) => !SQL_WORDS.has(w.toLowerCase()));
         const periodCols = part.period && 'snapshot' in part.period ? part.period.snapshot : part.period && 'event' in part.period ? [part.period.event] : [];
-        for (const n of [...names, ...periodCols]) expect(Object.keys(src.columns), `${s.id}: ${n}`).toContain(n);
+        for (const n of [...names, ...periodCols]) expect(Object.keys(src.columns!), `${s.id}: ${n}`).toContain(n);
         if (periodCols.length === 0) expect(src.period, `${s.id}: ${part.from} has no period column`).toBeDefined();
       }
-      expect(project.framework.priorities.map((p) => p.id)).toContain(s.priority);
+      expect(project.framework.priorities!.map((p) => p.id)).toContain(s.priority);
     }
   });
 });
@@ -216,7 +216,7 @@ describe('sample-data extracts', () => {
     expect(src.header_row).toBe('auto');
     expect(nhs['2021-22'][headerAt - 1]?.[0]).toBe('Locality');
     const headerRow = nhs['2021-22'][headerAt - 1] as string[];
-    const col = (key: string) => headerRow.indexOf(src.columns[key].aliases![0]);
+    const col = (key: string) => headerRow.indexOf(src.columns![key].aliases![0]);
     let quarters = 0;
     for (const sheet of src.sheets!) {
       const rows = nhs[sheet].slice(headerAt).filter(Boolean);
